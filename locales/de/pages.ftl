@@ -1,0 +1,14 @@
+check-email-title = Sehen Sie in Ihr Postfach
+check-email-body = Wir haben Ihnen eine E-Mail geschickt. Öffnen Sie den Link darin, um Ihre Unterschrift zu bestätigen. Es kann einige Minuten dauern; sehen Sie auch im Spam-Ordner nach.
+confirm-title = Bestätigen Sie Ihre Unterschrift
+confirm-body = Ein letzter Schritt: Drücken Sie die Schaltfläche, um Ihre Unterschrift zu bestätigen.
+confirm-button = Meine Unterschrift bestätigen
+confirm-already = Ihre Unterschrift ist bereits bestätigt. Danke!
+thank-you-title = Danke!
+thank-you-body = Ihre Unterschrift ist bestätigt und gezählt. Teilen Sie die Kampagne, damit mehr Menschen sie unterstützen.
+link-unknown-title = Dieser Link funktioniert nicht
+link-unknown-body = Er wurde vielleicht durch eine neuere E-Mail ersetzt oder unvollständig kopiert. Unterzeichnen Sie erneut, und wir schicken Ihnen einen neuen Link.
+link-expired-title = Dieser Link ist abgelaufen
+link-expired-body = Bestätigungslinks gelten { $days } Tage. Unterzeichnen Sie erneut, und wir schicken Ihnen einen neuen.
+sign-again = Erneut unterzeichnen
+back-home = Zurück zur Kampagne

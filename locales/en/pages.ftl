@@ -1,0 +1,14 @@
+check-email-title = Check your email
+check-email-body = We have sent you an email. Open the link in it to confirm your signature. It can take a few minutes to arrive; look in your spam folder too.
+confirm-title = Confirm your signature
+confirm-body = One last step: press the button to confirm your signature.
+confirm-button = Confirm my signature
+confirm-already = Your signature is already confirmed. Thank you!
+thank-you-title = Thank you!
+thank-you-body = Your signature is confirmed and counted. Share the campaign so that more people add their support.
+link-unknown-title = This link does not work
+link-unknown-body = It may have been replaced by a newer email, or copied incompletely. Sign again and we will send you a new link.
+link-expired-title = This link has expired
+link-expired-body = Confirmation links work for { $days } days. Sign again and we will send you a new one.
+sign-again = Sign again
+back-home = Back to the campaign

@@ -1,0 +1,14 @@
+check-email-title = Consultez vos e-mails
+check-email-body = Nous vous avons envoyé un e-mail. Ouvrez le lien qu’il contient pour confirmer votre signature. Il peut mettre quelques minutes à arriver ; regardez aussi dans vos indésirables.
+confirm-title = Confirmez votre signature
+confirm-body = Dernière étape : appuyez sur le bouton pour confirmer votre signature.
+confirm-button = Confirmer ma signature
+confirm-already = Votre signature est déjà confirmée. Merci !
+thank-you-title = Merci !
+thank-you-body = Votre signature est confirmée et comptée. Partagez la campagne pour que d’autres personnes ajoutent leur soutien.
+link-unknown-title = Ce lien ne fonctionne pas
+link-unknown-body = Il a peut-être été remplacé par un e-mail plus récent, ou copié de façon incomplète. Signez à nouveau et nous vous enverrons un nouveau lien.
+link-expired-title = Ce lien a expiré
+link-expired-body = Les liens de confirmation sont valables { $days } jours. Signez à nouveau et nous vous en enverrons un nouveau.
+sign-again = Signer à nouveau
+back-home = Retour à la campagne

@@ -1,0 +1,145 @@
+//! The signature store on DynamoDB: one item per signer, keyed by the signer key.
+
+use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
+use crate::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use std::collections::HashMap;
+
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+type Item = HashMap<String, AttributeValue>;
+
+fn unavailable<E: std::error::Error + 'static, R: std::fmt::Debug>(e: &SdkError<E, R>) -> StoreError {
+    StoreError::Unavailable(DisplayErrorContext(e).to_string())
+}
+
+fn decode(item: Item) -> Result<Signature, StoreError> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+fn key(signer: &SignerKey) -> AttributeValue {
+    AttributeValue::S(signer.to_hex())
+}
+
+fn number(t: Timestamp) -> AttributeValue {
+    AttributeValue::N(t.unix_seconds().to_string())
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    async fn read(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            // A link clicked seconds after signing must find the signature.
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        answer.item.map(decode).transpose()
+    }
+}
+
+#[async_trait]
+impl SignatureStore for DynamoStore {
+    async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
+        let item: Item = serde_dynamo::to_item(signature).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(pk)")
+            // The existing item comes back with the refusal: no second read.
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Insertion::Inserted),
+            Err(e) => match e.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(refusal)) => {
+                    let existing = match refusal.item.clone() {
+                        Some(item) => decode(item)?,
+                        None => self.read(&signature.signer).await?.ok_or_else(|| {
+                            StoreError::Unavailable("the existing signature vanished".into())
+                        })?,
+                    };
+                    Ok(Insertion::AlreadySigned(existing))
+                }
+                _ => Err(unavailable(&e)),
+            },
+        }
+    }
+
+    async fn renew_link(&self, signer: &SignerKey, sent_before: Timestamp, renewal: &LinkRenewal) -> Result<bool, StoreError> {
+        let link = renewal.link;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .update_expression(
+                "SET link_nonce = :nonce, secret_hash = :hash, link_sent_at = :sent, \
+                 link_expires_at = :dies, expires_at = :ttl",
+            )
+            .condition_expression("#status = :pending AND link_sent_at = :before")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":nonce", AttributeValue::S(link.nonce.to_hex()))
+            .expression_attribute_values(":hash", AttributeValue::S(link.secret_hash.to_hex()))
+            .expression_attribute_values(":sent", number(link.sent_at))
+            .expression_attribute_values(":dies", number(link.expires_at))
+            .expression_attribute_values(":ttl", number(renewal.expires_at))
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+            .expression_attribute_values(":before", number(sent_before))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(unavailable(&e)),
+        }
+    }
+
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        self.read(signer).await
+    }
+
+    async fn confirm(&self, signer: &SignerKey, secret_hash: &SecretHash, at: Timestamp, keep_email: bool) -> Result<bool, StoreError> {
+        let update = if keep_email {
+            "SET #status = :confirmed, confirmed_at = :at REMOVE expires_at"
+        } else {
+            "SET #status = :confirmed, confirmed_at = :at REMOVE expires_at, email"
+        };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .update_expression(update)
+            .condition_expression("#status = :pending AND secret_hash = :hash AND link_expires_at > :at")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":confirmed", AttributeValue::S("confirmed".into()))
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+            .expression_attribute_values(":hash", AttributeValue::S(secret_hash.to_hex()))
+            .expression_attribute_values(":at", number(at))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e) => Err(unavailable(&e)),
+        }
+    }
+}

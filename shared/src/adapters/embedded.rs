@@ -1,0 +1,272 @@
+//! The local stack's store: a file on disk, written by one thread that commits many requests at
+//! once, with a change feed that carries old and new images like a DynamoDB stream.
+
+use crate::domain::{SecretHash, Signature, SignatureStatus, SignerKey, Timestamp};
+use crate::mailing::SignatureChange;
+use crate::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
+use async_trait::async_trait;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+use tokio::sync::{oneshot, watch};
+
+const SIGNATURES: TableDefinition<&str, &[u8]> = TableDefinition::new("signatures");
+const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
+const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoints");
+
+/// The most requests one commit carries: enough to amortise the disk sync under a spike.
+const GROUP_COMMIT: usize = 1024;
+
+#[derive(Serialize, Deserialize)]
+struct StoredChange {
+    old: Option<Signature>,
+    new: Option<Signature>,
+}
+
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+enum Write {
+    Insert(Box<Signature>, Reply<Insertion>),
+    Renew(SignerKey, Timestamp, LinkRenewal, Reply<bool>),
+    Confirm(SignerKey, SecretHash, Timestamp, bool, Reply<bool>),
+    Checkpoint(String, u64, Reply<()>),
+}
+
+pub struct EmbeddedStore {
+    db: Arc<Database>,
+    writes: mpsc::Sender<Write>,
+    latest_change: watch::Receiver<u64>,
+}
+
+fn unavailable(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+fn decode(bytes: &[u8]) -> Result<Signature, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(unavailable)?;
+        let db = Arc::new(Database::create(dir.join("signatures.redb")).map_err(unavailable)?);
+        let txn = db.begin_write().map_err(unavailable)?;
+        txn.open_table(SIGNATURES).map_err(unavailable)?;
+        let last = txn
+            .open_table(CHANGES)
+            .map_err(unavailable)?
+            .last()
+            .map_err(unavailable)?
+            .map_or(0, |(k, _)| k.value());
+        txn.open_table(CHECKPOINTS).map_err(unavailable)?;
+        txn.commit().map_err(unavailable)?;
+
+        let (writes, queue) = mpsc::channel();
+        let (latest, latest_change) = watch::channel(last);
+        let writer_db = Arc::clone(&db);
+        std::thread::Builder::new()
+            .name("embedded-store-writer".into())
+            .spawn(move || write_loop(&writer_db, &queue, &latest, last))
+            .map_err(unavailable)?;
+        Ok(Self { db, writes, latest_change })
+    }
+
+    async fn write<T>(&self, make: impl FnOnce(Reply<T>) -> Write) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writes.send(make(reply)).map_err(|_| unavailable("the writer has stopped"))?;
+        answer.await.map_err(|_| unavailable("the writer has stopped"))?
+    }
+
+    /// Up to `limit` changes after sequence number `after`, oldest first.
+    pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, SignatureChange)>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(CHANGES).map_err(unavailable)?;
+        let mut changes = Vec::new();
+        for entry in table.range(after + 1..).map_err(unavailable)?.take(limit) {
+            let (seq, bytes) = entry.map_err(unavailable)?;
+            let stored: StoredChange =
+                serde_json::from_slice(bytes.value()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            changes.push((seq.value(), SignatureChange { old: stored.old, new: stored.new }));
+        }
+        Ok(changes)
+    }
+
+    /// Wakes when changes newer than the last seen are written.
+    pub fn watch_changes(&self) -> watch::Receiver<u64> {
+        self.latest_change.clone()
+    }
+
+    /// Where a consumer of the change feed stopped.
+    pub fn checkpoint(&self, consumer: &str) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(CHECKPOINTS).map_err(unavailable)?;
+        Ok(table.get(consumer).map_err(unavailable)?.map_or(0, |v| v.value()))
+    }
+
+    pub async fn set_checkpoint(&self, consumer: &str, seq: u64) -> Result<(), StoreError> {
+        let consumer = consumer.to_owned();
+        self.write(|reply| Write::Checkpoint(consumer, seq, reply)).await
+    }
+}
+
+#[async_trait]
+impl SignatureStore for EmbeddedStore {
+    async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
+        self.write(|reply| Write::Insert(Box::new(signature.clone()), reply)).await
+    }
+
+    async fn renew_link(&self, signer: &SignerKey, sent_before: Timestamp, renewal: &LinkRenewal) -> Result<bool, StoreError> {
+        self.write(|reply| Write::Renew(*signer, sent_before, *renewal, reply)).await
+    }
+
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(SIGNATURES).map_err(unavailable)?;
+        let found = table.get(signer.to_hex().as_str()).map_err(unavailable)?;
+        found.map(|bytes| decode(bytes.value())).transpose()
+    }
+
+    async fn confirm(&self, signer: &SignerKey, secret_hash: &SecretHash, at: Timestamp, keep_email: bool) -> Result<bool, StoreError> {
+        self.write(|reply| Write::Confirm(*signer, *secret_hash, at, keep_email, reply)).await
+    }
+}
+
+/// One transaction's view: reads and writes signatures, appends changes.
+struct Batch<'t> {
+    signatures: redb::Table<'t, &'static str, &'static [u8]>,
+    changes: redb::Table<'t, u64, &'static [u8]>,
+    checkpoints: redb::Table<'t, &'static str, u64>,
+    seq: u64,
+}
+
+impl Batch<'_> {
+    fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let found = self.signatures.get(signer.to_hex().as_str()).map_err(unavailable)?;
+        found.map(|bytes| decode(bytes.value())).transpose()
+    }
+
+    fn put(&mut self, old: Option<Signature>, new: Signature) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(&new).map_err(unavailable)?;
+        self.signatures.insert(new.signer.to_hex().as_str(), bytes.as_slice()).map_err(unavailable)?;
+        self.seq += 1;
+        let change = serde_json::to_vec(&StoredChange { old, new: Some(new) }).map_err(unavailable)?;
+        self.changes.insert(self.seq, change.as_slice()).map_err(unavailable)?;
+        Ok(())
+    }
+
+    fn insert(&mut self, signature: Signature) -> Result<Insertion, StoreError> {
+        if let Some(existing) = self.get(&signature.signer)? {
+            return Ok(Insertion::AlreadySigned(existing));
+        }
+        self.put(None, signature)?;
+        Ok(Insertion::Inserted)
+    }
+
+    fn renew(&mut self, signer: &SignerKey, sent_before: Timestamp, renewal: &LinkRenewal) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else { return Ok(false) };
+        if old.status != SignatureStatus::Pending || old.link_sent_at != sent_before {
+            return Ok(false);
+        }
+        let mut new = old.clone();
+        new.link_nonce = renewal.link.nonce;
+        new.secret_hash = renewal.link.secret_hash;
+        new.link_sent_at = renewal.link.sent_at;
+        new.link_expires_at = renewal.link.expires_at;
+        new.expires_at = Some(renewal.expires_at);
+        self.put(Some(old), new)?;
+        Ok(true)
+    }
+
+    fn confirm(&mut self, signer: &SignerKey, hash: &SecretHash, at: Timestamp, keep_email: bool) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else { return Ok(false) };
+        if old.status != SignatureStatus::Pending || !old.secret_hash.matches(hash) || at >= old.link_expires_at {
+            return Ok(false);
+        }
+        let mut new = old.clone();
+        new.status = SignatureStatus::Confirmed;
+        new.confirmed_at = Some(at);
+        new.expires_at = None;
+        if !keep_email {
+            new.email = None;
+        }
+        self.put(Some(old), new)?;
+        Ok(true)
+    }
+}
+
+fn write_loop(db: &Database, queue: &mpsc::Receiver<Write>, latest: &watch::Sender<u64>, mut seq: u64) {
+    while let Ok(first) = queue.recv() {
+        let mut writes = vec![first];
+        writes.extend(queue.try_iter().take(GROUP_COMMIT - 1));
+        let mut answers = Vec::with_capacity(writes.len());
+        // Answers go out only after the commit: nothing is acknowledged that could still be lost.
+        match apply(db, writes, seq, &mut answers) {
+            Ok(next) => {
+                seq = next;
+                latest.send_replace(seq);
+                answers.into_iter().for_each(|a| a.send(None));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "embedded store commit failed");
+                let reason = e.to_string();
+                answers.into_iter().for_each(|a| a.send(Some(&reason)));
+            }
+        }
+    }
+}
+
+/// A result waiting for its transaction to commit.
+trait Answer: Send {
+    fn send(self: Box<Self>, commit_failure: Option<&str>);
+}
+
+struct Answered<T> {
+    reply: Reply<T>,
+    result: Result<T, StoreError>,
+}
+
+impl<T: Send> Answer for Answered<T> {
+    fn send(self: Box<Self>, commit_failure: Option<&str>) {
+        let result = match commit_failure {
+            None => self.result,
+            Some(reason) => Err(unavailable(reason)),
+        };
+        let _ = self.reply.send(result);
+    }
+}
+
+fn answer<T: Send + 'static>(reply: Reply<T>, result: Result<T, StoreError>) -> Box<dyn Answer> {
+    Box::new(Answered { reply, result })
+}
+
+fn apply(db: &Database, writes: Vec<Write>, seq: u64, answers: &mut Vec<Box<dyn Answer>>) -> Result<u64, StoreError> {
+    let txn = db.begin_write().map_err(unavailable)?;
+    let next = {
+        let mut batch = Batch {
+            signatures: txn.open_table(SIGNATURES).map_err(unavailable)?,
+            changes: txn.open_table(CHANGES).map_err(unavailable)?,
+            checkpoints: txn.open_table(CHECKPOINTS).map_err(unavailable)?,
+            seq,
+        };
+        for write in writes {
+            answers.push(match write {
+                Write::Insert(signature, reply) => answer(reply, batch.insert(*signature)),
+                Write::Renew(signer, before, renewal, reply) => {
+                    answer(reply, batch.renew(&signer, before, &renewal))
+                }
+                Write::Confirm(signer, hash, at, keep, reply) => {
+                    answer(reply, batch.confirm(&signer, &hash, at, keep))
+                }
+                Write::Checkpoint(consumer, at, reply) => {
+                    let result = batch.checkpoints.insert(consumer.as_str(), at).map(drop).map_err(unavailable);
+                    answer(reply, result)
+                }
+            });
+        }
+        batch.seq
+    };
+    txn.commit().map_err(unavailable)?;
+    Ok(next)
+}

@@ -1,0 +1,41 @@
+//! Settings from the environment, read once when a function starts.
+
+use crate::keyring::Keyring;
+use crate::mailing::MailSettings;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} is not set")]
+    Missing(&'static str),
+    #[error("{0} is invalid: {1}")]
+    Invalid(&'static str, String),
+}
+
+pub fn required(name: &'static str) -> Result<String, ConfigError> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).ok_or(ConfigError::Missing(name))
+}
+
+/// The DynamoDB table holding signatures.
+pub fn table() -> Result<String, ConfigError> {
+    required("PEOPLE_FIRST_TABLE")
+}
+
+/// The master secret, hex, from which the address and link keys derive.
+pub fn keyring() -> Result<Keyring, ConfigError> {
+    Keyring::from_hex(&required("PEOPLE_FIRST_SECRET_KEY")?)
+        .map_err(|e| ConfigError::Invalid("PEOPLE_FIRST_SECRET_KEY", e.to_string()))
+}
+
+pub fn mail_settings() -> Result<MailSettings, ConfigError> {
+    Ok(MailSettings {
+        public_url: required("PEOPLE_FIRST_PUBLIC_URL")?.trim_end_matches('/').to_owned(),
+        sender: required("PEOPLE_FIRST_SENDER")?,
+        contact: required("PEOPLE_FIRST_CONTACT")?,
+    })
+}
+
+/// The AWS SDK's configuration: region and credentials from the environment, and
+/// `AWS_ENDPOINT_URL` when set (the tests' emulator).
+pub async fn aws() -> aws_config::SdkConfig {
+    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+}

@@ -1,0 +1,74 @@
+//! Confirming a signature from the link in its email.
+
+use crate::clock::Clock;
+use crate::domain::{LinkToken, Locale, Signature};
+use crate::ports::{SignatureStore, StoreError};
+use tracing::instrument;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfirmError {
+    /// No such signature, or not this link: it was replaced, mistyped or never existed.
+    #[error("unknown link")]
+    UnknownLink,
+    /// The right link, too late; the signer can sign again.
+    #[error("expired link")]
+    ExpiredLink(Locale),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What a link leads to, without changing anything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinkState {
+    pub locale: Locale,
+    pub already_confirmed: bool,
+}
+
+fn check(signature: Option<Signature>, token: &LinkToken, clock: &dyn Clock) -> Result<Signature, ConfirmError> {
+    let signature = signature.ok_or(ConfirmError::UnknownLink)?;
+    if !signature.secret_hash.matches(&token.secret.hash()) {
+        return Err(ConfirmError::UnknownLink);
+    }
+    if !signature.is_confirmed() && clock.now() >= signature.link_expires_at {
+        return Err(ConfirmError::ExpiredLink(signature.locale));
+    }
+    Ok(signature)
+}
+
+/// For the page a `GET` shows: reads only.
+#[instrument(skip_all, err(Display))]
+pub async fn inspect_link(
+    store: &dyn SignatureStore,
+    clock: &dyn Clock,
+    token: &LinkToken,
+) -> Result<LinkState, ConfirmError> {
+    let signature = check(store.find(&token.signer).await?, token, clock)?;
+    Ok(LinkState { locale: signature.locale, already_confirmed: signature.is_confirmed() })
+}
+
+/// Confirms once; confirming again with the same link answers the same.
+#[instrument(skip_all, err(Display))]
+pub async fn confirm_signature(
+    store: &dyn SignatureStore,
+    clock: &dyn Clock,
+    token: &LinkToken,
+) -> Result<Locale, ConfirmError> {
+    let signature = check(store.find(&token.signer).await?, token, clock)?;
+    if signature.is_confirmed() {
+        tracing::info!(outcome = "already confirmed", "confirmation");
+        return Ok(signature.locale);
+    }
+    let hash = token.secret.hash();
+    if store.confirm(&token.signer, &hash, clock.now(), signature.updates).await? {
+        tracing::info!(outcome = "confirmed", "confirmation");
+        return Ok(signature.locale);
+    }
+    // Lost a race: a concurrent click confirmed it, or a new link replaced this one.
+    let signature = check(store.find(&token.signer).await?, token, clock)?;
+    if signature.is_confirmed() {
+        tracing::info!(outcome = "already confirmed", "confirmation");
+        Ok(signature.locale)
+    } else {
+        Err(ConfirmError::UnknownLink)
+    }
+}

@@ -1,0 +1,92 @@
+use super::InputError;
+use email_address::{EmailAddress, Options};
+use serde::{Deserialize, Serialize};
+
+/// A signer's email address, checked for syntax. The address is kept as typed for sending; its
+/// normalised form is what identifies a signer.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    /// RFC 5321's limit on a forward path.
+    pub const MAX_CHARS: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, InputError> {
+        let trimmed = raw.trim();
+        if trimmed.is_empty() {
+            return Err(InputError::Missing);
+        }
+        if trimmed.len() > Self::MAX_CHARS {
+            return Err(InputError::TooLong);
+        }
+        if trimmed.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(InputError::Invalid);
+        }
+        // A real mailbox needs a dotted domain; literal IP domains and "Name <addr>" are refused.
+        let options = Options::default()
+            .with_required_tld()
+            .without_domain_literal()
+            .without_display_text();
+        let parsed = EmailAddress::parse_with_options(trimmed, options)
+            .map_err(|_| InputError::Invalid)?;
+        Ok(Self(format!("{}@{}", parsed.local_part(), parsed.domain().to_lowercase())))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form that identifies a signer: case does not make a second signature.
+    pub fn normalised(&self) -> String {
+        self.0.to_lowercase()
+    }
+}
+
+// Personal data: never printed by a stray `{:?}`.
+impl std::fmt::Debug for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Email(..)")
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = InputError;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Email> for String {
+    fn from(email: Email) -> Self {
+        email.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_address_is_trimmed_and_its_domain_lowercased() {
+        let email = Email::parse("  Olena.K@Example.ORG ").unwrap();
+        assert_eq!(email.as_str(), "Olena.K@example.org");
+        assert_eq!(email.normalised(), "olena.k@example.org");
+    }
+
+    #[test]
+    fn malformed_addresses_are_refused() {
+        for bad in ["", "olena", "olena@", "@example.org", "olena@localhost", "o lena@example.org",
+                    "Olena <olena@example.org>", "olena@[127.0.0.1]", "olena@exa\nmple.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
+        }
+        let long = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(InputError::TooLong));
+    }
+
+    #[test]
+    fn debug_output_hides_the_address() {
+        let email = Email::parse("olena@example.org").unwrap();
+        assert!(!format!("{email:?}").contains("olena"));
+    }
+}

@@ -1,0 +1,31 @@
+//! The campaign's domain types. Each can only be made by parsing, so the rest of the code
+//! never handles an unchecked string.
+
+mod country;
+mod email;
+mod locale;
+mod name;
+mod secret;
+mod signature;
+mod timestamp;
+
+pub use country::Country;
+pub use email::Email;
+pub use locale::Locale;
+pub use name::SignerName;
+pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, SecretHash, SignerKey};
+pub use signature::{ConfirmationLink, PRIVACY_POLICY_VERSION, Signature, SignatureStatus};
+pub use timestamp::Timestamp;
+
+/// Why a piece of a signer's input was refused. Each variant maps to one localised message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("missing")]
+    Missing,
+    #[error("too long")]
+    TooLong,
+    #[error("control characters")]
+    ControlCharacters,
+    #[error("invalid")]
+    Invalid,
+}

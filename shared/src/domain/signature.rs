@@ -1,0 +1,64 @@
+use super::{Country, Email, LinkNonce, Locale, SecretHash, SignerKey, SignerName, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// The version of the privacy policy a signer was shown, kept with their consent.
+pub const PRIVACY_POLICY_VERSION: &str = "2025-01-28";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SignatureStatus {
+    Pending,
+    Confirmed,
+}
+
+/// The live confirmation link of a signature: the nonce the mailer needs to write it, the hash
+/// that checks it, and when it was sent and dies.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ConfirmationLink {
+    pub nonce: LinkNonce,
+    pub secret_hash: SecretHash,
+    pub sent_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// One person's signature, as the table holds it. Field names are the table's attribute names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Signature {
+    #[serde(rename = "pk")]
+    pub signer: SignerKey,
+    pub status: SignatureStatus,
+    pub name: SignerName,
+    /// Kept while pending (the mailer needs it) and afterwards only for those who asked for
+    /// updates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Email>,
+    pub country: Country,
+    pub locale: Locale,
+    pub updates: bool,
+    pub privacy_policy: String,
+    pub signed_at: Timestamp,
+    pub link_nonce: LinkNonce,
+    pub secret_hash: SecretHash,
+    pub link_sent_at: Timestamp,
+    pub link_expires_at: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<Timestamp>,
+    /// DynamoDB's TTL attribute: set while pending, so unconfirmed signatures disappear.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
+}
+
+impl Signature {
+    pub fn link(&self) -> ConfirmationLink {
+        ConfirmationLink {
+            nonce: self.link_nonce,
+            secret_hash: self.secret_hash,
+            sent_at: self.link_sent_at,
+            expires_at: self.link_expires_at,
+        }
+    }
+
+    pub fn is_confirmed(&self) -> bool {
+        self.status == SignatureStatus::Confirmed
+    }
+}

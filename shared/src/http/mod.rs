@@ -1,0 +1,122 @@
+//! The HTTP handlers the functions and the local stack share: plain async functions from a
+//! request to a response.
+
+pub mod confirm;
+pub mod sign;
+
+use crate::domain::Locale;
+use crate::i18n;
+use http::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, LOCATION};
+use http::{HeaderValue, Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+
+/// The largest request body accepted: a signature is a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Seconds a client should wait before retrying after a 503.
+pub const RETRY_AFTER_SECONDS: u32 = 2;
+
+/// How a request's body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Json,
+    Form,
+}
+
+pub fn encoding(request: &Request) -> Option<Encoding> {
+    let content_type = request.headers().get(CONTENT_TYPE)?.to_str().ok()?;
+    let essence = content_type.split(';').next()?.trim().to_ascii_lowercase();
+    match essence.as_str() {
+        "application/json" => Some(Encoding::Json),
+        "application/x-www-form-urlencoded" => Some(Encoding::Form),
+        _ => None,
+    }
+}
+
+/// Whether to answer with a page rather than JSON: forms, and browsers asking for HTML.
+pub fn wants_page(request: &Request) -> bool {
+    match encoding(request) {
+        Some(Encoding::Form) => true,
+        Some(Encoding::Json) => false,
+        None => header(request, ACCEPT).is_some_and(|a| a.contains("text/html")),
+    }
+}
+
+pub fn header(request: &Request, name: http::header::HeaderName) -> Option<&str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The requester's language by their browser's preference.
+pub fn browser_locale(request: &Request) -> Locale {
+    Locale::negotiate(header(request, ACCEPT_LANGUAGE))
+}
+
+pub fn query_parameter(request: &Request, name: &str) -> Option<String> {
+    let query = request.uri().query()?;
+    serde_urlencoded::from_str::<Vec<(String, String)>>(query)
+        .ok()?
+        .into_iter()
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+fn response(status: StatusCode, content_type: &'static str, body: Body) -> Response<Body> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Answers about one person's signature are never cached anywhere.
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    // Links carry secrets in their query: never send them on as a referrer.
+    headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    response
+}
+
+pub fn json(status: StatusCode, value: &serde_json::Value) -> Response<Body> {
+    response(status, "application/json", Body::Text(value.to_string()))
+}
+
+pub fn page(status: StatusCode, locale: Locale, html: String) -> Response<Body> {
+    let mut response = response(status, "text/html; charset=utf-8", Body::Text(html));
+    response
+        .headers_mut()
+        .insert(CONTENT_LANGUAGE, HeaderValue::from_static(locale.code()));
+    response
+}
+
+pub fn redirect(location: &str) -> Response<Body> {
+    let mut response = response(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", Body::Empty);
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// A failure that is not the requester's doing, or a refusal without fields: a message in
+/// their language, as a page or as JSON.
+pub fn problem(request: &Request, status: StatusCode, locale: Locale, message_id: &str) -> Response<Body> {
+    let mut answer = if wants_page(request) {
+        let html = crate::pages::message_page(locale, "error-title", message_id, false);
+        page(status, locale, html)
+    } else {
+        json(status, &serde_json::json!({ "error": i18n::text(locale, message_id) }))
+    };
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        answer.headers_mut().insert(http::header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+    }
+    answer
+}
+
+pub fn method_not_allowed(request: &Request, locale: Locale, allow: &'static str) -> Response<Body> {
+    let mut answer = problem(request, StatusCode::METHOD_NOT_ALLOWED, locale, "error-method");
+    answer.headers_mut().insert(http::header::ALLOW, HeaderValue::from_static(allow));
+    answer
+}
+
+/// A HEAD is answered like a GET, without the body.
+pub fn without_body_for_head(method: &Method, mut response: Response<Body>) -> Response<Body> {
+    if method == Method::HEAD {
+        *response.body_mut() = Body::Empty;
+    }
+    response
+}

@@ -1,0 +1,97 @@
+//! `POST /api/sign`.
+
+use super::{Encoding, browser_locale, encoding, json, method_not_allowed, problem, redirect};
+use crate::clock::Clock;
+use crate::domain::{InputError, Locale, SignerName};
+use crate::i18n::{self, Medium};
+use crate::keyring::Keyring;
+use crate::pages;
+use crate::ports::SignatureStore;
+use crate::sign::{FieldErrors, PetitionForm, sign_petition};
+use http::{Method, StatusCode};
+use lambda_http::{Body, Error, Request, Response};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tracing::instrument;
+
+/// What the signing handler needs, built once per process.
+#[derive(Clone)]
+pub struct SignState {
+    pub store: Arc<dyn SignatureStore>,
+    pub keyring: Arc<Keyring>,
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The message id for a field's error.
+pub fn error_message_id(field: &str, error: InputError) -> String {
+    let kind = match error {
+        InputError::Missing => "missing",
+        InputError::TooLong => "too-long",
+        InputError::ControlCharacters => "control",
+        InputError::Invalid => "invalid",
+    };
+    format!("error-{field}-{kind}")
+}
+
+fn localised(errors: &FieldErrors, locale: Locale, medium: Medium) -> BTreeMap<&'static str, String> {
+    let max = fluent_bundle::FluentValue::from(SignerName::MAX_CHARS);
+    errors
+        .iter()
+        .map(|(field, error)| {
+            let id = error_message_id(field, *error);
+            (*field, i18n::message(locale, medium, &id, &[("max", max.clone())]))
+        })
+        .collect()
+}
+
+#[instrument(skip_all, fields(method = %request.method()))]
+pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response<Body>, Error> {
+    let locale = browser_locale(&request);
+    if request.method() != Method::POST {
+        return Ok(method_not_allowed(&request, locale, "POST"));
+    }
+    if request.body().len() > super::MAX_BODY_BYTES {
+        return Ok(problem(&request, StatusCode::PAYLOAD_TOO_LARGE, locale, "error-body-too-large"));
+    }
+    let Some(encoding) = encoding(&request) else {
+        return Ok(problem(&request, StatusCode::UNSUPPORTED_MEDIA_TYPE, locale, "error-content-type"));
+    };
+    let body: &[u8] = request.body().as_ref();
+    let parsed: Option<PetitionForm> = match encoding {
+        Encoding::Json => serde_json::from_slice(body).ok(),
+        Encoding::Form => serde_urlencoded::from_bytes(body).ok(),
+    };
+    let Some(form) = parsed else {
+        return Ok(problem(&request, StatusCode::BAD_REQUEST, locale, "error-malformed"));
+    };
+    let locale = form.locale().unwrap_or(locale);
+    let accepted = || match encoding {
+        Encoding::Json => json(StatusCode::ACCEPTED, &serde_json::json!({ "status": "check-email" })),
+        Encoding::Form => redirect(&format!("/{locale}/check-email/")),
+    };
+    if form.is_bot() {
+        // The same answer as for a person, so the bot learns nothing; nothing is stored.
+        tracing::info!(outcome = "honeypot", "signature refused");
+        return Ok(accepted());
+    }
+    let petition = match form.parse() {
+        Ok(petition) => petition,
+        Err(errors) => {
+            tracing::info!(fields = ?errors.keys().collect::<Vec<_>>(), "signature refused");
+            return Ok(match encoding {
+                Encoding::Json => json(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &serde_json::json!({ "errors": localised(&errors, locale, Medium::PlainText) }),
+                ),
+                Encoding::Form => {
+                    let html = pages::sign_page(locale, &form, &localised(&errors, locale, Medium::Html));
+                    super::page(StatusCode::UNPROCESSABLE_ENTITY, locale, html)
+                }
+            });
+        }
+    };
+    match sign_petition(state.store.as_ref(), &state.keyring, state.clock.as_ref(), petition).await {
+        Ok(_) => Ok(accepted()),
+        Err(_) => Ok(problem(&request, StatusCode::SERVICE_UNAVAILABLE, locale, "error-unavailable")),
+    }
+}

@@ -1,0 +1,85 @@
+//! The server's secret keys: one for the keyed hash of addresses, one for link secrets.
+
+use crate::domain::{ConfirmationSecret, Email, LinkNonce, LinkToken, SignerKey};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+type HmacSha256 = Hmac<Sha256>;
+
+#[derive(Clone)]
+pub struct Keyring {
+    signer: [u8; 32],
+    link: [u8; 32],
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the secret key must be at least 32 bytes, written as hex")]
+pub struct KeyringError;
+
+fn mac(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
+    let mut mac = HmacSha256::new_from_slice(key).expect("HMAC takes a key of any length");
+    for part in parts {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
+}
+
+impl Keyring {
+    /// Derives both keys from one master secret, so deployments manage a single secret.
+    pub fn from_master(master: &[u8]) -> Result<Self, KeyringError> {
+        if master.len() < 32 {
+            return Err(KeyringError);
+        }
+        Ok(Self {
+            signer: mac(master, &[b"people-first signer key"]),
+            link: mac(master, &[b"people-first link key"]),
+        })
+    }
+
+    pub fn from_hex(master: &str) -> Result<Self, KeyringError> {
+        let master = master.trim();
+        if master.len() % 2 != 0 || !master.is_ascii() {
+            return Err(KeyringError);
+        }
+        let bytes = (0..master.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&master[i..i + 2], 16))
+            .collect::<Result<Vec<u8>, _>>()
+            .map_err(|_| KeyringError)?;
+        Self::from_master(&bytes)
+    }
+
+    pub fn signer_key(&self, email: &Email) -> SignerKey {
+        SignerKey(mac(&self.signer, &[email.normalised().as_bytes()]))
+    }
+
+    pub fn confirmation_secret(&self, signer: &SignerKey, nonce: &LinkNonce) -> ConfirmationSecret {
+        ConfirmationSecret(mac(&self.link, &[b"confirm", &signer.0, &nonce.0]))
+    }
+
+    pub fn confirmation_token(&self, signer: &SignerKey, nonce: &LinkNonce) -> LinkToken {
+        LinkToken { signer: *signer, secret: self.confirmation_secret(signer, nonce) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_address_in_another_case_is_the_same_signer() {
+        let keyring = Keyring::from_master(&[3; 32]).unwrap();
+        let a = keyring.signer_key(&Email::parse("Olena@Example.org").unwrap());
+        let b = keyring.signer_key(&Email::parse("olena@example.org").unwrap());
+        assert_eq!(a, b);
+        let other = Keyring::from_master(&[4; 32]).unwrap();
+        assert_ne!(a, other.signer_key(&Email::parse("olena@example.org").unwrap()));
+    }
+
+    #[test]
+    fn a_short_master_key_is_refused() {
+        assert!(Keyring::from_master(&[1; 16]).is_err());
+        assert!(Keyring::from_hex("zz").is_err());
+        assert!(Keyring::from_hex(&"ab".repeat(32)).is_ok());
+    }
+}

@@ -1,0 +1,17 @@
+//! The People First signing backend: the domain, its use cases, the ports they need and the
+//! adapters that fill them, shared by the Lambda functions and the local stack.
+
+pub mod adapters;
+pub mod clock;
+pub mod config;
+pub mod confirm;
+pub mod domain;
+pub mod http;
+pub mod i18n;
+pub mod keyring;
+pub mod mailing;
+pub mod pages;
+pub mod ports;
+pub mod sign;
+pub mod stream;
+pub mod telemetry;

@@ -1,0 +1,116 @@
+//! Sending confirmation emails for the signatures that need one.
+
+use crate::domain::{Locale, Signature, SignatureStatus};
+use crate::i18n;
+use crate::keyring::Keyring;
+use crate::pages;
+use crate::ports::{MailError, Mailer, OutgoingEmail};
+use tracing::instrument;
+
+/// Who the email is from and where its links lead.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// The site's address, without a trailing slash: links are `{public_url}/api/confirm?t=…`.
+    pub public_url: String,
+    /// The `From` header, naming the campaign.
+    pub sender: String,
+    /// A mailbox the campaign reads, for `List-Unsubscribe`.
+    pub contact: String,
+}
+
+/// A change to one signature, as a stream record shows it.
+#[derive(Debug, Clone)]
+pub struct SignatureChange {
+    pub old: Option<Signature>,
+    pub new: Option<Signature>,
+}
+
+impl SignatureChange {
+    /// A new pending signature, or a pending one with a fresh link, needs an email.
+    pub fn needs_confirmation_email(&self) -> Option<&Signature> {
+        let new = self.new.as_ref().filter(|s| s.status == SignatureStatus::Pending)?;
+        match &self.old {
+            Some(old) if old.link_nonce == new.link_nonce => None,
+            _ => Some(new),
+        }
+    }
+}
+
+pub fn confirmation_link(settings: &MailSettings, keyring: &Keyring, signature: &Signature) -> String {
+    let token = keyring.confirmation_token(&signature.signer, &signature.link_nonce);
+    format!("{}/api/confirm?t={}", settings.public_url, token.encode())
+}
+
+pub fn confirmation_email(
+    settings: &MailSettings,
+    keyring: &Keyring,
+    signature: &Signature,
+) -> Option<OutgoingEmail> {
+    let to = signature.email.clone()?;
+    let locale: Locale = signature.locale;
+    let link = confirmation_link(settings, keyring, signature);
+    let (text, html) = pages::confirmation_email(locale, signature.name.as_str(), &link);
+    Some(OutgoingEmail {
+        from: settings.sender.clone(),
+        to,
+        subject: i18n::text(locale, "email-subject"),
+        text,
+        html,
+        list_unsubscribe: format!("<mailto:{}?subject=unsubscribe>", settings.contact),
+    })
+}
+
+/// Sends what one change calls for.
+pub async fn deliver(
+    mailer: &dyn Mailer,
+    keyring: &Keyring,
+    settings: &MailSettings,
+    change: &SignatureChange,
+) -> Result<(), MailError> {
+    let Some(email) = change.needs_confirmation_email().and_then(|s| confirmation_email(settings, keyring, s))
+    else {
+        return Ok(());
+    };
+    match mailer.send(&email).await {
+        Ok(()) => {
+            tracing::info!("confirmation email sent");
+            Ok(())
+        }
+        // Retrying a refused address only repeats the refusal: drop it, say so.
+        Err(MailError::Rejected(reason)) => {
+            tracing::warn!(%reason, "confirmation email rejected");
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// One record of a batch: its id in the stream, and the change or why it could not be read.
+pub type BatchRecord = (String, Result<Option<SignatureChange>, String>);
+
+/// Delivers a batch in order and returns the id of the first record that must be retried.
+/// Stopping there keeps a retry from sending the records after it twice: the stream
+/// redelivers from the first failure on.
+#[instrument(skip_all, fields(records = batch.len()))]
+pub async fn deliver_batch(
+    mailer: &dyn Mailer,
+    keyring: &Keyring,
+    settings: &MailSettings,
+    batch: Vec<BatchRecord>,
+) -> Option<String> {
+    for (id, record) in batch {
+        let change = match record {
+            Ok(Some(change)) => change,
+            Ok(None) => continue,
+            Err(reason) => {
+                tracing::error!(%reason, "unreadable signature record");
+                return Some(id);
+            }
+        };
+        if let Err(e) = deliver(mailer, keyring, settings, &change).await {
+            tracing::warn!(error = %e, "confirmation email will be retried");
+            return Some(id);
+        }
+    }
+    None
+}

@@ -1,0 +1,102 @@
+//! The pages and emails the functions render, from `static/templates` and the Fluent strings.
+
+use crate::domain::{Country, Locale};
+use crate::i18n::{self, Medium};
+use fluent_bundle::FluentValue;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, Error, ErrorKind, State, context};
+use std::sync::LazyLock;
+
+macro_rules! templates {
+    ($($name:literal),*) => {
+        &[$(($name, include_str!(concat!("../../static/templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = templates!(
+    "layout.html",
+    "sign.html",
+    "message.html",
+    "confirm.html",
+    "email/confirmation.html",
+    "email/confirmation.txt"
+);
+
+/// `{{ t("message-id", name=value) }}`: a Fluent message in the page's `locale`.
+fn translate(state: &State, id: &str, kwargs: Kwargs) -> Result<String, Error> {
+    let locale = state
+        .lookup("locale")
+        .and_then(|l| l.as_str().and_then(|s| Locale::parse(s).ok()))
+        .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the page has no locale"))?;
+    let medium = if state.name().ends_with(".txt") { Medium::PlainText } else { Medium::Html };
+    let mut args: Vec<(&str, FluentValue)> = Vec::new();
+    for name in kwargs.args() {
+        let value: Value = kwargs.get(name)?;
+        let value = match value.as_i64() {
+            Some(n) => FluentValue::from(n),
+            None => FluentValue::from(value.as_str().map_or_else(|| value.to_string(), str::to_owned)),
+        };
+        args.push((name, value));
+    }
+    Ok(i18n::message(locale, medium, id, &args))
+}
+
+static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).expect("the templates parse");
+    }
+    env.add_function("t", translate);
+    env
+});
+
+fn render(template: &str, context: &Value) -> String {
+    ENVIRONMENT
+        .get_template(template)
+        .and_then(|t| t.render(context))
+        .unwrap_or_else(|e| panic!("template {template} failed to render: {e:#}"))
+}
+
+/// The sign form, empty or showing what was typed with the errors next to their fields.
+pub fn sign_page(
+    locale: Locale,
+    values: &crate::sign::PetitionForm,
+    errors: &std::collections::BTreeMap<&str, String>,
+) -> String {
+    let countries: Vec<Value> = Country::all_by_name(locale)
+        .iter()
+        .map(|(c, name)| context! { code => c.code(), name => name })
+        .collect();
+    render(
+        "sign.html",
+        &context! { locale => locale.code(), values => values, errors => errors, countries => countries },
+    )
+}
+
+/// A page with a heading, a sentence and a way onward: check your email, thank you, errors.
+pub fn message_page(locale: Locale, heading: &str, body: &str, sign_again: bool) -> String {
+    render(
+        "message.html",
+        &context! {
+            locale => locale.code(), heading => heading, body => body, sign_again => sign_again,
+            days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
+        },
+    )
+}
+
+/// The page a confirmation link opens: one button, which POSTs.
+pub fn confirm_page(locale: Locale, token: &str, already_confirmed: bool) -> String {
+    render(
+        "confirm.html",
+        &context! { locale => locale.code(), token => token, already_confirmed => already_confirmed },
+    )
+}
+
+/// The confirmation email's plain text and HTML.
+pub fn confirmation_email(locale: Locale, name: &str, link: &str) -> (String, String) {
+    let context = context! {
+        locale => locale.code(), name => name, link => link,
+        days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
+    };
+    (render("email/confirmation.txt", &context), render("email/confirmation.html", &context))
+}

@@ -1,0 +1,89 @@
+//! The narrow traits the use cases need from the outside world.
+
+use crate::domain::{Email, SecretHash, Signature, SignerKey, Timestamp};
+use async_trait::async_trait;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// Throttled, unreachable or failing: the caller answers 503 and the client retries.
+    #[error("the signature store is unavailable: {0}")]
+    Unavailable(String),
+    /// A stored item that does not parse: a bug or tampering, never the signer's fault.
+    #[error("a stored signature is corrupt: {0}")]
+    Corrupt(String),
+}
+
+/// The result of writing a new pending signature.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Insertion {
+    Inserted,
+    /// Someone with this address has signed before; nothing was written.
+    AlreadySigned(Signature),
+}
+
+/// A fresh confirmation link replacing the live one of a pending signature.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkRenewal {
+    pub link: crate::domain::ConfirmationLink,
+    /// The new TTL of the pending signature.
+    pub expires_at: Timestamp,
+}
+
+#[async_trait]
+pub trait SignatureStore: Send + Sync {
+    /// Writes a pending signature unless one exists for its signer.
+    async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError>;
+
+    /// Replaces the link of a pending signature whose link was sent at `sent_before`; false
+    /// when another request renewed it first or it is no longer pending.
+    async fn renew_link(
+        &self,
+        signer: &SignerKey,
+        sent_before: Timestamp,
+        renewal: &LinkRenewal,
+    ) -> Result<bool, StoreError>;
+
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
+
+    /// Moves a pending signature whose live link has `secret_hash` to confirmed, forgetting
+    /// the address unless `keep_email`; false when it was not pending with that live link.
+    async fn confirm(
+        &self,
+        signer: &SignerKey,
+        secret_hash: &SecretHash,
+        at: Timestamp,
+        keep_email: bool,
+    ) -> Result<bool, StoreError>;
+}
+
+/// One email, ready to send.
+#[derive(Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OutgoingEmail {
+    pub from: String,
+    pub to: Email,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub list_unsubscribe: String,
+}
+
+impl std::fmt::Debug for OutgoingEmail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OutgoingEmail(..)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The provider refused this message for good: retrying will not help.
+    #[error("the message was rejected: {0}")]
+    Rejected(String),
+    /// Throttled or failing: try again later.
+    #[error("mail is unavailable: {0}")]
+    Unavailable(String),
+}
+
+#[async_trait]
+pub trait Mailer: Send + Sync {
+    async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError>;
+}

@@ -1,0 +1,170 @@
+//! Signing the appeal: a pending signature, and a confirmation link the mailer will send.
+
+use crate::clock::Clock;
+use crate::domain::{
+    ConfirmationLink, Country, Email, InputError, LinkNonce, Locale, PRIVACY_POLICY_VERSION,
+    Signature, SignatureStatus, SignerName, Timestamp,
+};
+use crate::keyring::Keyring;
+use crate::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
+use std::collections::BTreeMap;
+use tracing::instrument;
+
+/// How long a confirmation link works.
+pub const LINK_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
+/// At most one email per address in this interval, so a form cannot be used to flood someone.
+pub const RESEND_INTERVAL_SECONDS: i64 = 5 * 60;
+/// An unconfirmed signature outlives its last link by a day, then the table forgets it.
+pub const PENDING_LIFETIME_SECONDS: i64 = LINK_LIFETIME_SECONDS + 24 * 3600;
+
+/// A signing request, parsed: every field is known good.
+#[derive(Debug, Clone)]
+pub struct Petition {
+    pub name: SignerName,
+    pub email: Email,
+    pub country: Country,
+    pub locale: Locale,
+    pub updates: bool,
+}
+
+/// The fields of a signing request as they arrive, before parsing.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+pub struct PetitionForm {
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub updates: bool,
+    /// The honeypot: people leave it empty, simple bots fill it.
+    #[serde(default)]
+    pub website: Option<String>,
+}
+
+/// JSON sends a boolean; an HTML checkbox sends "on" or nothing.
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Text(String),
+    }
+    Ok(match <Option<Flag> as serde::Deserialize>::deserialize(deserializer)? {
+        Some(Flag::Bool(b)) => b,
+        Some(Flag::Text(t)) => matches!(t.as_str(), "on" | "true" | "1" | "yes"),
+        None => false,
+    })
+}
+
+/// Which field failed and why, in the order of the form.
+pub type FieldErrors = BTreeMap<&'static str, InputError>;
+
+impl PetitionForm {
+    pub fn is_bot(&self) -> bool {
+        self.website.as_deref().is_some_and(|w| !w.trim().is_empty())
+    }
+
+    /// The language the signer asked for, if it is one of ours.
+    pub fn locale(&self) -> Option<Locale> {
+        self.locale.as_deref().and_then(|l| Locale::parse(l).ok())
+    }
+
+    pub fn parse(&self) -> Result<Petition, FieldErrors> {
+        let field = |value: &Option<String>| value.clone().unwrap_or_default();
+        let name = SignerName::parse(&field(&self.name));
+        let email = Email::parse(&field(&self.email));
+        let country = Country::parse(&field(&self.country));
+        let locale = Locale::parse(&field(&self.locale));
+        match (name, email, country, locale) {
+            (Ok(name), Ok(email), Ok(country), Ok(locale)) => {
+                Ok(Petition { name, email, country, locale, updates: self.updates })
+            }
+            (name, email, country, locale) => {
+                let mut errors = FieldErrors::new();
+                let mut note = |field, result: Result<(), InputError>| {
+                    if let Err(e) = result {
+                        errors.insert(field, e);
+                    }
+                };
+                note("name", name.map(drop));
+                note("email", email.map(drop));
+                note("country", country.map(drop));
+                note("locale", locale.map(drop));
+                Err(errors)
+            }
+        }
+    }
+}
+
+/// What signing did; the answer to the signer is the same whichever it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOutcome {
+    Created,
+    LinkRenewed,
+    Unchanged,
+}
+
+fn fresh_link(keyring: &Keyring, signer: &crate::domain::SignerKey, now: Timestamp) -> ConfirmationLink {
+    let nonce = LinkNonce::random();
+    ConfirmationLink {
+        nonce,
+        secret_hash: keyring.confirmation_secret(signer, &nonce).hash(),
+        sent_at: now,
+        expires_at: now.plus_seconds(LINK_LIFETIME_SECONDS),
+    }
+}
+
+#[instrument(skip_all, err(Display))]
+pub async fn sign_petition(
+    store: &dyn SignatureStore,
+    keyring: &Keyring,
+    clock: &dyn Clock,
+    petition: Petition,
+) -> Result<SignOutcome, StoreError> {
+    let now = clock.now();
+    let signer = keyring.signer_key(&petition.email);
+    let link = fresh_link(keyring, &signer, now);
+    let signature = Signature {
+        signer,
+        status: SignatureStatus::Pending,
+        name: petition.name,
+        email: Some(petition.email),
+        country: petition.country,
+        locale: petition.locale,
+        updates: petition.updates,
+        privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
+        signed_at: now,
+        link_nonce: link.nonce,
+        secret_hash: link.secret_hash,
+        link_sent_at: link.sent_at,
+        link_expires_at: link.expires_at,
+        confirmed_at: None,
+        expires_at: Some(now.plus_seconds(PENDING_LIFETIME_SECONDS)),
+    };
+    let existing = match store.insert_pending(&signature).await? {
+        Insertion::Inserted => {
+            tracing::info!(outcome = "created", "signature recorded");
+            return Ok(SignOutcome::Created);
+        }
+        Insertion::AlreadySigned(existing) => existing,
+    };
+    let outcome = if existing.is_confirmed()
+        || now < existing.link_sent_at.plus_seconds(RESEND_INTERVAL_SECONDS)
+    {
+        SignOutcome::Unchanged
+    } else {
+        let renewal = LinkRenewal { link, expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS) };
+        if store.renew_link(&signer, existing.link_sent_at, &renewal).await? {
+            SignOutcome::LinkRenewed
+        } else {
+            // Another request renewed it or confirmed it in between: nothing more to do.
+            SignOutcome::Unchanged
+        }
+    };
+    tracing::info!(outcome = ?outcome, "signature recorded");
+    Ok(outcome)
+}

@@ -1,0 +1,56 @@
+//! DynamoDB stream records, as Lambda delivers them, read as signature changes.
+
+use crate::domain::{Signature, SignerKey};
+use crate::mailing::{BatchRecord, SignatureChange};
+use aws_lambda_events::dynamodb::EventRecord;
+
+fn image(item: serde_dynamo::Item) -> Result<Option<Signature>, String> {
+    if item.is_empty() {
+        return Ok(None);
+    }
+    serde_dynamo::from_item(item).map(Some).map_err(|e| e.to_string())
+}
+
+/// Only signature items have a signer key for their key; counters and checkpoints do not.
+fn is_signature(record: &EventRecord) -> bool {
+    let key: Result<std::collections::HashMap<String, String>, _> =
+        serde_dynamo::from_item(record.change.keys.clone());
+    key.ok()
+        .and_then(|k| k.get("pk").cloned())
+        .is_some_and(|pk| SignerKey::from_hex(&pk).is_ok())
+}
+
+/// One record: its sequence number (the id Lambda wants back for a retry) and its change.
+pub fn signature_change(record: EventRecord) -> BatchRecord {
+    let id = record.change.sequence_number.clone().unwrap_or_default();
+    if !is_signature(&record) {
+        return (id, Ok(None));
+    }
+    let change = image(record.change.old_image)
+        .and_then(|old| image(record.change.new_image).map(|new| SignatureChange { old, new }));
+    (id, change.map(Some))
+}
+
+/// What the mailer function needs, built once per process.
+pub struct MailerState {
+    pub mailer: Box<dyn crate::ports::Mailer>,
+    pub keyring: crate::keyring::Keyring,
+    pub settings: crate::mailing::MailSettings,
+}
+
+/// The mailer function: one stream batch in, the records to retry out.
+pub async fn handle_stream_batch(
+    state: &MailerState,
+    event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>,
+) -> Result<aws_lambda_events::streams::DynamoDbEventResponse, lambda_runtime::Error> {
+    let batch = event.payload.records.into_iter().map(signature_change).collect();
+    let failed =
+        crate::mailing::deliver_batch(state.mailer.as_ref(), &state.keyring, &state.settings, batch).await;
+    let mut response = aws_lambda_events::streams::DynamoDbEventResponse::default();
+    if let Some(id) = failed {
+        let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();
+        failure.item_identifier = Some(id);
+        response.batch_item_failures.push(failure);
+    }
+    Ok(response)
+}
