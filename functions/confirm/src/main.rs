@@ -1,1 +1,19 @@
-fn main(){}
+//! `GET|HEAD|POST /api/confirm` on AWS Lambda.
+
+use lambda_http::{Error, run, service_fn};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::clock::SystemClock;
+use people_first::http::confirm::{ConfirmState, handle_confirm};
+use people_first::{config, telemetry};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init_json();
+    let aws = config::aws().await;
+    let state = ConfirmState {
+        store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        clock: Arc::new(SystemClock),
+    };
+    run(service_fn(|request| handle_confirm(&state, request))).await
+}

@@ -1,1 +1,20 @@
-fn main(){}
+//! `POST /api/sign` on AWS Lambda.
+
+use lambda_http::{Error, run, service_fn};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::clock::SystemClock;
+use people_first::http::sign::{SignState, handle_sign};
+use people_first::{config, telemetry};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init_json();
+    let aws = config::aws().await;
+    let state = SignState {
+        store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        keyring: Arc::new(config::keyring()?),
+        clock: Arc::new(SystemClock),
+    };
+    run(service_fn(|request| handle_sign(&state, request))).await
+}

@@ -37,6 +37,10 @@ impl DynamoStore {
         Self { client, table: table.into() }
     }
 
+    pub fn from_sdk_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
+        Self::new(Client::new(config), table)
+    }
+
     async fn read(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         let answer = self
             .client

@@ -17,6 +17,10 @@ impl SesMailer {
     pub fn new(client: Client) -> Self {
         Self { client }
     }
+
+    pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Self {
+        Self::new(Client::new(config))
+    }
 }
 
 /// The whole message as MIME: plain text and HTML alternatives, no remote content.

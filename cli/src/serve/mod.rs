@@ -1,0 +1,88 @@
+//! The local stack: the same handlers as the functions, on one HTTP server, over the embedded
+//! store, with its change feed driving the same mailer code into the outbox.
+
+mod feed;
+mod routes;
+mod settings;
+
+use anyhow::Context;
+use http_body_util::{BodyExt, Limited};
+use hyper::server::conn::http1;
+use hyper_util::rt::TokioIo;
+use people_first::adapters::embedded::EmbeddedStore;
+use people_first::adapters::outbox::Outbox;
+use people_first::clock::SystemClock;
+use people_first::http::confirm::ConfirmState;
+use people_first::http::sign::SignState;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Everything the routes need, built once.
+pub struct LocalStack {
+    pub sign: SignState,
+    pub confirm: ConfirmState,
+    pub outbox: Arc<Outbox>,
+}
+
+#[tokio::main]
+pub async fn run() -> anyhow::Result<()> {
+    let settings = settings::Settings::from_environment()?;
+    let store = Arc::new(
+        EmbeddedStore::open(&settings.data_dir.join("store"))
+            .with_context(|| format!("cannot open the store in {}", settings.data_dir.display()))?,
+    );
+    let outbox = Arc::new(Outbox::open(&settings.data_dir.join("outbox")).context("cannot open the outbox")?);
+    let keyring = Arc::new(settings::local_keyring(&settings.data_dir)?);
+    let clock = Arc::new(SystemClock);
+    let stack = Arc::new(LocalStack {
+        sign: SignState { store: store.clone(), keyring: keyring.clone(), clock: clock.clone() },
+        confirm: ConfirmState { store: store.clone(), clock },
+        outbox: outbox.clone(),
+    });
+    let listener = TcpListener::bind(settings.address)
+        .await
+        .with_context(|| format!("cannot listen on {} (set PORT to use another port)", settings.address))?;
+    let address = listener.local_addr()?;
+    tokio::spawn(feed::send_confirmations(store, outbox, keyring, settings.mail(address)));
+
+    println!("People First is running at http://{address}/");
+    println!("  sign at        http://{address}/");
+    println!("  read mail at   http://{address}/_dev/mail");
+    println!("  data kept in   {}", settings.data_dir.display());
+    println!("Press Ctrl-C to stop.");
+
+    loop {
+        let (stream, _) = tokio::select! {
+            accepted = listener.accept() => accepted?,
+            _ = tokio::signal::ctrl_c() => break,
+        };
+        let stack = stack.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| {
+                let stack = stack.clone();
+                async move { Ok::<_, std::convert::Infallible>(answer(&stack, request).await) }
+            });
+            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+    println!("Stopped.");
+    Ok(())
+}
+
+/// Reads the body (never more than the handlers accept) and routes the request.
+async fn answer(
+    stack: &LocalStack,
+    request: hyper::Request<hyper::body::Incoming>,
+) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
+    let (parts, body) = request.into_parts();
+    let limit = people_first::http::MAX_BODY_BYTES + 1;
+    // A body over the limit is cut at limit + 1 bytes: enough for the handler to refuse it.
+    let bytes = match Limited::new(body, limit).collect().await {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(_) => vec![0; limit],
+    };
+    let request = lambda_http::Request::from_parts(parts, lambda_http::Body::from(bytes));
+    let response = routes::route(stack, request).await;
+    let (parts, body) = response.into_parts();
+    hyper::Response::from_parts(parts, http_body_util::Full::new(bytes::Bytes::from(body.to_vec())))
+}
