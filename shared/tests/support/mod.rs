@@ -1,0 +1,234 @@
+//! What the integration tests share: the emulator's AWS clients, fresh tables, the two store
+//! and mailer implementations, and readers for what they recorded.
+#![allow(dead_code)]
+
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, StreamSpecification,
+    StreamViewType,
+};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::adapters::embedded::EmbeddedStore;
+use people_first::adapters::outbox::Outbox;
+use people_first::adapters::ses::SesMailer;
+use people_first::domain::SignatureStatus;
+use people_first::keyring::Keyring;
+use people_first::mailing::{MailSettings, SignatureChange};
+use people_first::ports::{Mailer, SignatureStore};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+pub mod stack;
+pub mod stream;
+
+pub const SENDER_ADDRESS: &str = "signatures@people-first.example";
+
+/// The emulator `tests/run` starts. Without it these tests cannot run, and say so.
+pub fn emulator() -> String {
+    std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| {
+        panic!(
+            "AWS_ENDPOINT_URL is not set: these tests need the DynamoDB/SES emulator. \
+             Run them with tests/run, which starts it."
+        )
+    })
+}
+
+pub async fn aws() -> aws_config::SdkConfig {
+    let credentials = aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "tests");
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(emulator())
+        .region(aws_config::Region::new("eu-west-1"))
+        .credentials_provider(credentials)
+        .load()
+        .await
+}
+
+static TABLES: AtomicU64 = AtomicU64::new(0);
+
+/// A new table, shaped as `infra/` makes it, with its stream on.
+pub async fn fresh_table(config: &aws_config::SdkConfig) -> String {
+    let name = format!(
+        "signatures-{}-{}-{}",
+        std::process::id(),
+        TABLES.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
+    );
+    aws_sdk_dynamodb::Client::new(config)
+        .create_table()
+        .table_name(&name)
+        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("pk")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewAndOldImages)
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .expect("the emulator creates a table");
+    name
+}
+
+pub fn keyring() -> Keyring {
+    Keyring::from_master(&[42; 32]).unwrap()
+}
+
+pub fn mail_settings() -> MailSettings {
+    MailSettings {
+        public_url: "https://people-first.example".into(),
+        sender: format!("People First <{SENDER_ADDRESS}>"),
+        contact: "privacy@people-first.example".into(),
+    }
+}
+
+/// A store under test, and a way to read back every change it made.
+pub struct StoreUnderTest {
+    pub store: Arc<dyn SignatureStore>,
+    pub feed: Feed,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub enum Feed {
+    Embedded(Arc<EmbeddedStore>),
+    Dynamo { config: aws_config::SdkConfig, table: String },
+}
+
+impl StoreUnderTest {
+    pub fn embedded() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
+        Self { store: store.clone(), feed: Feed::Embedded(store), _dir: Some(dir) }
+    }
+
+    pub async fn dynamo() -> Self {
+        let config = aws().await;
+        let table = fresh_table(&config).await;
+        let store = Arc::new(DynamoStore::from_sdk_config(&config, &table));
+        Self { store, feed: Feed::Dynamo { config, table }, _dir: None }
+    }
+
+    /// Every change so far, oldest first: the embedded feed, or the table's stream.
+    pub async fn changes(&self) -> Vec<SignatureChange> {
+        match &self.feed {
+            Feed::Embedded(store) => store.changes_after(0, usize::MAX).unwrap().into_iter().map(|(_, c)| c).collect(),
+            Feed::Dynamo { config, table } => stream::read_event(config, table)
+                .await
+                .records
+                .into_iter()
+                .filter_map(|r| people_first::stream::signature_change(r).1.unwrap())
+                .collect(),
+        }
+    }
+
+    /// How many changes moved a signature from pending to confirmed.
+    pub async fn confirmations(&self) -> usize {
+        self.changes()
+            .await
+            .iter()
+            .filter(|c| {
+                c.old.as_ref().is_some_and(|o| o.status == SignatureStatus::Pending)
+                    && c.new.as_ref().is_some_and(|n| n.status == SignatureStatus::Confirmed)
+            })
+            .count()
+    }
+}
+
+/// A mailer under test, and a way to read back what it sent.
+pub struct MailerUnderTest {
+    pub mailer: Arc<dyn Mailer>,
+    outbox: Option<(Arc<Outbox>, tempfile::TempDir)>,
+}
+
+/// A sent email as the tests look at it.
+#[derive(Debug, Clone)]
+pub struct Delivered {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub list_unsubscribe: String,
+}
+
+impl MailerUnderTest {
+    pub fn outbox() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let outbox = Arc::new(Outbox::open(dir.path()).unwrap());
+        Self { mailer: outbox.clone(), outbox: Some((outbox, dir)) }
+    }
+
+    pub async fn ses() -> Self {
+        let config = aws().await;
+        aws_sdk_ses::Client::new(&config)
+            .verify_email_identity()
+            .email_address(SENDER_ADDRESS)
+            .send()
+            .await
+            .expect("the emulator verifies the sender");
+        Self { mailer: Arc::new(SesMailer::from_sdk_config(&config)), outbox: None }
+    }
+
+    /// Everything sent to `to`, oldest first.
+    pub async fn sent_to(&self, to: &str) -> Vec<Delivered> {
+        let all = match &self.outbox {
+            Some((outbox, _)) => {
+                let mut mail: Vec<Delivered> = outbox
+                    .list()
+                    .unwrap()
+                    .into_iter()
+                    .map(|m| Delivered {
+                        to: m.to,
+                        subject: m.subject,
+                        text: m.text,
+                        html: m.html,
+                        list_unsubscribe: m.list_unsubscribe,
+                    })
+                    .collect();
+                mail.reverse();
+                mail
+            }
+            None => emulator_sent_mail().await,
+        };
+        all.into_iter().filter(|m| m.to == to).collect()
+    }
+}
+
+/// The raw messages SES accepted, read back from the emulator's own record of them.
+pub async fn emulator_sent_mail() -> Vec<Delivered> {
+    let data: serde_json::Value = reqwest::get(format!("{}/moto-api/data.json", emulator()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let raw = data["ses"]["RawMessage"].as_array().cloned().unwrap_or_default();
+    raw.iter()
+        .map(|m| {
+            let bytes = m["raw_data"].as_str().unwrap().as_bytes().to_vec();
+            let parsed = mail_parser::MessageParser::default().parse(&bytes).expect("a MIME message");
+            Delivered {
+                to: m["destinations"][0].as_str().unwrap_or_default().to_owned(),
+                subject: parsed.subject().unwrap_or_default().to_owned(),
+                text: parsed.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
+                html: parsed.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+                list_unsubscribe: parsed
+                    .header_raw("List-Unsubscribe")
+                    .map(|h| h.trim().to_owned())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect()
+}
+
+/// The `t` of the last link in an email.
+pub fn link_token(email: &Delivered) -> String {
+    let start = email.text.rfind("/api/confirm?t=").expect("the email has a confirmation link") + "/api/confirm?t=".len();
+    email.text[start..].split_whitespace().next().unwrap().to_owned()
+}

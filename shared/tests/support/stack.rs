@@ -1,0 +1,152 @@
+//! The signing backend assembled for a test: handlers over a store and a mailer, a clock the
+//! test moves, and the mailer driven by the store's real change feed or stream.
+
+use super::{Delivered, Feed, MailerUnderTest, StoreUnderTest};
+use people_first::clock::ManualClock;
+use people_first::domain::Timestamp;
+use people_first::http::confirm::{ConfirmState, handle_confirm};
+use people_first::http::sign::{SignState, handle_sign};
+use people_first::stream::{MailerState, handle_stream_batch};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+pub struct Stack {
+    pub store: StoreUnderTest,
+    pub mail: MailerUnderTest,
+    pub clock: Arc<ManualClock>,
+    sign: SignState,
+    confirm: ConfirmState,
+    delivered: AtomicUsize,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+}
+
+pub fn request(method: &str, uri: &str, content_type: Option<&str>, body: &str) -> lambda_http::Request {
+    let mut builder = http::Request::builder().method(method).uri(uri);
+    if let Some(content_type) = content_type {
+        builder = builder.header("content-type", content_type);
+    }
+    builder.body(lambda_http::Body::from(body.to_owned())).unwrap()
+}
+
+impl Stack {
+    fn assemble(store: StoreUnderTest, mail: MailerUnderTest) -> Self {
+        let clock = Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000)));
+        let sign = SignState {
+            store: store.store.clone(),
+            keyring: Arc::new(super::keyring()),
+            clock: clock.clone(),
+        };
+        let confirm = ConfirmState { store: store.store.clone(), clock: clock.clone() };
+        Self { store, mail, clock, sign, confirm, delivered: AtomicUsize::new(0) }
+    }
+
+    /// The local stack's parts: embedded store and outbox.
+    pub fn local() -> Self {
+        Self::assemble(StoreUnderTest::embedded(), MailerUnderTest::outbox())
+    }
+
+    /// AWS's parts on the emulator: DynamoDB and SES.
+    pub async fn aws() -> Self {
+        Self::assemble(StoreUnderTest::dynamo().await, MailerUnderTest::ses().await)
+    }
+
+    pub async fn send(&self, request: lambda_http::Request) -> Answer {
+        let path = request.uri().path().to_owned();
+        let response = match path.as_str() {
+            "/api/sign" => handle_sign(&self.sign, request).await,
+            "/api/confirm" => handle_confirm(&self.confirm, request).await,
+            other => panic!("no route {other}"),
+        }
+        .expect("handlers answer every request");
+        let (parts, body) = response.into_parts();
+        Answer { status: parts.status.as_u16(), headers: parts.headers, body: String::from_utf8_lossy(body.as_ref()).into_owned() }
+    }
+
+    pub async fn sign_json(&self, body: &serde_json::Value) -> Answer {
+        self.send(request("POST", "/api/sign", Some("application/json"), &body.to_string())).await
+    }
+
+    pub async fn sign_form(&self, body: &str) -> Answer {
+        self.send(request("POST", "/api/sign", Some("application/x-www-form-urlencoded"), body)).await
+    }
+
+    pub async fn confirm_form(&self, token: &str) -> Answer {
+        self.send(request("POST", "/api/confirm", Some("application/x-www-form-urlencoded"), &format!("t={token}"))).await
+    }
+
+    pub async fn confirm_json(&self, token: &str) -> Answer {
+        let body = serde_json::json!({ "t": token }).to_string();
+        self.send(request("POST", "/api/confirm", Some("application/json"), &body)).await
+    }
+
+    pub async fn open_link(&self, token: &str) -> Answer {
+        self.send(request("GET", &format!("/api/confirm?t={token}"), None, "")).await
+    }
+
+    /// Runs the mailer over the changes it has not seen yet, as the stream would deliver them.
+    pub async fn run_mailer(&self) -> Option<String> {
+        let keyring = super::keyring();
+        let settings = super::mail_settings();
+        match &self.store.feed {
+            Feed::Embedded(store) => {
+                let seen = self.delivered.load(Ordering::SeqCst) as u64;
+                let changes = store.changes_after(seen, usize::MAX).unwrap();
+                let last = changes.last().map_or(seen, |(seq, _)| *seq);
+                let batch = changes.into_iter().map(|(seq, c)| (seq.to_string(), Ok(Some(c)))).collect();
+                let failed = people_first::mailing::deliver_batch(self.mail.mailer.as_ref(), &keyring, &settings, batch).await;
+                self.delivered.store(usize::try_from(last).unwrap(), Ordering::SeqCst);
+                failed
+            }
+            Feed::Dynamo { config, table } => {
+                let mut event = super::stream::read_event(config, table).await;
+                let seen = self.delivered.swap(event.records.len(), Ordering::SeqCst);
+                event.records.drain(..seen);
+                let state = MailerState {
+                    mailer: Box::new(SharedMailer(self.mail.mailer.clone())),
+                    keyring,
+                    settings,
+                };
+                let invocation = lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
+                let response = handle_stream_batch(&state, invocation).await.unwrap();
+                response.batch_item_failures.first().and_then(|f| f.item_identifier.clone())
+            }
+        }
+    }
+
+    /// Runs the mailer, then reads what reached `to`, oldest first.
+    pub async fn inbox(&self, to: &str) -> Vec<Delivered> {
+        assert_eq!(self.run_mailer().await, None, "the mailer retried nothing");
+        self.mail.sent_to(to).await
+    }
+}
+
+struct SharedMailer(Arc<dyn people_first::ports::Mailer>);
+
+#[async_trait::async_trait]
+impl people_first::ports::Mailer for SharedMailer {
+    async fn send(&self, email: &people_first::ports::OutgoingEmail) -> Result<(), people_first::ports::MailError> {
+        self.0.send(email).await
+    }
+}
+
+/// An address no other test uses, so tests sharing the emulator read only their own mail.
+pub fn address(name: &str) -> String {
+    format!("{name}.{:08x}@example.org", rand::random::<u32>())
+}
