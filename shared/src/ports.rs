@@ -87,3 +87,11 @@ pub enum MailError {
 pub trait Mailer: Send + Sync {
     async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError>;
 }
+
+/// A shared mailer is a mailer: the local stack and tests hand one out more than once.
+#[async_trait]
+impl<M: Mailer + ?Sized> Mailer for std::sync::Arc<M> {
+    async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
+        self.as_ref().send(email).await
+    }
+}

@@ -119,7 +119,7 @@ impl Stack {
                 let seen = self.delivered.swap(event.records.len(), Ordering::SeqCst);
                 event.records.drain(..seen);
                 let state = MailerState {
-                    mailer: Box::new(SharedMailer(self.mail.mailer.clone())),
+                    mailer: Box::new(self.mail.mailer.clone()),
                     keyring,
                     settings,
                 };
@@ -134,15 +134,6 @@ impl Stack {
     pub async fn inbox(&self, to: &str) -> Vec<Delivered> {
         assert_eq!(self.run_mailer().await, None, "the mailer retried nothing");
         self.mail.sent_to(to).await
-    }
-}
-
-struct SharedMailer(Arc<dyn people_first::ports::Mailer>);
-
-#[async_trait::async_trait]
-impl people_first::ports::Mailer for SharedMailer {
-    async fn send(&self, email: &people_first::ports::OutgoingEmail) -> Result<(), people_first::ports::MailError> {
-        self.0.send(email).await
     }
 }
 

@@ -1,0 +1,125 @@
+//! Every string a person sees exists in every language, with the same variables, and renders.
+
+use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
+use people_first::domain::Locale;
+use people_first::i18n::{self, Medium, SOURCES};
+use std::collections::{BTreeMap, BTreeSet};
+
+fn variables_of(pattern: &Pattern<&str>, found: &mut BTreeSet<String>) {
+    for element in &pattern.elements {
+        if let PatternElement::Placeable { expression } = element {
+            expression_variables(expression, found);
+        }
+    }
+}
+
+fn expression_variables(expression: &Expression<&str>, found: &mut BTreeSet<String>) {
+    match expression {
+        Expression::Inline(inline) => inline_variables(inline, found),
+        Expression::Select { selector, variants } => {
+            inline_variables(selector, found);
+            for variant in variants {
+                variables_of(&variant.value, found);
+            }
+        }
+    }
+}
+
+fn inline_variables(inline: &InlineExpression<&str>, found: &mut BTreeSet<String>) {
+    match inline {
+        InlineExpression::VariableReference { id } => {
+            found.insert(id.name.to_owned());
+        }
+        InlineExpression::Placeable { expression } => expression_variables(expression, found),
+        _ => {}
+    }
+}
+
+/// language → file → message → its variables
+fn catalogue() -> BTreeMap<&'static str, BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>> {
+    let mut catalogue: BTreeMap<_, BTreeMap<_, BTreeMap<_, _>>> = BTreeMap::new();
+    for (lang, file, source) in SOURCES {
+        let resource = fluent_syntax::parser::parse(*source)
+            .unwrap_or_else(|(_, errors)| panic!("{lang}/{file} has junk: {errors:?}"));
+        let messages = catalogue.entry(*lang).or_default().entry(*file).or_default();
+        for entry in &resource.body {
+            match entry {
+                Entry::Message(message) => {
+                    let mut variables = BTreeSet::new();
+                    let value = message.value.as_ref().unwrap_or_else(|| panic!("{lang}/{file}: {} has no value", message.id.name));
+                    variables_of(value, &mut variables);
+                    assert!(
+                        messages.insert(message.id.name.to_owned(), variables).is_none(),
+                        "{lang}/{file} repeats {}",
+                        message.id.name
+                    );
+                }
+                Entry::Junk { content } => panic!("{lang}/{file} has junk: {content}"),
+                _ => {}
+            }
+        }
+    }
+    catalogue
+}
+
+#[test]
+fn every_language_has_exactly_the_messages_and_variables_of_english() {
+    let catalogue = catalogue();
+    assert_eq!(catalogue.len(), Locale::ALL.len());
+    let english = &catalogue["en"];
+    for locale in Locale::ALL {
+        assert_eq!(&catalogue[locale.code()], english, "{locale} differs from English");
+    }
+}
+
+#[test]
+fn every_message_renders_in_every_language_without_leftover_placeholders() {
+    let catalogue = catalogue();
+    for locale in Locale::ALL {
+        for messages in catalogue[locale.code()].values() {
+            for (id, variables) in messages {
+                let args: Vec<(&str, fluent_bundle::FluentValue)> =
+                    variables.iter().map(|v| (v.as_str(), fluent_bundle::FluentValue::from(7))).collect();
+                let text = i18n::message(locale, Medium::PlainText, id, &args);
+                assert!(!text.trim().is_empty(), "{locale} {id} is empty");
+                assert_ne!(&text, id, "{locale} {id} is missing");
+                assert!(!text.contains('{') && !text.contains('\u{2068}'), "{locale} {id}: {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_field_error_the_form_can_raise_has_a_message() {
+    use people_first::domain::InputError::{ControlCharacters, Invalid, Missing, TooLong};
+    let possible = [
+        ("name", vec![Missing, TooLong, ControlCharacters]),
+        ("email", vec![Missing, TooLong, Invalid]),
+        ("country", vec![Missing, Invalid]),
+        ("locale", vec![Missing, Invalid]),
+    ];
+    for locale in Locale::ALL {
+        for (field, errors) in &possible {
+            for error in errors {
+                let id = people_first::http::sign::error_message_id(field, *error);
+                assert!(i18n::has_message(locale, &id), "{locale} lacks {id}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_page_renders_in_every_language() {
+    use people_first::pages;
+    for locale in Locale::ALL {
+        let form = pages::sign_page(locale, &Default::default(), &Default::default());
+        assert!(form.contains(&format!(r#"<html lang="{locale}">"#)));
+        assert!(form.contains(r#"<option value="UA">"#));
+        let message = pages::message_page(locale, "link-expired-title", "link-expired-body", true);
+        assert!(message.contains(" 7 ") || message.contains("\u{2068}7\u{2069}"), "{locale}: {message}");
+        let confirm = pages::confirm_page(locale, "token", false);
+        assert!(confirm.contains(r#"name="t" value="token""#));
+        let (text, html) = pages::confirmation_email(locale, "Anna", "https://people-first.example/x");
+        assert!(text.contains("https://people-first.example/x") && html.contains("Anna"));
+    }
+}
