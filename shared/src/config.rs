@@ -12,7 +12,10 @@ pub enum ConfigError {
 }
 
 pub fn required(name: &'static str) -> Result<String, ConfigError> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty()).ok_or(ConfigError::Missing(name))
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .ok_or(ConfigError::Missing(name))
 }
 
 /// The DynamoDB table holding signatures.
@@ -28,7 +31,9 @@ pub fn keyring() -> Result<Keyring, ConfigError> {
 
 pub fn mail_settings() -> Result<MailSettings, ConfigError> {
     Ok(MailSettings {
-        public_url: required("PEOPLE_FIRST_PUBLIC_URL")?.trim_end_matches('/').to_owned(),
+        public_url: required("PEOPLE_FIRST_PUBLIC_URL")?
+            .trim_end_matches('/')
+            .to_owned(),
         sender: required("PEOPLE_FIRST_SENDER")?,
         contact: required("PEOPLE_FIRST_CONTACT")?,
     })

@@ -24,7 +24,11 @@ pub struct LinkState {
     pub already_confirmed: bool,
 }
 
-fn check(signature: Option<Signature>, token: &LinkToken, clock: &dyn Clock) -> Result<Signature, ConfirmError> {
+fn check(
+    signature: Option<Signature>,
+    token: &LinkToken,
+    clock: &dyn Clock,
+) -> Result<Signature, ConfirmError> {
     let signature = signature.ok_or(ConfirmError::UnknownLink)?;
     if !signature.secret_hash.matches(&token.secret.hash()) {
         return Err(ConfirmError::UnknownLink);
@@ -43,7 +47,10 @@ pub async fn inspect_link(
     token: &LinkToken,
 ) -> Result<LinkState, ConfirmError> {
     let signature = check(store.find(&token.signer).await?, token, clock)?;
-    Ok(LinkState { locale: signature.locale, already_confirmed: signature.is_confirmed() })
+    Ok(LinkState {
+        locale: signature.locale,
+        already_confirmed: signature.is_confirmed(),
+    })
 }
 
 /// Confirms once; confirming again with the same link answers the same.
@@ -59,7 +66,10 @@ pub async fn confirm_signature(
         return Ok(signature.locale);
     }
     let hash = token.secret.hash();
-    if store.confirm(&token.signer, &hash, clock.now(), signature.updates).await? {
+    if store
+        .confirm(&token.signer, &hash, clock.now(), signature.updates)
+        .await?
+    {
         tracing::info!(outcome = "confirmed", "confirmation");
         return Ok(signature.locale);
     }

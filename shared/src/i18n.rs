@@ -56,7 +56,12 @@ pub fn has_message(locale: Locale, id: &str) -> bool {
 
 /// A message in a language with its arguments; the message id itself if it is missing, which
 /// the locale tests rule out.
-pub fn message(locale: Locale, medium: Medium, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+pub fn message(
+    locale: Locale,
+    medium: Medium,
+    id: &str,
+    args: &[(&str, FluentValue<'_>)],
+) -> String {
     let bundle = match medium {
         Medium::Html => &HTML[locale.index()],
         Medium::PlainText => &PLAIN[locale.index()],
@@ -72,7 +77,12 @@ pub fn message(locale: Locale, medium: Medium, id: &str, args: &[(&str, FluentVa
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
     if !errors.is_empty() {
-        tracing::error!(id, locale = locale.code(), ?errors, "message did not render");
+        tracing::error!(
+            id,
+            locale = locale.code(),
+            ?errors,
+            "message did not render"
+        );
     }
     text.into_owned()
 }

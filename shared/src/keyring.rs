@@ -36,9 +36,14 @@ impl Keyring {
         })
     }
 
+    /// A fresh random master secret, as hex.
+    pub fn new_master_hex() -> String {
+        crate::domain::hex(&rand::random::<[u8; 32]>())
+    }
+
     pub fn from_hex(master: &str) -> Result<Self, KeyringError> {
         let master = master.trim();
-        if master.len() % 2 != 0 || !master.is_ascii() {
+        if !master.len().is_multiple_of(2) || !master.is_ascii() {
             return Err(KeyringError);
         }
         let bytes = (0..master.len())
@@ -58,7 +63,10 @@ impl Keyring {
     }
 
     pub fn confirmation_token(&self, signer: &SignerKey, nonce: &LinkNonce) -> LinkToken {
-        LinkToken { signer: *signer, secret: self.confirmation_secret(signer, nonce) }
+        LinkToken {
+            signer: *signer,
+            secret: self.confirmation_secret(signer, nonce),
+        }
     }
 }
 
@@ -73,7 +81,10 @@ mod tests {
         let b = keyring.signer_key(&Email::parse("olena@example.org").unwrap());
         assert_eq!(a, b);
         let other = Keyring::from_master(&[4; 32]).unwrap();
-        assert_ne!(a, other.signer_key(&Email::parse("olena@example.org").unwrap()));
+        assert_ne!(
+            a,
+            other.signer_key(&Email::parse("olena@example.org").unwrap())
+        );
     }
 
     #[test]

@@ -28,7 +28,10 @@ pub struct SignatureChange {
 impl SignatureChange {
     /// A new pending signature, or a pending one with a fresh link, needs an email.
     pub fn needs_confirmation_email(&self) -> Option<&Signature> {
-        let new = self.new.as_ref().filter(|s| s.status == SignatureStatus::Pending)?;
+        let new = self
+            .new
+            .as_ref()
+            .filter(|s| s.status == SignatureStatus::Pending)?;
         match &self.old {
             Some(old) if old.link_nonce == new.link_nonce => None,
             _ => Some(new),
@@ -36,7 +39,11 @@ impl SignatureChange {
     }
 }
 
-pub fn confirmation_link(settings: &MailSettings, keyring: &Keyring, signature: &Signature) -> String {
+pub fn confirmation_link(
+    settings: &MailSettings,
+    keyring: &Keyring,
+    signature: &Signature,
+) -> String {
     let token = keyring.confirmation_token(&signature.signer, &signature.link_nonce);
     format!("{}/api/confirm?t={}", settings.public_url, token.encode())
 }
@@ -67,7 +74,9 @@ pub async fn deliver(
     settings: &MailSettings,
     change: &SignatureChange,
 ) -> Result<(), MailError> {
-    let Some(email) = change.needs_confirmation_email().and_then(|s| confirmation_email(settings, keyring, s))
+    let Some(email) = change
+        .needs_confirmation_email()
+        .and_then(|s| confirmation_email(settings, keyring, s))
     else {
         return Ok(());
     };

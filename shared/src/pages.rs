@@ -23,18 +23,31 @@ const TEMPLATES: &[(&str, &str)] = templates!(
 );
 
 /// `{{ t("message-id", name=value) }}`: a Fluent message in the page's `locale`.
+// minijinja hands keyword arguments over by value.
+#[allow(clippy::needless_pass_by_value)]
 fn translate(state: &State, id: &str, kwargs: Kwargs) -> Result<String, Error> {
     let locale = state
         .lookup("locale")
         .and_then(|l| l.as_str().and_then(|s| Locale::parse(s).ok()))
         .ok_or_else(|| Error::new(ErrorKind::UndefinedError, "the page has no locale"))?;
-    let medium = if state.name().ends_with(".txt") { Medium::PlainText } else { Medium::Html };
+    let plain = std::path::Path::new(state.name())
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("txt"));
+    let medium = if plain {
+        Medium::PlainText
+    } else {
+        Medium::Html
+    };
     let mut args: Vec<(&str, FluentValue)> = Vec::new();
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
         let value = match value.as_i64() {
             Some(n) => FluentValue::from(n),
-            None => FluentValue::from(value.as_str().map_or_else(|| value.to_string(), str::to_owned)),
+            None => FluentValue::from(
+                value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned),
+            ),
         };
         args.push((name, value));
     }
@@ -98,5 +111,8 @@ pub fn confirmation_email(locale: Locale, name: &str, link: &str) -> (String, St
         locale => locale.code(), name => name, link => link,
         days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
     };
-    (render("email/confirmation.txt", &context), render("email/confirmation.html", &context))
+    (
+        render("email/confirmation.txt", &context),
+        render("email/confirmation.html", &context),
+    )
 }

@@ -18,7 +18,7 @@ pub enum StoreError {
 pub enum Insertion {
     Inserted,
     /// Someone with this address has signed before; nothing was written.
-    AlreadySigned(Signature),
+    AlreadySigned(Box<Signature>),
 }
 
 /// A fresh confirmation link replacing the live one of a pending signature.

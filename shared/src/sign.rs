@@ -53,11 +53,13 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
         Bool(bool),
         Text(String),
     }
-    Ok(match <Option<Flag> as serde::Deserialize>::deserialize(deserializer)? {
-        Some(Flag::Bool(b)) => b,
-        Some(Flag::Text(t)) => matches!(t.as_str(), "on" | "true" | "1" | "yes"),
-        None => false,
-    })
+    Ok(
+        match <Option<Flag> as serde::Deserialize>::deserialize(deserializer)? {
+            Some(Flag::Bool(b)) => b,
+            Some(Flag::Text(t)) => matches!(t.as_str(), "on" | "true" | "1" | "yes"),
+            None => false,
+        },
+    )
 }
 
 /// Which field failed and why, in the order of the form.
@@ -65,7 +67,9 @@ pub type FieldErrors = BTreeMap<&'static str, InputError>;
 
 impl PetitionForm {
     pub fn is_bot(&self) -> bool {
-        self.website.as_deref().is_some_and(|w| !w.trim().is_empty())
+        self.website
+            .as_deref()
+            .is_some_and(|w| !w.trim().is_empty())
     }
 
     /// The language the signer asked for, if it is one of ours.
@@ -80,9 +84,13 @@ impl PetitionForm {
         let country = Country::parse(&field(&self.country));
         let locale = Locale::parse(&field(&self.locale));
         match (name, email, country, locale) {
-            (Ok(name), Ok(email), Ok(country), Ok(locale)) => {
-                Ok(Petition { name, email, country, locale, updates: self.updates })
-            }
+            (Ok(name), Ok(email), Ok(country), Ok(locale)) => Ok(Petition {
+                name,
+                email,
+                country,
+                locale,
+                updates: self.updates,
+            }),
             (name, email, country, locale) => {
                 let mut errors = FieldErrors::new();
                 let mut note = |field, result: Result<(), InputError>| {
@@ -108,7 +116,11 @@ pub enum SignOutcome {
     Unchanged,
 }
 
-fn fresh_link(keyring: &Keyring, signer: &crate::domain::SignerKey, now: Timestamp) -> ConfirmationLink {
+fn fresh_link(
+    keyring: &Keyring,
+    signer: &crate::domain::SignerKey,
+    now: Timestamp,
+) -> ConfirmationLink {
     let nonce = LinkNonce::random();
     ConfirmationLink {
         nonce,
@@ -157,8 +169,14 @@ pub async fn sign_petition(
     {
         SignOutcome::Unchanged
     } else {
-        let renewal = LinkRenewal { link, expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS) };
-        if store.renew_link(&signer, existing.link_sent_at, &renewal).await? {
+        let renewal = LinkRenewal {
+            link,
+            expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS),
+        };
+        if store
+            .renew_link(&signer, existing.link_sent_at, &renewal)
+            .await?
+        {
             SignOutcome::LinkRenewed
         } else {
             // Another request renewed it or confirmed it in between: nothing more to do.

@@ -8,7 +8,9 @@ fn image(item: serde_dynamo::Item) -> Result<Option<Signature>, String> {
     if item.is_empty() {
         return Ok(None);
     }
-    serde_dynamo::from_item(item).map(Some).map_err(|e| e.to_string())
+    serde_dynamo::from_item(item)
+        .map(Some)
+        .map_err(|e| e.to_string())
 }
 
 /// Only signature items have a signer key for their key; counters and checkpoints do not.
@@ -43,9 +45,19 @@ pub async fn handle_stream_batch(
     state: &MailerState,
     event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>,
 ) -> Result<aws_lambda_events::streams::DynamoDbEventResponse, lambda_runtime::Error> {
-    let batch = event.payload.records.into_iter().map(signature_change).collect();
-    let failed =
-        crate::mailing::deliver_batch(state.mailer.as_ref(), &state.keyring, &state.settings, batch).await;
+    let batch = event
+        .payload
+        .records
+        .into_iter()
+        .map(signature_change)
+        .collect();
+    let failed = crate::mailing::deliver_batch(
+        state.mailer.as_ref(),
+        &state.keyring,
+        &state.settings,
+        batch,
+    )
+    .await;
     let mut response = aws_lambda_events::streams::DynamoDbEventResponse::default();
     if let Some(id) = failed {
         let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();

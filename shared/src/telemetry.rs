@@ -26,9 +26,11 @@ const TALKATIVE: &[&str] = &[
 /// `RUST_LOG` (or `default` when unset), with the talkative crates capped at `warn`.
 pub fn privacy_filter(default: &str) -> EnvFilter {
     let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| default.to_owned());
-    TALKATIVE.iter().fold(EnvFilter::new(requested), |filter, target| {
-        filter.add_directive(format!("{target}=warn").parse().expect("a valid directive"))
-    })
+    TALKATIVE
+        .iter()
+        .fold(EnvFilter::new(requested), |filter, target| {
+            filter.add_directive(format!("{target}=warn").parse().expect("a valid directive"))
+        })
 }
 
 /// For the Lambda functions.

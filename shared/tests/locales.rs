@@ -36,20 +36,29 @@ fn inline_variables(inline: &InlineExpression<&str>, found: &mut BTreeSet<String
 }
 
 /// language → file → message → its variables
-fn catalogue() -> BTreeMap<&'static str, BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>> {
+fn catalogue() -> BTreeMap<&'static str, BTreeMap<&'static str, BTreeMap<String, BTreeSet<String>>>>
+{
     let mut catalogue: BTreeMap<_, BTreeMap<_, BTreeMap<_, _>>> = BTreeMap::new();
     for (lang, file, source) in SOURCES {
         let resource = fluent_syntax::parser::parse(*source)
             .unwrap_or_else(|(_, errors)| panic!("{lang}/{file} has junk: {errors:?}"));
-        let messages = catalogue.entry(*lang).or_default().entry(*file).or_default();
+        let messages = catalogue
+            .entry(*lang)
+            .or_default()
+            .entry(*file)
+            .or_default();
         for entry in &resource.body {
             match entry {
                 Entry::Message(message) => {
                     let mut variables = BTreeSet::new();
-                    let value = message.value.as_ref().unwrap_or_else(|| panic!("{lang}/{file}: {} has no value", message.id.name));
+                    let value = message.value.as_ref().unwrap_or_else(|| {
+                        panic!("{lang}/{file}: {} has no value", message.id.name)
+                    });
                     variables_of(value, &mut variables);
                     assert!(
-                        messages.insert(message.id.name.to_owned(), variables).is_none(),
+                        messages
+                            .insert(message.id.name.to_owned(), variables)
+                            .is_none(),
                         "{lang}/{file} repeats {}",
                         message.id.name
                     );
@@ -68,7 +77,11 @@ fn every_language_has_exactly_the_messages_and_variables_of_english() {
     assert_eq!(catalogue.len(), Locale::ALL.len());
     let english = &catalogue["en"];
     for locale in Locale::ALL {
-        assert_eq!(&catalogue[locale.code()], english, "{locale} differs from English");
+        assert_eq!(
+            &catalogue[locale.code()],
+            english,
+            "{locale} differs from English"
+        );
     }
 }
 
@@ -78,12 +91,17 @@ fn every_message_renders_in_every_language_without_leftover_placeholders() {
     for locale in Locale::ALL {
         for messages in catalogue[locale.code()].values() {
             for (id, variables) in messages {
-                let args: Vec<(&str, fluent_bundle::FluentValue)> =
-                    variables.iter().map(|v| (v.as_str(), fluent_bundle::FluentValue::from(7))).collect();
+                let args: Vec<(&str, fluent_bundle::FluentValue)> = variables
+                    .iter()
+                    .map(|v| (v.as_str(), fluent_bundle::FluentValue::from(7)))
+                    .collect();
                 let text = i18n::message(locale, Medium::PlainText, id, &args);
                 assert!(!text.trim().is_empty(), "{locale} {id} is empty");
                 assert_ne!(&text, id, "{locale} {id} is missing");
-                assert!(!text.contains('{') && !text.contains('\u{2068}'), "{locale} {id}: {text}");
+                assert!(
+                    !text.contains('{') && !text.contains('\u{2068}'),
+                    "{locale} {id}: {text}"
+                );
             }
         }
     }
@@ -112,14 +130,22 @@ fn every_field_error_the_form_can_raise_has_a_message() {
 fn every_page_renders_in_every_language() {
     use people_first::pages;
     for locale in Locale::ALL {
-        let form = pages::sign_page(locale, &Default::default(), &Default::default());
+        let form = pages::sign_page(
+            locale,
+            &people_first::sign::PetitionForm::default(),
+            &std::collections::BTreeMap::new(),
+        );
         assert!(form.contains(&format!(r#"<html lang="{locale}">"#)));
         assert!(form.contains(r#"<option value="UA">"#));
         let message = pages::message_page(locale, "link-expired-title", "link-expired-body", true);
-        assert!(message.contains(" 7 ") || message.contains("\u{2068}7\u{2069}"), "{locale}: {message}");
+        assert!(
+            message.contains(" 7 ") || message.contains("\u{2068}7\u{2069}"),
+            "{locale}: {message}"
+        );
         let confirm = pages::confirm_page(locale, "token", false);
         assert!(confirm.contains(r#"name="t" value="token""#));
-        let (text, html) = pages::confirmation_email(locale, "Anna", "https://people-first.example/x");
+        let (text, html) =
+            pages::confirmation_email(locale, "Anna", "https://people-first.example/x");
         assert!(text.contains("https://people-first.example/x") && html.contains("Anna"));
     }
 }

@@ -32,7 +32,14 @@ async fn a_whole_flow(stack: &Stack, email: &str, name: &str) -> String {
     stack.confirm_json(&token).await;
     let bad = serde_json::json!({ "name": name, "email": format!("{email}@"), "country": "ZZ", "locale": "uk" });
     stack.sign_json(&bad).await;
-    stack.send(request("POST", "/api/confirm", Some("application/json"), &format!(r#"{{"t":"{}x"}}"#, &token[..85]))).await;
+    stack
+        .send(request(
+            "POST",
+            "/api/confirm",
+            Some("application/json"),
+            &format!(r#"{{"t":"{}x"}}"#, &token[..85]),
+        ))
+        .await;
     token
 }
 
@@ -54,12 +61,28 @@ async fn no_address_name_or_secret_is_logged_on_either_stack() {
         let name = "Світлана Приватна";
         let token = a_whole_flow(&stack, &email, name).await;
         let local_part = email.split('@').next().unwrap().to_owned();
-        secrets.extend([email, local_part, name.to_owned(), "Приватна".to_owned(), token.clone(), token[43..].to_owned()]);
+        secrets.extend([
+            email,
+            local_part,
+            name.to_owned(),
+            "Приватна".to_owned(),
+            token.clone(),
+            token[43..].to_owned(),
+        ]);
     }
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("signature recorded") && logs.contains("confirmation email sent"), "the flow was logged");
+    assert!(
+        logs.contains("signature recorded") && logs.contains("confirmation email sent"),
+        "the flow was logged"
+    );
     for secret in secrets {
-        let line = logs.lines().find(|l| l.contains(&secret)).unwrap_or_default();
-        assert!(!logs.contains(&secret), "the logs contain {secret:?}: {line:.600}");
+        let line = logs
+            .lines()
+            .find(|l| l.contains(&secret))
+            .unwrap_or_default();
+        assert!(
+            !logs.contains(&secret),
+            "the logs contain {secret:?}: {line:.600}"
+        );
     }
 }

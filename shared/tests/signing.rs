@@ -21,12 +21,21 @@ async fn signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address(st
     assert_eq!(stack.confirm_json(&token).await.status, 200);
     let confirmed = stack.sign_json(&petition(&email, "uk")).await;
     for answer in [&new, &pending, &confirmed] {
-        assert_eq!((answer.status, answer.body.as_str()), (202, r#"{"status":"check-email"}"#));
+        assert_eq!(
+            (answer.status, answer.body.as_str()),
+            (202, r#"{"status":"check-email"}"#)
+        );
         assert_eq!(answer.headers, new.headers);
     }
-    let form = format!("name=Oksana&email={}&country=UA&locale=uk", email.replace('@', "%40"));
+    let form = format!(
+        "name=Oksana&email={}&country=UA&locale=uk",
+        email.replace('@', "%40")
+    );
     let by_form = stack.sign_form(&form).await;
-    assert_eq!((by_form.status, by_form.header("location")), (303, "/uk/check-email/"));
+    assert_eq!(
+        (by_form.status, by_form.header("location")),
+        (303, "/uk/check-email/")
+    );
 }
 
 async fn signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes(stack: Stack) {
@@ -35,7 +44,11 @@ async fn signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minut
     stack.clock.advance(60);
     stack.sign_json(&petition(&email, "uk")).await;
     let mail = stack.inbox(&email).await;
-    assert_eq!(mail.len(), 1, "a second request within five minutes sends nothing");
+    assert_eq!(
+        mail.len(),
+        1,
+        "a second request within five minutes sends nothing"
+    );
     let first = link_token(&mail[0]);
 
     stack.clock.advance(5 * 60);
@@ -45,7 +58,11 @@ async fn signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minut
     let second = link_token(&mail[1]);
     assert_ne!(first, second);
 
-    assert_eq!(stack.confirm_json(&first).await.status, 404, "the old link is dead");
+    assert_eq!(
+        stack.confirm_json(&first).await.status,
+        404,
+        "the old link is dead"
+    );
     assert_eq!(stack.confirm_json(&second).await.status, 200);
 }
 
@@ -69,18 +86,42 @@ async fn clicking_the_link_shows_a_button_and_only_the_button_confirms(stack: St
     let page = stack.open_link(&token).await;
     assert_eq!(page.status, 200);
     assert_eq!(page.header("content-language"), "de");
-    assert!(page.body.contains(r#"<form method="post" action="/api/confirm">"#));
+    assert!(
+        page.body
+            .contains(r#"<form method="post" action="/api/confirm">"#)
+    );
     assert!(page.body.contains("Meine Unterschrift bestätigen"));
-    let head = stack.send(request("HEAD", &format!("/api/confirm?t={token}"), None, "")).await;
+    let head = stack
+        .send(request(
+            "HEAD",
+            &format!("/api/confirm?t={token}"),
+            None,
+            "",
+        ))
+        .await;
     assert_eq!((head.status, head.body.as_str()), (200, ""));
-    assert_eq!(stack.store.confirmations().await, 0, "GET and HEAD change nothing");
+    assert_eq!(
+        stack.store.confirmations().await,
+        0,
+        "GET and HEAD change nothing"
+    );
 
     let pressed = stack.confirm_form(&token).await;
-    assert_eq!((pressed.status, pressed.header("location")), (303, "/de/thank-you/"));
+    assert_eq!(
+        (pressed.status, pressed.header("location")),
+        (303, "/de/thank-you/")
+    );
     assert_eq!(stack.store.confirmations().await, 1);
     let again = stack.confirm_json(&token).await;
-    assert_eq!((again.status, again.json()), (200, json!({ "status": "confirmed" })));
-    assert_eq!(stack.store.confirmations().await, 1, "confirming twice is harmless");
+    assert_eq!(
+        (again.status, again.json()),
+        (200, json!({ "status": "confirmed" }))
+    );
+    assert_eq!(
+        stack.store.confirmations().await,
+        1,
+        "confirming twice is harmless"
+    );
 }
 
 async fn only_a_hash_of_the_secret_is_stored(stack: Stack) {
@@ -88,19 +129,40 @@ async fn only_a_hash_of_the_secret_is_stored(stack: Stack) {
     stack.sign_json(&petition(&email, "en")).await;
     let token = link_token(&stack.inbox(&email).await[0]);
     let parsed = people_first::domain::LinkToken::parse(&token).unwrap();
-    let stored = stack.store.store.find(&parsed.signer).await.unwrap().unwrap();
+    let stored = stack
+        .store
+        .store
+        .find(&parsed.signer)
+        .await
+        .unwrap()
+        .unwrap();
     let stored = serde_json::to_string(&stored).unwrap();
     let secret_hex: String = token_secret_hex(&token);
-    assert!(!stored.contains(&secret_hex), "the secret itself is not stored");
+    assert!(
+        !stored.contains(&secret_hex),
+        "the secret itself is not stored"
+    );
     assert!(!stored.contains(&token));
-    assert!(stored.contains(&parsed.secret.hash().to_hex()), "its hash is");
-    assert!(stored.contains("\"expires_at\""), "an unconfirmed signature carries a TTL");
+    assert!(
+        stored.contains(&parsed.secret.hash().to_hex()),
+        "its hash is"
+    );
+    assert!(
+        stored.contains("\"expires_at\""),
+        "an unconfirmed signature carries a TTL"
+    );
 }
 
 fn token_secret_hex(token: &str) -> String {
     use base64::Engine;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(token).unwrap();
-    bytes[32..].iter().map(|b| format!("{b:02x}")).collect()
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(token)
+        .unwrap();
+    bytes[32..].iter().fold(String::new(), |mut hex, b| {
+        use std::fmt::Write;
+        write!(hex, "{b:02x}").unwrap();
+        hex
+    })
 }
 
 async fn a_link_expires_after_seven_days_and_offers_to_sign_again(stack: Stack) {
@@ -110,7 +172,10 @@ async fn a_link_expires_after_seven_days_and_offers_to_sign_again(stack: Stack) 
     stack.clock.advance(7 * 24 * 3600);
     let expired = stack.open_link(&token).await;
     assert_eq!(expired.status, 410);
-    assert!(expired.body.contains("Ce lien a expiré"), "in the signer's language");
+    assert!(
+        expired.body.contains("Ce lien a expiré"),
+        "in the signer's language"
+    );
     assert!(expired.body.contains(r#"href="/fr/#sign""#));
     assert_eq!(stack.confirm_form(&token).await.status, 410);
     assert_eq!(stack.store.confirmations().await, 0);
@@ -151,43 +216,156 @@ async fn the_confirmation_email_speaks_the_signers_language_and_escapes_their_na
         stack.sign_json(&petition(&email, locale.code())).await;
         let mail = stack.inbox(&email).await;
         let sent = &mail[0];
-        assert!(sent.subject.starts_with(subject), "{locale}: {}", sent.subject);
-        assert!(!sent.subject.contains('\u{2068}'), "no bidi marks in a subject");
-        assert!(sent.text.contains("Оксана <b>Петренко</b>"), "plain text carries the name as typed");
-        assert!(sent.html.contains("Оксана &lt;b&gt;Петренко&lt;"), "HTML escapes it");
+        assert!(
+            sent.subject.starts_with(subject),
+            "{locale}: {}",
+            sent.subject
+        );
+        assert!(
+            !sent.subject.contains('\u{2068}'),
+            "no bidi marks in a subject"
+        );
+        assert!(
+            sent.text.contains("Оксана <b>Петренко</b>"),
+            "plain text carries the name as typed"
+        );
+        assert!(
+            sent.html.contains("Оксана &lt;b&gt;Петренко&lt;"),
+            "HTML escapes it"
+        );
         assert!(!sent.html.contains("<b>"));
-        assert!(sent.text.contains("https://people-first.example/api/confirm?t="));
-        assert!(!sent.html.contains("<img"), "no tracking pixel, no remote image");
-        assert_eq!(sent.list_unsubscribe, "<mailto:privacy@people-first.example?subject=unsubscribe>");
+        assert!(
+            sent.text
+                .contains("https://people-first.example/api/confirm?t=")
+        );
+        assert!(
+            !sent.html.contains("<img"),
+            "no tracking pixel, no remote image"
+        );
+        assert_eq!(
+            sent.list_unsubscribe,
+            "<mailto:privacy@people-first.example?subject=unsubscribe>"
+        );
     }
 }
 
+// One table of cases, each a request and the answer it must get.
+#[allow(clippy::too_many_lines)]
 async fn bad_input_gets_a_clear_4xx_in_the_signers_language_and_stores_nothing(stack: Stack) {
     let email = address("bad");
     let long_name = "я".repeat(101);
     let cases: Vec<(&str, Option<&str>, String, u16, &str)> = vec![
-        ("POST", Some("application/json"), json!({"name":"","email":email,"country":"UA","locale":"fr"}).to_string(), 422, "Veuillez indiquer votre nom."),
-        ("POST", Some("application/json"), json!({"name":long_name,"email":email,"country":"UA","locale":"de"}).to_string(), 422, "höchstens 100 Zeichen"),
-        ("POST", Some("application/json"), json!({"name":"A\u{7}B","email":email,"country":"UA","locale":"uk"}).to_string(), 422, "символи"),
-        ("POST", Some("application/json"), json!({"name":"Anna","email":"anna@","country":"UA","locale":"ru"}).to_string(), 422, "адрес электронной почты"),
-        ("POST", Some("application/json"), json!({"name":"Anna","email":email,"country":"XX","locale":"en"}).to_string(), 422, "Please choose a country from the list."),
-        ("POST", Some("application/json"), json!({"name":"Anna","email":email,"country":"UA","locale":"es"}).to_string(), 422, "Please choose one of the campaign’s languages."),
-        ("POST", Some("application/json"), format!(r#"{{"name":"{}","email":"{email}","country":"UA","locale":"en"}}"#, "x".repeat(17_000)), 413, "too large"),
-        ("POST", Some("text/plain"), "name=Anna".into(), 415, "form or as JSON"),
-        ("POST", Some("application/json"), "{\"name\": ".into(), 400, "could not be read"),
-        ("POST", Some("application/json"), "".into(), 400, "could not be read"),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"","email":email,"country":"UA","locale":"fr"}).to_string(),
+            422,
+            "Veuillez indiquer votre nom.",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":long_name,"email":email,"country":"UA","locale":"de"}).to_string(),
+            422,
+            "höchstens 100 Zeichen",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"A\u{7}B","email":email,"country":"UA","locale":"uk"}).to_string(),
+            422,
+            "символи",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"Anna","email":"anna@","country":"UA","locale":"ru"}).to_string(),
+            422,
+            "адрес электронной почты",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"Anna","email":email,"country":"XX","locale":"en"}).to_string(),
+            422,
+            "Please choose a country from the list.",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"Anna","email":email,"country":"UA","locale":"es"}).to_string(),
+            422,
+            "Please choose one of the campaign’s languages.",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            format!(
+                r#"{{"name":"{}","email":"{email}","country":"UA","locale":"en"}}"#,
+                "x".repeat(17_000)
+            ),
+            413,
+            "too large",
+        ),
+        (
+            "POST",
+            Some("text/plain"),
+            "name=Anna".into(),
+            415,
+            "form or as JSON",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            "{\"name\": ".into(),
+            400,
+            "could not be read",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            String::new(),
+            400,
+            "could not be read",
+        ),
         ("GET", None, String::new(), 405, "does not accept"),
-        ("PUT", Some("application/json"), petition(&email, "en").to_string(), 405, "does not accept"),
+        (
+            "PUT",
+            Some("application/json"),
+            petition(&email, "en").to_string(),
+            405,
+            "does not accept",
+        ),
     ];
     for (method, content_type, body, status, message) in cases {
-        let answer = stack.send(request(method, "/api/sign", content_type, &body)).await;
-        assert_eq!(answer.status, status, "{method} {content_type:?} {body:.80}");
-        assert!(answer.body.contains(message), "{status}: {} lacks {message:?}", answer.body);
+        let answer = stack
+            .send(request(method, "/api/sign", content_type, &body))
+            .await;
+        assert_eq!(
+            answer.status, status,
+            "{method} {content_type:?} {body:.80}"
+        );
+        assert!(
+            answer.body.contains(message),
+            "{status}: {} lacks {message:?}",
+            answer.body
+        );
     }
-    let form = stack.sign_form(&format!("name=&email={}&country=UA&locale=fr", email.replace('@', "%40"))).await;
+    let form = stack
+        .sign_form(&format!(
+            "name=&email={}&country=UA&locale=fr",
+            email.replace('@', "%40")
+        ))
+        .await;
     assert_eq!(form.status, 422);
-    assert!(form.body.contains("Veuillez indiquer votre nom."), "the form comes back in French");
-    assert!(form.body.contains(&format!(r#"value="{email}""#)), "and keeps what was typed");
+    assert!(
+        form.body.contains("Veuillez indiquer votre nom."),
+        "the form comes back in French"
+    );
+    assert!(
+        form.body.contains(&format!(r#"value="{email}""#)),
+        "and keeps what was typed"
+    );
     let signer = support::keyring().signer_key(&Email::parse(&email).unwrap());
     assert_eq!(stack.store.store.find(&signer).await.unwrap(), None);
     assert!(stack.store.changes().await.is_empty(), "nothing was stored");
@@ -199,18 +377,32 @@ async fn a_filled_honeypot_gets_the_same_answer_and_nothing_happens(stack: Stack
     let mut body = petition(&email, "en");
     body["website"] = json!("https://spam.example");
     let answer = stack.sign_json(&body).await;
-    assert_eq!((answer.status, answer.body.as_str()), (202, r#"{"status":"check-email"}"#));
+    assert_eq!(
+        (answer.status, answer.body.as_str()),
+        (202, r#"{"status":"check-email"}"#)
+    );
     assert!(stack.store.changes().await.is_empty());
 }
 
 async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     // The emulator's table is deleted under the running handler: every write now fails.
-    let support::Feed::Dynamo { config, table } = &stack.store.feed else { unreachable!() };
-    aws_sdk_dynamodb::Client::new(config).delete_table().table_name(table).send().await.unwrap();
+    let support::Feed::Dynamo { config, table } = &stack.store.feed else {
+        unreachable!()
+    };
+    aws_sdk_dynamodb::Client::new(config)
+        .delete_table()
+        .table_name(table)
+        .send()
+        .await
+        .unwrap();
     let answer = stack.sign_json(&petition(&address("late"), "uk")).await;
     assert_eq!(answer.status, 503);
     assert_eq!(answer.header("retry-after"), "2");
-    assert!(answer.body.contains("спробуйте ще раз"), "in the signer's language: {}", answer.body);
+    assert!(
+        answer.body.contains("спробуйте ще раз"),
+        "in the signer's language: {}",
+        answer.body
+    );
 }
 
 macro_rules! both_stacks {

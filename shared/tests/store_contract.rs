@@ -5,8 +5,8 @@ mod support;
 
 use people_first::clock::{Clock, ManualClock};
 use people_first::domain::{
-    ConfirmationLink, Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature, SignatureStatus,
-    SignerName, Timestamp,
+    ConfirmationLink, Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature,
+    SignatureStatus, SignerName, Timestamp,
 };
 use people_first::ports::{Insertion, LinkRenewal};
 use support::StoreUnderTest;
@@ -39,18 +39,32 @@ fn pending(address: &str) -> Signature {
 
 async fn a_new_signature_is_stored_and_found(subject: StoreUnderTest) {
     let signature = pending("oksana@example.org");
-    assert_eq!(subject.store.insert_pending(&signature).await.unwrap(), Insertion::Inserted);
-    assert_eq!(subject.store.find(&signature.signer).await.unwrap(), Some(signature));
+    assert_eq!(
+        subject.store.insert_pending(&signature).await.unwrap(),
+        Insertion::Inserted
+    );
+    assert_eq!(
+        subject.store.find(&signature.signer).await.unwrap(),
+        Some(signature)
+    );
 }
 
-async fn a_second_insert_for_the_same_signer_returns_the_first_and_writes_nothing(subject: StoreUnderTest) {
+async fn a_second_insert_for_the_same_signer_returns_the_first_and_writes_nothing(
+    subject: StoreUnderTest,
+) {
     let first = pending("oksana@example.org");
     subject.store.insert_pending(&first).await.unwrap();
     let mut second = pending("Oksana@Example.org");
     second.name = SignerName::parse("Someone else").unwrap();
     assert_eq!(first.signer, second.signer);
-    assert_eq!(subject.store.insert_pending(&second).await.unwrap(), Insertion::AlreadySigned(first.clone()));
-    assert_eq!(subject.store.find(&first.signer).await.unwrap(), Some(first));
+    assert_eq!(
+        subject.store.insert_pending(&second).await.unwrap(),
+        Insertion::AlreadySigned(Box::new(first.clone()))
+    );
+    assert_eq!(
+        subject.store.find(&first.signer).await.unwrap(),
+        Some(first)
+    );
     assert_eq!(subject.changes().await.len(), 1);
 }
 
@@ -62,17 +76,42 @@ async fn a_link_is_renewed_only_from_the_link_it_replaces(subject: StoreUnderTes
     let renewal = LinkRenewal {
         link: ConfirmationLink {
             nonce,
-            secret_hash: support::keyring().confirmation_secret(&signature.signer, &nonce).hash(),
+            secret_hash: support::keyring()
+                .confirmation_secret(&signature.signer, &nonce)
+                .hash(),
             sent_at: later,
             expires_at: later.plus_seconds(7 * 86_400),
         },
         expires_at: later.plus_seconds(8 * 86_400),
     };
-    assert!(!subject.store.renew_link(&signature.signer, later, &renewal).await.unwrap());
-    assert!(subject.store.renew_link(&signature.signer, NOW, &renewal).await.unwrap());
+    assert!(
+        !subject
+            .store
+            .renew_link(&signature.signer, later, &renewal)
+            .await
+            .unwrap()
+    );
+    assert!(
+        subject
+            .store
+            .renew_link(&signature.signer, NOW, &renewal)
+            .await
+            .unwrap()
+    );
     // The same renewal again: the link it names is gone.
-    assert!(!subject.store.renew_link(&signature.signer, NOW, &renewal).await.unwrap());
-    let stored = subject.store.find(&signature.signer).await.unwrap().unwrap();
+    assert!(
+        !subject
+            .store
+            .renew_link(&signature.signer, NOW, &renewal)
+            .await
+            .unwrap()
+    );
+    let stored = subject
+        .store
+        .find(&signature.signer)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.link(), renewal.link);
     assert_eq!(stored.expires_at, Some(renewal.expires_at));
 }
@@ -81,13 +120,36 @@ async fn confirming_moves_to_confirmed_once_and_forgets_the_address(subject: Sto
     let signature = pending("oksana@example.org");
     subject.store.insert_pending(&signature).await.unwrap();
     let at = NOW.plus_seconds(60);
-    assert!(subject.store.confirm(&signature.signer, &signature.secret_hash, at, false).await.unwrap());
-    assert!(!subject.store.confirm(&signature.signer, &signature.secret_hash, at, false).await.unwrap());
-    let stored = subject.store.find(&signature.signer).await.unwrap().unwrap();
+    assert!(
+        subject
+            .store
+            .confirm(&signature.signer, &signature.secret_hash, at, false)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !subject
+            .store
+            .confirm(&signature.signer, &signature.secret_hash, at, false)
+            .await
+            .unwrap()
+    );
+    let stored = subject
+        .store
+        .find(&signature.signer)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.status, SignatureStatus::Confirmed);
     assert_eq!(stored.confirmed_at, Some(at));
-    assert_eq!(stored.email, None, "a signer who wants no updates keeps no address");
-    assert_eq!(stored.expires_at, None, "a confirmed signature does not expire");
+    assert_eq!(
+        stored.email, None,
+        "a signer who wants no updates keeps no address"
+    );
+    assert_eq!(
+        stored.expires_at, None,
+        "a confirmed signature does not expire"
+    );
     assert_eq!(subject.confirmations().await, 1);
 }
 
@@ -95,18 +157,46 @@ async fn a_signer_who_wants_updates_keeps_their_address(subject: StoreUnderTest)
     let mut signature = pending("oksana@example.org");
     signature.updates = true;
     subject.store.insert_pending(&signature).await.unwrap();
-    assert!(subject.store.confirm(&signature.signer, &signature.secret_hash, NOW, true).await.unwrap());
-    let stored = subject.store.find(&signature.signer).await.unwrap().unwrap();
-    assert_eq!(stored.email.map(|e| e.as_str().to_owned()).as_deref(), Some("oksana@example.org"));
+    assert!(
+        subject
+            .store
+            .confirm(&signature.signer, &signature.secret_hash, NOW, true)
+            .await
+            .unwrap()
+    );
+    let stored = subject
+        .store
+        .find(&signature.signer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.email.map(|e| e.as_str().to_owned()).as_deref(),
+        Some("oksana@example.org")
+    );
 }
 
 async fn a_wrong_or_expired_link_confirms_nothing(subject: StoreUnderTest) {
     let signature = pending("oksana@example.org");
     subject.store.insert_pending(&signature).await.unwrap();
-    let wrong = support::keyring().confirmation_secret(&signature.signer, &LinkNonce::random()).hash();
-    assert!(!subject.store.confirm(&signature.signer, &wrong, NOW, false).await.unwrap());
+    let wrong = support::keyring()
+        .confirmation_secret(&signature.signer, &LinkNonce::random())
+        .hash();
+    assert!(
+        !subject
+            .store
+            .confirm(&signature.signer, &wrong, NOW, false)
+            .await
+            .unwrap()
+    );
     let too_late = signature.link_expires_at;
-    assert!(!subject.store.confirm(&signature.signer, &signature.secret_hash, too_late, false).await.unwrap());
+    assert!(
+        !subject
+            .store
+            .confirm(&signature.signer, &signature.secret_hash, too_late, false)
+            .await
+            .unwrap()
+    );
     assert_eq!(subject.confirmations().await, 0);
 }
 
@@ -118,7 +208,12 @@ async fn fifty_concurrent_confirmations_make_exactly_one_transition(subject: Sto
         let store = subject.store.clone();
         let signature = signature.clone();
         let at = clock.now();
-        tokio::spawn(async move { store.confirm(&signature.signer, &signature.secret_hash, at, false).await.unwrap() })
+        tokio::spawn(async move {
+            store
+                .confirm(&signature.signer, &signature.secret_hash, at, false)
+                .await
+                .unwrap()
+        })
     });
     let won: usize = futures_count(attempts).await;
     assert_eq!(won, 1);
@@ -136,7 +231,13 @@ async fn futures_count(handles: impl Iterator<Item = tokio::task::JoinHandle<boo
 async fn an_unknown_signer_is_not_found(subject: StoreUnderTest) {
     let signature = pending("nobody@example.org");
     assert_eq!(subject.store.find(&signature.signer).await.unwrap(), None);
-    assert!(!subject.store.confirm(&signature.signer, &signature.secret_hash, NOW, false).await.unwrap());
+    assert!(
+        !subject
+            .store
+            .confirm(&signature.signer, &signature.secret_hash, NOW, false)
+            .await
+            .unwrap()
+    );
     assert!(subject.changes().await.is_empty());
 }
 

@@ -11,7 +11,12 @@ use std::time::Duration;
 const CONSUMER: &str = "mailer";
 const BATCH: usize = 25;
 
-pub async fn send_confirmations(store: Arc<EmbeddedStore>, outbox: Arc<Outbox>, keyring: Arc<Keyring>, settings: MailSettings) {
+pub async fn send_confirmations(
+    store: Arc<EmbeddedStore>,
+    outbox: Arc<Outbox>,
+    keyring: Arc<Keyring>,
+    settings: MailSettings,
+) {
     let mut latest = store.watch_changes();
     let mut retry_delay = Duration::from_millis(200);
     loop {
@@ -38,7 +43,10 @@ pub async fn send_confirmations(store: Arc<EmbeddedStore>, outbox: Arc<Outbox>, 
             }
             continue;
         };
-        let batch = changes.into_iter().map(|(seq, change)| (seq.to_string(), Ok(Some(change)))).collect();
+        let batch = changes
+            .into_iter()
+            .map(|(seq, change)| (seq.to_string(), Ok(Some(change))))
+            .collect();
         let reached = match deliver_batch(outbox.as_ref(), &keyring, &settings, batch).await {
             None => {
                 retry_delay = Duration::from_millis(200);

@@ -31,19 +31,36 @@ pub async fn run() -> anyhow::Result<()> {
         EmbeddedStore::open(&settings.data_dir.join("store"))
             .with_context(|| format!("cannot open the store in {}", settings.data_dir.display()))?,
     );
-    let outbox = Arc::new(Outbox::open(&settings.data_dir.join("outbox")).context("cannot open the outbox")?);
+    let outbox = Arc::new(
+        Outbox::open(&settings.data_dir.join("outbox")).context("cannot open the outbox")?,
+    );
     let keyring = Arc::new(settings::local_keyring(&settings.data_dir)?);
     let clock = Arc::new(SystemClock);
     let stack = Arc::new(LocalStack {
-        sign: SignState { store: store.clone(), keyring: keyring.clone(), clock: clock.clone() },
-        confirm: ConfirmState { store: store.clone(), clock },
+        sign: SignState {
+            store: store.clone(),
+            keyring: keyring.clone(),
+            clock: clock.clone(),
+        },
+        confirm: ConfirmState {
+            store: store.clone(),
+            clock,
+        },
         outbox: outbox.clone(),
     });
-    let listener = TcpListener::bind(settings.address)
-        .await
-        .with_context(|| format!("cannot listen on {} (set PORT to use another port)", settings.address))?;
+    let listener = TcpListener::bind(settings.address).await.with_context(|| {
+        format!(
+            "cannot listen on {} (set PORT to use another port)",
+            settings.address
+        )
+    })?;
     let address = listener.local_addr()?;
-    tokio::spawn(feed::send_confirmations(store, outbox, keyring, settings.mail(address)));
+    tokio::spawn(feed::send_confirmations(
+        store,
+        outbox,
+        keyring,
+        settings.mail(address),
+    ));
 
     println!("People First is running at http://{address}/");
     println!("  sign at        http://{address}/");
@@ -62,7 +79,9 @@ pub async fn run() -> anyhow::Result<()> {
                 let stack = stack.clone();
                 async move { Ok::<_, std::convert::Infallible>(answer(&stack, request).await) }
             });
-            let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
         });
     }
     println!("Stopped.");
@@ -84,5 +103,8 @@ async fn answer(
     let request = lambda_http::Request::from_parts(parts, lambda_http::Body::from(bytes));
     let response = routes::route(stack, request).await;
     let (parts, body) = response.into_parts();
-    hyper::Response::from_parts(parts, http_body_util::Full::new(bytes::Bytes::from(body.to_vec())))
+    hyper::Response::from_parts(
+        parts,
+        http_body_util::Full::new(bytes::Bytes::from(body.to_vec())),
+    )
 }

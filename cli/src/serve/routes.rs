@@ -6,7 +6,9 @@ use http::header::{CONTENT_TYPE, VARY};
 use http::{HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use people_first::domain::Locale;
-use people_first::http::{browser_locale, confirm::handle_confirm, json, page, sign::handle_sign, without_body_for_head};
+use people_first::http::{
+    browser_locale, confirm::handle_confirm, json, page, sign::handle_sign, without_body_for_head,
+};
 use people_first::pages;
 use people_first::sign::PetitionForm;
 
@@ -38,21 +40,36 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
         "/" => {
             let mut answer = people_first::http::redirect(&format!("/{locale}/"));
             *answer.status_mut() = StatusCode::FOUND;
-            answer.headers_mut().insert(VARY, HeaderValue::from_static("Accept-Language"));
+            answer
+                .headers_mut()
+                .insert(VARY, HeaderValue::from_static("Accept-Language"));
             answer
         }
         "/assets/site.css" => {
             let mut answer = Response::new(Body::from(STYLESHEET));
-            answer.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+            answer.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            );
             answer
         }
         "/_dev/mail.json" => match stack.outbox.list() {
-            Ok(mail) => json(StatusCode::OK, &serde_json::to_value(mail).unwrap_or_default()),
-            Err(e) => json(StatusCode::INTERNAL_SERVER_ERROR, &serde_json::json!({ "error": e.to_string() })),
+            Ok(mail) => json(
+                StatusCode::OK,
+                &serde_json::to_value(mail).unwrap_or_default(),
+            ),
+            Err(e) => json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &serde_json::json!({ "error": e.to_string() }),
+            ),
         },
         "/_dev/mail" => mail_viewer(stack),
         _ => localised_page(path).unwrap_or_else(|| {
-            page(StatusCode::NOT_FOUND, locale, pages::message_page(locale, "error-title", "error-not-found", false))
+            page(
+                StatusCode::NOT_FOUND,
+                locale,
+                pages::message_page(locale, "error-title", "error-not-found", false),
+            )
         }),
     };
     without_body_for_head(method, answer)
@@ -62,12 +79,22 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
 /// is sent to the one with it.
 fn localised_page(path: &str) -> Option<Response<Body>> {
     let mut segments = path.trim_start_matches('/').splitn(2, '/');
-    let locale = Locale::parse(segments.next()?).ok().filter(|l| path[1..].starts_with(l.code()))?;
+    let locale = Locale::parse(segments.next()?)
+        .ok()
+        .filter(|l| path[1..].starts_with(l.code()))?;
     let rest = segments.next();
     let html = match rest {
-        Some("") => pages::sign_page(locale, &PetitionForm::default(), &std::collections::BTreeMap::new()),
-        Some("check-email/") => pages::message_page(locale, "check-email-title", "check-email-body", false),
-        Some("thank-you/") => pages::message_page(locale, "thank-you-title", "thank-you-body", false),
+        Some("") => pages::sign_page(
+            locale,
+            &PetitionForm::default(),
+            &std::collections::BTreeMap::new(),
+        ),
+        Some("check-email/") => {
+            pages::message_page(locale, "check-email-title", "check-email-body", false)
+        }
+        Some("thank-you/") => {
+            pages::message_page(locale, "thank-you-title", "thank-you-body", false)
+        }
         None | Some("check-email" | "thank-you") => {
             let mut moved = people_first::http::redirect(&format!("{path}/"));
             *moved.status_mut() = StatusCode::MOVED_PERMANENTLY;
@@ -86,7 +113,12 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
         .unwrap_or_default()
         .into_iter()
         .map(|m| {
-            let links: Vec<&str> = m.text.lines().map(str::trim).filter(|l| l.starts_with("http")).collect();
+            let links: Vec<&str> = m
+                .text
+                .lines()
+                .map(str::trim)
+                .filter(|l| l.starts_with("http"))
+                .collect();
             let mut value = serde_json::to_value(&m).unwrap_or_default();
             value["links"] = serde_json::json!(links);
             value
@@ -99,7 +131,13 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
         .and_then(|t| t.render(minijinja::context! { mail => mail }))
         .unwrap_or_else(|e| format!("the mail viewer failed: {e}"));
     let mut answer = Response::new(Body::from(html));
-    answer.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    answer.headers_mut().insert(http::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    answer.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    answer.headers_mut().insert(
+        http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
     answer
 }

@@ -15,10 +15,13 @@ pub struct Settings {
 impl Settings {
     pub fn from_environment() -> anyhow::Result<Self> {
         let port = match std::env::var("PORT") {
-            Ok(p) => p.parse::<u16>().with_context(|| format!("PORT={p:?} is not a port number"))?,
+            Ok(p) => p
+                .parse::<u16>()
+                .with_context(|| format!("PORT={p:?} is not a port number"))?,
             Err(_) => 3000,
         };
-        let data_dir = std::env::var_os("PEOPLE_FIRST_DATA_DIR").map_or_else(|| PathBuf::from(".local"), PathBuf::from);
+        let data_dir = std::env::var_os("PEOPLE_FIRST_DATA_DIR")
+            .map_or_else(|| PathBuf::from(".local"), PathBuf::from);
         Ok(Self {
             address: SocketAddr::from(([127, 0, 0, 1], port)),
             data_dir,
@@ -28,7 +31,10 @@ impl Settings {
 
     pub fn mail(&self, bound: SocketAddr) -> MailSettings {
         MailSettings {
-            public_url: self.public_url.clone().unwrap_or_else(|| format!("http://{bound}")),
+            public_url: self
+                .public_url
+                .clone()
+                .unwrap_or_else(|| format!("http://{bound}")),
             sender: "People First <signatures@people-first.localhost>".into(),
             contact: "privacy@people-first.localhost".into(),
         }
@@ -41,15 +47,15 @@ pub fn local_keyring(data_dir: &Path) -> anyhow::Result<Keyring> {
     let path = data_dir.join("secret.key");
     if !path.exists() {
         std::fs::create_dir_all(data_dir)?;
-        let key: [u8; 32] = rand::random();
-        let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-        std::fs::write(&path, hex).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, Keyring::new_master_hex())
+            .with_context(|| format!("cannot write {}", path.display()))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
         }
     }
-    let hex = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let hex = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     Keyring::from_hex(&hex).with_context(|| format!("{} is not a valid key", path.display()))
 }

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 use std::collections::HashMap;
 
@@ -16,7 +17,9 @@ pub struct DynamoStore {
 
 type Item = HashMap<String, AttributeValue>;
 
-fn unavailable<E: std::error::Error + 'static, R: std::fmt::Debug>(e: &SdkError<E, R>) -> StoreError {
+fn unavailable<E: std::error::Error + 'static, R: std::fmt::Debug>(
+    e: &SdkError<E, R>,
+) -> StoreError {
     StoreError::Unavailable(DisplayErrorContext(e).to_string())
 }
 
@@ -34,7 +37,10 @@ fn number(t: Timestamp) -> AttributeValue {
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: table.into() }
+        Self {
+            client,
+            table: table.into(),
+        }
     }
 
     pub fn from_sdk_config(config: &aws_config::SdkConfig, table: impl Into<String>) -> Self {
@@ -59,7 +65,8 @@ impl DynamoStore {
 #[async_trait]
 impl SignatureStore for DynamoStore {
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
-        let item: Item = serde_dynamo::to_item(signature).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let item: Item =
+            serde_dynamo::to_item(signature).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let result = self
             .client
             .put_item()
@@ -80,14 +87,19 @@ impl SignatureStore for DynamoStore {
                             StoreError::Unavailable("the existing signature vanished".into())
                         })?,
                     };
-                    Ok(Insertion::AlreadySigned(existing))
+                    Ok(Insertion::AlreadySigned(Box::new(existing)))
                 }
                 _ => Err(unavailable(&e)),
             },
         }
     }
 
-    async fn renew_link(&self, signer: &SignerKey, sent_before: Timestamp, renewal: &LinkRenewal) -> Result<bool, StoreError> {
+    async fn renew_link(
+        &self,
+        signer: &SignerKey,
+        sent_before: Timestamp,
+        renewal: &LinkRenewal,
+    ) -> Result<bool, StoreError> {
         let link = renewal.link;
         let result = self
             .client
@@ -111,7 +123,12 @@ impl SignatureStore for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(unavailable(&e)),
         }
     }
@@ -120,7 +137,13 @@ impl SignatureStore for DynamoStore {
         self.read(signer).await
     }
 
-    async fn confirm(&self, signer: &SignerKey, secret_hash: &SecretHash, at: Timestamp, keep_email: bool) -> Result<bool, StoreError> {
+    async fn confirm(
+        &self,
+        signer: &SignerKey,
+        secret_hash: &SecretHash,
+        at: Timestamp,
+        keep_email: bool,
+    ) -> Result<bool, StoreError> {
         let update = if keep_email {
             "SET #status = :confirmed, confirmed_at = :at REMOVE expires_at"
         } else {
@@ -132,7 +155,9 @@ impl SignatureStore for DynamoStore {
             .table_name(&self.table)
             .key("pk", key(signer))
             .update_expression(update)
-            .condition_expression("#status = :pending AND secret_hash = :hash AND link_expires_at > :at")
+            .condition_expression(
+                "#status = :pending AND secret_hash = :hash AND link_expires_at > :at",
+            )
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":confirmed", AttributeValue::S("confirmed".into()))
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
@@ -142,7 +167,12 @@ impl SignatureStore for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(true),
-            Err(e) if e.as_service_error().is_some_and(|s| s.is_conditional_check_failed_exception()) => Ok(false),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
+            {
+                Ok(false)
+            }
             Err(e) => Err(unavailable(&e)),
         }
     }

@@ -70,25 +70,43 @@ impl EmbeddedStore {
             .name("embedded-store-writer".into())
             .spawn(move || write_loop(&writer_db, &queue, &latest, last))
             .map_err(unavailable)?;
-        Ok(Self { db, writes, latest_change })
+        Ok(Self {
+            db,
+            writes,
+            latest_change,
+        })
     }
 
     async fn write<T>(&self, make: impl FnOnce(Reply<T>) -> Write) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
-        self.writes.send(make(reply)).map_err(|_| unavailable("the writer has stopped"))?;
-        answer.await.map_err(|_| unavailable("the writer has stopped"))?
+        self.writes
+            .send(make(reply))
+            .map_err(|_| unavailable("the writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| unavailable("the writer has stopped"))?
     }
 
     /// Up to `limit` changes after sequence number `after`, oldest first.
-    pub fn changes_after(&self, after: u64, limit: usize) -> Result<Vec<(u64, SignatureChange)>, StoreError> {
+    pub fn changes_after(
+        &self,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<(u64, SignatureChange)>, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(CHANGES).map_err(unavailable)?;
         let mut changes = Vec::new();
         for entry in table.range(after + 1..).map_err(unavailable)?.take(limit) {
             let (seq, bytes) = entry.map_err(unavailable)?;
-            let stored: StoredChange =
-                serde_json::from_slice(bytes.value()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            changes.push((seq.value(), SignatureChange { old: stored.old, new: stored.new }));
+            let stored: StoredChange = serde_json::from_slice(bytes.value())
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            changes.push((
+                seq.value(),
+                SignatureChange {
+                    old: stored.old,
+                    new: stored.new,
+                },
+            ));
         }
         Ok(changes)
     }
@@ -102,23 +120,34 @@ impl EmbeddedStore {
     pub fn checkpoint(&self, consumer: &str) -> Result<u64, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(CHECKPOINTS).map_err(unavailable)?;
-        Ok(table.get(consumer).map_err(unavailable)?.map_or(0, |v| v.value()))
+        Ok(table
+            .get(consumer)
+            .map_err(unavailable)?
+            .map_or(0, |v| v.value()))
     }
 
     pub async fn set_checkpoint(&self, consumer: &str, seq: u64) -> Result<(), StoreError> {
         let consumer = consumer.to_owned();
-        self.write(|reply| Write::Checkpoint(consumer, seq, reply)).await
+        self.write(|reply| Write::Checkpoint(consumer, seq, reply))
+            .await
     }
 }
 
 #[async_trait]
 impl SignatureStore for EmbeddedStore {
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
-        self.write(|reply| Write::Insert(Box::new(signature.clone()), reply)).await
+        self.write(|reply| Write::Insert(Box::new(signature.clone()), reply))
+            .await
     }
 
-    async fn renew_link(&self, signer: &SignerKey, sent_before: Timestamp, renewal: &LinkRenewal) -> Result<bool, StoreError> {
-        self.write(|reply| Write::Renew(*signer, sent_before, *renewal, reply)).await
+    async fn renew_link(
+        &self,
+        signer: &SignerKey,
+        sent_before: Timestamp,
+        renewal: &LinkRenewal,
+    ) -> Result<bool, StoreError> {
+        self.write(|reply| Write::Renew(*signer, sent_before, *renewal, reply))
+            .await
     }
 
     async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
@@ -128,8 +157,15 @@ impl SignatureStore for EmbeddedStore {
         found.map(|bytes| decode(bytes.value())).transpose()
     }
 
-    async fn confirm(&self, signer: &SignerKey, secret_hash: &SecretHash, at: Timestamp, keep_email: bool) -> Result<bool, StoreError> {
-        self.write(|reply| Write::Confirm(*signer, *secret_hash, at, keep_email, reply)).await
+    async fn confirm(
+        &self,
+        signer: &SignerKey,
+        secret_hash: &SecretHash,
+        at: Timestamp,
+        keep_email: bool,
+    ) -> Result<bool, StoreError> {
+        self.write(|reply| Write::Confirm(*signer, *secret_hash, at, keep_email, reply))
+            .await
     }
 }
 
@@ -143,29 +179,47 @@ struct Batch<'t> {
 
 impl Batch<'_> {
     fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        let found = self.signatures.get(signer.to_hex().as_str()).map_err(unavailable)?;
+        let found = self
+            .signatures
+            .get(signer.to_hex().as_str())
+            .map_err(unavailable)?;
         found.map(|bytes| decode(bytes.value())).transpose()
     }
 
     fn put(&mut self, old: Option<Signature>, new: Signature) -> Result<(), StoreError> {
         let bytes = serde_json::to_vec(&new).map_err(unavailable)?;
-        self.signatures.insert(new.signer.to_hex().as_str(), bytes.as_slice()).map_err(unavailable)?;
+        self.signatures
+            .insert(new.signer.to_hex().as_str(), bytes.as_slice())
+            .map_err(unavailable)?;
         self.seq += 1;
-        let change = serde_json::to_vec(&StoredChange { old, new: Some(new) }).map_err(unavailable)?;
-        self.changes.insert(self.seq, change.as_slice()).map_err(unavailable)?;
+        let change = serde_json::to_vec(&StoredChange {
+            old,
+            new: Some(new),
+        })
+        .map_err(unavailable)?;
+        self.changes
+            .insert(self.seq, change.as_slice())
+            .map_err(unavailable)?;
         Ok(())
     }
 
     fn insert(&mut self, signature: Signature) -> Result<Insertion, StoreError> {
         if let Some(existing) = self.get(&signature.signer)? {
-            return Ok(Insertion::AlreadySigned(existing));
+            return Ok(Insertion::AlreadySigned(Box::new(existing)));
         }
         self.put(None, signature)?;
         Ok(Insertion::Inserted)
     }
 
-    fn renew(&mut self, signer: &SignerKey, sent_before: Timestamp, renewal: &LinkRenewal) -> Result<bool, StoreError> {
-        let Some(old) = self.get(signer)? else { return Ok(false) };
+    fn renew(
+        &mut self,
+        signer: &SignerKey,
+        sent_before: Timestamp,
+        renewal: &LinkRenewal,
+    ) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(false);
+        };
         if old.status != SignatureStatus::Pending || old.link_sent_at != sent_before {
             return Ok(false);
         }
@@ -179,9 +233,20 @@ impl Batch<'_> {
         Ok(true)
     }
 
-    fn confirm(&mut self, signer: &SignerKey, hash: &SecretHash, at: Timestamp, keep_email: bool) -> Result<bool, StoreError> {
-        let Some(old) = self.get(signer)? else { return Ok(false) };
-        if old.status != SignatureStatus::Pending || !old.secret_hash.matches(hash) || at >= old.link_expires_at {
+    fn confirm(
+        &mut self,
+        signer: &SignerKey,
+        hash: &SecretHash,
+        at: Timestamp,
+        keep_email: bool,
+    ) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(false);
+        };
+        if old.status != SignatureStatus::Pending
+            || !old.secret_hash.matches(hash)
+            || at >= old.link_expires_at
+        {
             return Ok(false);
         }
         let mut new = old.clone();
@@ -196,7 +261,12 @@ impl Batch<'_> {
     }
 }
 
-fn write_loop(db: &Database, queue: &mpsc::Receiver<Write>, latest: &watch::Sender<u64>, mut seq: u64) {
+fn write_loop(
+    db: &Database,
+    queue: &mpsc::Receiver<Write>,
+    latest: &watch::Sender<u64>,
+    mut seq: u64,
+) {
     while let Ok(first) = queue.recv() {
         let mut writes = vec![first];
         writes.extend(queue.try_iter().take(GROUP_COMMIT - 1));
@@ -206,12 +276,16 @@ fn write_loop(db: &Database, queue: &mpsc::Receiver<Write>, latest: &watch::Send
             Ok(next) => {
                 seq = next;
                 latest.send_replace(seq);
-                answers.into_iter().for_each(|a| a.send(None));
+                for answer in answers {
+                    answer.send(None);
+                }
             }
             Err(e) => {
                 tracing::error!(error = %e, "embedded store commit failed");
                 let reason = e.to_string();
-                answers.into_iter().for_each(|a| a.send(Some(&reason)));
+                for answer in answers {
+                    answer.send(Some(&reason));
+                }
             }
         }
     }
@@ -241,7 +315,12 @@ fn answer<T: Send + 'static>(reply: Reply<T>, result: Result<T, StoreError>) -> 
     Box::new(Answered { reply, result })
 }
 
-fn apply(db: &Database, writes: Vec<Write>, seq: u64, answers: &mut Vec<Box<dyn Answer>>) -> Result<u64, StoreError> {
+fn apply(
+    db: &Database,
+    writes: Vec<Write>,
+    seq: u64,
+    answers: &mut Vec<Box<dyn Answer>>,
+) -> Result<u64, StoreError> {
     let txn = db.begin_write().map_err(unavailable)?;
     let next = {
         let mut batch = Batch {
@@ -260,7 +339,11 @@ fn apply(db: &Database, writes: Vec<Write>, seq: u64, answers: &mut Vec<Box<dyn 
                     answer(reply, batch.confirm(&signer, &hash, at, keep))
                 }
                 Write::Checkpoint(consumer, at, reply) => {
-                    let result = batch.checkpoints.insert(consumer.as_str(), at).map(drop).map_err(unavailable);
+                    let result = batch
+                        .checkpoints
+                        .insert(consumer.as_str(), at)
+                        .map(drop)
+                        .map_err(unavailable);
                     answer(reply, result)
                 }
             });

@@ -28,7 +28,10 @@ pub struct Outbox {
 impl Outbox {
     pub fn open(dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        Ok(Self { dir: dir.to_owned(), sent: AtomicU64::new(0) })
+        Ok(Self {
+            dir: dir.to_owned(),
+            sent: AtomicU64::new(0),
+        })
     }
 
     /// Every email, newest first.
@@ -68,7 +71,10 @@ impl Mailer for Outbox {
         // Names sort in sending order: nanoseconds, then a counter for the same nanosecond.
         let n = self.sent.fetch_add(1, Ordering::Relaxed);
         let path = self.dir.join(format!("{:020}-{n:06}.json", now.as_nanos()));
-        let bytes = serde_json::to_vec_pretty(&sent).map_err(|e| MailError::Rejected(e.to_string()))?;
-        tokio::fs::write(&path, bytes).await.map_err(|e| MailError::Unavailable(e.to_string()))
+        let bytes =
+            serde_json::to_vec_pretty(&sent).map_err(|e| MailError::Rejected(e.to_string()))?;
+        tokio::fs::write(&path, bytes)
+            .await
+            .map_err(|e| MailError::Unavailable(e.to_string()))
     }
 }

@@ -29,7 +29,10 @@ pub fn mime(email: &OutgoingEmail) -> Result<Vec<u8>, MailError> {
         .header("From", Raw::new(email.from.as_str()))
         .to(email.to.as_str())
         .subject(email.subject.as_str())
-        .header("List-Unsubscribe", Raw::new(email.list_unsubscribe.as_str()))
+        .header(
+            "List-Unsubscribe",
+            Raw::new(email.list_unsubscribe.as_str()),
+        )
         .text_body(email.text.as_str())
         .html_body(email.html.as_str())
         .write_to_vec()
@@ -43,11 +46,22 @@ impl Mailer for SesMailer {
             .data(Blob::new(mime(email)?))
             .build()
             .map_err(|e| MailError::Rejected(e.to_string()))?;
-        match self.client.send_raw_email().raw_message(message).send().await {
+        match self
+            .client
+            .send_raw_email()
+            .raw_message(message)
+            .send()
+            .await
+        {
             Ok(_) => Ok(()),
             Err(e) => match e.as_service_error() {
-                Some(s) if s.is_message_rejected() || s.is_mail_from_domain_not_verified_exception() => {
-                    Err(MailError::Rejected(s.meta().code().unwrap_or("rejected").to_owned()))
+                Some(s)
+                    if s.is_message_rejected()
+                        || s.is_mail_from_domain_not_verified_exception() =>
+                {
+                    Err(MailError::Rejected(
+                        s.meta().code().unwrap_or("rejected").to_owned(),
+                    ))
                 }
                 _ => Err(MailError::Unavailable(DisplayErrorContext(&e).to_string())),
             },

@@ -28,7 +28,10 @@ impl Country {
     /// The country's name in a language, from CLDR.
     pub fn name(self, locale: Locale) -> &'static str {
         let countries = &COUNTRIES[locale.index()];
-        countries.iter().find(|(c, _)| *c == self).map_or("", |(_, name)| name.as_str())
+        countries
+            .iter()
+            .find(|(c, _)| *c == self)
+            .map_or("", |(_, name)| name.as_str())
     }
 
     /// Every country, sorted by its name as that language sorts.
@@ -38,12 +41,16 @@ impl Country {
 }
 
 fn icu_locale(locale: Locale) -> IcuLocale {
-    locale.code().parse().expect("the five codes are valid locales")
+    locale
+        .code()
+        .parse()
+        .expect("the five codes are valid locales")
 }
 
 fn sorted_names(locale: Locale) -> Vec<(Country, String)> {
-    let names = RegionDisplayNames::try_new(icu_locale(locale).into(), DisplayNamesOptions::default())
-        .expect("CLDR region names are compiled in");
+    let names =
+        RegionDisplayNames::try_new(icu_locale(locale).into(), DisplayNamesOptions::default())
+            .expect("CLDR region names are compiled in");
     let collator = Collator::try_new(icu_locale(locale).into(), CollatorOptions::default())
         .expect("CLDR collation is compiled in");
     let mut countries: Vec<(Country, String)> = rust_iso3166::ALL
@@ -51,7 +58,9 @@ fn sorted_names(locale: Locale) -> Vec<(Country, String)> {
         .filter_map(|c| Country::parse(c.alpha2).ok())
         .map(|c| {
             let region: Region = c.code().parse().expect("an ISO code is a region subtag");
-            let name = names.of(region).map_or_else(|| c.code().to_owned(), str::to_owned);
+            let name = names
+                .of(region)
+                .map_or_else(|| c.code().to_owned(), str::to_owned);
             (c, name)
         })
         .collect();

@@ -28,9 +28,13 @@ impl Email {
             .with_required_tld()
             .without_domain_literal()
             .without_display_text();
-        let parsed = EmailAddress::parse_with_options(trimmed, options)
-            .map_err(|_| InputError::Invalid)?;
-        Ok(Self(format!("{}@{}", parsed.local_part(), parsed.domain().to_lowercase())))
+        let parsed =
+            EmailAddress::parse_with_options(trimmed, options).map_err(|_| InputError::Invalid)?;
+        Ok(Self(format!(
+            "{}@{}",
+            parsed.local_part(),
+            parsed.domain().to_lowercase()
+        )))
     }
 
     pub fn as_str(&self) -> &str {
@@ -76,8 +80,17 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["", "olena", "olena@", "@example.org", "olena@localhost", "o lena@example.org",
-                    "Olena <olena@example.org>", "olena@[127.0.0.1]", "olena@exa\nmple.org"] {
+        for bad in [
+            "",
+            "olena",
+            "olena@",
+            "@example.org",
+            "olena@localhost",
+            "o lena@example.org",
+            "Olena <olena@example.org>",
+            "olena@[127.0.0.1]",
+            "olena@exa\nmple.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} was accepted");
         }
         let long = format!("{}@example.org", "a".repeat(250));

@@ -47,7 +47,9 @@ impl Locale {
     }
 
     pub fn language_identifier(self) -> LanguageIdentifier {
-        self.code().parse().expect("the five codes are valid language identifiers")
+        self.code()
+            .parse()
+            .expect("the five codes are valid language identifiers")
     }
 
     /// The best of our languages for an `Accept-Language` header, English when none fits.
@@ -106,7 +108,10 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_fit_and_falls_back_to_english() {
-        assert_eq!(Locale::negotiate(Some("uk-UA,uk;q=0.9,en;q=0.5")), Locale::Uk);
+        assert_eq!(
+            Locale::negotiate(Some("uk-UA,uk;q=0.9,en;q=0.5")),
+            Locale::Uk
+        );
         assert_eq!(Locale::negotiate(Some("de-CH, fr;q=0.8")), Locale::De);
         assert_eq!(Locale::negotiate(Some("es-ES, ru;q=0.3")), Locale::Ru);
         assert_eq!(Locale::negotiate(Some("es-ES")), Locale::En);

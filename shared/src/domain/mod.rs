@@ -13,6 +13,7 @@ pub use country::Country;
 pub use email::Email;
 pub use locale::Locale;
 pub use name::SignerName;
+pub(crate) use secret::hex;
 pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, SecretHash, SignerKey};
 pub use signature::{ConfirmationLink, PRIVACY_POLICY_VERSION, Signature, SignatureStatus};
 pub use timestamp::Timestamp;

@@ -54,15 +54,27 @@ mod tests {
 
     #[test]
     fn a_name_is_trimmed() {
-        assert_eq!(SignerName::parse("  Олена Ч.  ").unwrap().as_str(), "Олена Ч.");
+        assert_eq!(
+            SignerName::parse("  Олена Ч.  ").unwrap().as_str(),
+            "Олена Ч."
+        );
     }
 
     #[test]
     fn empty_long_and_control_names_are_refused() {
         assert_eq!(SignerName::parse("   "), Err(InputError::Missing));
-        assert_eq!(SignerName::parse(&"я".repeat(101)), Err(InputError::TooLong));
+        assert_eq!(
+            SignerName::parse(&"я".repeat(101)),
+            Err(InputError::TooLong)
+        );
         assert!(SignerName::parse(&"я".repeat(100)).is_ok());
-        assert_eq!(SignerName::parse("Ann\u{0}a"), Err(InputError::ControlCharacters));
-        assert_eq!(SignerName::parse("Ann\na"), Err(InputError::ControlCharacters));
+        assert_eq!(
+            SignerName::parse("Ann\u{0}a"),
+            Err(InputError::ControlCharacters)
+        );
+        assert_eq!(
+            SignerName::parse("Ann\na"),
+            Err(InputError::ControlCharacters)
+        );
     }
 }

@@ -5,12 +5,14 @@ use subtle::ConstantTimeEq;
 
 use super::InputError;
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 fn unhex<const N: usize>(raw: &str) -> Result<[u8; N], InputError> {
@@ -136,13 +138,18 @@ impl LinkToken {
         if raw.len() != 86 {
             return Err(InputError::Invalid);
         }
-        let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| InputError::Invalid)?;
+        let bytes = URL_SAFE_NO_PAD
+            .decode(raw)
+            .map_err(|_| InputError::Invalid)?;
         let bytes: [u8; 64] = bytes.try_into().map_err(|_| InputError::Invalid)?;
         let mut signer = [0u8; 32];
         let mut secret = [0u8; 32];
         signer.copy_from_slice(&bytes[..32]);
         secret.copy_from_slice(&bytes[32..]);
-        Ok(Self { signer: SignerKey(signer), secret: ConfirmationSecret(secret) })
+        Ok(Self {
+            signer: SignerKey(signer),
+            secret: ConfirmationSecret(secret),
+        })
     }
 }
 
@@ -158,7 +165,10 @@ mod tests {
 
     #[test]
     fn a_token_round_trips_and_garbage_is_refused() {
-        let token = LinkToken { signer: SignerKey([7; 32]), secret: ConfirmationSecret([9; 32]) };
+        let token = LinkToken {
+            signer: SignerKey([7; 32]),
+            secret: ConfirmationSecret([9; 32]),
+        };
         let parsed = LinkToken::parse(&token.encode()).unwrap();
         assert_eq!(parsed.signer, token.signer);
         assert!(parsed.secret.hash().matches(&token.secret.hash()));

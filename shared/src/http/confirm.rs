@@ -1,6 +1,9 @@
 //! `GET|HEAD|POST /api/confirm`: the page a link opens, and the button that confirms.
 
-use super::{Encoding, browser_locale, encoding, json, method_not_allowed, page, problem, query_parameter, redirect};
+use super::{
+    Encoding, browser_locale, encoding, json, method_not_allowed, page, problem, query_parameter,
+    redirect,
+};
 use crate::clock::Clock;
 use crate::confirm::{ConfirmError, confirm_signature, inspect_link};
 use crate::domain::{LinkToken, Locale};
@@ -26,40 +29,65 @@ struct ConfirmForm {
 /// A link that leads nowhere: as a page offering to sign again, or as JSON.
 fn link_problem(request: &Request, error: &ConfirmError, fallback: Locale) -> Response<Body> {
     let (status, locale, heading, body, code) = match error {
-        ConfirmError::ExpiredLink(locale) => {
-            (StatusCode::GONE, *locale, "link-expired-title", "link-expired-body", "expired-link")
-        }
-        ConfirmError::UnknownLink => {
-            (StatusCode::NOT_FOUND, fallback, "link-unknown-title", "link-unknown-body", "unknown-link")
-        }
+        ConfirmError::ExpiredLink(locale) => (
+            StatusCode::GONE,
+            *locale,
+            "link-expired-title",
+            "link-expired-body",
+            "expired-link",
+        ),
+        ConfirmError::UnknownLink => (
+            StatusCode::NOT_FOUND,
+            fallback,
+            "link-unknown-title",
+            "link-unknown-body",
+            "unknown-link",
+        ),
         ConfirmError::Store(_) => {
-            return problem(request, StatusCode::SERVICE_UNAVAILABLE, fallback, "error-unavailable");
+            return problem(
+                request,
+                StatusCode::SERVICE_UNAVAILABLE,
+                fallback,
+                "error-unavailable",
+            );
         }
     };
     if request.method() != Method::POST || super::wants_page(request) {
-        page(status, locale, pages::message_page(locale, heading, body, true))
+        page(
+            status,
+            locale,
+            pages::message_page(locale, heading, body, true),
+        )
     } else {
         let message = crate::i18n::text(locale, heading);
-        json(status, &serde_json::json!({ "status": code, "error": message }))
+        json(
+            status,
+            &serde_json::json!({ "status": code, "error": message }),
+        )
     }
 }
 
 #[instrument(skip_all, fields(method = %request.method()))]
-pub async fn handle_confirm(state: &ConfirmState, request: Request) -> Result<Response<Body>, Error> {
+pub async fn handle_confirm(
+    state: &ConfirmState,
+    request: Request,
+) -> Result<Response<Body>, Error> {
     let locale = browser_locale(&request);
     let method = request.method().clone();
     if method == Method::GET || method == Method::HEAD {
         let raw = query_parameter(&request, "t").unwrap_or_default();
         let answer = match LinkToken::parse(&raw) {
             Err(_) => link_problem(&request, &ConfirmError::UnknownLink, locale),
-            Ok(token) => match inspect_link(state.store.as_ref(), state.clock.as_ref(), &token).await {
-                Ok(link) => page(
-                    StatusCode::OK,
-                    link.locale,
-                    pages::confirm_page(link.locale, &token.encode(), link.already_confirmed),
-                ),
-                Err(e) => link_problem(&request, &e, locale),
-            },
+            Ok(token) => {
+                match inspect_link(state.store.as_ref(), state.clock.as_ref(), &token).await {
+                    Ok(link) => page(
+                        StatusCode::OK,
+                        link.locale,
+                        pages::confirm_page(link.locale, &token.encode(), link.already_confirmed),
+                    ),
+                    Err(e) => link_problem(&request, &e, locale),
+                }
+            }
         };
         return Ok(super::without_body_for_head(&method, answer));
     }
@@ -67,10 +95,20 @@ pub async fn handle_confirm(state: &ConfirmState, request: Request) -> Result<Re
         return Ok(method_not_allowed(&request, locale, "GET, HEAD, POST"));
     }
     if request.body().len() > super::MAX_BODY_BYTES {
-        return Ok(problem(&request, StatusCode::PAYLOAD_TOO_LARGE, locale, "error-body-too-large"));
+        return Ok(problem(
+            &request,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            locale,
+            "error-body-too-large",
+        ));
     }
     let Some(encoding) = encoding(&request) else {
-        return Ok(problem(&request, StatusCode::UNSUPPORTED_MEDIA_TYPE, locale, "error-content-type"));
+        return Ok(problem(
+            &request,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            locale,
+            "error-content-type",
+        ));
     };
     let body: &[u8] = request.body().as_ref();
     let parsed: Option<ConfirmForm> = match encoding {
@@ -78,16 +116,26 @@ pub async fn handle_confirm(state: &ConfirmState, request: Request) -> Result<Re
         Encoding::Form => serde_urlencoded::from_bytes(body).ok(),
     };
     let Some(form) = parsed else {
-        return Ok(problem(&request, StatusCode::BAD_REQUEST, locale, "error-malformed"));
+        return Ok(problem(
+            &request,
+            StatusCode::BAD_REQUEST,
+            locale,
+            "error-malformed",
+        ));
     };
     let Ok(token) = LinkToken::parse(&form.t) else {
         return Ok(link_problem(&request, &ConfirmError::UnknownLink, locale));
     };
-    Ok(match confirm_signature(state.store.as_ref(), state.clock.as_ref(), &token).await {
-        Ok(locale) => match encoding {
-            Encoding::Form => redirect(&format!("/{locale}/thank-you/")),
-            Encoding::Json => json(StatusCode::OK, &serde_json::json!({ "status": "confirmed" })),
+    Ok(
+        match confirm_signature(state.store.as_ref(), state.clock.as_ref(), &token).await {
+            Ok(locale) => match encoding {
+                Encoding::Form => redirect(&format!("/{locale}/thank-you/")),
+                Encoding::Json => json(
+                    StatusCode::OK,
+                    &serde_json::json!({ "status": "confirmed" }),
+                ),
+            },
+            Err(e) => link_problem(&request, &e, locale),
         },
-        Err(e) => link_problem(&request, &e, locale),
-    })
+    )
 }

@@ -6,7 +6,9 @@ pub mod sign;
 
 use crate::domain::Locale;
 use crate::i18n;
-use http::header::{ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, LOCATION};
+use http::header::{
+    ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, LOCATION,
+};
 use http::{HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 
@@ -66,7 +68,10 @@ fn response(status: StatusCode, content_type: &'static str, body: Body) -> Respo
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     // Answers about one person's signature are never cached anywhere.
     headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     // Links carry secrets in their query: never send them on as a referrer.
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     response
@@ -85,7 +90,11 @@ pub fn page(status: StatusCode, locale: Locale, html: String) -> Response<Body> 
 }
 
 pub fn redirect(location: &str) -> Response<Body> {
-    let mut response = response(StatusCode::SEE_OTHER, "text/plain; charset=utf-8", Body::Empty);
+    let mut response = response(
+        StatusCode::SEE_OTHER,
+        "text/plain; charset=utf-8",
+        Body::Empty,
+    );
     if let Ok(value) = HeaderValue::from_str(location) {
         response.headers_mut().insert(LOCATION, value);
     }
@@ -94,22 +103,44 @@ pub fn redirect(location: &str) -> Response<Body> {
 
 /// A failure that is not the requester's doing, or a refusal without fields: a message in
 /// their language, as a page or as JSON.
-pub fn problem(request: &Request, status: StatusCode, locale: Locale, message_id: &str) -> Response<Body> {
+pub fn problem(
+    request: &Request,
+    status: StatusCode,
+    locale: Locale,
+    message_id: &str,
+) -> Response<Body> {
     let mut answer = if wants_page(request) {
         let html = crate::pages::message_page(locale, "error-title", message_id, false);
         page(status, locale, html)
     } else {
-        json(status, &serde_json::json!({ "error": i18n::text(locale, message_id) }))
+        json(
+            status,
+            &serde_json::json!({ "error": i18n::text(locale, message_id) }),
+        )
     };
     if status == StatusCode::SERVICE_UNAVAILABLE {
-        answer.headers_mut().insert(http::header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECONDS));
+        answer.headers_mut().insert(
+            http::header::RETRY_AFTER,
+            HeaderValue::from(RETRY_AFTER_SECONDS),
+        );
     }
     answer
 }
 
-pub fn method_not_allowed(request: &Request, locale: Locale, allow: &'static str) -> Response<Body> {
-    let mut answer = problem(request, StatusCode::METHOD_NOT_ALLOWED, locale, "error-method");
-    answer.headers_mut().insert(http::header::ALLOW, HeaderValue::from_static(allow));
+pub fn method_not_allowed(
+    request: &Request,
+    locale: Locale,
+    allow: &'static str,
+) -> Response<Body> {
+    let mut answer = problem(
+        request,
+        StatusCode::METHOD_NOT_ALLOWED,
+        locale,
+        "error-method",
+    );
+    answer
+        .headers_mut()
+        .insert(http::header::ALLOW, HeaderValue::from_static(allow));
     answer
 }
 

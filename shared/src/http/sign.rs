@@ -33,13 +33,20 @@ pub fn error_message_id(field: &str, error: InputError) -> String {
     format!("error-{field}-{kind}")
 }
 
-fn localised(errors: &FieldErrors, locale: Locale, medium: Medium) -> BTreeMap<&'static str, String> {
+fn localised(
+    errors: &FieldErrors,
+    locale: Locale,
+    medium: Medium,
+) -> BTreeMap<&'static str, String> {
     let max = fluent_bundle::FluentValue::from(SignerName::MAX_CHARS);
     errors
         .iter()
         .map(|(field, error)| {
             let id = error_message_id(field, *error);
-            (*field, i18n::message(locale, medium, &id, &[("max", max.clone())]))
+            (
+                *field,
+                i18n::message(locale, medium, &id, &[("max", max.clone())]),
+            )
         })
         .collect()
 }
@@ -51,10 +58,20 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
         return Ok(method_not_allowed(&request, locale, "POST"));
     }
     if request.body().len() > super::MAX_BODY_BYTES {
-        return Ok(problem(&request, StatusCode::PAYLOAD_TOO_LARGE, locale, "error-body-too-large"));
+        return Ok(problem(
+            &request,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            locale,
+            "error-body-too-large",
+        ));
     }
     let Some(encoding) = encoding(&request) else {
-        return Ok(problem(&request, StatusCode::UNSUPPORTED_MEDIA_TYPE, locale, "error-content-type"));
+        return Ok(problem(
+            &request,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            locale,
+            "error-content-type",
+        ));
     };
     let body: &[u8] = request.body().as_ref();
     let parsed: Option<PetitionForm> = match encoding {
@@ -62,11 +79,19 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
         Encoding::Form => serde_urlencoded::from_bytes(body).ok(),
     };
     let Some(form) = parsed else {
-        return Ok(problem(&request, StatusCode::BAD_REQUEST, locale, "error-malformed"));
+        return Ok(problem(
+            &request,
+            StatusCode::BAD_REQUEST,
+            locale,
+            "error-malformed",
+        ));
     };
     let locale = form.locale().unwrap_or(locale);
     let accepted = || match encoding {
-        Encoding::Json => json(StatusCode::ACCEPTED, &serde_json::json!({ "status": "check-email" })),
+        Encoding::Json => json(
+            StatusCode::ACCEPTED,
+            &serde_json::json!({ "status": "check-email" }),
+        ),
         Encoding::Form => redirect(&format!("/{locale}/check-email/")),
     };
     if form.is_bot() {
@@ -84,14 +109,27 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
                     &serde_json::json!({ "errors": localised(&errors, locale, Medium::PlainText) }),
                 ),
                 Encoding::Form => {
-                    let html = pages::sign_page(locale, &form, &localised(&errors, locale, Medium::Html));
+                    let html =
+                        pages::sign_page(locale, &form, &localised(&errors, locale, Medium::Html));
                     super::page(StatusCode::UNPROCESSABLE_ENTITY, locale, html)
                 }
             });
         }
     };
-    match sign_petition(state.store.as_ref(), &state.keyring, state.clock.as_ref(), petition).await {
+    match sign_petition(
+        state.store.as_ref(),
+        &state.keyring,
+        state.clock.as_ref(),
+        petition,
+    )
+    .await
+    {
         Ok(_) => Ok(accepted()),
-        Err(_) => Ok(problem(&request, StatusCode::SERVICE_UNAVAILABLE, locale, "error-unavailable")),
+        Err(_) => Ok(problem(
+            &request,
+            StatusCode::SERVICE_UNAVAILABLE,
+            locale,
+            "error-unavailable",
+        )),
     }
 }

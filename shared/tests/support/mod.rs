@@ -3,8 +3,8 @@
 #![allow(dead_code)]
 
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType, StreamSpecification,
-    StreamViewType,
+    AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
+    StreamSpecification, StreamViewType,
 };
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::embedded::EmbeddedStore;
@@ -33,7 +33,8 @@ pub fn emulator() -> String {
 }
 
 pub async fn aws() -> aws_config::SdkConfig {
-    let credentials = aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "tests");
+    let credentials =
+        aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
         .endpoint_url(emulator())
         .region(aws_config::Region::new("eu-west-1"))
@@ -55,7 +56,13 @@ pub async fn fresh_table(config: &aws_config::SdkConfig) -> String {
     aws_sdk_dynamodb::Client::new(config)
         .create_table()
         .table_name(&name)
-        .key_schema(KeySchemaElement::builder().attribute_name("pk").key_type(KeyType::Hash).build().unwrap())
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("pk")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
         .attribute_definitions(
             AttributeDefinition::builder()
                 .attribute_name("pk")
@@ -98,27 +105,46 @@ pub struct StoreUnderTest {
 
 pub enum Feed {
     Embedded(Arc<EmbeddedStore>),
-    Dynamo { config: aws_config::SdkConfig, table: String },
+    Dynamo {
+        config: Box<aws_config::SdkConfig>,
+        table: String,
+    },
 }
 
 impl StoreUnderTest {
     pub fn embedded() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
-        Self { store: store.clone(), feed: Feed::Embedded(store), _dir: Some(dir) }
+        Self {
+            store: store.clone(),
+            feed: Feed::Embedded(store),
+            _dir: Some(dir),
+        }
     }
 
     pub async fn dynamo() -> Self {
         let config = aws().await;
         let table = fresh_table(&config).await;
         let store = Arc::new(DynamoStore::from_sdk_config(&config, &table));
-        Self { store, feed: Feed::Dynamo { config, table }, _dir: None }
+        Self {
+            store,
+            feed: Feed::Dynamo {
+                config: Box::new(config),
+                table,
+            },
+            _dir: None,
+        }
     }
 
     /// Every change so far, oldest first: the embedded feed, or the table's stream.
     pub async fn changes(&self) -> Vec<SignatureChange> {
         match &self.feed {
-            Feed::Embedded(store) => store.changes_after(0, usize::MAX).unwrap().into_iter().map(|(_, c)| c).collect(),
+            Feed::Embedded(store) => store
+                .changes_after(0, usize::MAX)
+                .unwrap()
+                .into_iter()
+                .map(|(_, c)| c)
+                .collect(),
             Feed::Dynamo { config, table } => stream::read_event(config, table)
                 .await
                 .records
@@ -134,8 +160,12 @@ impl StoreUnderTest {
             .await
             .iter()
             .filter(|c| {
-                c.old.as_ref().is_some_and(|o| o.status == SignatureStatus::Pending)
-                    && c.new.as_ref().is_some_and(|n| n.status == SignatureStatus::Confirmed)
+                c.old
+                    .as_ref()
+                    .is_some_and(|o| o.status == SignatureStatus::Pending)
+                    && c.new
+                        .as_ref()
+                        .is_some_and(|n| n.status == SignatureStatus::Confirmed)
             })
             .count()
     }
@@ -161,7 +191,10 @@ impl MailerUnderTest {
     pub fn outbox() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let outbox = Arc::new(Outbox::open(dir.path()).unwrap());
-        Self { mailer: outbox.clone(), outbox: Some((outbox, dir)) }
+        Self {
+            mailer: outbox.clone(),
+            outbox: Some((outbox, dir)),
+        }
     }
 
     pub async fn ses() -> Self {
@@ -172,7 +205,10 @@ impl MailerUnderTest {
             .send()
             .await
             .expect("the emulator verifies the sender");
-        Self { mailer: Arc::new(SesMailer::from_sdk_config(&config)), outbox: None }
+        Self {
+            mailer: Arc::new(SesMailer::from_sdk_config(&config)),
+            outbox: None,
+        }
     }
 
     /// Everything sent to `to`, oldest first.
@@ -208,16 +244,27 @@ pub async fn emulator_sent_mail() -> Vec<Delivered> {
         .json()
         .await
         .unwrap();
-    let raw = data["ses"]["RawMessage"].as_array().cloned().unwrap_or_default();
+    let raw = data["ses"]["RawMessage"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     raw.iter()
         .map(|m| {
             let bytes = m["raw_data"].as_str().unwrap().as_bytes().to_vec();
-            let parsed = mail_parser::MessageParser::default().parse(&bytes).expect("a MIME message");
+            let parsed = mail_parser::MessageParser::default()
+                .parse(&bytes)
+                .expect("a MIME message");
             Delivered {
                 to: m["destinations"][0].as_str().unwrap_or_default().to_owned(),
                 subject: parsed.subject().unwrap_or_default().to_owned(),
-                text: parsed.body_text(0).map(|t| t.into_owned()).unwrap_or_default(),
-                html: parsed.body_html(0).map(|t| t.into_owned()).unwrap_or_default(),
+                text: parsed
+                    .body_text(0)
+                    .map(std::borrow::Cow::into_owned)
+                    .unwrap_or_default(),
+                html: parsed
+                    .body_html(0)
+                    .map(std::borrow::Cow::into_owned)
+                    .unwrap_or_default(),
                 list_unsubscribe: parsed
                     .header_raw("List-Unsubscribe")
                     .map(|h| h.trim().to_owned())
@@ -229,6 +276,14 @@ pub async fn emulator_sent_mail() -> Vec<Delivered> {
 
 /// The `t` of the last link in an email.
 pub fn link_token(email: &Delivered) -> String {
-    let start = email.text.rfind("/api/confirm?t=").expect("the email has a confirmation link") + "/api/confirm?t=".len();
-    email.text[start..].split_whitespace().next().unwrap().to_owned()
+    let start = email
+        .text
+        .rfind("/api/confirm?t=")
+        .expect("the email has a confirmation link")
+        + "/api/confirm?t=".len();
+    email.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned()
 }

@@ -33,16 +33,26 @@ impl Answer {
     }
 
     pub fn header(&self, name: &str) -> &str {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
     }
 }
 
-pub fn request(method: &str, uri: &str, content_type: Option<&str>, body: &str) -> lambda_http::Request {
+pub fn request(
+    method: &str,
+    uri: &str,
+    content_type: Option<&str>,
+    body: &str,
+) -> lambda_http::Request {
     let mut builder = http::Request::builder().method(method).uri(uri);
     if let Some(content_type) = content_type {
         builder = builder.header("content-type", content_type);
     }
-    builder.body(lambda_http::Body::from(body.to_owned())).unwrap()
+    builder
+        .body(lambda_http::Body::from(body.to_owned()))
+        .unwrap()
 }
 
 impl Stack {
@@ -53,8 +63,18 @@ impl Stack {
             keyring: Arc::new(super::keyring()),
             clock: clock.clone(),
         };
-        let confirm = ConfirmState { store: store.store.clone(), clock: clock.clone() };
-        Self { store, mail, clock, sign, confirm, delivered: AtomicUsize::new(0) }
+        let confirm = ConfirmState {
+            store: store.store.clone(),
+            clock: clock.clone(),
+        };
+        Self {
+            store,
+            mail,
+            clock,
+            sign,
+            confirm,
+            delivered: AtomicUsize::new(0),
+        }
     }
 
     /// The local stack's parts: embedded store and outbox.
@@ -76,28 +96,57 @@ impl Stack {
         }
         .expect("handlers answer every request");
         let (parts, body) = response.into_parts();
-        Answer { status: parts.status.as_u16(), headers: parts.headers, body: String::from_utf8_lossy(body.as_ref()).into_owned() }
+        Answer {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body: String::from_utf8_lossy(body.as_ref()).into_owned(),
+        }
     }
 
     pub async fn sign_json(&self, body: &serde_json::Value) -> Answer {
-        self.send(request("POST", "/api/sign", Some("application/json"), &body.to_string())).await
+        self.send(request(
+            "POST",
+            "/api/sign",
+            Some("application/json"),
+            &body.to_string(),
+        ))
+        .await
     }
 
     pub async fn sign_form(&self, body: &str) -> Answer {
-        self.send(request("POST", "/api/sign", Some("application/x-www-form-urlencoded"), body)).await
+        self.send(request(
+            "POST",
+            "/api/sign",
+            Some("application/x-www-form-urlencoded"),
+            body,
+        ))
+        .await
     }
 
     pub async fn confirm_form(&self, token: &str) -> Answer {
-        self.send(request("POST", "/api/confirm", Some("application/x-www-form-urlencoded"), &format!("t={token}"))).await
+        self.send(request(
+            "POST",
+            "/api/confirm",
+            Some("application/x-www-form-urlencoded"),
+            &format!("t={token}"),
+        ))
+        .await
     }
 
     pub async fn confirm_json(&self, token: &str) -> Answer {
         let body = serde_json::json!({ "t": token }).to_string();
-        self.send(request("POST", "/api/confirm", Some("application/json"), &body)).await
+        self.send(request(
+            "POST",
+            "/api/confirm",
+            Some("application/json"),
+            &body,
+        ))
+        .await
     }
 
     pub async fn open_link(&self, token: &str) -> Answer {
-        self.send(request("GET", &format!("/api/confirm?t={token}"), None, "")).await
+        self.send(request("GET", &format!("/api/confirm?t={token}"), None, ""))
+            .await
     }
 
     /// Runs the mailer over the changes it has not seen yet, as the stream would deliver them.
@@ -109,9 +158,19 @@ impl Stack {
                 let seen = self.delivered.load(Ordering::SeqCst) as u64;
                 let changes = store.changes_after(seen, usize::MAX).unwrap();
                 let last = changes.last().map_or(seen, |(seq, _)| *seq);
-                let batch = changes.into_iter().map(|(seq, c)| (seq.to_string(), Ok(Some(c)))).collect();
-                let failed = people_first::mailing::deliver_batch(self.mail.mailer.as_ref(), &keyring, &settings, batch).await;
-                self.delivered.store(usize::try_from(last).unwrap(), Ordering::SeqCst);
+                let batch = changes
+                    .into_iter()
+                    .map(|(seq, c)| (seq.to_string(), Ok(Some(c))))
+                    .collect();
+                let failed = people_first::mailing::deliver_batch(
+                    self.mail.mailer.as_ref(),
+                    &keyring,
+                    &settings,
+                    batch,
+                )
+                .await;
+                self.delivered
+                    .store(usize::try_from(last).unwrap(), Ordering::SeqCst);
                 failed
             }
             Feed::Dynamo { config, table } => {
@@ -123,9 +182,13 @@ impl Stack {
                     keyring,
                     settings,
                 };
-                let invocation = lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
+                let invocation =
+                    lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
                 let response = handle_stream_batch(&state, invocation).await.unwrap();
-                response.batch_item_failures.first().and_then(|f| f.item_identifier.clone())
+                response
+                    .batch_item_failures
+                    .first()
+                    .and_then(|f| f.item_identifier.clone())
             }
         }
     }

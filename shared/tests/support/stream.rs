@@ -5,25 +5,38 @@ use aws_lambda_events::dynamodb::{Event, EventRecord, StreamRecord};
 use aws_sdk_dynamodbstreams::types::{Record, ShardIteratorType};
 
 fn item(
-    image: Option<&std::collections::HashMap<String, aws_sdk_dynamodbstreams::types::AttributeValue>>,
+    image: Option<
+        &std::collections::HashMap<String, aws_sdk_dynamodbstreams::types::AttributeValue>,
+    >,
 ) -> serde_dynamo::Item {
-    image.map(|i| serde_dynamo::Item::from(i.clone())).unwrap_or_default()
+    image
+        .map(|i| serde_dynamo::Item::from(i.clone()))
+        .unwrap_or_default()
 }
 
 fn event_record(record: &Record, stream_arn: &str) -> EventRecord {
-    let change = record.dynamodb.as_ref().expect("a stream record has its change");
+    let change = record
+        .dynamodb
+        .as_ref()
+        .expect("a stream record has its change");
     let mut stream_record = StreamRecord::default();
     stream_record.keys = item(change.keys.as_ref());
     stream_record.new_image = item(change.new_image.as_ref());
     stream_record.old_image = item(change.old_image.as_ref());
-    stream_record.sequence_number = change.sequence_number.clone();
+    stream_record
+        .sequence_number
+        .clone_from(&change.sequence_number);
     stream_record.size_bytes = change.size_bytes.unwrap_or_default();
     let mut event_record = EventRecord::default();
     event_record.change = stream_record;
     event_record.event_id = record.event_id.clone().unwrap_or_default();
-    event_record.event_name = record.event_name.as_ref().map(|n| n.as_str().to_owned()).unwrap_or_default();
-    event_record.event_source = record.event_source.clone();
-    event_record.event_version = record.event_version.clone();
+    event_record.event_name = record
+        .event_name
+        .as_ref()
+        .map(|n| n.as_str().to_owned())
+        .unwrap_or_default();
+    event_record.event_source.clone_from(&record.event_source);
+    event_record.event_version.clone_from(&record.event_version);
     event_record.aws_region = record.aws_region.clone().unwrap_or_default();
     event_record.event_source_arn = Some(stream_arn.to_owned());
     event_record
@@ -33,11 +46,27 @@ fn event_record(record: &Record, stream_arn: &str) -> EventRecord {
 /// JSON form and back, as the runtime hands it to a function.
 pub async fn read_event(config: &aws_config::SdkConfig, table: &str) -> Event {
     let tables = aws_sdk_dynamodb::Client::new(config);
-    let described = tables.describe_table().table_name(table).send().await.unwrap();
-    let stream_arn = described.table.and_then(|t| t.latest_stream_arn).expect("the table has a stream");
+    let described = tables
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .unwrap();
+    let stream_arn = described
+        .table
+        .and_then(|t| t.latest_stream_arn)
+        .expect("the table has a stream");
     let streams = aws_sdk_dynamodbstreams::Client::new(config);
-    let description = streams.describe_stream().stream_arn(&stream_arn).send().await.unwrap();
-    let shards = description.stream_description.and_then(|d| d.shards).unwrap_or_default();
+    let description = streams
+        .describe_stream()
+        .stream_arn(&stream_arn)
+        .send()
+        .await
+        .unwrap();
+    let shards = description
+        .stream_description
+        .and_then(|d| d.shards)
+        .unwrap_or_default();
     let mut records = Vec::new();
     for shard in shards {
         let mut iterator = streams
@@ -50,7 +79,12 @@ pub async fn read_event(config: &aws_config::SdkConfig, table: &str) -> Event {
             .unwrap()
             .shard_iterator;
         while let Some(current) = iterator {
-            let page = streams.get_records().shard_iterator(current).send().await.unwrap();
+            let page = streams
+                .get_records()
+                .shard_iterator(current)
+                .send()
+                .await
+                .unwrap();
             let got = page.records.unwrap_or_default();
             if got.is_empty() {
                 break;

@@ -1,0 +1,221 @@
+//! `people-first` as a person runs it: the binary started on a free port over a data folder,
+//! signed and confirmed through its HTTP interface, then restarted.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+struct Running {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(data_dir: &Path) -> Running {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_people-first"))
+        .env("PORT", "0")
+        .env("PEOPLE_FIRST_DATA_DIR", data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().expect("it prints where it runs").unwrap();
+    let base = first
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .expect("the first line names the address")
+        .trim_end_matches('/')
+        .to_owned();
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    Running { child, base }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn mail(base: &str) -> Vec<serde_json::Value> {
+    client()
+        .get(format!("{base}/_dev/mail.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Waits for the mailer to write the nth email: it runs apart from the request.
+async fn wait_for_mail(base: &str, count: usize) -> Vec<serde_json::Value> {
+    for _ in 0..100 {
+        let mail = mail(base).await;
+        if mail.len() >= count {
+            return mail;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no confirmation email after 5 s");
+}
+
+// A person's whole visit, read top to bottom.
+#[allow(clippy::too_many_lines)]
+#[tokio::test]
+async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let stack = start(data.path());
+    let base = stack.base.clone();
+    let http = client();
+
+    let home = http
+        .get(format!("{base}/"))
+        .header("accept-language", "de-DE,de;q=0.9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), 302);
+    assert_eq!(home.headers()["location"], "/de/");
+    assert_eq!(home.headers()["vary"], "Accept-Language");
+    let form = http
+        .get(format!("{base}/de/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains(r#"<form method="post" action="/api/sign""#)
+            && form.contains("Unterzeichnen")
+    );
+    assert_eq!(
+        http.get(format!("{base}/assets/site.css"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+
+    let signed = http
+        .post(format!("{base}/api/sign"))
+        .form(&[
+            ("name", "Jana Müller"),
+            ("email", "jana@example.org"),
+            ("country", "DE"),
+            ("locale", "de"),
+            ("updates", "on"),
+            ("website", ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed.status(), 303);
+    assert_eq!(signed.headers()["location"], "/de/check-email/");
+    let check = http
+        .get(format!("{base}/de/check-email/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(check.contains("Sehen Sie in Ihr Postfach"));
+
+    let inbox = wait_for_mail(&base, 1).await;
+    assert_eq!(inbox[0]["to"], "jana@example.org");
+    let text = inbox[0]["text"].as_str().unwrap();
+    let link = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{base}/api/confirm?t=")))
+        .expect("a link to this stack");
+    let viewer = http
+        .get(format!("{base}/_dev/mail"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(viewer.contains("Bestätigen Sie Ihre Unterschrift"));
+
+    let page = http.get(link).send().await.unwrap().text().await.unwrap();
+    let token = link.split("t=").nth(1).unwrap();
+    assert!(page.contains(&format!(r#"name="t" value="{token}""#)));
+    let pressed = http
+        .post(format!("{base}/api/confirm"))
+        .form(&[("t", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pressed.status(), 303);
+    assert_eq!(pressed.headers()["location"], "/de/thank-you/");
+    let thanks = http
+        .get(format!("{base}/de/thank-you/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(thanks.contains("Danke!"));
+    drop(stack);
+
+    let restarted = start(data.path());
+    let base = restarted.base.clone();
+    assert_eq!(mail(&base).await.len(), 1, "the outbox survives");
+    let again = http
+        .post(format!("{base}/api/confirm"))
+        .json(&serde_json::json!({ "t": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200, "the signature survives, confirmed");
+    assert_eq!(
+        again.json::<serde_json::Value>().await.unwrap(),
+        serde_json::json!({ "status": "confirmed" })
+    );
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_localised_404_and_a_busy_port_a_clear_message() {
+    let data = tempfile::tempdir().unwrap();
+    let stack = start(data.path());
+    let missing = client()
+        .get(format!("{}/fr/nowhere/", stack.base))
+        .header("accept-language", "fr")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(
+        missing
+            .text()
+            .await
+            .unwrap()
+            .contains("Cette page n’existe pas.")
+    );
+
+    let port = stack.base.rsplit(':').next().unwrap();
+    let second = Command::new(env!("CARGO_BIN_EXE_people-first"))
+        .env("PORT", port)
+        .env("PEOPLE_FIRST_DATA_DIR", tempfile::tempdir().unwrap().path())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let message = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        message.contains("cannot listen") && message.contains("PORT"),
+        "{message}"
+    );
+}
