@@ -1,0 +1,48 @@
+// Starts the local stack (the people-first binary) on a free port over a fresh data folder,
+// and a headless Chromium to drive it.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+export async function startStack() {
+  const binary = process.env.PEOPLE_FIRST_BIN;
+  if (!binary) throw new Error('PEOPLE_FIRST_BIN is not set: run these tests with tests/run');
+  const dataDir = mkdtempSync(join(tmpdir(), 'people-first-e2e-'));
+  const child = spawn(binary, [], {
+    env: { ...process.env, PORT: '0', PEOPLE_FIRST_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
+  const base = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`people-first exited with ${code}`)));
+    lines.once('line', (line) => {
+      const address = line.split(/\s+/).find((word) => word.startsWith('http://'));
+      if (address) resolve(address.replace(/\/$/, ''));
+      else reject(new Error(`unexpected first line: ${line}`));
+    });
+  });
+  lines.on('line', () => {});
+  return {
+    base,
+    async stop() {
+      child.kill();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function startBrowser() {
+  const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    // This machine has no network beyond loopback: keep Chromium from reaching for it.
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
