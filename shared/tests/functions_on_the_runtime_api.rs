@@ -1,0 +1,99 @@
+//! The three function binaries as Lambda runs them: started under a Runtime API, configured
+//! from the environment, talking to DynamoDB and SES on the emulator.
+
+mod support;
+
+use support::runtime_api::{Function, http_event};
+use support::stack::address;
+use support::{Feed, MailerUnderTest, StoreUnderTest};
+
+const SECRET_KEY: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_mailer_and_confirm_work_together_as_deployed() {
+    let store = StoreUnderTest::dynamo().await;
+    let ses = MailerUnderTest::ses().await;
+    let Feed::Dynamo { config, table } = &store.feed else {
+        unreachable!()
+    };
+    let settings = support::mail_settings();
+    let env = [
+        ("PEOPLE_FIRST_TABLE", table.clone()),
+        ("PEOPLE_FIRST_SECRET_KEY", SECRET_KEY.to_owned()),
+        ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url.clone()),
+        ("PEOPLE_FIRST_SENDER", settings.sender.clone()),
+        ("PEOPLE_FIRST_CONTACT", settings.contact.clone()),
+    ];
+    let mut sign = Function::start("sign", &env).await;
+    let mut mailer = Function::start("mailer", &env).await;
+    let mut confirm = Function::start("confirm", &env).await;
+
+    let email = address("deployed");
+    let body =
+        serde_json::json!({ "name": "Oksana", "email": email, "country": "UA", "locale": "uk" })
+            .to_string();
+    let signed = sign
+        .invoke(http_event(
+            "POST",
+            "/api/sign",
+            "",
+            "application/json",
+            &body,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(signed["statusCode"], 202);
+    assert_eq!(signed["body"], r#"{"status":"check-email"}"#);
+    let refused = sign
+        .invoke(http_event(
+            "POST",
+            "/api/sign",
+            "",
+            "application/json",
+            "{}",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(
+        refused["statusCode"], 422,
+        "a second invocation of the same process"
+    );
+
+    let event = serde_json::to_value(support::stream::read_event(config, table).await).unwrap();
+    let mailed = mailer.invoke(event).await.unwrap();
+    assert_eq!(mailed["batchItemFailures"], serde_json::json!([]));
+    let sent = ses.sent_to(&email).await;
+    assert_eq!(sent.len(), 1);
+    let token = support::link_token(&sent[0]);
+
+    let page = confirm
+        .invoke(http_event(
+            "GET",
+            "/api/confirm",
+            &format!("t={token}"),
+            "text/html",
+            "",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(page["statusCode"], 200);
+    assert!(
+        page["body"]
+            .as_str()
+            .unwrap()
+            .contains("Підтвердити мій підпис")
+    );
+    let pressed = confirm
+        .invoke(http_event(
+            "POST",
+            "/api/confirm",
+            "",
+            "application/x-www-form-urlencoded",
+            &format!("t={token}"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(pressed["statusCode"], 303);
+    assert_eq!(pressed["headers"]["location"], "/uk/thank-you/");
+    assert_eq!(store.confirmations().await, 1);
+}

@@ -1,0 +1,195 @@
+//! A Lambda Runtime API on loopback: hands a function binary its invocations and collects its
+//! answers, the way Lambda drives `bootstrap`.
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use tokio::sync::{mpsc, oneshot};
+
+type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<(bool, serde_json::Value)>>>>;
+
+/// One function process and the API it polls.
+pub struct Function {
+    child: Child,
+    events: mpsc::Sender<(String, serde_json::Value)>,
+    pending: Pending,
+    invocations: u64,
+}
+
+impl Drop for Function {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Where cargo put the workspace's binaries: beside this test's own directory.
+fn binary(name: &str) -> PathBuf {
+    let test = std::env::current_exe().unwrap();
+    let path = test
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the functions first (cargo build --workspace --bins; tests/run does)",
+        path.display()
+    );
+    path
+}
+
+async fn answer(
+    request: Request<Incoming>,
+    events: Arc<tokio::sync::Mutex<mpsc::Receiver<(String, serde_json::Value)>>>,
+    pending: Pending,
+) -> Response<Full<Bytes>> {
+    let path = request.uri().path().to_owned();
+    if path.ends_with("/runtime/invocation/next") {
+        let Some((id, event)) = events.lock().await.recv().await else {
+            return Response::builder()
+                .status(500)
+                .body(Full::default())
+                .unwrap();
+        };
+        let deadline = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis()
+            + 30_000;
+        return Response::builder()
+            .header("lambda-runtime-aws-request-id", id)
+            .header("lambda-runtime-deadline-ms", deadline.to_string())
+            .header(
+                "lambda-runtime-invoked-function-arn",
+                "arn:aws:lambda:eu-west-1:123456789012:function:test",
+            )
+            .header(
+                "lambda-runtime-trace-id",
+                "Root=1-00000000-000000000000000000000000",
+            )
+            .body(Full::new(Bytes::from(event.to_string())))
+            .unwrap();
+    }
+    let failed = path.ends_with("/error");
+    let body = request
+        .into_body()
+        .collect()
+        .await
+        .map(http_body_util::Collected::to_bytes)
+        .unwrap_or_default();
+    let value = serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null);
+    let id = path.split('/').nth(4).unwrap_or_default().to_owned();
+    if let Some(reply) = pending.lock().unwrap().remove(&id) {
+        let _ = reply.send((failed, value));
+    } else if failed {
+        panic!("the function failed to start: {value}");
+    }
+    Response::builder()
+        .status(202)
+        .body(Full::default())
+        .unwrap()
+}
+
+impl Function {
+    /// Starts `name` against a fresh Runtime API, with the given environment.
+    pub async fn start(name: &str, env: &[(&str, String)]) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (events, queue) = mpsc::channel(16);
+        let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        let pending: Pending = Arc::default();
+        let serving = pending.clone();
+        tokio::spawn(async move {
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                let (queue, pending) = (queue.clone(), serving.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request| {
+                        let (queue, pending) = (queue.clone(), pending.clone());
+                        async move {
+                            Ok::<_, std::convert::Infallible>(answer(request, queue, pending).await)
+                        }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        let mut command = Command::new(binary(name));
+        command
+            .env("AWS_LAMBDA_RUNTIME_API", address.to_string())
+            .env("AWS_LAMBDA_FUNCTION_NAME", name)
+            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "eu-west-1")
+            .env("AWS_ENDPOINT_URL", super::emulator())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        Self {
+            child: command.spawn().unwrap(),
+            events,
+            pending,
+            invocations: 0,
+        }
+    }
+
+    /// One invocation: the function's answer, or its error report.
+    pub async fn invoke(
+        &mut self,
+        event: serde_json::Value,
+    ) -> Result<serde_json::Value, serde_json::Value> {
+        self.invocations += 1;
+        let id = format!("invocation-{}", self.invocations);
+        let (reply, answer) = oneshot::channel();
+        self.pending.lock().unwrap().insert(id.clone(), reply);
+        self.events.send((id, event)).await.unwrap();
+        let (failed, value) = tokio::time::timeout(std::time::Duration::from_secs(30), answer)
+            .await
+            .expect("the function answered within 30 s")
+            .unwrap();
+        if failed { Err(value) } else { Ok(value) }
+    }
+}
+
+/// An API Gateway HTTP API (payload 2.0) request, as it reaches the sign and confirm functions.
+pub fn http_event(
+    method: &str,
+    path: &str,
+    query: &str,
+    content_type: &str,
+    body: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": query,
+        "headers": { "content-type": content_type, "accept-language": "uk-UA,uk;q=0.9" },
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "api",
+            "domainName": "people-first.example",
+            "domainPrefix": "people-first",
+            "http": { "method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "192.0.2.1", "userAgent": "test" },
+            "requestId": "request",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "29/Nov/2026:01:00:00 +0000",
+            "timeEpoch": 1_795_000_000_000_u64
+        },
+        "body": body,
+        "isBase64Encoded": false
+    })
+}
