@@ -60,8 +60,8 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     );
 
     let event = serde_json::to_value(support::stream::read_event(config, table).await).unwrap();
-    let mailed = mailer.invoke(event).await.unwrap();
-    assert_eq!(mailed["batchItemFailures"], serde_json::json!([]));
+    let batch_answer = mailer.invoke(event).await.unwrap();
+    assert_eq!(batch_answer["batchItemFailures"], serde_json::json!([]));
     let sent = ses.sent_to(&email).await;
     assert_eq!(sent.len(), 1);
     let token = support::link_token(&sent[0]);
