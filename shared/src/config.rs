@@ -44,3 +44,16 @@ pub fn mail_settings() -> Result<MailSettings, ConfigError> {
 pub async fn aws() -> aws_config::SdkConfig {
     aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
 }
+
+/// The number of signatures the campaign aims for.
+pub const DEFAULT_GOAL: u64 = 100_000;
+
+pub fn goal() -> Result<u64, ConfigError> {
+    match std::env::var("PEOPLE_FIRST_GOAL") {
+        Ok(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_GOAL", raw)),
+        Err(_) => Ok(DEFAULT_GOAL),
+    }
+}

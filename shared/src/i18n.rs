@@ -11,6 +11,7 @@ macro_rules! locale_files {
             ($lang, "signing.ftl", include_str!(concat!("../../locales/", $lang, "/signing.ftl"))),
             ($lang, "pages.ftl", include_str!(concat!("../../locales/", $lang, "/pages.ftl"))),
             ($lang, "email.ftl", include_str!(concat!("../../locales/", $lang, "/email.ftl"))),
+            ($lang, "counter.ftl", include_str!(concat!("../../locales/", $lang, "/counter.ftl"))),
         )*]
     };
 }
@@ -90,4 +91,82 @@ pub fn message(
 /// A message without arguments, for plain text.
 pub fn text(locale: Locale, id: &str) -> String {
     message(locale, Medium::PlainText, id, &[])
+}
+
+fn icu_locale(locale: Locale) -> icu_locale_core::Locale {
+    locale
+        .code()
+        .parse()
+        .expect("the five codes are valid locales")
+}
+
+static NUMBER_FORMATS: LazyLock<Vec<icu_decimal::DecimalFormatter>> = LazyLock::new(|| {
+    Locale::ALL
+        .iter()
+        .map(|&l| {
+            icu_decimal::DecimalFormatter::try_new(
+                icu_locale(l).into(),
+                icu_decimal::options::DecimalFormatterOptions::default(),
+            )
+            .expect("CLDR number formats are compiled in")
+        })
+        .collect()
+});
+
+/// A whole number as the language writes it: 12 345 in French, 12,345 in English.
+pub fn format_number(locale: Locale, n: u64) -> String {
+    NUMBER_FORMATS[locale.index()]
+        .format(&icu_decimal::input::Decimal::from(n))
+        .to_string()
+}
+
+/// "12,345 signatures", with the plural the language needs.
+pub fn signatures(locale: Locale, medium: Medium, count: u64) -> String {
+    message(
+        locale,
+        medium,
+        "counter-signatures",
+        &[
+            ("count", FluentValue::from(count)),
+            ("formatted", FluentValue::from(format_number(locale, count))),
+        ],
+    )
+}
+
+/// For scripts that pluralise in the browser: the signatures message for each plural category
+/// of the language, with `{}` where the formatted number goes.
+pub fn signatures_by_plural_category(
+    locale: Locale,
+) -> std::collections::BTreeMap<&'static str, String> {
+    use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
+    let rules = PluralRules::create(locale.language_identifier(), PluralRuleType::CARDINAL)
+        .expect("plural rules exist for the five languages");
+    let name = |category: PluralCategory| match category {
+        PluralCategory::ZERO => "zero",
+        PluralCategory::ONE => "one",
+        PluralCategory::TWO => "two",
+        PluralCategory::FEW => "few",
+        PluralCategory::MANY => "many",
+        PluralCategory::OTHER => "other",
+    };
+    // Whole numbers reach every category a count can be in.
+    (0_u64..=200)
+        .filter_map(|n| rules.select(n).ok().map(|category| (name(category), n)))
+        .fold(
+            std::collections::BTreeMap::new(),
+            |mut patterns, (category, n)| {
+                patterns.entry(category).or_insert_with(|| {
+                    message(
+                        locale,
+                        Medium::PlainText,
+                        "counter-signatures",
+                        &[
+                            ("count", FluentValue::from(n)),
+                            ("formatted", FluentValue::from("{}")),
+                        ],
+                    )
+                });
+                patterns
+            },
+        )
 }

@@ -2,6 +2,7 @@
 //! adapters that fill them, shared by the Lambda functions and the local stack.
 
 pub mod adapters;
+pub mod aggregate;
 pub mod clock;
 pub mod config;
 pub mod confirm;

@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "sign.html",
     "message.html",
     "confirm.html",
+    "badge.svg",
     "email/confirmation.html",
     "email/confirmation.txt"
 );
@@ -56,6 +57,17 @@ fn translate(state: &State, id: &str, kwargs: Kwargs) -> Result<String, Error> {
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
+    env.set_auto_escape_callback(|name| {
+        let extension = std::path::Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
+        if extension.eq_ignore_ascii_case("html") || extension.eq_ignore_ascii_case("svg") {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("the templates parse");
     }
@@ -114,5 +126,16 @@ pub fn confirmation_email(locale: Locale, name: &str, link: &str) -> (String, St
     (
         render("email/confirmation.txt", &context),
         render("email/confirmation.html", &context),
+    )
+}
+
+/// The count badge, an SVG image.
+pub fn badge(label: &str, count: &str, label_width: u32, count_width: u32) -> String {
+    render(
+        "badge.svg",
+        &context! {
+            label => label, count => count, label_width => label_width, count_width => count_width,
+            width => label_width + count_width,
+        },
     )
 }

@@ -95,3 +95,46 @@ impl<M: Mailer + ?Sized> Mailer for std::sync::Arc<M> {
         self.as_ref().send(email).await
     }
 }
+
+/// The counter item and the per-shard checkpoints that keep it exact. Only the aggregate
+/// function writes it, and the staff's `recount --fix`.
+#[async_trait]
+pub trait CounterStore: Send + Sync {
+    async fn read_counter(&self) -> Result<crate::domain::Counter, StoreError>;
+
+    /// The last sequence number of `shard` already counted.
+    async fn checkpoint(
+        &self,
+        shard: &str,
+    ) -> Result<Option<crate::domain::SequenceNumber>, StoreError>;
+
+    /// Adds `delta` to the counter and moves the shard's checkpoint from `from` to `to`, both or
+    /// neither; false when the checkpoint was no longer `from` (another delivery counted first).
+    async fn apply(
+        &self,
+        shard: &str,
+        from: Option<&crate::domain::SequenceNumber>,
+        to: &crate::domain::SequenceNumber,
+        delta: &crate::domain::CounterDelta,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces the counter with a recount, unless it changed since `seen` was read.
+    async fn replace_counter(
+        &self,
+        seen: &crate::domain::Counter,
+        recount: &crate::domain::Counter,
+    ) -> Result<bool, StoreError>;
+}
+
+/// One page of a full read of the signatures, for staff commands.
+pub struct SignaturePage {
+    pub signatures: Vec<Signature>,
+    /// Where the next page starts; none after the last.
+    pub next: Option<String>,
+}
+
+#[async_trait]
+pub trait SignatureScan: Send + Sync {
+    async fn scan(&self, from: Option<String>) -> Result<SignaturePage, StoreError>;
+}

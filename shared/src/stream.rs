@@ -66,3 +66,57 @@ pub async fn handle_stream_batch(
     }
     Ok(response)
 }
+
+/// What the aggregate function needs, built once per process.
+pub struct AggregateState {
+    pub counter: Box<dyn crate::ports::CounterStore>,
+    pub clock: Box<dyn crate::clock::Clock>,
+}
+
+/// A batch's records as the counter reads them: sequence numbers parsed, changes decoded.
+pub fn count_records(
+    records: Vec<EventRecord>,
+) -> Result<Vec<crate::aggregate::CountRecord>, String> {
+    records
+        .into_iter()
+        .map(|record| {
+            let (id, change) = signature_change(record);
+            crate::domain::SequenceNumber::parse(&id)
+                .map(|seq| (seq, change))
+                .ok_or_else(|| format!("a record without a sequence number: {id:?}"))
+        })
+        .collect()
+}
+
+/// The aggregate function: one shard's batch in, the counter moved, the records to retry out.
+/// The event source mapping's tumbling window is what tells each invocation its shard.
+pub async fn handle_count_batch(
+    state: &AggregateState,
+    event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::TimeWindowEvent>,
+) -> Result<aws_lambda_events::dynamodb::TimeWindowEventResponse, lambda_runtime::Error> {
+    let shard = event
+        .payload
+        .time_window_properties
+        .shard_id
+        .clone()
+        .ok_or("the event names no shard: the event source mapping needs a tumbling window")?;
+    let records = count_records(event.payload.dynamo_db_event.records)?;
+    let mut response = aws_lambda_events::dynamodb::TimeWindowEventResponse::default();
+    if let Err(crate::aggregate::AggregateError::RetryFrom(seq, cause)) =
+        crate::aggregate::count_batch(
+            state.counter.as_ref(),
+            state.clock.as_ref(),
+            &shard,
+            &records,
+        )
+        .await
+    {
+        if let Some(cause) = cause {
+            tracing::warn!(error = %cause, "the batch will be retried");
+        }
+        let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();
+        failure.item_identifier = Some(seq.as_str().to_owned());
+        response.batch_item_failures.push(failure);
+    }
+    Ok(response)
+}

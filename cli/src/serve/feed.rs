@@ -1,15 +1,61 @@
-//! The local stack's stand-in for the DynamoDB stream and its event source mapping: reads the
-//! embedded store's change feed in small batches and hands them to the mailer code.
+//! The local stack's stand-in for the DynamoDB stream and its event source mappings: reads the
+//! embedded store's change feed in small batches and hands them to the mailer and aggregate
+//! code, each from where it stopped.
 
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
+use people_first::aggregate::{AggregateError, count_batch};
+use people_first::clock::SystemClock;
+use people_first::domain::SequenceNumber;
 use people_first::keyring::Keyring;
-use people_first::mailing::{MailSettings, deliver_batch};
+use people_first::mailing::{MailSettings, SignatureChange, deliver_batch};
+use people_first::ports::{CounterStore, StoreError};
 use std::sync::Arc;
 use std::time::Duration;
 
-const CONSUMER: &str = "mailer";
+/// Small batches keep a confirmation's way to the count well under a second.
 const BATCH: usize = 25;
+const MAILER: &str = "mailer";
+/// The embedded feed is one shard.
+const SHARD: &str = "local";
+
+/// Feeds changes after `start()` to `handle`, which answers how far it got; waits for new
+/// changes when there are none, and backs off while `handle` fails.
+async fn follow<S, G, H, F>(store: &EmbeddedStore, name: &str, start: S, mut handle: H)
+where
+    S: Fn() -> G,
+    G: Future<Output = Result<u64, StoreError>>,
+    H: FnMut(Vec<(u64, SignatureChange)>) -> F,
+    F: Future<Output = bool>,
+{
+    let mut latest = store.watch_changes();
+    let mut delay = Duration::from_millis(200);
+    loop {
+        let changes = match start()
+            .await
+            .and_then(|done| store.changes_after(done, BATCH))
+        {
+            Ok(changes) => changes,
+            Err(e) => {
+                tracing::error!(error = %e, consumer = name, "cannot read the change feed");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+        };
+        if changes.is_empty() {
+            if latest.changed().await.is_err() {
+                return;
+            }
+            continue;
+        }
+        if handle(changes).await {
+            delay = Duration::from_millis(200);
+        } else {
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(30));
+        }
+    }
+}
 
 pub async fn send_confirmations(
     store: Arc<EmbeddedStore>,
@@ -17,49 +63,59 @@ pub async fn send_confirmations(
     keyring: Arc<Keyring>,
     settings: MailSettings,
 ) {
-    let mut latest = store.watch_changes();
-    let mut retry_delay = Duration::from_millis(200);
-    loop {
-        let done = match store.checkpoint(CONSUMER) {
-            Ok(done) => done,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot read the mailer's checkpoint");
-                tokio::time::sleep(retry_delay).await;
-                continue;
+    let start = || std::future::ready(store.feed_checkpoint(MAILER));
+    follow(&store, MAILER, start, |changes| {
+        let (store, outbox, keyring, settings) = (
+            store.clone(),
+            outbox.clone(),
+            keyring.clone(),
+            settings.clone(),
+        );
+        async move {
+            let last = changes.last().map_or(0, |(seq, _)| *seq);
+            let batch = changes
+                .into_iter()
+                .map(|(seq, c)| (seq.to_string(), Ok(Some(c))))
+                .collect();
+            let failed = deliver_batch(outbox.as_ref(), &keyring, &settings, batch).await;
+            let reached = failed
+                .as_deref()
+                .map_or(last, |seq| seq.parse::<u64>().map_or(0, |s| s - 1));
+            if let Err(e) = store.set_feed_checkpoint(MAILER, reached).await {
+                tracing::error!(error = %e, "cannot save the mailer's checkpoint");
             }
-        };
-        let changes = match store.changes_after(done, BATCH) {
-            Ok(changes) => changes,
-            Err(e) => {
-                tracing::error!(error = %e, "cannot read the change feed");
-                tokio::time::sleep(retry_delay).await;
-                continue;
-            }
-        };
-        let Some(&(last, _)) = changes.last() else {
-            // Nothing new: wait for the next commit.
-            if latest.changed().await.is_err() {
-                return;
-            }
-            continue;
-        };
-        let batch = changes
-            .into_iter()
-            .map(|(seq, change)| (seq.to_string(), Ok(Some(change))))
-            .collect();
-        let reached = match deliver_batch(outbox.as_ref(), &keyring, &settings, batch).await {
-            None => {
-                retry_delay = Duration::from_millis(200);
-                last
-            }
-            Some(failed) => {
-                tokio::time::sleep(retry_delay).await;
-                retry_delay = (retry_delay * 2).min(Duration::from_secs(30));
-                failed.parse::<u64>().map_or(done, |seq| seq - 1)
-            }
-        };
-        if let Err(e) = store.set_checkpoint(CONSUMER, reached).await {
-            tracing::error!(error = %e, "cannot save the mailer's checkpoint");
+            failed.is_none()
         }
-    }
+    })
+    .await;
+}
+
+pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
+    let start = || {
+        let store = store.clone();
+        async move {
+            let done = CounterStore::checkpoint(store.as_ref(), SHARD).await?;
+            Ok(done.and_then(|seq| seq.as_str().parse().ok()).unwrap_or(0))
+        }
+    };
+    follow(&store, "aggregate", start, |changes| {
+        let store = store.clone();
+        async move {
+            let records: Vec<_> = changes
+                .into_iter()
+                .map(|(seq, change)| {
+                    let seq = SequenceNumber::parse(&seq.to_string()).expect("a number is a sequence number");
+                    (seq, Ok(Some(change)))
+                })
+                .collect();
+            match count_batch(store.as_ref(), &SystemClock, SHARD, &records).await {
+                Ok(()) => true,
+                Err(AggregateError::RetryFrom(_, cause)) => {
+                    tracing::warn!(error = ?cause.map(|e| e.to_string()), "counting will be retried");
+                    false
+                }
+            }
+        }
+    })
+    .await;
 }

@@ -13,6 +13,7 @@ use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
 use people_first::clock::SystemClock;
 use people_first::http::confirm::ConfirmState;
+use people_first::http::count::CountState;
 use people_first::http::sign::SignState;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -21,6 +22,7 @@ use tokio::net::TcpListener;
 pub struct LocalStack {
     pub sign: SignState,
     pub confirm: ConfirmState,
+    pub count: CountState,
     pub outbox: Arc<Outbox>,
 }
 
@@ -46,6 +48,10 @@ pub async fn run() -> anyhow::Result<()> {
             store: store.clone(),
             clock,
         },
+        count: CountState {
+            counter: store.clone(),
+            goal: people_first::config::goal()?,
+        },
         outbox: outbox.clone(),
     });
     let listener = TcpListener::bind(settings.address).await.with_context(|| {
@@ -56,11 +62,12 @@ pub async fn run() -> anyhow::Result<()> {
     })?;
     let address = listener.local_addr()?;
     tokio::spawn(feed::send_confirmations(
-        store,
+        store.clone(),
         outbox,
         keyring,
         settings.mail(address),
     ));
+    tokio::spawn(feed::count_confirmations(store.clone()));
 
     println!("People First is running at http://{address}/");
     println!("  sign at        http://{address}/");

@@ -6,6 +6,7 @@ use http::header::{CONTENT_TYPE, VARY};
 use http::{HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use people_first::domain::Locale;
+use people_first::http::count::handle_count;
 use people_first::http::{
     browser_locale, confirm::handle_confirm, json, page, sign::handle_sign, without_body_for_head,
 };
@@ -20,6 +21,7 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
     let answer = match path.as_str() {
         "/api/sign" => handle_sign(&stack.sign, request).await,
         "/api/confirm" => handle_confirm(&stack.confirm, request).await,
+        "/api/count" | "/api/count.svg" => handle_count(&stack.count, request).await,
         _ => Ok(static_route(stack, &request, &path)),
     };
     answer.unwrap_or_else(|e| {

@@ -1,9 +1,14 @@
 //! The local stack's store: a file on disk, written by one thread that commits many requests at
 //! once, with a change feed that carries old and new images like a DynamoDB stream.
 
-use crate::domain::{SecretHash, Signature, SignatureStatus, SignerKey, Timestamp};
+use crate::domain::{
+    Counter, CounterDelta, Country, SecretHash, SequenceNumber, Signature, SignatureStatus,
+    SignerKey, Timestamp,
+};
 use crate::mailing::SignatureChange;
-use crate::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
+use crate::ports::{
+    CounterStore, Insertion, LinkRenewal, SignaturePage, SignatureScan, SignatureStore, StoreError,
+};
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
@@ -14,6 +19,9 @@ use tokio::sync::{oneshot, watch};
 const SIGNATURES: TableDefinition<&str, &[u8]> = TableDefinition::new("signatures");
 const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
 const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoints");
+/// The counter and the aggregation's checkpoints, as JSON under their names.
+const COUNTS: TableDefinition<&str, &[u8]> = TableDefinition::new("counts");
+const COUNTER: &str = "counter";
 
 /// The most requests one commit carries: enough to amortise the disk sync under a spike.
 const GROUP_COMMIT: usize = 1024;
@@ -31,6 +39,58 @@ enum Write {
     Renew(SignerKey, Timestamp, LinkRenewal, Reply<bool>),
     Confirm(SignerKey, SecretHash, Timestamp, bool, Reply<bool>),
     Checkpoint(String, u64, Reply<()>),
+    Count(CountWrite, Reply<bool>),
+    ReplaceCounter(Box<(Counter, Counter)>, Reply<bool>),
+}
+
+struct CountWrite {
+    shard: String,
+    from: Option<SequenceNumber>,
+    to: SequenceNumber,
+    delta: CounterDelta,
+    at: Timestamp,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct StoredCounter {
+    countries: std::collections::BTreeMap<String, u64>,
+    updated_at: Option<Timestamp>,
+    revision: u64,
+}
+
+impl From<&Counter> for StoredCounter {
+    fn from(counter: &Counter) -> Self {
+        Self {
+            countries: counter
+                .countries
+                .iter()
+                .map(|(c, n)| (c.code().to_owned(), *n))
+                .collect(),
+            updated_at: counter.updated_at,
+            revision: counter.revision,
+        }
+    }
+}
+
+impl TryFrom<StoredCounter> for Counter {
+    type Error = StoreError;
+    fn try_from(stored: StoredCounter) -> Result<Self, StoreError> {
+        let countries = stored
+            .countries
+            .into_iter()
+            .map(|(code, n)| Country::parse(&code).map(|c| (c, n)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Corrupt(format!("counter: {e}")))?;
+        Ok(Self {
+            countries,
+            updated_at: stored.updated_at,
+            revision: stored.revision,
+        })
+    }
+}
+
+fn checkpoint_key(shard: &str) -> String {
+    format!("checkpoint#{shard}")
 }
 
 pub struct EmbeddedStore {
@@ -61,6 +121,7 @@ impl EmbeddedStore {
             .map_err(unavailable)?
             .map_or(0, |(k, _)| k.value());
         txn.open_table(CHECKPOINTS).map_err(unavailable)?;
+        txn.open_table(COUNTS).map_err(unavailable)?;
         txn.commit().map_err(unavailable)?;
 
         let (writes, queue) = mpsc::channel();
@@ -117,7 +178,7 @@ impl EmbeddedStore {
     }
 
     /// Where a consumer of the change feed stopped.
-    pub fn checkpoint(&self, consumer: &str) -> Result<u64, StoreError> {
+    pub fn feed_checkpoint(&self, consumer: &str) -> Result<u64, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(CHECKPOINTS).map_err(unavailable)?;
         Ok(table
@@ -126,10 +187,94 @@ impl EmbeddedStore {
             .map_or(0, |v| v.value()))
     }
 
-    pub async fn set_checkpoint(&self, consumer: &str, seq: u64) -> Result<(), StoreError> {
+    pub async fn set_feed_checkpoint(&self, consumer: &str, seq: u64) -> Result<(), StoreError> {
         let consumer = consumer.to_owned();
         self.write(|reply| Write::Checkpoint(consumer, seq, reply))
             .await
+    }
+}
+
+impl EmbeddedStore {
+    fn read_count<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(COUNTS).map_err(unavailable)?;
+        let found = table.get(key).map_err(unavailable)?;
+        found
+            .map(|bytes| {
+                serde_json::from_slice(bytes.value())
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .transpose()
+    }
+}
+
+#[async_trait]
+impl CounterStore for EmbeddedStore {
+    async fn read_counter(&self) -> Result<Counter, StoreError> {
+        self.read_count::<StoredCounter>(COUNTER)?
+            .unwrap_or_default()
+            .try_into()
+    }
+
+    async fn checkpoint(&self, shard: &str) -> Result<Option<SequenceNumber>, StoreError> {
+        Ok(self
+            .read_count::<String>(&checkpoint_key(shard))?
+            .and_then(|s| SequenceNumber::parse(&s)))
+    }
+
+    async fn apply(
+        &self,
+        shard: &str,
+        from: Option<&SequenceNumber>,
+        to: &SequenceNumber,
+        delta: &CounterDelta,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let write = CountWrite {
+            shard: shard.to_owned(),
+            from: from.cloned(),
+            to: to.clone(),
+            delta: delta.clone(),
+            at,
+        };
+        self.write(|reply| Write::Count(write, reply)).await
+    }
+
+    async fn replace_counter(&self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
+        let pair = Box::new((seen.clone(), recount.clone()));
+        self.write(|reply| Write::ReplaceCounter(pair, reply)).await
+    }
+}
+
+#[async_trait]
+impl SignatureScan for EmbeddedStore {
+    async fn scan(&self, from: Option<String>) -> Result<SignaturePage, StoreError> {
+        const PAGE: usize = 500;
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(SIGNATURES).map_err(unavailable)?;
+        let start = from.unwrap_or_default();
+        let mut signatures = Vec::with_capacity(PAGE + 1);
+        let range = table
+            .range::<&str>((
+                std::ops::Bound::Excluded(start.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .map_err(unavailable)?;
+        for entry in range.take(PAGE + 1) {
+            let (_, bytes) = entry.map_err(unavailable)?;
+            signatures.push(decode(bytes.value())?);
+        }
+        // One more than a page was read only to learn that another page follows.
+        let next = (signatures.len() > PAGE)
+            .then(|| {
+                signatures.pop();
+                signatures.last().map(|s| s.signer.to_hex())
+            })
+            .flatten();
+        Ok(SignaturePage { signatures, next })
     }
 }
 
@@ -172,12 +317,66 @@ impl SignatureStore for EmbeddedStore {
 /// One transaction's view: reads and writes signatures, appends changes.
 struct Batch<'t> {
     signatures: redb::Table<'t, &'static str, &'static [u8]>,
+    counts: redb::Table<'t, &'static str, &'static [u8]>,
     changes: redb::Table<'t, u64, &'static [u8]>,
     checkpoints: redb::Table<'t, &'static str, u64>,
     seq: u64,
 }
 
 impl Batch<'_> {
+    fn count_item<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let found = self.counts.get(key).map_err(unavailable)?;
+        found
+            .map(|bytes| {
+                serde_json::from_slice(bytes.value())
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .transpose()
+    }
+
+    fn put_count_item<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).map_err(unavailable)?;
+        self.counts
+            .insert(key, bytes.as_slice())
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    fn count(&mut self, write: &CountWrite) -> Result<bool, StoreError> {
+        let key = checkpoint_key(&write.shard);
+        let current = self
+            .count_item::<String>(&key)?
+            .and_then(|s| SequenceNumber::parse(&s));
+        if current != write.from {
+            return Ok(false);
+        }
+        let mut counter: Counter = self
+            .count_item::<StoredCounter>(COUNTER)?
+            .unwrap_or_default()
+            .try_into()?;
+        counter.apply(&write.delta, write.at);
+        self.put_count_item(COUNTER, &StoredCounter::from(&counter))?;
+        self.put_count_item(&key, &write.to.as_str())?;
+        Ok(true)
+    }
+
+    fn replace_counter(&mut self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
+        let current: Counter = self
+            .count_item::<StoredCounter>(COUNTER)?
+            .unwrap_or_default()
+            .try_into()?;
+        if current.revision != seen.revision {
+            return Ok(false);
+        }
+        let mut replaced = recount.clone();
+        replaced.revision = current.revision + 1;
+        self.put_count_item(COUNTER, &StoredCounter::from(&replaced))?;
+        Ok(true)
+    }
+
     fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         let found = self
             .signatures
@@ -325,6 +524,7 @@ fn apply(
     let next = {
         let mut batch = Batch {
             signatures: txn.open_table(SIGNATURES).map_err(unavailable)?,
+            counts: txn.open_table(COUNTS).map_err(unavailable)?,
             changes: txn.open_table(CHANGES).map_err(unavailable)?,
             checkpoints: txn.open_table(CHECKPOINTS).map_err(unavailable)?,
             seq,
@@ -337,6 +537,10 @@ fn apply(
                 }
                 Write::Confirm(signer, hash, at, keep, reply) => {
                     answer(reply, batch.confirm(&signer, &hash, at, keep))
+                }
+                Write::Count(write, reply) => answer(reply, batch.count(&write)),
+                Write::ReplaceCounter(pair, reply) => {
+                    answer(reply, batch.replace_counter(&pair.0, &pair.1))
                 }
                 Write::Checkpoint(consumer, at, reply) => {
                     let result = batch

@@ -1,6 +1,7 @@
 //! Production and local implementations of the ports.
 
 pub mod dynamo;
+mod dynamo_counter;
 pub mod embedded;
 pub mod outbox;
 pub mod ses;

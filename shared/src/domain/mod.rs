@@ -1,6 +1,7 @@
 //! The campaign's domain types. Each can only be made by parsing, so the rest of the code
 //! never handles an unchecked string.
 
+mod counter;
 mod country;
 mod email;
 mod locale;
@@ -9,6 +10,7 @@ mod secret;
 mod signature;
 mod timestamp;
 
+pub use counter::{Counter, CounterDelta, SequenceNumber};
 pub use country::Country;
 pub use email::Email;
 pub use locale::Locale;

@@ -2,6 +2,7 @@
 //! request to a response.
 
 pub mod confirm;
+pub mod count;
 pub mod sign;
 
 use crate::domain::Locale;

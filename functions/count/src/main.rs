@@ -1,0 +1,18 @@
+//! `GET|HEAD /api/count` and `/api/count.svg` on AWS Lambda, behind the CDN's cache.
+
+use lambda_http::{Error, run, service_fn};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::http::count::{CountState, handle_count};
+use people_first::{config, telemetry};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init_json();
+    let aws = config::aws().await;
+    let state = CountState {
+        counter: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        goal: config::goal()?,
+    };
+    run(service_fn(|request| handle_count(&state, request))).await
+}

@@ -1,0 +1,221 @@
+//! The counter on DynamoDB: one item with a number per country, moved only by transactions
+//! that also move the shard's checkpoint, and a full scan for staff recounts.
+
+use super::dynamo::{DynamoStore, Item, decode, unavailable};
+use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, SignerKey, Timestamp};
+use crate::ports::{CounterStore, SignaturePage, SignatureScan, StoreError};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+
+const COUNTER_KEY: &str = "counter";
+/// Each country's count is its own top-level number, so `ADD` can create and move it.
+const COUNTRY_PREFIX: &str = "c_";
+
+fn checkpoint_key(shard: &str) -> AttributeValue {
+    AttributeValue::S(format!("checkpoint#{shard}"))
+}
+
+fn number(value: &impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}
+
+fn read_number(item: &Item, name: &str) -> Option<i64> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|n| n.parse().ok())
+}
+
+fn counter_of(item: &Item) -> Counter {
+    let countries = item
+        .iter()
+        .filter_map(|(name, value)| {
+            let country = Country::parse(name.strip_prefix(COUNTRY_PREFIX)?).ok()?;
+            let count: u64 = value.as_n().ok()?.parse().ok()?;
+            (count > 0).then_some((country, count))
+        })
+        .collect();
+    Counter {
+        countries,
+        updated_at: read_number(item, "updated_at").map(Timestamp::from_unix_seconds),
+        revision: read_number(item, "revision")
+            .and_then(|r| u64::try_from(r).ok())
+            .unwrap_or(0),
+    }
+}
+
+impl DynamoStore {
+    fn counter_update(&self, delta: &CounterDelta, at: Timestamp) -> Result<Update, StoreError> {
+        let mut adds = vec!["revision :one".to_owned()];
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(COUNTER_KEY.into()))
+            .expression_attribute_values(":one", number(&1))
+            .expression_attribute_values(":at", number(&at.unix_seconds()));
+        for (i, (country, by)) in delta.countries.iter().enumerate() {
+            adds.push(format!("#c{i} :c{i}"));
+            update = update
+                .expression_attribute_names(
+                    format!("#c{i}"),
+                    format!("{COUNTRY_PREFIX}{}", country.code()),
+                )
+                .expression_attribute_values(format!(":c{i}"), number(&by));
+        }
+        update
+            .update_expression(format!("ADD {} SET updated_at = :at", adds.join(", ")))
+            .build()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))
+    }
+}
+
+#[async_trait]
+impl CounterStore for DynamoStore {
+    async fn read_counter(&self) -> Result<Counter, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(COUNTER_KEY.into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(answer.item.as_ref().map(counter_of).unwrap_or_default())
+    }
+
+    async fn checkpoint(&self, shard: &str) -> Result<Option<SequenceNumber>, StoreError> {
+        let answer = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", checkpoint_key(shard))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(answer
+            .item
+            .as_ref()
+            .and_then(|item| item.get("seq"))
+            .and_then(|v| v.as_s().ok())
+            .and_then(|s| SequenceNumber::parse(s)))
+    }
+
+    async fn apply(
+        &self,
+        shard: &str,
+        from: Option<&SequenceNumber>,
+        to: &SequenceNumber,
+        delta: &CounterDelta,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut checkpoint = Update::builder()
+            .table_name(&self.table)
+            .key("pk", checkpoint_key(shard))
+            .update_expression("SET seq = :to")
+            .expression_attribute_values(":to", AttributeValue::S(to.as_str().to_owned()));
+        checkpoint = match from {
+            None => checkpoint.condition_expression("attribute_not_exists(seq)"),
+            Some(from) => checkpoint
+                .condition_expression("seq = :from")
+                .expression_attribute_values(":from", AttributeValue::S(from.as_str().to_owned())),
+        };
+        let checkpoint = checkpoint
+            .build()
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .update(self.counter_update(delta, at)?)
+                    .build(),
+            )
+            .transact_items(TransactWriteItem::builder().update(checkpoint).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) => match e.as_service_error() {
+                Some(TransactWriteItemsError::TransactionCanceledException(cancelled))
+                    if cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .any(|r| r.code() == Some("ConditionalCheckFailed")) =>
+                {
+                    Ok(false)
+                }
+                _ => Err(unavailable(&e)),
+            },
+        }
+    }
+
+    async fn replace_counter(&self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
+        let mut put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", AttributeValue::S(COUNTER_KEY.into()))
+            .item("revision", number(&(seen.revision + 1)))
+            .item(
+                "updated_at",
+                number(&recount.updated_at.map_or(0, Timestamp::unix_seconds)),
+            );
+        for (country, count) in &recount.countries {
+            put = put.item(
+                format!("{COUNTRY_PREFIX}{}", country.code()),
+                number(&count),
+            );
+        }
+        put = if seen.revision == 0 {
+            put.condition_expression("attribute_not_exists(revision)")
+        } else {
+            put.condition_expression("revision = :seen")
+                .expression_attribute_values(":seen", number(&seen.revision))
+        };
+        match put.send().await {
+            Ok(_) => Ok(true),
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(PutItemError::ConditionalCheckFailedException(_))
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unavailable(&e)),
+        }
+    }
+}
+
+#[async_trait]
+impl SignatureScan for DynamoStore {
+    async fn scan(&self, from: Option<String>) -> Result<SignaturePage, StoreError> {
+        let mut request = self
+            .client
+            .scan()
+            .table_name(&self.table)
+            .consistent_read(true);
+        if let Some(from) = from {
+            request = request.exclusive_start_key("pk", AttributeValue::S(from));
+        }
+        let answer = request.send().await.map_err(|e| unavailable(&e))?;
+        let signatures = answer
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            // The counter and the checkpoints share the table; only signers' keys are signatures.
+            .filter(|item| {
+                item.get("pk")
+                    .and_then(|k| k.as_s().ok())
+                    .is_some_and(|k| SignerKey::from_hex(k).is_ok())
+            })
+            .map(decode)
+            .collect::<Result<_, _>>()?;
+        let next = answer
+            .last_evaluated_key
+            .and_then(|key| key.get("pk").and_then(|k| k.as_s().ok()).cloned());
+        Ok(SignaturePage { signatures, next })
+    }
+}

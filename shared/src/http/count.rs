@@ -1,0 +1,137 @@
+//! `GET|HEAD /api/count` and `/api/count.svg`: the count, read from the counter item and made
+//! to be cached by the CDN, open to every origin.
+
+use super::{json, query_parameter};
+use crate::domain::Locale;
+use crate::i18n::{self, Medium};
+use crate::pages;
+use crate::ports::CounterStore;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use http::{HeaderValue, Method, StatusCode};
+use lambda_http::{Body, Error, Request, Response};
+use std::sync::Arc;
+use tracing::instrument;
+
+/// Watchers see a count at most a few seconds old; the CDN asks the function at most every ten
+/// seconds per edge, keeps serving while it refreshes, and for a day if the function fails.
+pub const CACHE_CONTROL_VALUE: &str =
+    "public, max-age=5, s-maxage=10, stale-while-revalidate=30, stale-if-error=86400";
+
+#[derive(Clone)]
+pub struct CountState {
+    pub counter: Arc<dyn CounterStore>,
+    /// The number the campaign aims for, shown with the count.
+    pub goal: u64,
+}
+
+fn open_to_every_origin(response: &mut Response<Body>) {
+    let headers = response.headers_mut();
+    headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, HEAD, OPTIONS"),
+    );
+    headers.insert(
+        "access-control-expose-headers",
+        HeaderValue::from_static("ETag"),
+    );
+}
+
+fn cached(mut response: Response<Body>, etag: &str) -> Response<Body> {
+    let headers = response.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(CACHE_CONTROL_VALUE));
+    if let Ok(value) = HeaderValue::from_str(etag) {
+        headers.insert(ETAG, value);
+    }
+    open_to_every_origin(&mut response);
+    response
+}
+
+fn matches(request: &Request, etag: &str) -> bool {
+    super::header(request, IF_NONE_MATCH)
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// The badge: the campaign's name and the count, in the language asked for.
+pub fn badge(locale: Locale, total: u64) -> String {
+    let label = i18n::text(locale, "campaign-name");
+    let count = i18n::signatures(locale, Medium::PlainText, total);
+    // Verdana at 11 px averages about 7 px a character; the badge need not be exact.
+    let width = |text: &str| u32::try_from(text.chars().count()).unwrap_or(40) * 7 + 12;
+    pages::badge(&label, &count, width(&label), width(&count))
+}
+
+#[instrument(skip_all, fields(method = %request.method()))]
+pub async fn handle_count(state: &CountState, request: Request) -> Result<Response<Body>, Error> {
+    let method = request.method().clone();
+    if method == Method::OPTIONS {
+        let mut answer = Response::new(Body::Empty);
+        *answer.status_mut() = StatusCode::NO_CONTENT;
+        answer
+            .headers_mut()
+            .insert("access-control-max-age", HeaderValue::from_static("86400"));
+        open_to_every_origin(&mut answer);
+        return Ok(answer);
+    }
+    let locale = query_parameter(&request, "lang")
+        .and_then(|l| Locale::parse(&l).ok())
+        .unwrap_or_else(|| super::browser_locale(&request));
+    if method != Method::GET && method != Method::HEAD {
+        let mut answer = super::method_not_allowed(&request, locale, "GET, HEAD, OPTIONS");
+        open_to_every_origin(&mut answer);
+        return Ok(answer);
+    }
+    let counter = match state.counter.read_counter().await {
+        Ok(counter) => counter,
+        Err(e) => {
+            tracing::warn!(error = %e, "the counter could not be read");
+            let mut answer = json(
+                StatusCode::SERVICE_UNAVAILABLE,
+                &serde_json::json!({ "error": i18n::text(locale, "counter-unavailable") }),
+            );
+            answer
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(super::RETRY_AFTER_SECONDS));
+            open_to_every_origin(&mut answer);
+            return Ok(answer);
+        }
+    };
+    let badge_wanted = std::path::Path::new(request.uri().path())
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let etag = if badge_wanted {
+        format!("\"{}-{}-{}\"", counter.revision, state.goal, locale.code())
+    } else {
+        format!("\"{}-{}\"", counter.revision, state.goal)
+    };
+    if matches(&request, &etag) {
+        let mut answer = Response::new(Body::Empty);
+        *answer.status_mut() = StatusCode::NOT_MODIFIED;
+        return Ok(cached(answer, &etag));
+    }
+    let answer = if badge_wanted {
+        let mut answer = Response::new(Body::Text(badge(locale, counter.total())));
+        answer.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("image/svg+xml; charset=utf-8"),
+        );
+        answer
+    } else {
+        let countries: serde_json::Map<String, serde_json::Value> = counter
+            .countries
+            .iter()
+            .map(|(c, n)| (c.code().to_owned(), (*n).into()))
+            .collect();
+        json(
+            StatusCode::OK,
+            &serde_json::json!({
+                "total": counter.total(),
+                "countries": countries,
+                "updated_at": counter.updated_at.map(crate::domain::Timestamp::to_rfc3339),
+                "goal": state.goal,
+            }),
+        )
+    };
+    let answer = cached(answer, &etag);
+    Ok(super::without_body_for_head(&method, answer))
+}
