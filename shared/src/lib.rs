@@ -13,6 +13,7 @@ pub mod keyring;
 pub mod mailing;
 pub mod pages;
 pub mod ports;
+pub mod recount;
 pub mod sign;
 pub mod stream;
 pub mod telemetry;

@@ -5,6 +5,8 @@ mod feed;
 mod routes;
 mod settings;
 
+pub use settings::data_dir;
+
 use anyhow::Context;
 use http_body_util::{BodyExt, Limited};
 use hyper::server::conn::http1;

@@ -20,11 +20,9 @@ impl Settings {
                 .with_context(|| format!("PORT={p:?} is not a port number"))?,
             Err(_) => 3000,
         };
-        let data_dir = std::env::var_os("PEOPLE_FIRST_DATA_DIR")
-            .map_or_else(|| PathBuf::from(".local"), PathBuf::from);
         Ok(Self {
             address: SocketAddr::from(([127, 0, 0, 1], port)),
-            data_dir,
+            data_dir: data_dir(),
             public_url: std::env::var("PEOPLE_FIRST_PUBLIC_URL").ok(),
         })
     }
@@ -58,4 +56,9 @@ pub fn local_keyring(data_dir: &Path) -> anyhow::Result<Keyring> {
     let hex = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     Keyring::from_hex(&hex).with_context(|| format!("{} is not a valid key", path.display()))
+}
+
+/// Where the local stack keeps its data.
+pub fn data_dir() -> PathBuf {
+    std::env::var_os("PEOPLE_FIRST_DATA_DIR").map_or_else(|| PathBuf::from(".local"), PathBuf::from)
 }

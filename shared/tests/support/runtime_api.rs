@@ -29,7 +29,7 @@ impl Drop for Function {
 }
 
 /// Where cargo put the workspace's binaries: beside this test's own directory.
-fn binary(name: &str) -> PathBuf {
+pub fn binary(name: &str) -> PathBuf {
     let test = std::env::current_exe().unwrap();
     let path = test
         .parent()

@@ -1,0 +1,125 @@
+//! Staff's proof that the counter is exact: count the confirmed signatures one by one and
+//! compare with the counter item, per country; repair it on request.
+
+use crate::domain::{Counter, Country, SignatureStatus, Timestamp};
+use crate::ports::{CounterStore, SignatureScan, StoreError};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Debug, Clone)]
+pub struct Recount {
+    /// Confirmed signatures per country, counted from the table.
+    pub counted: BTreeMap<Country, u64>,
+    /// The counter as it was read before the scan.
+    pub recorded: Counter,
+    /// Whether the counter moved while the table was scanned: then the two may differ by the
+    /// signatures confirmed meanwhile, and a fix is refused.
+    pub moved_meanwhile: bool,
+    pub scanned: u64,
+}
+
+/// One country's line of the comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountryLine {
+    pub country: Country,
+    pub counted: u64,
+    pub recorded: u64,
+}
+
+impl CountryLine {
+    pub fn drift(&self) -> i128 {
+        i128::from(self.recorded) - i128::from(self.counted)
+    }
+}
+
+impl Recount {
+    /// Every country either side knows, in code order.
+    pub fn lines(&self) -> Vec<CountryLine> {
+        let countries: BTreeSet<Country> = self
+            .counted
+            .keys()
+            .chain(self.recorded.countries.keys())
+            .copied()
+            .collect();
+        countries
+            .into_iter()
+            .map(|country| CountryLine {
+                country,
+                counted: self.counted.get(&country).copied().unwrap_or(0),
+                recorded: self.recorded.countries.get(&country).copied().unwrap_or(0),
+            })
+            .collect()
+    }
+
+    pub fn is_exact(&self) -> bool {
+        self.lines().iter().all(|line| line.drift() == 0)
+    }
+
+    pub fn counted_total(&self) -> u64 {
+        self.counted.values().sum()
+    }
+}
+
+/// Scans every signature; `progress` hears how many were read so far.
+pub async fn recount(
+    scan: &dyn SignatureScan,
+    counter: &dyn CounterStore,
+    mut progress: impl FnMut(u64),
+) -> Result<Recount, StoreError> {
+    let recorded = counter.read_counter().await?;
+    let mut confirmed: BTreeMap<Country, u64> = BTreeMap::new();
+    let mut read = 0;
+    let mut from = None;
+    loop {
+        let page = scan.scan(from).await?;
+        for signature in &page.signatures {
+            if signature.status == SignatureStatus::Confirmed {
+                *confirmed.entry(signature.country).or_default() += 1;
+            }
+        }
+        read += page.signatures.len() as u64;
+        progress(read);
+        match page.next {
+            Some(next) => from = Some(next),
+            None => break,
+        }
+    }
+    let moved_meanwhile = counter.read_counter().await?.revision != recorded.revision;
+    Ok(Recount {
+        counted: confirmed,
+        recorded,
+        moved_meanwhile,
+        scanned: read,
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum FixError {
+    #[error("the counter moved during the recount: run it again when confirmations are quiet")]
+    CounterMoved,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Makes the counter say what the recount counted, unless it moved since.
+pub async fn fix(
+    counter: &dyn CounterStore,
+    recount: &Recount,
+    at: Timestamp,
+) -> Result<(), FixError> {
+    if recount.moved_meanwhile {
+        return Err(FixError::CounterMoved);
+    }
+    let repaired = Counter {
+        countries: recount.counted.clone(),
+        updated_at: Some(at),
+        revision: 0,
+    };
+    if counter
+        .replace_counter(&recount.recorded, &repaired)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(FixError::CounterMoved)
+    }
+}
