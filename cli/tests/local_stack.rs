@@ -169,6 +169,27 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
         .await
         .unwrap();
     assert!(thanks.contains("Danke!"));
+
+    // The in-process change feed counts the confirmation.
+    let mut counted = serde_json::Value::Null;
+    for _ in 0..100 {
+        counted = http
+            .get(format!("{base}/api/count"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if counted["total"] == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (counted["total"].clone(), counted["countries"].clone()),
+        (serde_json::json!(1), serde_json::json!({ "DE": 1 }))
+    );
     drop(stack);
 
     let restarted = start(data.path());

@@ -27,6 +27,8 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     let mut sign = Function::start("sign", &env).await;
     let mut mailer = Function::start("mailer", &env).await;
     let mut confirm = Function::start("confirm", &env).await;
+    let mut aggregate = Function::start("aggregate", &env).await;
+    let mut count = Function::start("count", &env).await;
 
     let email = address("deployed");
     let body =
@@ -96,4 +98,52 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     assert_eq!(pressed["statusCode"], 303);
     assert_eq!(pressed["headers"]["location"], "/uk/thank-you/");
     assert_eq!(store.confirmations().await, 1);
+
+    // The stream's two records (the new signature, its confirmation) reach the aggregate
+    // function as its event source mapping delivers them, with the shard named.
+    let mut window = aws_lambda_events::dynamodb::TimeWindowEvent::default();
+    window.dynamo_db_event = support::stream::read_event(config, table).await;
+    window.time_window_properties.shard_id = Some("shardId-00000001".into());
+    let counted = aggregate
+        .invoke(serde_json::to_value(&window).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(counted["batchItemFailures"], serde_json::json!([]));
+    let again = aggregate
+        .invoke(serde_json::to_value(&window).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        again["batchItemFailures"],
+        serde_json::json!([]),
+        "a redelivery is harmless"
+    );
+
+    let total = count
+        .invoke(http_event("GET", "/api/count", "", "text/plain", ""))
+        .await
+        .unwrap();
+    assert_eq!(total["statusCode"], 200);
+    let body: serde_json::Value = serde_json::from_str(total["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (body["total"].clone(), body["countries"].clone()),
+        (serde_json::json!(1), serde_json::json!({ "UA": 1 }))
+    );
+    assert!(
+        total["headers"]["cache-control"]
+            .as_str()
+            .unwrap()
+            .contains("s-maxage")
+    );
+    let badge = count
+        .invoke(http_event(
+            "GET",
+            "/api/count.svg",
+            "lang=uk",
+            "text/plain",
+            "",
+        ))
+        .await
+        .unwrap();
+    assert!(badge["body"].as_str().unwrap().contains("1 підпис"));
 }

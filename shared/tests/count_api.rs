@@ -1,0 +1,213 @@
+//! `/api/count` and `/api/count.svg` as watchers, partner pages and the CDN use them.
+
+mod support;
+
+use people_first::adapters::embedded::EmbeddedStore;
+use people_first::domain::{Counter, Country, Locale, Timestamp};
+use people_first::http::count::{CACHE_CONTROL_VALUE, CountState, handle_count};
+use people_first::i18n;
+use people_first::ports::CounterStore;
+use std::sync::Arc;
+use support::stack::{Answer, request};
+
+struct Subject {
+    state: CountState,
+    store: Arc<EmbeddedStore>,
+    _dir: tempfile::TempDir,
+}
+
+fn subject() -> Subject {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
+    Subject {
+        state: CountState {
+            counter: store.clone(),
+            goal: 100_000,
+        },
+        store,
+        _dir: dir,
+    }
+}
+
+async fn set_count(store: &EmbeddedStore, counts: &[(&str, u64)]) {
+    let seen = store.read_counter().await.unwrap();
+    let counter = Counter {
+        countries: counts
+            .iter()
+            .map(|(c, n)| (Country::parse(c).unwrap(), *n))
+            .collect(),
+        updated_at: Some(Timestamp::from_unix_seconds(1_738_000_000)),
+        revision: 0,
+    };
+    assert!(store.replace_counter(&seen, &counter).await.unwrap());
+}
+
+async fn get(state: &CountState, method: &str, uri: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut built = request(method, uri, None, "");
+    for (name, value) in headers {
+        built.headers_mut().insert(
+            http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            http::HeaderValue::from_str(value).unwrap(),
+        );
+    }
+    let response = handle_count(state, built).await.unwrap();
+    let (parts, body) = response.into_parts();
+    Answer {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body: String::from_utf8_lossy(body.as_ref()).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_missing_counter_reads_as_zero() {
+    let subject = subject();
+    let answer = get(&subject.state, "GET", "/api/count", &[]).await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({ "total": 0, "countries": {}, "updated_at": null, "goal": 100_000 })
+    );
+}
+
+#[tokio::test]
+async fn the_count_is_cacheable_open_to_every_origin_and_revalidates_with_its_etag() {
+    let subject = subject();
+    set_count(&subject.store, &[("UA", 12_000), ("PL", 345)]).await;
+    let answer = get(
+        &subject.state,
+        "GET",
+        "/api/count",
+        &[("origin", "https://partner.example")],
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({
+            "total": 12_345, "countries": { "PL": 345, "UA": 12_000 },
+            "updated_at": "2025-01-27T17:46:40Z", "goal": 100_000
+        })
+    );
+    assert_eq!(answer.header("cache-control"), CACHE_CONTROL_VALUE);
+    for directive in [
+        "max-age=",
+        "s-maxage=",
+        "stale-while-revalidate=",
+        "stale-if-error=",
+    ] {
+        assert!(CACHE_CONTROL_VALUE.contains(directive));
+    }
+    assert_eq!(answer.header("access-control-allow-origin"), "*");
+    let etag = answer.header("etag").to_owned();
+    assert!(etag.starts_with('"'));
+
+    let unchanged = get(
+        &subject.state,
+        "GET",
+        "/api/count",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!((unchanged.status, unchanged.body.as_str()), (304, ""));
+    assert_eq!(unchanged.header("etag"), etag);
+    assert_eq!(unchanged.header("cache-control"), CACHE_CONTROL_VALUE);
+
+    set_count(&subject.store, &[("UA", 12_001), ("PL", 345)]).await;
+    let moved = get(
+        &subject.state,
+        "GET",
+        "/api/count",
+        &[("if-none-match", &etag)],
+    )
+    .await;
+    assert_eq!(moved.status, 200, "a new count has a new tag");
+    assert_ne!(moved.header("etag"), etag);
+}
+
+#[tokio::test]
+async fn head_and_options_work_and_writes_are_refused() {
+    let subject = subject();
+    let head = get(&subject.state, "HEAD", "/api/count", &[]).await;
+    assert_eq!((head.status, head.body.as_str()), (200, ""));
+    assert_eq!(head.header("content-type"), "application/json");
+    let preflight = get(
+        &subject.state,
+        "OPTIONS",
+        "/api/count",
+        &[("origin", "https://partner.example")],
+    )
+    .await;
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.header("access-control-allow-origin"), "*");
+    assert!(
+        preflight
+            .header("access-control-allow-methods")
+            .contains("GET")
+    );
+    let post = get(&subject.state, "POST", "/api/count", &[]).await;
+    assert_eq!(post.status, 405);
+}
+
+#[tokio::test]
+async fn the_badge_is_svg_with_the_number_written_as_each_language_writes_it() {
+    let subject = subject();
+    set_count(&subject.store, &[("UA", 12_345)]).await;
+    let expected = [
+        (Locale::Fr, "12\u{202f}345 signatures"),
+        (Locale::En, "12,345 signatures"),
+        (Locale::Uk, "12\u{a0}345 підписів"),
+        (Locale::Ru, "12\u{a0}345 подписей"),
+        (Locale::De, "12.345 Unterschriften"),
+    ];
+    let mut tags = std::collections::BTreeSet::new();
+    for (locale, text) in expected {
+        let answer = get(
+            &subject.state,
+            "GET",
+            &format!("/api/count.svg?lang={locale}"),
+            &[],
+        )
+        .await;
+        assert_eq!(answer.status, 200);
+        assert_eq!(
+            answer.header("content-type"),
+            "image/svg+xml; charset=utf-8"
+        );
+        assert_eq!(answer.header("access-control-allow-origin"), "*");
+        tags.insert(answer.header("etag").to_owned());
+        let svg = roxmltree::Document::parse(&answer.body).expect("the badge is well-formed XML");
+        let texts: Vec<&str> = svg
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(texts, ["People First", text], "{locale}");
+        let head = get(
+            &subject.state,
+            "HEAD",
+            &format!("/api/count.svg?lang={locale}"),
+            &[],
+        )
+        .await;
+        assert_eq!((head.status, head.body.as_str()), (200, ""));
+    }
+    assert_eq!(tags.len(), 5, "each language's badge is cached apart");
+}
+
+#[test]
+fn numbers_and_plurals_follow_each_language() {
+    assert_eq!(i18n::format_number(Locale::Fr, 12_345), "12\u{202f}345");
+    assert_eq!(i18n::format_number(Locale::En, 12_345), "12,345");
+    assert_eq!(i18n::format_number(Locale::De, 1_234_567), "1.234.567");
+    let uk = |n| i18n::signatures(Locale::Uk, i18n::Medium::PlainText, n);
+    assert_eq!(uk(1), "1 підпис");
+    assert_eq!(uk(3), "3 підписи");
+    assert_eq!(uk(5), "5 підписів");
+    assert_eq!(uk(21), "21 підпис");
+    let patterns = i18n::signatures_by_plural_category(Locale::Ru);
+    assert_eq!(patterns["one"], "{} подпись");
+    assert_eq!(patterns["few"], "{} подписи");
+    assert_eq!(patterns["many"], "{} подписей");
+    assert_eq!(i18n::signatures_by_plural_category(Locale::En).len(), 2);
+}
