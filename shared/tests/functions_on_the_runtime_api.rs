@@ -27,8 +27,6 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     let mut sign = Function::start("sign", &env).await;
     let mut mailer = Function::start("mailer", &env).await;
     let mut confirm = Function::start("confirm", &env).await;
-    let mut aggregate = Function::start("aggregate", &env).await;
-    let mut count = Function::start("count", &env).await;
 
     let email = address("deployed");
     let body =
@@ -99,6 +97,13 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     assert_eq!(pressed["headers"]["location"], "/uk/thank-you/");
     assert_eq!(store.confirmations().await, 1);
 
+    the_count_shows_it(config, table, &env).await;
+}
+
+/// The aggregate function counts the confirmation and the count function shows it.
+async fn the_count_shows_it(config: &aws_config::SdkConfig, table: &str, env: &[(&str, String)]) {
+    let mut aggregate = Function::start("aggregate", env).await;
+    let mut count = Function::start("count", env).await;
     // The stream's two records (the new signature, its confirmation) reach the aggregate
     // function as its event source mapping delivers them, with the shard named.
     let mut window = aws_lambda_events::dynamodb::TimeWindowEvent::default();
