@@ -7,6 +7,9 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State, context};
 use std::sync::LazyLock;
 
+/// The partner sites' counter script, with every language's strings written in.
+const EMBED_SCRIPT: &str = include_str!("../../static/embed.js");
+
 macro_rules! templates {
     ($($name:literal),*) => {
         &[$(($name, include_str!(concat!("../../static/templates/", $name)))),*]
@@ -19,6 +22,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "message.html",
     "confirm.html",
     "badge.svg",
+    "embed.html",
     "email/confirmation.html",
     "email/confirmation.txt"
 );
@@ -71,6 +75,8 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("the templates parse");
     }
+    env.add_template("embed.js", EMBED_SCRIPT)
+        .expect("the embed script parses");
     env.add_function("t", translate);
     env
 });
@@ -137,5 +143,41 @@ pub fn badge(label: &str, count: &str, label_width: u32, count_width: u32) -> St
             label => label, count => count, label_width => label_width, count_width => count_width,
             width => label_width + count_width,
         },
+    )
+}
+
+/// The page that gives partners the snippet to copy, with the counter itself below it.
+pub fn embed_page(locale: Locale, site: &str, goal: u64) -> String {
+    let snippet = format!(
+        "<script src=\"{site}/embed.js\" async></script>\n\
+         <div data-people-first-count data-lang=\"{locale}\" data-goal=\"{goal}\"></div>"
+    );
+    render(
+        "embed.html",
+        &context! { locale => locale.code(), snippet => snippet, goal => goal },
+    )
+}
+
+/// `embed.js`: the counter script, polling at the count's cache period.
+pub fn embed_script() -> String {
+    let strings: std::collections::BTreeMap<&str, std::collections::BTreeMap<&str, String>> =
+        Locale::ALL
+            .iter()
+            .map(|&locale| {
+                let mut words = i18n::signatures_by_plural_category(locale);
+                let goal = i18n::message(
+                    locale,
+                    Medium::PlainText,
+                    "counter-goal",
+                    &[("goal", FluentValue::from("{}"))],
+                );
+                words.insert("goal", goal);
+                words.insert("name", i18n::text(locale, "campaign-name"));
+                (locale.code(), words)
+            })
+            .collect();
+    render(
+        "embed.js",
+        &context! { strings => strings, period_ms => crate::http::count::POLL_PERIOD_MS },
     )
 }

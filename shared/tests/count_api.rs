@@ -211,3 +211,19 @@ fn numbers_and_plurals_follow_each_language() {
     assert_eq!(patterns["many"], "{} подписей");
     assert_eq!(i18n::signatures_by_plural_category(Locale::En).len(), 2);
 }
+
+#[test]
+fn the_embed_script_stays_under_three_kilobytes_gzipped_with_every_language() {
+    use std::io::Write;
+    let script = people_first::pages::embed_script();
+    for locale in Locale::ALL {
+        assert!(
+            script.contains(&format!("\"{locale}\":")),
+            "{locale} is missing"
+        );
+    }
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(script.as_bytes()).unwrap();
+    let size = gzip.finish().unwrap().len();
+    assert!(size <= 3 * 1024, "embed.js is {size} bytes gzipped");
+}

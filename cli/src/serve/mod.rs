@@ -25,6 +25,8 @@ pub struct LocalStack {
     pub sign: SignState,
     pub confirm: ConfirmState,
     pub count: CountState,
+    /// The address people reach the stack at, for links and snippets.
+    pub site: String,
     pub outbox: Arc<Outbox>,
 }
 
@@ -40,6 +42,14 @@ pub async fn run() -> anyhow::Result<()> {
     );
     let keyring = Arc::new(settings::local_keyring(&settings.data_dir)?);
     let clock = Arc::new(SystemClock);
+    let listener = TcpListener::bind(settings.address).await.with_context(|| {
+        format!(
+            "cannot listen on {} (set PORT to use another port)",
+            settings.address
+        )
+    })?;
+    let address = listener.local_addr()?;
+    let mail = settings.mail(address);
     let stack = Arc::new(LocalStack {
         sign: SignState {
             store: store.clone(),
@@ -55,25 +65,20 @@ pub async fn run() -> anyhow::Result<()> {
             goal: people_first::config::goal()?,
         },
         outbox: outbox.clone(),
+        site: mail.public_url.clone(),
     });
-    let listener = TcpListener::bind(settings.address).await.with_context(|| {
-        format!(
-            "cannot listen on {} (set PORT to use another port)",
-            settings.address
-        )
-    })?;
-    let address = listener.local_addr()?;
     tokio::spawn(feed::send_confirmations(
         store.clone(),
         outbox,
         keyring,
-        settings.mail(address),
+        mail,
     ));
     tokio::spawn(feed::count_confirmations(store.clone()));
 
     println!("People First is running at http://{address}/");
     println!("  sign at        http://{address}/");
     println!("  read mail at   http://{address}/_dev/mail");
+    println!("  the count at   http://{address}/api/count");
     println!("  data kept in   {}", settings.data_dir.display());
     println!("Press Ctrl-C to stop.");
 

@@ -47,6 +47,17 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
                 .insert(VARY, HeaderValue::from_static("Accept-Language"));
             answer
         }
+        "/embed.js" => {
+            let mut answer = Response::new(Body::from(pages::embed_script()));
+            let headers = answer.headers_mut();
+            headers.insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            );
+            // Partner pages load it from their own origin.
+            headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
+            answer
+        }
         "/assets/site.css" => {
             let mut answer = Response::new(Body::from(STYLESHEET));
             answer.headers_mut().insert(
@@ -66,7 +77,7 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
             ),
         },
         "/_dev/mail" => mail_viewer(stack),
-        _ => localised_page(path).unwrap_or_else(|| {
+        _ => localised_page(stack, path).unwrap_or_else(|| {
             page(
                 StatusCode::NOT_FOUND,
                 locale,
@@ -79,7 +90,7 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
 
 /// `/{lang}/`, `/{lang}/check-email/`, `/{lang}/thank-you/`; a path without its final slash
 /// is sent to the one with it.
-fn localised_page(path: &str) -> Option<Response<Body>> {
+fn localised_page(stack: &LocalStack, path: &str) -> Option<Response<Body>> {
     let mut segments = path.trim_start_matches('/').splitn(2, '/');
     let locale = Locale::parse(segments.next()?)
         .ok()
@@ -97,7 +108,8 @@ fn localised_page(path: &str) -> Option<Response<Body>> {
         Some("thank-you/") => {
             pages::message_page(locale, "thank-you-title", "thank-you-body", false)
         }
-        None | Some("check-email" | "thank-you") => {
+        Some("embed/") => pages::embed_page(locale, &stack.site, stack.count.goal),
+        None | Some("check-email" | "thank-you" | "embed") => {
             let mut moved = people_first::http::redirect(&format!("{path}/"));
             *moved.status_mut() = StatusCode::MOVED_PERMANENTLY;
             return Some(moved);

@@ -17,6 +17,9 @@ use tracing::instrument;
 pub const CACHE_CONTROL_VALUE: &str =
     "public, max-age=5, s-maxage=10, stale-while-revalidate=30, stale-if-error=86400";
 
+/// How often a watching page asks again: the CDN's cache period, so each poll can bring news.
+pub const POLL_PERIOD_MS: u64 = 10_000;
+
 #[derive(Clone)]
 pub struct CountState {
     pub counter: Arc<dyn CounterStore>,
