@@ -1,0 +1,59 @@
+# Shared by tests/run and tests/bench: the cache and target directory, messages, and the
+# DynamoDB/SES emulator, started on a free loopback port and stopped on exit.
+# shellcheck shell=bash
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+cache="${PEOPLE_FIRST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/people-first}"
+# One target directory for every run on this machine: the AWS SDK builds once.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$cache/target}"
+mkdir -p "$cache" "$CARGO_TARGET_DIR"
+
+say() { printf '\n== %s\n' "$*"; }
+fail() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
+for tool in cargo python3 node npm; do
+  command -v "$tool" >/dev/null || fail "$tool is missing: install it, then run tests/run again"
+done
+
+# --- the DynamoDB/SES emulator --------------------------------------------------------------
+venv="$cache/venv"
+stamp="$venv/.requirements"
+wanted="$(cat tests/requirements.txt tests/requirements.lock | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/moto_server" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  say "installing the emulator (moto) into $venv"
+  python3 -m venv "$venv" || fail "python3 cannot make a virtual environment (on Debian: apt-get install python3-venv)"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements.txt -c tests/requirements.lock \
+    || fail "could not install the emulator from tests/requirements.txt"
+  echo "$wanted" > "$stamp"
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+logs="$(mktemp -d)"
+pids=()
+stop() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$logs"
+}
+trap stop EXIT
+
+port="$(free_port)"
+"$venv/bin/python" tests/emulator.py "$port" >"$logs/emulator.log" 2>&1 &
+pids+=($!)
+python3 - "$port" <<'PY' || { cat "$logs/emulator.log" >&2; fail "the emulator did not start"; }
+import sys, time, urllib.request
+for _ in range(300):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/data.json", timeout=1)
+        sys.exit(0)
+    except Exception:
+        time.sleep(0.1)
+sys.exit(1)
+PY
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+export AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true
+echo "emulator on $AWS_ENDPOINT_URL"
+
