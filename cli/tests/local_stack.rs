@@ -1,41 +1,14 @@
 //! `people-first` as a person runs it: the binary started on a free port over a data folder,
 //! signed and confirmed through its HTTP interface, then restarted.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use std::process::Command;
+use support::Running;
 
 fn start(data_dir: &Path) -> Running {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_people-first"))
-        .env("PORT", "0")
-        .env("PEOPLE_FIRST_DATA_DIR", data_dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().expect("it prints where it runs").unwrap();
-    let base = first
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .expect("the first line names the address")
-        .trim_end_matches('/')
-        .to_owned();
-    // Keep draining stdout so the server never blocks on a full pipe.
-    std::thread::spawn(move || lines.for_each(drop));
-    Running { child, base }
+    support::start(data_dir, env!("CARGO_BIN_EXE_people-first"))
 }
 
 fn client() -> reqwest::Client {
