@@ -12,6 +12,9 @@ macro_rules! locale_files {
             ($lang, "pages.ftl", include_str!(concat!("../../locales/", $lang, "/pages.ftl"))),
             ($lang, "email.ftl", include_str!(concat!("../../locales/", $lang, "/email.ftl"))),
             ($lang, "counter.ftl", include_str!(concat!("../../locales/", $lang, "/counter.ftl"))),
+            ($lang, "home.ftl", include_str!(concat!("../../locales/", $lang, "/home.ftl"))),
+            ($lang, "site.ftl", include_str!(concat!("../../locales/", $lang, "/site.ftl"))),
+            ($lang, "privacy.ftl", include_str!(concat!("../../locales/", $lang, "/privacy.ftl"))),
         )*]
     };
 }

@@ -1,0 +1,12 @@
+language-name = Deutsch
+language-choose = Sprache
+skip-to-content = Zum Inhalt springen
+share-heading = Teilen Sie die Kampagne
+share-intro = Je mehr Menschen unterzeichnen, desto schwerer lässt sich dieser Aufruf überhören.
+share-copy = Link kopieren
+share-copied = Der Link ist kopiert.
+share-native = Teilen…
+share-email = E-Mail
+share-text = Ich habe für die Freilassung aller Menschen unterzeichnet, die infolge des russischen Einmarsches in die Ukraine festgehalten werden. #People1st
+counter-heading = Bisherige Unterschriften
+embed-link = Zeigen Sie den Zähler auf Ihrer Website

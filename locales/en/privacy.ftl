@@ -1,0 +1,13 @@
+privacy-title = Privacy policy
+privacy-intro = This policy says what People First does with the data of those who sign, and why. It describes what the signing software actually does.
+privacy-what-heading = What we keep
+privacy-what = Your name, your email address, your country, the language you signed in, whether you asked to be kept informed, when you signed, and the version of this policy you were shown. We do not keep your IP address. The site sets no cookie and loads nothing from any other company.
+privacy-why-heading = Why
+privacy-why = To make sure a real person signed (that is what the confirmation email is for), to count the signatures per country, and to hand the names and countries to those negotiating the release of detainees. We write to you about the campaign only if you ticked that box.
+privacy-how-long-heading = For how long
+privacy-how-long = A signature that is not confirmed is deleted automatically { $days } days after the last email we sent for it. Once you confirm, we forget your email address unless you asked to be kept informed; we keep only a keyed fingerprint of it, so that the same address cannot sign twice. Your name and country are kept until the end of the campaign.
+privacy-who-heading = Who handles your data
+privacy-who = The campaign’s organisers. Signatures are stored, and emails sent, on Amazon Web Services (DynamoDB and Simple Email Service), which process them only on the campaign’s behalf. Names are never published.
+privacy-rights-heading = Your rights
+privacy-rights = You may ask at any time to see, correct or erase your signature by writing to { $contact }. An erased signature no longer counts.
+privacy-version = Version of { $version }

@@ -1,0 +1,12 @@
+language-name = English
+language-choose = Language
+skip-to-content = Skip to content
+share-heading = Share the campaign
+share-intro = The more people sign, the harder the call is to ignore.
+share-copy = Copy the link
+share-copied = The link is copied.
+share-native = Share…
+share-email = Email
+share-text = I signed for the release of all people detained as a result of Russia’s invasion of Ukraine. #People1st
+counter-heading = Signatures so far
+embed-link = Show the count on your site

@@ -1,0 +1,12 @@
+language-name = Français
+language-choose = Langue
+skip-to-content = Aller au contenu
+share-heading = Partagez la campagne
+share-intro = Plus nous serons nombreux à signer, plus cet appel sera difficile à ignorer.
+share-copy = Copier le lien
+share-copied = Le lien est copié.
+share-native = Partager…
+share-email = E-mail
+share-text = J’ai signé pour la libération de toutes les personnes détenues à la suite de l’invasion de l’Ukraine par la Russie. #People1st
+counter-heading = Signatures à ce jour
+embed-link = Afficher le décompte sur votre site
