@@ -4,12 +4,18 @@ DynamoDB applies each request to an item atomically; moto's threaded server does
 concurrent conditional updates could both pass their condition. Handling one request at a time
 restores the service's guarantee, which the concurrency tests rely on.
 
+The tests read sent mail from /moto-api/data.json, which lists every model instance moto ever
+made: every version of every DynamoDB item and stream record included. Those are forgotten after
+each request (the tables keep their data), so reading the mail stays quick however much the
+tests write.
+
 usage: python emulator.py PORT
 """
 
 import sys
 import threading
 
+from moto.core.model_instances import model_data
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import run_simple
 
@@ -17,9 +23,17 @@ one_at_a_time = threading.Lock()
 moto = DomainDispatcherApplication(create_backend_app)
 
 
+def forget_table_history():
+    for service in ("dynamodb", "dynamodbstreams"):
+        for model in model_data.get(service, {}).values():
+            model.instances_tracked.clear()
+
+
 def serialised(environ, start_response):
     with one_at_a_time:
-        return list(moto(environ, start_response))
+        answer = list(moto(environ, start_response))
+        forget_table_history()
+        return answer
 
 
 if __name__ == "__main__":

@@ -15,5 +15,6 @@ pub mod pages;
 pub mod ports;
 pub mod recount;
 pub mod sign;
+pub mod site;
 pub mod stream;
 pub mod telemetry;

@@ -18,7 +18,11 @@ macro_rules! templates {
 
 const TEMPLATES: &[(&str, &str)] = templates!(
     "layout.html",
+    "form.html",
     "sign.html",
+    "home.html",
+    "privacy.html",
+    "share.html",
     "message.html",
     "confirm.html",
     "badge.svg",
@@ -78,10 +82,16 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_template("embed.js", EMBED_SCRIPT)
         .expect("the embed script parses");
     env.add_function("t", translate);
+    // Every page links every language, each named in itself.
+    let locales: Vec<Value> = Locale::ALL
+        .iter()
+        .map(|&l| context! { code => l.code(), name => i18n::text(l, "language-name") })
+        .collect();
+    env.add_global("locales", locales);
     env
 });
 
-fn render(template: &str, context: &Value) -> String {
+pub(crate) fn render(template: &str, context: &Value) -> String {
     ENVIRONMENT
         .get_template(template)
         .and_then(|t| t.render(context))
@@ -143,18 +153,6 @@ pub fn badge(label: &str, count: &str, label_width: u32, count_width: u32) -> St
             label => label, count => count, label_width => label_width, count_width => count_width,
             width => label_width + count_width,
         },
-    )
-}
-
-/// The page that gives partners the snippet to copy, with the counter itself below it.
-pub fn embed_page(locale: Locale, site: &str, goal: u64) -> String {
-    let snippet = format!(
-        "<script src=\"{site}/embed.js\" async></script>\n\
-         <div data-people-first-count data-lang=\"{locale}\" data-goal=\"{goal}\"></div>"
-    );
-    render(
-        "embed.html",
-        &context! { locale => locale.code(), snippet => snippet, goal => goal },
     )
 }
 

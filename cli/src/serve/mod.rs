@@ -25,8 +25,8 @@ pub struct LocalStack {
     pub sign: SignState,
     pub confirm: ConfirmState,
     pub count: CountState,
-    /// The address people reach the stack at, for links and snippets.
-    pub site: String,
+    /// The built site, served as the CDN serves it.
+    pub site: std::path::PathBuf,
     pub outbox: Arc<Outbox>,
 }
 
@@ -50,6 +50,15 @@ pub async fn run() -> anyhow::Result<()> {
     })?;
     let address = listener.local_addr()?;
     let mail = settings.mail(address);
+    let goal = people_first::config::goal()?;
+    let site_dir = settings.data_dir.join("site");
+    let site = people_first::site::SiteSettings {
+        origin: mail.public_url.clone(),
+        contact: mail.contact.clone(),
+        goal,
+    };
+    people_first::site::write(&people_first::site::build(&site), &site_dir)
+        .with_context(|| format!("cannot build the site into {}", site_dir.display()))?;
     let stack = Arc::new(LocalStack {
         sign: SignState {
             store: store.clone(),
@@ -62,10 +71,10 @@ pub async fn run() -> anyhow::Result<()> {
         },
         count: CountState {
             counter: store.clone(),
-            goal: people_first::config::goal()?,
+            goal,
         },
         outbox: outbox.clone(),
-        site: mail.public_url.clone(),
+        site: site_dir.clone(),
     });
     tokio::spawn(feed::send_confirmations(
         store.clone(),

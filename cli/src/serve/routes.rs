@@ -1,19 +1,17 @@
-//! The local stack's routes: the API as the functions answer it, the pages the CDN will serve,
-//! and the mail viewer.
+//! The local stack's routes: the API as the functions answer it, the built site as the CDN
+//! serves it, and the mail viewer.
 
 use super::LocalStack;
-use http::header::{CONTENT_TYPE, VARY};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use http::{HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use people_first::domain::Locale;
 use people_first::http::count::handle_count;
 use people_first::http::{
-    browser_locale, confirm::handle_confirm, json, page, sign::handle_sign, without_body_for_head,
+    browser_locale, confirm::handle_confirm, json, sign::handle_sign, without_body_for_head,
 };
-use people_first::pages;
-use people_first::sign::PetitionForm;
+use std::path::PathBuf;
 
-const STYLESHEET: &str = include_str!("../../../static/assets/site.css");
 const MAIL_VIEWER: &str = include_str!("mail.html");
 
 pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
@@ -39,31 +37,13 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
         return people_first::http::method_not_allowed(request, locale, "GET, HEAD");
     }
     let answer = match path {
+        // What the CDN's function does at the root: the best language for the browser.
         "/" => {
             let mut answer = people_first::http::redirect(&format!("/{locale}/"));
             *answer.status_mut() = StatusCode::FOUND;
             answer
                 .headers_mut()
                 .insert(VARY, HeaderValue::from_static("Accept-Language"));
-            answer
-        }
-        "/embed.js" => {
-            let mut answer = Response::new(Body::from(pages::embed_script()));
-            let headers = answer.headers_mut();
-            headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/javascript; charset=utf-8"),
-            );
-            // Partner pages load it from their own origin.
-            headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
-            answer
-        }
-        "/assets/site.css" => {
-            let mut answer = Response::new(Body::from(STYLESHEET));
-            answer.headers_mut().insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("text/css; charset=utf-8"),
-            );
             answer
         }
         "/_dev/mail.json" => match stack.outbox.list() {
@@ -77,46 +57,70 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
             ),
         },
         "/_dev/mail" => mail_viewer(stack),
-        _ => localised_page(stack, path).unwrap_or_else(|| {
-            page(
-                StatusCode::NOT_FOUND,
-                locale,
-                pages::message_page(locale, "error-title", "error-not-found", false),
-            )
-        }),
+        _ => site_file(stack, path, locale),
     };
     without_body_for_head(method, answer)
 }
 
-/// `/{lang}/`, `/{lang}/check-email/`, `/{lang}/thank-you/`; a path without its final slash
-/// is sent to the one with it.
-fn localised_page(stack: &LocalStack, path: &str) -> Option<Response<Body>> {
-    let mut segments = path.trim_start_matches('/').splitn(2, '/');
-    let locale = Locale::parse(segments.next()?)
-        .ok()
-        .filter(|l| path[1..].starts_with(l.code()))?;
-    let rest = segments.next();
-    let html = match rest {
-        Some("") => pages::sign_page(
-            locale,
-            &PetitionForm::default(),
-            &std::collections::BTreeMap::new(),
-        ),
-        Some("check-email/") => {
-            pages::message_page(locale, "check-email-title", "check-email-body", false)
+fn content_type(path: &std::path::Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A file of the built site, as the CDN serves it: a folder's `index.html`, and the
+/// language's own 404 page for anything else.
+fn site_file(stack: &LocalStack, path: &str, fallback: Locale) -> Response<Body> {
+    let relative = path.trim_start_matches('/');
+    let safe = relative
+        .split('/')
+        .all(|part| part != ".." && !part.contains('\\'));
+    let mut file: PathBuf = stack.site.join(relative);
+    if path.ends_with('/') {
+        file.push("index.html");
+    }
+    if safe && file.is_file() {
+        let mut answer = Response::new(Body::from(std::fs::read(&file).unwrap_or_default()));
+        answer
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type(&file)));
+        answer
+            .headers_mut()
+            .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        if file.file_name().is_some_and(|n| n == "embed.js") {
+            answer
+                .headers_mut()
+                .insert("access-control-allow-origin", HeaderValue::from_static("*"));
         }
-        Some("thank-you/") => {
-            pages::message_page(locale, "thank-you-title", "thank-you-body", false)
-        }
-        Some("embed/") => pages::embed_page(locale, &stack.site, stack.count.goal),
-        None | Some("check-email" | "thank-you" | "embed") => {
-            let mut moved = people_first::http::redirect(&format!("{path}/"));
-            *moved.status_mut() = StatusCode::MOVED_PERMANENTLY;
-            return Some(moved);
-        }
-        Some(_) => return None,
-    };
-    Some(page(StatusCode::OK, locale, html))
+        return answer;
+    }
+    if safe && stack.site.join(relative).join("index.html").is_file() {
+        let mut moved = people_first::http::redirect(&format!("{path}/"));
+        *moved.status_mut() = StatusCode::MOVED_PERMANENTLY;
+        return moved;
+    }
+    let locale = relative
+        .split('/')
+        .next()
+        .and_then(|l| Locale::parse(l).ok())
+        .unwrap_or(fallback);
+    let page = std::fs::read(stack.site.join(locale.code()).join("404.html")).unwrap_or_default();
+    let mut missing = Response::new(Body::from(page));
+    *missing.status_mut() = StatusCode::NOT_FOUND;
+    missing.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    missing
 }
 
 fn mail_viewer(stack: &LocalStack) -> Response<Body> {
@@ -149,9 +153,8 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
         CONTENT_TYPE,
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
-    answer.headers_mut().insert(
-        http::header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    );
+    answer
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     answer
 }

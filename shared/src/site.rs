@@ -1,0 +1,209 @@
+//! The static site: every page in every language, rendered from `static/templates` and the
+//! Fluent strings into files the CDN serves as they are.
+
+use crate::domain::{Country, Locale, PRIVACY_POLICY_VERSION};
+use crate::i18n;
+use crate::pages::render;
+use minijinja::Value;
+use minijinja::context;
+use std::path::Path;
+
+/// What the pages need to know about where they are published.
+#[derive(Debug, Clone)]
+pub struct SiteSettings {
+    /// The public address, without a trailing slash: canonical links and share links use it.
+    pub origin: String,
+    /// A mailbox the campaign reads, for privacy requests.
+    pub contact: String,
+    pub goal: u64,
+}
+
+/// One file of the built site: its path under the site's root and its bytes.
+#[derive(Debug, Clone)]
+pub struct SiteFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+const STYLESHEET: &str = include_str!("../../static/assets/site.css");
+const SCRIPT: &str = include_str!("../../static/assets/site.js");
+const FAVICON: &str = include_str!("../../static/assets/favicon.svg");
+const SHARE_IMAGE: &[u8] = include_bytes!("../../static/assets/share.png");
+const SUPPORTERS: &str = include_str!("../../static/data/supporters.json");
+
+/// The supporting organisations, each named as the language names it, in English otherwise.
+pub fn supporters(locale: Locale) -> Vec<String> {
+    let all: Vec<std::collections::BTreeMap<String, String>> =
+        serde_json::from_str(SUPPORTERS).expect("static/data/supporters.json is valid");
+    all.into_iter()
+        .map(|names| {
+            names
+                .get(locale.code())
+                .or_else(|| names.get("en"))
+                .cloned()
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn og_locale(locale: Locale) -> &'static str {
+    match locale {
+        Locale::Fr => "fr_FR",
+        Locale::En => "en_GB",
+        Locale::Uk => "uk_UA",
+        Locale::Ru => "ru_RU",
+        Locale::De => "de_DE",
+    }
+}
+
+/// The context every site page shares, with what is particular to it merged in.
+fn page_context(settings: &SiteSettings, locale: Locale, page: &str, particular: Value) -> Value {
+    let common = context! {
+        locale => locale.code(), page => page, origin => settings.origin, og_locale => og_locale(locale),
+    };
+    context! { ..particular, ..common }
+}
+
+fn countries(locale: Locale) -> Vec<Value> {
+    Country::all_by_name(locale)
+        .iter()
+        .map(|(c, name)| context! { code => c.code(), name => name })
+        .collect()
+}
+
+pub fn home_page(settings: &SiteSettings, locale: Locale) -> String {
+    let particular = context! {
+        countries => countries(locale), supporters => supporters(locale), goal => settings.goal,
+        values => context! {}, errors => context! {},
+    };
+    render("home.html", &page_context(settings, locale, "", particular))
+}
+
+pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
+    let particular = context! {
+        contact => settings.contact, policy_version => PRIVACY_POLICY_VERSION,
+        pending_days => crate::sign::PENDING_LIFETIME_SECONDS / 86_400,
+    };
+    render(
+        "privacy.html",
+        &page_context(settings, locale, "privacy/", particular),
+    )
+}
+
+pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
+    let particular = context! { heading => "check-email-title", body => "check-email-body", sign_again => false, days => 7 };
+    render(
+        "message.html",
+        &page_context(settings, locale, "check-email/", particular),
+    )
+}
+
+pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
+    let particular = context! { heading => "error-title", body => "error-not-found", sign_again => false, days => 7 };
+    render(
+        "message.html",
+        &page_context(settings, locale, "404.html", particular),
+    )
+}
+
+/// Plain links to share on a few networks: no script of theirs is ever loaded.
+pub fn thank_you_page(settings: &SiteSettings, locale: Locale) -> String {
+    let home = format!("{}/{}/", settings.origin, locale.code());
+    let text = i18n::text(locale, "share-text");
+    let query = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap_or_default();
+    let networks = vec![
+        context! { name => "Telegram", href => format!("https://t.me/share/url?{}", query(&[("url", &home), ("text", &text)])) },
+        context! { name => "WhatsApp", href => format!("https://wa.me/?{}", query(&[("text", &format!("{text} {home}"))])) },
+        context! { name => "Facebook", href => format!("https://www.facebook.com/sharer/sharer.php?{}", query(&[("u", &home)])) },
+        context! { name => "X", href => format!("https://x.com/intent/post?{}", query(&[("text", &text), ("url", &home)])) },
+    ];
+    let subject = i18n::text(locale, "campaign-name");
+    let email_href = format!(
+        "mailto:?{}",
+        query(&[("subject", &subject), ("body", &format!("{text}\n{home}"))])
+    )
+    .replace('+', "%20");
+    let particular = context! {
+        heading => "thank-you-title", body => "thank-you-body", home => home, networks => networks,
+        email_href => email_href,
+    };
+    render(
+        "share.html",
+        &page_context(settings, locale, "thank-you/", particular),
+    )
+}
+
+pub fn embed_page(settings: &SiteSettings, locale: Locale) -> String {
+    let snippet = format!(
+        "<script src=\"{}/embed.js\" async></script>\n\
+         <div data-people-first-count data-lang=\"{locale}\" data-goal=\"{}\"></div>",
+        settings.origin, settings.goal
+    );
+    let particular = context! { snippet => snippet, goal => settings.goal };
+    render(
+        "embed.html",
+        &page_context(settings, locale, "embed/", particular),
+    )
+}
+
+/// Every file of the site.
+pub fn build(settings: &SiteSettings) -> Vec<SiteFile> {
+    let mut files = vec![
+        SiteFile {
+            path: "assets/site.css".into(),
+            bytes: STYLESHEET.into(),
+        },
+        SiteFile {
+            path: "assets/site.js".into(),
+            bytes: SCRIPT.into(),
+        },
+        SiteFile {
+            path: "assets/share.png".into(),
+            bytes: SHARE_IMAGE.into(),
+        },
+        SiteFile {
+            path: "favicon.svg".into(),
+            bytes: FAVICON.into(),
+        },
+        SiteFile {
+            path: "embed.js".into(),
+            bytes: crate::pages::embed_script().into(),
+        },
+        SiteFile {
+            path: "404.html".into(),
+            bytes: not_found_page(settings, Locale::FALLBACK).into(),
+        },
+    ];
+    for locale in Locale::ALL {
+        let pages = [
+            ("index.html", home_page(settings, locale)),
+            ("check-email/index.html", check_email_page(settings, locale)),
+            ("thank-you/index.html", thank_you_page(settings, locale)),
+            ("privacy/index.html", privacy_page(settings, locale)),
+            ("embed/index.html", embed_page(settings, locale)),
+            ("404.html", not_found_page(settings, locale)),
+        ];
+        for (page, html) in pages {
+            files.push(SiteFile {
+                path: format!("{locale}/{page}"),
+                bytes: html.into_bytes(),
+            });
+        }
+    }
+    files
+}
+
+/// Writes the site under `root`, replacing what was there.
+pub fn write(files: &[SiteFile], root: &Path) -> std::io::Result<()> {
+    if root.exists() {
+        std::fs::remove_dir_all(root)?;
+    }
+    for file in files {
+        let path = root.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, &file.bytes)?;
+    }
+    Ok(())
+}
