@@ -1,0 +1,208 @@
+//! The built site: every page in every language, no untranslated string or leftover syntax,
+//! every internal link leading to a page that exists.
+
+use people_first::domain::Locale;
+use people_first::site::{SiteFile, SiteSettings, build};
+use std::collections::BTreeSet;
+
+const PAGES: [&str; 6] = [
+    "index.html",
+    "check-email/index.html",
+    "thank-you/index.html",
+    "privacy/index.html",
+    "embed/index.html",
+    "404.html",
+];
+
+fn site() -> Vec<SiteFile> {
+    build(&SiteSettings {
+        origin: "https://people-first.example".into(),
+        contact: "privacy@people-first.example".into(),
+        goal: 100_000,
+    })
+}
+
+fn html(files: &[SiteFile]) -> impl Iterator<Item = (&str, String)> {
+    files
+        .iter()
+        .filter(|f| {
+            std::path::Path::new(&f.path)
+                .extension()
+                .is_some_and(|e| e == "html")
+        })
+        // The template engine writes `/` in attributes as `&#x2f;`, which browsers read as `/`.
+        .map(|f| {
+            (
+                f.path.as_str(),
+                String::from_utf8(f.bytes.clone())
+                    .unwrap()
+                    .replace("&#x2f;", "/"),
+            )
+        })
+}
+
+/// Every message id of the Fluent files; one showing as text means a missing translation.
+fn message_ids() -> BTreeSet<String> {
+    people_first::i18n::SOURCES
+        .iter()
+        .flat_map(|(_, _, source)| source.lines())
+        .filter_map(|line| line.split_once(" = ").map(|(id, _)| id.trim().to_owned()))
+        .filter(|id| id.contains('-') && !id.starts_with(' '))
+        .collect()
+}
+
+#[test]
+fn every_page_exists_in_every_language() {
+    let files = site();
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for locale in Locale::ALL {
+        for page in PAGES {
+            assert!(
+                paths.contains(format!("{locale}/{page}").as_str()),
+                "{locale}/{page} is missing"
+            );
+        }
+    }
+    for shared in [
+        "assets/site.css",
+        "assets/site.js",
+        "assets/share.png",
+        "favicon.svg",
+        "embed.js",
+        "404.html",
+    ] {
+        assert!(paths.contains(shared), "{shared} is missing");
+    }
+}
+
+#[test]
+fn no_page_shows_a_message_id_or_template_syntax() {
+    let ids = message_ids();
+    assert!(ids.len() > 100);
+    for (path, page) in html(&site()) {
+        for leftover in ["{{", "}}", "{%", "%}", "{ $", "\u{2068}{"] {
+            assert!(!page.contains(leftover), "{path} contains {leftover:?}");
+        }
+        for id in &ids {
+            for shown in [
+                format!(">{id}<"),
+                format!("content=\"{id}\""),
+                format!("alt=\"{id}\""),
+                format!("label=\"{id}\""),
+            ] {
+                assert!(!page.contains(&shown), "{path} shows {id}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_page_names_its_language_and_links_all_five() {
+    for (path, page) in html(&site()) {
+        let Some(locale) = path
+            .split('/')
+            .next()
+            .and_then(|l| Locale::parse(l).ok())
+            .filter(|_| path.contains('/'))
+        else {
+            continue;
+        };
+        assert!(
+            page.contains(&format!(r#"<html lang="{locale}">"#)),
+            "{path}"
+        );
+        for other in Locale::ALL {
+            assert!(
+                page.contains(&format!(
+                    r#"hreflang="{other}" href="https://people-first.example/{other}/"#
+                )),
+                "{path} lacks {other}"
+            );
+        }
+        assert!(
+            page.contains(r#"<link rel="canonical" href="https://people-first.example/"#),
+            "{path}"
+        );
+        assert!(page.contains(
+            r#"<meta property="og:image" content="https://people-first.example/assets/share.png">"#
+        ));
+    }
+}
+
+#[test]
+fn every_internal_link_leads_to_a_file_of_the_site() {
+    let files = site();
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for (path, page) in html(&files) {
+        for attribute in ["href=\"/", "src=\"/"] {
+            for link in page.split(attribute).skip(1) {
+                let target = link.split(['"', '#', '?']).next().unwrap();
+                if target.starts_with("api/") {
+                    continue; // answered by the functions
+                }
+                let file = if target.is_empty() || target.ends_with('/') {
+                    format!("{target}index.html")
+                } else {
+                    target.to_owned()
+                };
+                assert!(
+                    paths.contains(file.as_str()),
+                    "{path} links /{target}, which is not built"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_home_page_carries_the_whole_campaign_in_order() {
+    let home = |locale: Locale| {
+        let files = site();
+        let file = files
+            .into_iter()
+            .find(|f| f.path == format!("{locale}/index.html"))
+            .unwrap();
+        String::from_utf8(file.bytes)
+            .unwrap()
+            .replace("&#x2f;", "/")
+    };
+    let french = home(Locale::Fr);
+    let order = [
+        "Campagne internationale pour la libération",
+        "Parmi eux",
+        "au moins 20 000 enfants ukrainiens",
+        "Ajoutez votre soutien",
+        "Nos revendications",
+        "Un mécanisme international indépendant",
+        "Oleksandra Matviichuk",
+        "Marci Shore",
+        "Pourquoi maintenant",
+        "Pourquoi People First",
+        "À qui s’adresse notre campagne",
+        "Une initiative de",
+        "Soutenu par",
+        "Rapid Response Unit",
+        "Campagne lancée le 28 janvier 2025",
+    ];
+    let mut from = 0;
+    for text in order {
+        let at = french[from..]
+            .find(text)
+            .unwrap_or_else(|| panic!("{text:?} is missing or out of order"));
+        from += at;
+    }
+    assert_eq!(
+        french.matches("<li>").count() - 5,
+        4 + 6 + 2 + 36,
+        "captives, demands, initiators, supporters"
+    );
+    assert_eq!(french.matches("<figure class=\"quote\">").count(), 5);
+    assert!(
+        home(Locale::Uk).contains("Харківська правозахисна група"),
+        "supporters named in the page's language"
+    );
+    assert!(
+        !french.contains(r#"type="checkbox" checked"#),
+        "updates are not asked for by default"
+    );
+}
