@@ -23,10 +23,31 @@ pub fn table() -> Result<String, ConfigError> {
     required("PEOPLE_FIRST_TABLE")
 }
 
-/// The master secret, hex, from which the address and link keys derive.
-pub fn keyring() -> Result<Keyring, ConfigError> {
-    Keyring::from_hex(&required("PEOPLE_FIRST_SECRET_KEY")?)
-        .map_err(|e| ConfigError::Invalid("PEOPLE_FIRST_SECRET_KEY", e.to_string()))
+/// The master secret, hex, from which the address and link keys derive: read once at cold start
+/// from Secrets Manager (`PEOPLE_FIRST_SECRET_ARN`), so it is never in a template or in the
+/// environment in clear; `PEOPLE_FIRST_SECRET_KEY` holds it directly where there is no AWS.
+pub async fn keyring(aws: &aws_config::SdkConfig) -> Result<Keyring, ConfigError> {
+    let (name, hex) = if let Ok(hex) = required("PEOPLE_FIRST_SECRET_KEY") {
+        ("PEOPLE_FIRST_SECRET_KEY", hex)
+    } else {
+        let arn = required("PEOPLE_FIRST_SECRET_ARN")?;
+        let secret = aws_sdk_secretsmanager::Client::new(aws)
+            .get_secret_value()
+            .secret_id(arn)
+            .send()
+            .await
+            .map_err(|e| {
+                ConfigError::Invalid(
+                    "PEOPLE_FIRST_SECRET_ARN",
+                    aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string(),
+                )
+            })?;
+        (
+            "PEOPLE_FIRST_SECRET_ARN",
+            secret.secret_string.unwrap_or_default(),
+        )
+    };
+    Keyring::from_hex(&hex).map_err(|e| ConfigError::Invalid(name, e.to_string()))
 }
 
 pub fn mail_settings() -> Result<MailSettings, ConfigError> {

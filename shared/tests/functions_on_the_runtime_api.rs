@@ -17,9 +17,17 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
         unreachable!()
     };
     let settings = support::mail_settings();
+    // The master key is read from Secrets Manager at cold start, as deployed.
+    let secret = aws_sdk_secretsmanager::Client::new(config)
+        .create_secret()
+        .name(format!("people-first-{table}"))
+        .secret_string(SECRET_KEY)
+        .send()
+        .await
+        .unwrap();
     let env = [
         ("PEOPLE_FIRST_TABLE", table.clone()),
-        ("PEOPLE_FIRST_SECRET_KEY", SECRET_KEY.to_owned()),
+        ("PEOPLE_FIRST_SECRET_ARN", secret.arn.unwrap()),
         ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url.clone()),
         ("PEOPLE_FIRST_SENDER", settings.sender.clone()),
         ("PEOPLE_FIRST_CONTACT", settings.contact.clone()),

@@ -11,7 +11,7 @@ async fn main() -> Result<(), Error> {
     let aws = config::aws().await;
     let state = MailerState {
         mailer: Box::new(SesMailer::from_sdk_config(&aws)),
-        keyring: config::keyring()?,
+        keyring: config::keyring(&aws).await?,
         settings: config::mail_settings()?,
     };
     run(service_fn(|event| handle_stream_batch(&state, event))).await

@@ -13,7 +13,7 @@ async fn main() -> Result<(), Error> {
     let aws = config::aws().await;
     let state = SignState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
-        keyring: Arc::new(config::keyring()?),
+        keyring: Arc::new(config::keyring(&aws).await?),
         clock: Arc::new(SystemClock),
     };
     run(service_fn(|request| handle_sign(&state, request))).await

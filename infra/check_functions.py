@@ -1,0 +1,159 @@
+"""Checks the template against the code: every function binary of the workspace has a function
+in the template and the other way round, and each function's IAM actions on the table, SES and
+Secrets Manager are exactly those its code can call. Both sides are read, not listed by hand:
+the template's policies, and the code's AWS SDK calls, followed from each function's main.rs
+through the handler it runs, the port methods that handler reaches, and the adapter methods
+that implement them.
+
+usage: python check_functions.py
+"""
+
+import pathlib
+import re
+import sys
+
+from cfnlint.decode import cfn_yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SHARED = ROOT / "shared" / "src"
+
+# The SDK's operations, as the code calls them, and the IAM actions each needs. A transaction
+# needs the action of each item it writes, and the counter's transaction only updates.
+ACTIONS = {
+    "get_item": "dynamodb:GetItem",
+    "put_item": "dynamodb:PutItem",
+    "update_item": "dynamodb:UpdateItem",
+    "transact_write_items": "dynamodb:UpdateItem",
+    "scan": "dynamodb:Scan",
+    "send_raw_email": "ses:SendRawEmail",
+    "get_secret_value": "secretsmanager:GetSecretValue",
+}
+# Services whose actions the code's calls decide; the rest (stream reading, the failure queue,
+# KMS) are what Lambda's event source mappings and encryption need, not the code.
+DECIDED_BY_CODE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan",
+                   "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "ses:", "secretsmanager:")
+
+
+def rust_sources():
+    return {path: path.read_text() for path in SHARED.rglob("*.rs")}
+
+
+def bodies(sources):
+    """Every `fn name(...) { ... }` of the library: name -> list of bodies (names repeat)."""
+    found = {}
+    for text in sources.values():
+        for match in re.finditer(r"\bfn\s+(\w+)\s*(?:<[^{]*?>)?\s*\(", text):
+            start = text.find("{", match.end())
+            depth, end = 0, start
+            for end in range(start, len(text)):
+                depth += {"{": 1, "}": -1}.get(text[end], 0)
+                if depth == 0:
+                    break
+            found.setdefault(match.group(1), []).append(text[start:end + 1])
+    return found
+
+
+def impl_methods(text, trait):
+    """The methods of `impl TRAIT for ...` blocks in a file: name -> body."""
+    methods = {}
+    for block in re.finditer(r"impl\s+" + trait + r"\s+for\s+\w+\s*\{", text):
+        depth, end = 0, block.end() - 1
+        for end in range(block.end() - 1, len(text)):
+            depth += {"{": 1, "}": -1}.get(text[end], 0)
+            if depth == 0:
+                break
+        for name, body in bodies({None: text[block.end():end]}).items():
+            methods[name] = body[0]
+    return methods
+
+
+def reachable(start, functions, limit=8):
+    """From `start`, the library functions it calls (followed) and the methods they call (which
+    may be port methods: `store.find(..)`); methods are not followed, so that a name shared by
+    unrelated types (`count`, `apply`) does not lead astray."""
+    seen, methods, frontier = set(), set(), {start}
+    for _ in range(limit):
+        called = set()
+        for name in frontier:
+            for body in functions.get(name, []):
+                called |= set(re.findall(r"(?<![.\w])(\w+)\s*(?:::<[^>]*>)?\(", body))
+                methods |= set(re.findall(r"\.(\w+)\s*\(", body))
+        frontier = called - seen
+        seen |= called
+    return methods
+
+
+def operations(body, helpers, depth=3):
+    """The SDK operations a method calls, itself or through `self.helper(..)` of its file."""
+    found = {op for op in re.findall(r"\.(\w+)\(\)", body) if op in ACTIONS}
+    if depth:
+        for helper in re.findall(r"self\.(\w+)\(", body):
+            for helper_body in helpers.get(helper, []):
+                found |= operations(helper_body, helpers, depth - 1)
+    return found
+
+
+def code_actions(main_rs, functions, adapters):
+    text = main_rs.read_text()
+    handler = re.search(r"service_fn\(\|\w+\|\s*(\w+)\(", text).group(1)
+    called = reachable(handler, functions)
+    ops = set()
+    for adapter_file in adapters:
+        source = adapter_file.read_text()
+        # The adapters main.rs builds: DynamoStore, SesMailer.
+        if re.search(r"\b" + adapter_file.stem.split("_")[0].capitalize() + r"\w*::", text) is None:
+            continue
+        helpers = bodies({adapter_file: source} | ({SHARED / "adapters" / "dynamo.rs": (SHARED / "adapters" / "dynamo.rs").read_text()}))
+        for trait in ("SignatureStore", "CounterStore", "SignatureScan", "Mailer"):
+            for method, body in impl_methods(source, trait).items():
+                if method in called:
+                    ops |= operations(body, helpers)
+    if "config::keyring" in text:
+        for body in functions["keyring"]:
+            ops |= operations(body, {})
+    return {ACTIONS[op] for op in ops}
+
+
+def template_functions():
+    template = cfn_yaml.load(str(ROOT / "infra" / "template.yaml"))
+    result = {}
+    for resource in template["Resources"].values():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        actions = set()
+        for policy in resource["Properties"].get("Policies", []):
+            for statement in policy.get("Statement", []):
+                listed = statement["Action"]
+                actions |= set([listed] if isinstance(listed, str) else listed)
+        result[resource["Metadata"]["Binary"]] = actions
+    return result
+
+
+def main():
+    binaries = {}
+    for manifest in sorted((ROOT / "functions").glob("*/Cargo.toml")):
+        name = re.search(r'^name\s*=\s*"([^"]+)"', manifest.read_text(), re.M).group(1)
+        binaries[name] = manifest.parent / "src" / "main.rs"
+    deployed = template_functions()
+    problems = []
+    for name in sorted(set(binaries) - set(deployed)):
+        problems.append(f"{name}: a binary with no function in the template")
+    for name in sorted(set(deployed) - set(binaries)):
+        problems.append(f"{name}: a function in the template with no binary")
+    functions = bodies(rust_sources())
+    adapters = [SHARED / "adapters" / f for f in ("dynamo.rs", "dynamo_counter.rs", "ses.rs")]
+    for name in sorted(set(binaries) & set(deployed)):
+        needed = code_actions(binaries[name], functions, adapters)
+        granted = {a for a in deployed[name] if a.startswith(DECIDED_BY_CODE)}
+        for action in sorted(needed - granted):
+            problems.append(f"{name}: the code calls {action}, which the template does not grant")
+        for action in sorted(granted - needed):
+            problems.append(f"{name}: the template grants {action}, which the code never calls")
+        print(f"{name}: {', '.join(sorted(needed)) or 'no AWS call'}")
+    for problem in problems:
+        print(problem)
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
