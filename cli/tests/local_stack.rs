@@ -213,3 +213,66 @@ async fn unknown_pages_get_a_localised_404_and_a_busy_port_a_clear_message() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn a_confirmation_is_counted_behind_more_unconfirmed_signatures_than_a_batch() {
+    let data = tempfile::tempdir().unwrap();
+    let stack = start(data.path());
+    let base = stack.base.clone();
+    let http = client();
+    for n in 0..60 {
+        let body = serde_json::json!({ "name": "Anna", "email": format!("waiting{n}@example.org"), "country": "PL", "locale": "en" });
+        assert_eq!(
+            http.post(format!("{base}/api/sign"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            202
+        );
+    }
+    let body = serde_json::json!({ "name": "Jana", "email": "jana@example.org", "country": "CZ", "locale": "en" });
+    http.post(format!("{base}/api/sign"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let inbox = wait_for_mail(&base, 61).await;
+    let mail = inbox
+        .iter()
+        .find(|m| m["to"] == "jana@example.org")
+        .unwrap();
+    let text = mail["text"].as_str().unwrap();
+    let token = text[text.find("t=").unwrap() + 2..]
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let confirmed = http
+        .post(format!("{base}/api/confirm"))
+        .json(&serde_json::json!({ "t": token }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(confirmed.status(), 200);
+    let mut total = serde_json::Value::Null;
+    for _ in 0..100 {
+        let count: serde_json::Value = http
+            .get(format!("{base}/api/count"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        total = count["total"].clone();
+        if total == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        total, 1,
+        "the count reached the confirmation past sixty unconfirmed signatures"
+    );
+}

@@ -9,13 +9,14 @@ use people_first::clock::SystemClock;
 use people_first::domain::SequenceNumber;
 use people_first::keyring::Keyring;
 use people_first::mailing::{MailSettings, SignatureChange, deliver_batch};
-use people_first::ports::{CounterStore, StoreError};
+use people_first::ports::StoreError;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Small batches keep a confirmation's way to the count well under a second.
 const BATCH: usize = 25;
 const MAILER: &str = "mailer";
+const AGGREGATE: &str = "aggregate";
 /// The embedded feed is one shard.
 const SHARD: &str = "local";
 
@@ -91,16 +92,14 @@ pub async fn send_confirmations(
 }
 
 pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
-    let start = || {
+    // The feed position is the aggregate's own, like an event source mapping's: a batch that
+    // changes no count moves it on without writing the counter, which the shard checkpoint
+    // keeps exact on its own.
+    let start = || std::future::ready(store.feed_checkpoint(AGGREGATE));
+    follow(&store, AGGREGATE, start, |changes| {
         let store = store.clone();
         async move {
-            let done = CounterStore::checkpoint(store.as_ref(), SHARD).await?;
-            Ok(done.and_then(|seq| seq.as_str().parse().ok()).unwrap_or(0))
-        }
-    };
-    follow(&store, "aggregate", start, |changes| {
-        let store = store.clone();
-        async move {
+            let last = changes.last().map_or(0, |(seq, _)| *seq);
             let records: Vec<_> = changes
                 .into_iter()
                 .map(|(seq, change)| {
@@ -109,7 +108,13 @@ pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
                 })
                 .collect();
             match count_batch(store.as_ref(), &SystemClock, SHARD, &records).await {
-                Ok(()) => true,
+                Ok(()) => match store.set_feed_checkpoint(AGGREGATE, last).await {
+                    Ok(()) => true,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot save the aggregate's position");
+                        false
+                    }
+                },
                 Err(AggregateError::RetryFrom(_, cause)) => {
                     tracing::warn!(error = ?cause.map(|e| e.to_string()), "counting will be retried");
                     false
