@@ -27,6 +27,22 @@ pub(super) fn decode(item: Item) -> Result<Signature, StoreError> {
     serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+/// Whether a conditional update was applied: a failed condition is an answer, not a fault.
+fn applied<T>(
+    result: Result<T, SdkError<UpdateItemError, aws_sdk_dynamodb::config::http::HttpResponse>>,
+) -> Result<bool, StoreError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(unavailable(&e)),
+    }
+}
+
 fn key(signer: &SignerKey) -> AttributeValue {
     AttributeValue::S(signer.to_hex())
 }
@@ -121,16 +137,7 @@ impl SignatureStore for DynamoStore {
             .expression_attribute_values(":before", number(sent_before))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(unavailable(&e)),
-        }
+        applied(result)
     }
 
     async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
@@ -165,15 +172,6 @@ impl SignatureStore for DynamoStore {
             .expression_attribute_values(":at", number(at))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(unavailable(&e)),
-        }
+        applied(result)
     }
 }

@@ -1,8 +1,7 @@
 //! `GET|HEAD|POST /api/confirm`: the page a link opens, and the button that confirms.
 
 use super::{
-    Encoding, browser_locale, encoding, json, method_not_allowed, page, problem, query_parameter,
-    redirect,
+    Encoding, browser_locale, json, method_not_allowed, page, problem, query_parameter, redirect,
 };
 use crate::clock::Clock;
 use crate::confirm::{ConfirmError, confirm_signature, inspect_link};
@@ -94,34 +93,9 @@ pub async fn handle_confirm(
     if method != Method::POST {
         return Ok(method_not_allowed(&request, locale, "GET, HEAD, POST"));
     }
-    if request.body().len() > super::MAX_BODY_BYTES {
-        return Ok(problem(
-            &request,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            locale,
-            "error-body-too-large",
-        ));
-    }
-    let Some(encoding) = encoding(&request) else {
-        return Ok(problem(
-            &request,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            locale,
-            "error-content-type",
-        ));
-    };
-    let body: &[u8] = request.body().as_ref();
-    let parsed: Option<ConfirmForm> = match encoding {
-        Encoding::Json => serde_json::from_slice(body).ok(),
-        Encoding::Form => serde_urlencoded::from_bytes(body).ok(),
-    };
-    let Some(form) = parsed else {
-        return Ok(problem(
-            &request,
-            StatusCode::BAD_REQUEST,
-            locale,
-            "error-malformed",
-        ));
+    let (encoding, form): (Encoding, ConfirmForm) = match super::read_body(&request, locale) {
+        Ok(read) => read,
+        Err(refusal) => return Ok(*refusal),
     };
     let Ok(token) = LinkToken::parse(&form.t) else {
         return Ok(link_problem(&request, &ConfirmError::UnknownLink, locale));

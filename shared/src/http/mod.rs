@@ -36,6 +36,35 @@ pub fn encoding(request: &Request) -> Option<Encoding> {
     }
 }
 
+/// A POST's body, decoded as JSON or as a form into `T`; or the 4xx that refuses it, in the
+/// requester's language: too large, of another content type, or unreadable.
+pub fn read_body<T: serde::de::DeserializeOwned>(
+    request: &Request,
+    locale: Locale,
+) -> Result<(Encoding, T), Box<Response<Body>>> {
+    let refuse = |status, message| Box::new(problem(request, status, locale, message));
+    if request.body().len() > MAX_BODY_BYTES {
+        return Err(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "error-body-too-large",
+        ));
+    }
+    let Some(encoding) = encoding(request) else {
+        return Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "error-content-type",
+        ));
+    };
+    let body: &[u8] = request.body().as_ref();
+    let parsed = match encoding {
+        Encoding::Json => serde_json::from_slice(body).ok(),
+        Encoding::Form => serde_urlencoded::from_bytes(body).ok(),
+    };
+    parsed
+        .map(|value| (encoding, value))
+        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "error-malformed"))
+}
+
 /// Whether to answer with a page rather than JSON: forms, and browsers asking for HTML.
 pub fn wants_page(request: &Request) -> bool {
     match encoding(request) {

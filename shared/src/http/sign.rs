@@ -1,6 +1,6 @@
 //! `POST /api/sign`.
 
-use super::{Encoding, browser_locale, encoding, json, method_not_allowed, problem, redirect};
+use super::{Encoding, browser_locale, json, method_not_allowed, problem, redirect};
 use crate::clock::Clock;
 use crate::domain::{InputError, Locale, SignerName};
 use crate::i18n::{self, Medium};
@@ -57,34 +57,9 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
     if request.method() != Method::POST {
         return Ok(method_not_allowed(&request, locale, "POST"));
     }
-    if request.body().len() > super::MAX_BODY_BYTES {
-        return Ok(problem(
-            &request,
-            StatusCode::PAYLOAD_TOO_LARGE,
-            locale,
-            "error-body-too-large",
-        ));
-    }
-    let Some(encoding) = encoding(&request) else {
-        return Ok(problem(
-            &request,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            locale,
-            "error-content-type",
-        ));
-    };
-    let body: &[u8] = request.body().as_ref();
-    let parsed: Option<PetitionForm> = match encoding {
-        Encoding::Json => serde_json::from_slice(body).ok(),
-        Encoding::Form => serde_urlencoded::from_bytes(body).ok(),
-    };
-    let Some(form) = parsed else {
-        return Ok(problem(
-            &request,
-            StatusCode::BAD_REQUEST,
-            locale,
-            "error-malformed",
-        ));
+    let (encoding, form): (Encoding, PetitionForm) = match super::read_body(&request, locale) {
+        Ok(read) => read,
+        Err(refusal) => return Ok(*refusal),
     };
     let locale = form.locale().unwrap_or(locale);
     let accepted = || match encoding {
