@@ -17,6 +17,7 @@ use people_first::ports::{Mailer, SignatureStore};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod faults;
 pub mod runtime_api;
 pub mod stack;
 pub mod stream;
