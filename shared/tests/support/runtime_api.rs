@@ -145,6 +145,17 @@ impl Function {
         }
     }
 
+    /// The most memory the process has held so far (its high-water mark), in bytes.
+    pub fn peak_rss_bytes(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+
     /// One invocation: the function's answer, or its error report.
     pub async fn invoke(
         &mut self,
