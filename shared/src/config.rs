@@ -60,10 +60,21 @@ pub fn mail_settings() -> Result<MailSettings, ConfigError> {
     })
 }
 
+/// The AWS SDK's HTTPS client: rustls with ring.
+pub fn http_client() -> aws_sdk_dynamodb::config::SharedHttpClient {
+    use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .build_https()
+}
+
 /// The AWS SDK's configuration: region and credentials from the environment, and
 /// `AWS_ENDPOINT_URL` when set (the tests' emulator).
 pub async fn aws() -> aws_config::SdkConfig {
-    aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(http_client())
+        .load()
+        .await
 }
 
 /// The number of signatures the campaign aims for.
