@@ -41,6 +41,27 @@ async fn wait_for_mail(base: &str, count: usize) -> Vec<serde_json::Value> {
     panic!("no confirmation email after 5 s");
 }
 
+/// The count, once it reaches `total` (or as it stands after 5 s): the feed counts apart from
+/// the request.
+async fn wait_for_count(base: &str, total: u64) -> serde_json::Value {
+    let mut count = serde_json::Value::Null;
+    for _ in 0..100 {
+        count = client()
+            .get(format!("{base}/api/count"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if count["total"] == total {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    count
+}
+
 // A person's whole visit, read top to bottom.
 #[allow(clippy::too_many_lines)]
 #[tokio::test]
@@ -144,21 +165,7 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
     assert!(thanks.contains("Danke!"));
 
     // The in-process change feed counts the confirmation.
-    let mut counted = serde_json::Value::Null;
-    for _ in 0..100 {
-        counted = http
-            .get(format!("{base}/api/count"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if counted["total"] == 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let counted = wait_for_count(&base, 1).await;
     assert_eq!(
         (counted["total"].clone(), counted["countries"].clone()),
         (serde_json::json!(1), serde_json::json!({ "DE": 1 }))
@@ -255,24 +262,9 @@ async fn a_confirmation_is_counted_behind_more_unconfirmed_signatures_than_a_bat
         .await
         .unwrap();
     assert_eq!(confirmed.status(), 200);
-    let mut total = serde_json::Value::Null;
-    for _ in 0..100 {
-        let count: serde_json::Value = http
-            .get(format!("{base}/api/count"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        total = count["total"].clone();
-        if total == 1 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
     assert_eq!(
-        total, 1,
+        wait_for_count(&base, 1).await["total"],
+        1,
         "the count reached the confirmation past sixty unconfirmed signatures"
     );
 }
