@@ -62,31 +62,13 @@ fn median(mut samples: Vec<f64>) -> f64 {
 
 /// A stream batch of confirmations, as JSON, the way Lambda hands it over.
 fn confirmation_batch() -> String {
-    let keyring = support::keyring();
     let records: Vec<EventRecord> = (0..RECORDS)
         .map(|n| {
-            let email =
-                people_first::domain::Email::parse(&format!("signer{n}@example.org")).unwrap();
-            let nonce = people_first::domain::LinkNonce::random();
-            let signer = keyring.signer_key(&email);
-            let now = Timestamp::from_unix_seconds(1_738_000_000);
-            let pending = people_first::domain::Signature {
-                signer,
-                status: people_first::domain::SignatureStatus::Pending,
-                name: people_first::domain::SignerName::parse("Signer").unwrap(),
-                email: Some(email),
-                country: people_first::domain::Country::parse(["UA", "PL", "DE"][n % 3]).unwrap(),
-                locale: people_first::domain::Locale::Uk,
-                updates: false,
-                privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
-                signed_at: now,
-                link_nonce: nonce,
-                secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
-                link_sent_at: now,
-                link_expires_at: now.plus_seconds(604_800),
-                confirmed_at: None,
-                expires_at: Some(now.plus_seconds(691_200)),
-            };
+            let pending = support::pending_signature(
+                &format!("signer{n}@example.org"),
+                ["UA", "PL", "DE"][n % 3],
+            );
+            let signer = pending.signer;
             let mut confirmed = pending.clone();
             confirmed.status = people_first::domain::SignatureStatus::Confirmed;
             confirmed.email = None;

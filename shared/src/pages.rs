@@ -116,13 +116,19 @@ pub fn sign_page(
 
 /// A page with a heading, a sentence and a way onward: check your email, thank you, errors.
 pub fn message_page(locale: Locale, heading: &str, body: &str, sign_again: bool) -> String {
+    let message = message_context(heading, body, sign_again);
     render(
         "message.html",
-        &context! {
-            locale => locale.code(), heading => heading, body => body, sign_again => sign_again,
-            days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
-        },
+        &context! { locale => locale.code(), ..message },
     )
+}
+
+/// What `message.html` shows, whoever renders it: the functions, or the site's build.
+pub(crate) fn message_context(heading: &str, body: &str, sign_again: bool) -> Value {
+    context! {
+        heading => heading, body => body, sign_again => sign_again,
+        days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
+    }
 }
 
 /// The page a confirmation link opens: one button, which POSTs.

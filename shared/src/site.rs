@@ -3,7 +3,7 @@
 
 use crate::domain::{Country, Locale, PRIVACY_POLICY_VERSION};
 use crate::i18n;
-use crate::pages::render;
+use crate::pages::{message_context, render};
 use minijinja::Value;
 use minijinja::context;
 use std::path::Path;
@@ -91,7 +91,7 @@ pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
 }
 
 pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
-    let particular = context! { heading => "check-email-title", body => "check-email-body", sign_again => false, days => 7 };
+    let particular = message_context("check-email-title", "check-email-body", false);
     render(
         "message.html",
         &page_context(settings, locale, "check-email/", particular),
@@ -99,7 +99,7 @@ pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
 }
 
 pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
-    let particular = context! { heading => "error-title", body => "error-not-found", sign_again => false, days => 7 };
+    let particular = message_context("error-title", "error-not-found", false);
     render(
         "message.html",
         &page_context(settings, locale, "404.html", particular),

@@ -6,10 +6,7 @@ mod support;
 
 use people_first::aggregate::{AggregateError, CountRecord, count_batch};
 use people_first::clock::ManualClock;
-use people_first::domain::{
-    Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, SequenceNumber, Signature,
-    SignatureStatus, SignerName, Timestamp,
-};
+use people_first::domain::{Country, SequenceNumber, Signature, SignatureStatus, Timestamp};
 use people_first::mailing::SignatureChange;
 use people_first::ports::CounterStore;
 use std::sync::Arc;
@@ -25,28 +22,9 @@ fn counter_of(subject: &StoreUnderTest) -> Arc<dyn CounterStore> {
 }
 
 fn signature(n: usize, country: &str, status: SignatureStatus) -> Signature {
-    let keyring = support::keyring();
-    let email = Email::parse(&format!("signer{n}@example.org")).unwrap();
-    let signer = keyring.signer_key(&email);
-    let nonce = LinkNonce::random();
-    let now = Timestamp::from_unix_seconds(1_738_000_000);
-    Signature {
-        signer,
-        status,
-        name: SignerName::parse("Signer").unwrap(),
-        email: Some(email),
-        country: Country::parse(country).unwrap(),
-        locale: Locale::En,
-        updates: false,
-        privacy_policy: PRIVACY_POLICY_VERSION.into(),
-        signed_at: now,
-        link_nonce: nonce,
-        secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
-        link_sent_at: now,
-        link_expires_at: now.plus_seconds(604_800),
-        confirmed_at: None,
-        expires_at: None,
-    }
+    let mut signature = support::pending_signature(&format!("signer{n}@example.org"), country);
+    signature.status = status;
+    signature
 }
 
 fn record(seq: u64, old: Option<Signature>, new: Option<Signature>) -> CountRecord {

@@ -7,10 +7,7 @@ mod support;
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::clock::SystemClock;
-use people_first::domain::{
-    Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature, SignatureStatus,
-    SignerName, Timestamp,
-};
+use people_first::domain::{Country, Signature};
 use people_first::ports::SignatureStore;
 use people_first::stream::{AggregateState, handle_count_batch};
 use rand::rngs::StdRng;
@@ -24,28 +21,10 @@ const SIGNERS: usize = 1000;
 const COUNTRIES: [&str; 5] = ["UA", "PL", "DE", "FR", "RU"];
 
 fn pending(n: usize) -> Signature {
-    let keyring = support::keyring();
-    let email = Email::parse(&format!("signer{n}@example.org")).unwrap();
-    let signer = keyring.signer_key(&email);
-    let nonce = LinkNonce::random();
-    let now = Timestamp::from_unix_seconds(1_738_000_000);
-    Signature {
-        signer,
-        status: SignatureStatus::Pending,
-        name: SignerName::parse("Signer").unwrap(),
-        email: Some(email),
-        country: Country::parse(COUNTRIES[n % COUNTRIES.len()]).unwrap(),
-        locale: Locale::Uk,
-        updates: false,
-        privacy_policy: PRIVACY_POLICY_VERSION.into(),
-        signed_at: now,
-        link_nonce: nonce,
-        secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
-        link_sent_at: now,
-        link_expires_at: now.plus_seconds(604_800),
-        confirmed_at: None,
-        expires_at: Some(now.plus_seconds(691_200)),
-    }
+    support::pending_signature(
+        &format!("signer{n}@example.org"),
+        COUNTRIES[n % COUNTRIES.len()],
+    )
 }
 
 async fn deliver(state: &AggregateState, records: &[EventRecord]) {

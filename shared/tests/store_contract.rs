@@ -5,36 +5,15 @@ mod support;
 
 use people_first::clock::{Clock, ManualClock};
 use people_first::domain::{
-    ConfirmationLink, Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature,
-    SignatureStatus, SignerName, Timestamp,
+    ConfirmationLink, LinkNonce, Signature, SignatureStatus, SignerName, Timestamp,
 };
 use people_first::ports::{Insertion, LinkRenewal};
 use support::StoreUnderTest;
 
-const NOW: Timestamp = Timestamp::from_unix_seconds(1_738_000_000);
+const NOW: Timestamp = support::SIGNED_AT;
 
 fn pending(address: &str) -> Signature {
-    let keyring = support::keyring();
-    let email = Email::parse(address).unwrap();
-    let signer = keyring.signer_key(&email);
-    let nonce = LinkNonce::random();
-    Signature {
-        signer,
-        status: SignatureStatus::Pending,
-        name: SignerName::parse("Оксана Петренко").unwrap(),
-        email: Some(email),
-        country: Country::parse("UA").unwrap(),
-        locale: Locale::Uk,
-        updates: false,
-        privacy_policy: PRIVACY_POLICY_VERSION.into(),
-        signed_at: NOW,
-        link_nonce: nonce,
-        secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
-        link_sent_at: NOW,
-        link_expires_at: NOW.plus_seconds(7 * 86_400),
-        confirmed_at: None,
-        expires_at: Some(NOW.plus_seconds(8 * 86_400)),
-    }
+    support::pending_signature(address, "UA")
 }
 
 async fn a_new_signature_is_stored_and_found(subject: StoreUnderTest) {

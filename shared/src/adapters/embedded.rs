@@ -103,8 +103,17 @@ fn unavailable(e: impl std::fmt::Display) -> StoreError {
     StoreError::Unavailable(e.to_string())
 }
 
-fn decode(bytes: &[u8]) -> Result<Signature, StoreError> {
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A JSON value under `key`, read in a read or a write transaction alike.
+fn read_json<T: serde::de::DeserializeOwned>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    let found = table.get(key).map_err(unavailable)?;
+    found.map(|bytes| decode(bytes.value())).transpose()
 }
 
 impl EmbeddedStore {
@@ -200,14 +209,7 @@ impl EmbeddedStore {
         key: &str,
     ) -> Result<Option<T>, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
-        let table = txn.open_table(COUNTS).map_err(unavailable)?;
-        let found = table.get(key).map_err(unavailable)?;
-        found
-            .map(|bytes| {
-                serde_json::from_slice(bytes.value())
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .transpose()
+        read_json(&txn.open_table(COUNTS).map_err(unavailable)?, key)
     }
 }
 
@@ -256,7 +258,7 @@ impl SignatureScan for EmbeddedStore {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(SIGNATURES).map_err(unavailable)?;
         let start = from.unwrap_or_default();
-        let mut signatures = Vec::with_capacity(PAGE + 1);
+        let mut signatures: Vec<Signature> = Vec::with_capacity(PAGE + 1);
         let range = table
             .range::<&str>((
                 std::ops::Bound::Excluded(start.as_str()),
@@ -297,9 +299,10 @@ impl SignatureStore for EmbeddedStore {
 
     async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
-        let table = txn.open_table(SIGNATURES).map_err(unavailable)?;
-        let found = table.get(signer.to_hex().as_str()).map_err(unavailable)?;
-        found.map(|bytes| decode(bytes.value())).transpose()
+        read_json(
+            &txn.open_table(SIGNATURES).map_err(unavailable)?,
+            &signer.to_hex(),
+        )
     }
 
     async fn confirm(
@@ -328,13 +331,7 @@ impl Batch<'_> {
         &self,
         key: &str,
     ) -> Result<Option<T>, StoreError> {
-        let found = self.counts.get(key).map_err(unavailable)?;
-        found
-            .map(|bytes| {
-                serde_json::from_slice(bytes.value())
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .transpose()
+        read_json(&self.counts, key)
     }
 
     fn put_count_item<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
@@ -378,11 +375,7 @@ impl Batch<'_> {
     }
 
     fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        let found = self
-            .signatures
-            .get(signer.to_hex().as_str())
-            .map_err(unavailable)?;
-        found.map(|bytes| decode(bytes.value())).transpose()
+        read_json(&self.signatures, &signer.to_hex())
     }
 
     fn put(&mut self, old: Option<Signature>, new: Signature) -> Result<(), StoreError> {

@@ -2,6 +2,14 @@ use super::InputError;
 use serde::{Deserialize, Serialize};
 use unic_langid::LanguageIdentifier;
 
+// Every page view and signature negotiates: the five identifiers are parsed once.
+static AVAILABLE: std::sync::LazyLock<Vec<LanguageIdentifier>> = std::sync::LazyLock::new(|| {
+    Locale::ALL
+        .iter()
+        .map(|l| l.language_identifier())
+        .collect()
+});
+
 /// One of the campaign's five languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -58,13 +66,11 @@ impl Locale {
             return Self::FALLBACK;
         };
         let requested = fluent_langneg::accepted_languages::parse(header);
-        let available: Vec<LanguageIdentifier> =
-            Self::ALL.iter().map(|l| l.language_identifier()).collect();
-        let fallback = Self::FALLBACK.language_identifier();
+        let fallback = &AVAILABLE[Self::FALLBACK.index()];
         let chosen = fluent_langneg::negotiate_languages(
             &requested,
-            &available,
-            Some(&fallback),
+            AVAILABLE.as_slice(),
+            Some(fallback),
             fluent_langneg::NegotiationStrategy::Lookup,
         );
         chosen

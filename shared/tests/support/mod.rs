@@ -87,6 +87,39 @@ pub async fn fresh_table(config: &aws_config::SdkConfig) -> String {
     name
 }
 
+/// When the tests' signatures are made.
+pub const SIGNED_AT: people_first::domain::Timestamp =
+    people_first::domain::Timestamp::from_unix_seconds(1_738_000_000);
+
+/// A pending signature of `address` from `country`, as signing at `SIGNED_AT` writes it.
+pub fn pending_signature(address: &str, country: &str) -> people_first::domain::Signature {
+    use people_first::domain::{
+        Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature, SignerName,
+    };
+    use people_first::sign::{LINK_LIFETIME_SECONDS, PENDING_LIFETIME_SECONDS};
+    let keyring = keyring();
+    let email = Email::parse(address).unwrap();
+    let signer = keyring.signer_key(&email);
+    let nonce = LinkNonce::random();
+    Signature {
+        signer,
+        status: SignatureStatus::Pending,
+        name: SignerName::parse("Оксана Петренко").unwrap(),
+        email: Some(email),
+        country: Country::parse(country).unwrap(),
+        locale: Locale::Uk,
+        updates: false,
+        privacy_policy: PRIVACY_POLICY_VERSION.into(),
+        signed_at: SIGNED_AT,
+        link_nonce: nonce,
+        secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
+        link_sent_at: SIGNED_AT,
+        link_expires_at: SIGNED_AT.plus_seconds(LINK_LIFETIME_SECONDS),
+        confirmed_at: None,
+        expires_at: Some(SIGNED_AT.plus_seconds(PENDING_LIFETIME_SECONDS)),
+    }
+}
+
 pub fn keyring() -> Keyring {
     Keyring::from_master(&[42; 32]).unwrap()
 }
