@@ -2,7 +2,9 @@
 //! handlers log outcomes, not inputs, and the AWS SDK's own tracing is held at `warn` whatever
 //! `RUST_LOG` asks, because at debug and trace it prints whole items and requests.
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// Crates whose verbose levels print request and response bodies.
 const TALKATIVE: &[&str] = &[
@@ -23,32 +25,39 @@ const TALKATIVE: &[&str] = &[
     "lambda_http",
 ];
 
-/// `RUST_LOG` (or `default` when unset), with the talkative crates capped at `warn`.
-pub fn privacy_filter(default: &str) -> EnvFilter {
-    let requested = std::env::var("RUST_LOG").unwrap_or_else(|_| default.to_owned());
-    TALKATIVE
-        .iter()
-        .fold(EnvFilter::new(requested), |filter, target| {
-            filter.add_directive(format!("{target}=warn").parse().expect("a valid directive"))
-        })
+/// `RUST_LOG` (or `default` when unset or unreadable), with the talkative crates capped at `warn`.
+/// Plain `target=level` directives: the functions need no pattern matching, and its regular
+/// expressions would weigh on every binary.
+pub fn privacy_filter(default: &str) -> Targets {
+    let requested = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|raw| raw.parse::<Targets>().ok())
+        .unwrap_or_else(|| default.parse().unwrap_or_default());
+    TALKATIVE.iter().fold(requested, |filter, target| {
+        filter.with_target(*target, LevelFilter::WARN)
+    })
 }
 
 /// For the Lambda functions.
 pub fn init_json() {
-    tracing_subscriber::fmt()
+    let lines = tracing_subscriber::fmt::layer()
         .json()
-        .with_env_filter(privacy_filter("info"))
         .with_target(false)
         .with_current_span(false)
-        .without_time()
+        .without_time();
+    tracing_subscriber::registry()
+        .with(lines)
+        .with(privacy_filter("info"))
         .init();
 }
 
 /// For the command line and the local stack.
 pub fn init_readable() {
-    tracing_subscriber::fmt()
-        .with_env_filter(privacy_filter("info"))
+    let lines = tracing_subscriber::fmt::layer()
         .with_target(false)
-        .compact()
+        .compact();
+    tracing_subscriber::registry()
+        .with(lines)
+        .with(privacy_filter("info"))
         .init();
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use support::link_token;
 use support::stack::{Stack, address, request};
+use tracing_subscriber::layer::SubscriberExt as _;
 
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
@@ -49,10 +50,11 @@ async fn no_address_name_or_secret_is_logged_on_either_stack() {
     let writer = captured.clone();
     // The filter the functions run with, at its most verbose.
     let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(people_first::telemetry::privacy_filter("trace"))
+        .with_max_level(tracing::Level::TRACE)
         .with_writer(move || writer.clone())
         .with_ansi(false)
-        .finish();
+        .finish()
+        .with(people_first::telemetry::privacy_filter("trace"));
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let mut secrets = Vec::new();

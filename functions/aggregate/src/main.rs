@@ -9,7 +9,7 @@ use people_first::{config, telemetry};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
-    let aws = config::aws().await;
+    let aws = config::lambda_aws()?;
     let state = AggregateState {
         counter: Box::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         clock: Box::new(SystemClock),

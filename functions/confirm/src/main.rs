@@ -10,7 +10,7 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
-    let aws = config::aws().await;
+    let aws = config::lambda_aws()?;
     let state = ConfirmState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         clock: Arc::new(SystemClock),

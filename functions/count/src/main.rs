@@ -9,7 +9,7 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
-    let aws = config::aws().await;
+    let aws = config::lambda_aws()?;
     let state = CountState {
         counter: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         goal: config::goal()?,

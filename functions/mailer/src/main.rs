@@ -8,7 +8,7 @@ use people_first::{config, telemetry};
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
-    let aws = config::aws().await;
+    let aws = config::lambda_aws()?;
     let state = MailerState {
         mailer: Box::new(SesMailer::from_sdk_config(&aws)),
         keyring: config::keyring(&aws).await?,

@@ -10,7 +10,7 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
-    let aws = config::aws().await;
+    let aws = config::lambda_aws()?;
     let state = SignState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         keyring: Arc::new(config::keyring(&aws).await?),
