@@ -23,6 +23,7 @@ ACTIONS = {
     "get_item": "dynamodb:GetItem",
     "put_item": "dynamodb:PutItem",
     "update_item": "dynamodb:UpdateItem",
+    "delete_item": "dynamodb:DeleteItem",
     "transact_write_items": "dynamodb:UpdateItem",
     "scan": "dynamodb:Scan",
     "send_raw_email": "ses:SendRawEmail",

@@ -3,10 +3,9 @@
 
 use anyhow::Context;
 use people_first::site::{SiteSettings, build, write};
-use std::path::PathBuf;
+use std::path::Path;
 
-pub fn run(out: Option<String>) -> anyhow::Result<()> {
-    let out = PathBuf::from(out.unwrap_or_else(|| "dist/site".into()));
+pub fn run(out: &Path) -> anyhow::Result<()> {
     let origin =
         std::env::var("PEOPLE_FIRST_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".into());
     let settings = SiteSettings {
@@ -16,7 +15,7 @@ pub fn run(out: Option<String>) -> anyhow::Result<()> {
         goal: people_first::config::goal()?,
     };
     let files = build(&settings);
-    write(&files, &out).with_context(|| format!("cannot write the site into {}", out.display()))?;
+    write(&files, out).with_context(|| format!("cannot write the site into {}", out.display()))?;
     println!(
         "Built {} files into {} for {}.",
         files.len(),

@@ -1,69 +1,73 @@
-//! `people-first`: the local stack, and later the campaign staff's commands.
+//! `people-first`: the local stack, the site's build, and the campaign staff's commands.
 
 mod build_site;
+mod erase;
+mod export;
 mod recount;
 mod serve;
+mod staff;
+mod stats;
 
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: people-first [serve | build-site [DIR] | recount [--fix]]
+/// People First: the local stack, the site's build and the staff's commands.
+///
+/// Staff commands read the DynamoDB table named by PEOPLE_FIRST_TABLE (with the AWS credentials
+/// of the environment), or the local stack's data when it is unset; stop the local stack first.
+#[derive(Parser)]
+#[command(name = "people-first", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-  serve      run the whole stack locally (the default): the site, the API, the
-             mailer, the counter and the mail viewer, on http://127.0.0.1:$PORT (3000)
-  build-site write the static site, every page in every language, into DIR
-             (dist/site), for PEOPLE_FIRST_PUBLIC_URL and PEOPLE_FIRST_CONTACT
-  recount    count the confirmed signatures one by one and compare them with the
-             counter, per country; --fix repairs any drift. Reads the DynamoDB table
-             named by PEOPLE_FIRST_TABLE, or the local stack's data when it is unset
-
-environment:
-  PORT                    the port to listen on (3000)
-  PEOPLE_FIRST_DATA_DIR   where the local stack keeps signatures and mail (.local)
-  PEOPLE_FIRST_TABLE      the DynamoDB table for staff commands
-  PEOPLE_FIRST_GOAL       the campaign's goal, shown with the count (100000)";
+#[derive(Subcommand)]
+enum Command {
+    /// Run the whole stack locally (the default): the site, the API, the mailer, the counter and
+    /// the mail viewer, on http://127.0.0.1:$PORT (3000), keeping data in
+    /// $PEOPLE_FIRST_DATA_DIR (.local)
+    Serve,
+    /// Write the static site, every page in every language, for PEOPLE_FIRST_PUBLIC_URL and
+    /// PEOPLE_FIRST_CONTACT
+    BuildSite {
+        /// Where to write it
+        #[arg(default_value = "dist/site")]
+        dir: std::path::PathBuf,
+    },
+    /// Count the confirmed signatures one by one and compare them with the counter, per country
+    Recount {
+        /// Repair any drift found
+        #[arg(long)]
+        fix: bool,
+    },
+    /// Write the confirmed signatures, for delivery to the negotiators
+    Export(export::Options),
+    /// Erase the signature of an address, on its owner's request; the count follows
+    Erase {
+        /// The signer's email address, in any case or spelling they may have used
+        address: String,
+    },
+    /// Confirmed signatures per day and per country, and those still waiting for confirmation
+    Stats,
+}
 
 fn main() -> ExitCode {
-    let command = std::env::args().nth(1);
-    match command.as_deref() {
-        None | Some("serve") => {
-            people_first::telemetry::init_readable();
-            match serve::run() {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("people-first: {e:#}");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Some("build-site") => match build_site::run(std::env::args().nth(2)) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("people-first: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
-        Some("recount") => {
-            people_first::telemetry::init_readable();
-            let repair = match std::env::args().nth(2).as_deref() {
-                None => false,
-                Some("--fix") => true,
-                Some(other) => {
-                    eprintln!("people-first recount: unknown option {other:?}\n\n{USAGE}");
-                    return ExitCode::from(2);
-                }
-            };
-            recount::run(repair).unwrap_or_else(|e| {
-                eprintln!("people-first: {e:#}");
-                ExitCode::FAILURE
-            })
-        }
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        Some(other) => {
-            eprintln!("people-first: unknown command {other:?}\n\n{USAGE}");
-            ExitCode::from(2)
-        }
+    let cli = Cli::parse();
+    let command = cli.command.unwrap_or(Command::Serve);
+    if !matches!(command, Command::BuildSite { .. } | Command::Export(_)) {
+        people_first::telemetry::init_readable();
     }
+    let outcome = match command {
+        Command::Serve => serve::run().map(|()| ExitCode::SUCCESS),
+        Command::BuildSite { dir } => build_site::run(&dir).map(|()| ExitCode::SUCCESS),
+        Command::Recount { fix } => recount::run(fix),
+        Command::Export(options) => export::run(&options).map(|()| ExitCode::SUCCESS),
+        Command::Erase { address } => erase::run(&address),
+        Command::Stats => stats::run().map(|()| ExitCode::SUCCESS),
+    };
+    outcome.unwrap_or_else(|e| {
+        eprintln!("people-first: {e:#}");
+        ExitCode::FAILURE
+    })
 }

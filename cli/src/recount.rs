@@ -5,38 +5,10 @@
 use anyhow::Context;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
 use indicatif::{ProgressBar, ProgressStyle};
-use people_first::adapters::dynamo::DynamoStore;
-use people_first::adapters::embedded::EmbeddedStore;
 use people_first::clock::{Clock, SystemClock};
 use people_first::domain::Locale;
-use people_first::ports::{CounterStore, SignatureScan};
 use people_first::recount::{Recount, fix, recount};
 use std::process::ExitCode;
-
-/// What a recount reads: the signatures, and the counter beside them.
-trait RecountSource: SignatureScan + CounterStore {}
-impl<T: SignatureScan + CounterStore> RecountSource for T {}
-
-async fn open() -> anyhow::Result<(Box<dyn RecountSource>, String)> {
-    if let Ok(table) = people_first::config::table() {
-        let aws = people_first::config::aws().await;
-        return Ok((
-            Box::new(DynamoStore::from_sdk_config(&aws, &table)),
-            format!("DynamoDB table {table}"),
-        ));
-    }
-    let dir = super::serve::data_dir().join("store");
-    let store = EmbeddedStore::open(&dir).with_context(|| {
-        format!(
-            "cannot open {} (is the local stack running? stop it first)",
-            dir.display()
-        )
-    })?;
-    Ok((
-        Box::new(store),
-        format!("the local stack's data in {}", dir.display()),
-    ))
-}
 
 fn report(recount: &Recount) -> Table {
     let mut table = Table::new();
@@ -74,7 +46,7 @@ fn report(recount: &Recount) -> Table {
 
 #[tokio::main]
 pub async fn run(repair: bool) -> anyhow::Result<ExitCode> {
-    let (store, source) = open().await?;
+    let (store, source) = super::staff::open().await?;
     eprintln!("Recounting confirmed signatures in {source}.");
     let bar = ProgressBar::new_spinner().with_style(
         ProgressStyle::with_template("{spinner} {pos} signatures read ({per_sec})")

@@ -5,61 +5,10 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use support::Running;
+use support::{Running, client, mail, wait_for_count, wait_for_mail};
 
 fn start(data_dir: &Path) -> Running {
     support::start(data_dir, env!("CARGO_BIN_EXE_people-first"))
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-async fn mail(base: &str) -> Vec<serde_json::Value> {
-    client()
-        .get(format!("{base}/_dev/mail.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-/// Waits for the mailer to write the nth email: it runs apart from the request.
-async fn wait_for_mail(base: &str, count: usize) -> Vec<serde_json::Value> {
-    for _ in 0..100 {
-        let mail = mail(base).await;
-        if mail.len() >= count {
-            return mail;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("no confirmation email after 5 s");
-}
-
-/// The count, once it reaches `total` (or as it stands after 5 s): the feed counts apart from
-/// the request.
-async fn wait_for_count(base: &str, total: u64) -> serde_json::Value {
-    let mut count = serde_json::Value::Null;
-    for _ in 0..100 {
-        count = client()
-            .get(format!("{base}/api/count"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        if count["total"] == total {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    count
 }
 
 // A person's whole visit, read top to bottom.

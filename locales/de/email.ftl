@@ -6,3 +6,4 @@ email-button = Meine Unterschrift bestätigen
 email-expiry = Der Link gilt { $days } Tage.
 email-ignore = Wenn Sie nicht unterzeichnet haben, ignorieren Sie diese E-Mail: Ohne Bestätigung werden Ihre Daten automatisch gelöscht.
 email-footer = People First (#People1st). Sie erhalten diese E-Mail, weil diese Adresse im Unterschriftenformular der Kampagne eingegeben wurde.
+email-erase = Um Ihre Unterschrift jederzeit zurückzuziehen und Ihre Daten zu löschen, öffnen Sie diesen Link:

@@ -6,3 +6,4 @@ email-button = Confirm my signature
 email-expiry = The link works for { $days } days.
 email-ignore = If you did not sign, ignore this email: without confirmation, your data is deleted automatically.
 email-footer = People First (#People1st). You receive this email because this address was entered on the campaign’s signing form.
+email-erase = To withdraw your signature and erase your data at any time, open this link:

@@ -1,7 +1,7 @@
 privacy-title = Privacy policy
 privacy-intro = This policy says what People First does with the data of those who sign, and why. It describes what the signing software actually does.
 privacy-what-heading = What we keep
-privacy-what = Your name, your email address, your country, the language you signed in, whether you asked to be kept informed, when you signed, and the version of this policy you were shown. We do not keep your IP address. The site sets no cookie and loads nothing from any other company.
+privacy-what = Your name, your email address, your country, the language you signed in, whether you asked to be kept informed, when you signed and when you confirmed, and the version of this policy you were shown. We do not keep your IP address. The site sets no cookie and loads nothing from any other company.
 privacy-why-heading = Why
 privacy-why = To make sure a real person signed (that is what the confirmation email is for), to count the signatures per country, and to hand the names and countries to those negotiating the release of detainees. We write to you about the campaign only if you ticked that box.
 privacy-how-long-heading = For how long
@@ -9,5 +9,5 @@ privacy-how-long = A signature that is not confirmed is deleted automatically { 
 privacy-who-heading = Who handles your data
 privacy-who = The campaign’s organisers. Signatures are stored, and emails sent, on Amazon Web Services (DynamoDB and Simple Email Service), which process them only on the campaign’s behalf. Names are never published.
 privacy-rights-heading = Your rights
-privacy-rights = You may ask at any time to see, correct or erase your signature by writing to { $contact }. An erased signature no longer counts.
+privacy-rights = Every email we send you carries a link to erase your signature yourself, at once: your name, address and country are deleted and the count drops by one; you may sign again later. You may also ask at any time to see, correct or erase your signature by writing to { $contact }.
 privacy-version = Version of { $version }

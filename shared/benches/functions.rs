@@ -48,6 +48,14 @@ async fn event(
             "text/html",
             "",
         ),
+        // An erasure link of nobody: the page still reads the table, as a real one does.
+        "erase" => http_event(
+            "GET",
+            "/api/erase",
+            &format!("t={}", "A".repeat(86)),
+            "text/html",
+            "",
+        ),
         "count" | "hello" => http_event("GET", "/api/count", "", "text/plain", ""),
         "mailer" | "aggregate" => {
             let mut window = aws_lambda_events::dynamodb::TimeWindowEvent::default();
@@ -169,7 +177,7 @@ async fn main() {
         );
     };
     row("(floor)", &floor);
-    for name in ["sign", "confirm", "mailer", "aggregate", "count"] {
+    for name in ["sign", "confirm", "erase", "mailer", "aggregate", "count"] {
         let figures = measure(name, &env, config, table).await;
         row(name, &figures);
         results.insert(

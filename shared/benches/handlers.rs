@@ -126,7 +126,7 @@ fn emails(c: &mut Criterion) {
             BenchmarkId::from_parameter(locale.code()),
             &locale,
             |b, &locale| {
-                b.iter(|| confirmation_email(black_box(locale), "Оксана Петренко", &link));
+                b.iter(|| confirmation_email(black_box(locale), "Оксана Петренко", &link, &link));
             },
         );
     }

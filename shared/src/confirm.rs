@@ -6,7 +6,7 @@ use crate::ports::{SignatureStore, StoreError};
 use tracing::instrument;
 
 #[derive(Debug, thiserror::Error)]
-pub enum ConfirmError {
+pub enum LinkError {
     /// No such signature, or not this link: it was replaced, mistyped or never existed.
     #[error("unknown link")]
     UnknownLink,
@@ -28,13 +28,13 @@ fn check(
     signature: Option<Signature>,
     token: &LinkToken,
     clock: &dyn Clock,
-) -> Result<Signature, ConfirmError> {
-    let signature = signature.ok_or(ConfirmError::UnknownLink)?;
+) -> Result<Signature, LinkError> {
+    let signature = signature.ok_or(LinkError::UnknownLink)?;
     if !signature.secret_hash.matches(&token.secret.hash()) {
-        return Err(ConfirmError::UnknownLink);
+        return Err(LinkError::UnknownLink);
     }
     if !signature.is_confirmed() && clock.now() >= signature.link_expires_at {
-        return Err(ConfirmError::ExpiredLink(signature.locale));
+        return Err(LinkError::ExpiredLink(signature.locale));
     }
     Ok(signature)
 }
@@ -45,7 +45,7 @@ pub async fn inspect_link(
     store: &dyn SignatureStore,
     clock: &dyn Clock,
     token: &LinkToken,
-) -> Result<LinkState, ConfirmError> {
+) -> Result<LinkState, LinkError> {
     let signature = check(store.find(&token.signer).await?, token, clock)?;
     Ok(LinkState {
         locale: signature.locale,
@@ -59,7 +59,7 @@ pub async fn confirm_signature(
     store: &dyn SignatureStore,
     clock: &dyn Clock,
     token: &LinkToken,
-) -> Result<Locale, ConfirmError> {
+) -> Result<Locale, LinkError> {
     let signature = check(store.find(&token.signer).await?, token, clock)?;
     if signature.is_confirmed() {
         tracing::info!(outcome = "already confirmed", "confirmation");
@@ -79,6 +79,6 @@ pub async fn confirm_signature(
         tracing::info!(outcome = "already confirmed", "confirmation");
         Ok(signature.locale)
     } else {
-        Err(ConfirmError::UnknownLink)
+        Err(LinkError::UnknownLink)
     }
 }

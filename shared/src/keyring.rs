@@ -62,6 +62,19 @@ impl Keyring {
         ConfirmationSecret(mac(&self.link, &[b"confirm", &signer.0, &nonce.0]))
     }
 
+    /// The secret of a signature's erasure link: its own, so that the link keeps working after
+    /// the confirmation link is renewed or used, and dies with the signature's nonce.
+    pub fn erasure_secret(&self, signer: &SignerKey, nonce: &LinkNonce) -> ConfirmationSecret {
+        ConfirmationSecret(mac(&self.link, &[b"erase", &signer.0, &nonce.0]))
+    }
+
+    pub fn erasure_token(&self, signer: &SignerKey, nonce: &LinkNonce) -> LinkToken {
+        LinkToken {
+            signer: *signer,
+            secret: self.erasure_secret(signer, nonce),
+        }
+    }
+
     pub fn confirmation_token(&self, signer: &SignerKey, nonce: &LinkNonce) -> LinkToken {
         LinkToken {
             signer: *signer,

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod confirm;
 pub mod domain;
+pub mod erase;
 pub mod http;
 pub mod i18n;
 pub mod keyring;

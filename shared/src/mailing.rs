@@ -48,6 +48,12 @@ pub fn confirmation_link(
     format!("{}/api/confirm?t={}", settings.public_url, token.encode())
 }
 
+/// The link every email carries to erase the signature, whatever became of it since.
+pub fn erasure_link(settings: &MailSettings, keyring: &Keyring, signature: &Signature) -> String {
+    let token = keyring.erasure_token(&signature.signer, &signature.erase_nonce);
+    format!("{}/api/erase?t={}", settings.public_url, token.encode())
+}
+
 pub fn confirmation_email(
     settings: &MailSettings,
     keyring: &Keyring,
@@ -56,14 +62,20 @@ pub fn confirmation_email(
     let to = signature.email.clone()?;
     let locale: Locale = signature.locale;
     let link = confirmation_link(settings, keyring, signature);
-    let (text, html) = pages::confirmation_email(locale, signature.name.as_str(), &link);
+    let erase_link = erasure_link(settings, keyring, signature);
+    let (text, html) =
+        pages::confirmation_email(locale, signature.name.as_str(), &link, &erase_link);
     Some(OutgoingEmail {
         from: settings.sender.clone(),
         to,
         subject: i18n::text(locale, "email-subject"),
         text,
         html,
-        list_unsubscribe: format!("<mailto:{}?subject=unsubscribe>", settings.contact),
+        // The erasure page, and the campaign's mailbox for clients that only write.
+        list_unsubscribe: format!(
+            "<{erase_link}>, <mailto:{}?subject=unsubscribe>",
+            settings.contact
+        ),
     })
 }
 

@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "share.html",
     "message.html",
     "confirm.html",
+    "erase.html",
     "badge.svg",
     "embed.html",
     "email/confirmation.html",
@@ -155,10 +156,23 @@ pub fn confirm_page(locale: Locale, token: &str, already_confirmed: bool) -> Str
     )
 }
 
+/// The page an erasure link opens: one button.
+pub fn erase_page(locale: Locale, token: &str) -> String {
+    render(
+        "erase.html",
+        &context! { locale => locale.code(), token => token },
+    )
+}
+
 /// The confirmation email's plain text and HTML.
-pub fn confirmation_email(locale: Locale, name: &str, link: &str) -> (String, String) {
+pub fn confirmation_email(
+    locale: Locale,
+    name: &str,
+    link: &str,
+    erase_link: &str,
+) -> (String, String) {
     let context = context! {
-        locale => locale.code(), name => name, link => link,
+        locale => locale.code(), name => name, link => link, erase_link => erase_link,
         days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
     };
     (

@@ -54,6 +54,14 @@ pub trait SignatureStore: Send + Sync {
         at: Timestamp,
         keep_email: bool,
     ) -> Result<bool, StoreError>;
+
+    /// Deletes a signature, if its erasure hash is `erase_hash` (a signer's link) or whatever
+    /// it is (`None`: staff acting on a request); returns what was deleted, `None` when nothing was.
+    async fn erase(
+        &self,
+        signer: &SignerKey,
+        erase_hash: Option<&SecretHash>,
+    ) -> Result<Option<Signature>, StoreError>;
 }
 
 /// One email, ready to send.

@@ -140,6 +140,7 @@ pub async fn sign_petition(
     let now = clock.now();
     let signer = keyring.signer_key(&petition.email);
     let link = fresh_link(keyring, &signer, now);
+    let erase_nonce = LinkNonce::random();
     let signature = Signature {
         signer,
         status: SignatureStatus::Pending,
@@ -155,6 +156,8 @@ pub async fn sign_petition(
         link_sent_at: link.sent_at,
         link_expires_at: link.expires_at,
         confirmed_at: None,
+        erase_nonce,
+        erase_hash: keyring.erasure_secret(&signer, &erase_nonce).hash(),
         expires_at: Some(now.plus_seconds(PENDING_LIFETIME_SECONDS)),
     };
     let existing = match store.insert_pending(&signature).await? {

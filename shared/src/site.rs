@@ -98,6 +98,14 @@ pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
     )
 }
 
+pub fn erased_page(settings: &SiteSettings, locale: Locale) -> String {
+    let particular = message_context("erased-title", "erased-body", false);
+    render(
+        "message.html",
+        &page_context(settings, locale, "erased/", particular),
+    )
+}
+
 pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = message_context("error-title", "error-not-found", false);
     render(
@@ -179,6 +187,7 @@ pub fn build(settings: &SiteSettings) -> Vec<SiteFile> {
             ("index.html", home_page(settings, locale)),
             ("check-email/index.html", check_email_page(settings, locale)),
             ("thank-you/index.html", thank_you_page(settings, locale)),
+            ("erased/index.html", erased_page(settings, locale)),
             ("privacy/index.html", privacy_page(settings, locale)),
             ("embed/index.html", embed_page(settings, locale)),
             ("404.html", not_found_page(settings, locale)),

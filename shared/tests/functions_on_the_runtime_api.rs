@@ -1,4 +1,4 @@
-//! The three function binaries as Lambda runs them: started under a Runtime API, configured
+//! The function binaries as Lambda runs them: started under a Runtime API, configured
 //! from the environment, talking to DynamoDB and SES on the emulator.
 
 mod support;
@@ -106,6 +106,75 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     assert_eq!(store.confirmations().await, 1);
 
     the_count_shows_it(config, table, &env).await;
+    the_erasure_takes_it_off_the_count(config, table, &env, &support::erase_token(&sent[0])).await;
+}
+
+/// The erase function deletes the signature from its email's link; the aggregate function
+/// subtracts it from the stream's REMOVE record.
+async fn the_erasure_takes_it_off_the_count(
+    config: &aws_config::SdkConfig,
+    table: &str,
+    env: &[(&str, String)],
+    token: &str,
+) {
+    let mut erase = Function::start("erase", env).await;
+    let page = erase
+        .invoke(http_event(
+            "GET",
+            "/api/erase",
+            &format!("t={token}"),
+            "text/html",
+            "",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(page["statusCode"], 200);
+    assert!(
+        page["body"]
+            .as_str()
+            .unwrap()
+            .contains("Видалити мій підпис")
+    );
+    let body = serde_json::json!({ "t": token }).to_string();
+    let erased = erase
+        .invoke(http_event(
+            "POST",
+            "/api/erase",
+            "",
+            "application/json",
+            &body,
+        ))
+        .await
+        .unwrap();
+    assert_eq!(erased["statusCode"], 200);
+    assert_eq!(erased["body"], r#"{"status":"erased"}"#);
+
+    let mut aggregate = Function::start("aggregate", env).await;
+    let window = whole_stream_window(config, table).await;
+    let counted = aggregate
+        .invoke(serde_json::to_value(&window).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(counted["batchItemFailures"], serde_json::json!([]));
+    let mut count = Function::start("count", env).await;
+    let total = count
+        .invoke(http_event("GET", "/api/count", "", "text/plain", ""))
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(total["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body["total"], 0);
+}
+
+/// The table's stream so far, as the aggregate's event source mapping delivers it: one window of
+/// one named shard.
+async fn whole_stream_window(
+    config: &aws_config::SdkConfig,
+    table: &str,
+) -> aws_lambda_events::dynamodb::TimeWindowEvent {
+    let mut window = aws_lambda_events::dynamodb::TimeWindowEvent::default();
+    window.dynamo_db_event = support::stream::read_event(config, table).await;
+    window.time_window_properties.shard_id = Some("shardId-00000001".into());
+    window
 }
 
 /// The aggregate function counts the confirmation and the count function shows it.
@@ -114,9 +183,7 @@ async fn the_count_shows_it(config: &aws_config::SdkConfig, table: &str, env: &[
     let mut count = Function::start("count", env).await;
     // The stream's two records (the new signature, its confirmation) reach the aggregate
     // function as its event source mapping delivers them, with the shard named.
-    let mut window = aws_lambda_events::dynamodb::TimeWindowEvent::default();
-    window.dynamo_db_event = support::stream::read_event(config, table).await;
-    window.time_window_properties.shard_id = Some("shardId-00000001".into());
+    let window = whole_stream_window(config, table).await;
     let counted = aggregate
         .invoke(serde_json::to_value(&window).unwrap())
         .await

@@ -144,8 +144,12 @@ fn every_page_renders_in_every_language() {
         );
         let confirm = pages::confirm_page(locale, "token", false);
         assert!(confirm.contains(r#"name="t" value="token""#));
-        let (text, html) =
-            pages::confirmation_email(locale, "Anna", "https://people-first.example/x");
+        let (text, html) = pages::confirmation_email(
+            locale,
+            "Anna",
+            "https://people-first.example/x",
+            "https://people-first.example/e",
+        );
         assert!(text.contains("https://people-first.example/x") && html.contains("Anna"));
     }
 }

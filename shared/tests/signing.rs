@@ -244,7 +244,11 @@ async fn the_confirmation_email_speaks_the_signers_language_and_escapes_their_na
         );
         assert_eq!(
             sent.list_unsubscribe,
-            "<mailto:privacy@people-first.example?subject=unsubscribe>"
+            format!(
+                "<https://people-first.example/api/erase?t={}>, \
+                 <mailto:privacy@people-first.example?subject=unsubscribe>",
+                support::erase_token(&sent)
+            )
         );
     }
 }
@@ -405,24 +409,7 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     );
 }
 
-macro_rules! both_stacks {
-    ($($case:ident),* $(,)?) => {
-        mod local {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() {
-                super::$case(super::Stack::local()).await;
-            })*
-        }
-        mod aws {
-            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $case() {
-                super::$case(super::Stack::aws().await).await;
-            })*
-        }
-    };
-}
-
-both_stacks!(
+crate::both_stacks!(
     signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address,
     signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes,
     signing_again_when_confirmed_creates_nothing,

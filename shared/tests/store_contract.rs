@@ -220,6 +220,64 @@ async fn an_unknown_signer_is_not_found(subject: StoreUnderTest) {
     assert!(subject.changes().await.is_empty());
 }
 
+async fn an_erasure_deletes_only_with_its_own_hash_and_once(subject: StoreUnderTest) {
+    let signature = pending("oksana@example.org");
+    subject.store.insert_pending(&signature).await.unwrap();
+    let signer = &signature.signer;
+    for wrong in [
+        signature.secret_hash,
+        support::keyring()
+            .erasure_secret(signer, &LinkNonce::random())
+            .hash(),
+    ] {
+        assert_eq!(
+            subject.store.erase(signer, Some(&wrong)).await.unwrap(),
+            None
+        );
+    }
+    assert!(subject.store.find(signer).await.unwrap().is_some());
+    let erased = subject
+        .store
+        .erase(signer, Some(&signature.erase_hash))
+        .await
+        .unwrap();
+    assert_eq!(
+        erased,
+        Some(signature.clone()),
+        "the deleted signature comes back"
+    );
+    assert_eq!(subject.store.find(signer).await.unwrap(), None);
+    assert_eq!(
+        subject
+            .store
+            .erase(signer, Some(&signature.erase_hash))
+            .await
+            .unwrap(),
+        None
+    );
+    // The change feed or stream shows the deletion, with the signature as it was.
+    let last = subject.changes().await.pop().unwrap();
+    assert_eq!((last.old, last.new), (Some(signature), None));
+}
+
+async fn staff_erase_whatever_the_hash(subject: StoreUnderTest) {
+    let signature = pending("oksana@example.org");
+    subject.store.insert_pending(&signature).await.unwrap();
+    assert!(
+        subject
+            .store
+            .erase(&signature.signer, None)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(subject.store.find(&signature.signer).await.unwrap(), None);
+    assert_eq!(
+        subject.store.erase(&signature.signer, None).await.unwrap(),
+        None
+    );
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod embedded {
@@ -246,4 +304,49 @@ contract!(
     a_wrong_or_expired_link_confirms_nothing,
     fifty_concurrent_confirmations_make_exactly_one_transition,
     an_unknown_signer_is_not_found,
+    an_erasure_deletes_only_with_its_own_hash_and_once,
+    staff_erase_whatever_the_hash,
 );
+
+/// DynamoDB's TTL deletes expired items on its own; the local stack does it with this.
+#[tokio::test]
+async fn the_embedded_store_purges_pending_signatures_past_their_time_and_keeps_the_rest() {
+    let subject = StoreUnderTest::embedded();
+    let support::Feed::Embedded(store) = &subject.feed else {
+        unreachable!()
+    };
+    let (stale, confirmed, fresh) = (
+        pending("stale@example.org"),
+        pending("kept@example.org"),
+        pending("fresh@example.org"),
+    );
+    for signature in [&stale, &confirmed] {
+        subject.store.insert_pending(signature).await.unwrap();
+    }
+    assert!(
+        subject
+            .store
+            .confirm(&confirmed.signer, &confirmed.secret_hash, NOW, false)
+            .await
+            .unwrap()
+    );
+    let later = stale.expires_at.unwrap();
+    let mut fresh = fresh;
+    fresh.expires_at = Some(later.plus_seconds(1));
+    subject.store.insert_pending(&fresh).await.unwrap();
+
+    assert_eq!(store.purge_expired(later).await.unwrap(), 1);
+    assert_eq!(subject.store.find(&stale.signer).await.unwrap(), None);
+    assert!(
+        subject
+            .store
+            .find(&confirmed.signer)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(subject.store.find(&fresh.signer).await.unwrap().is_some());
+    let last = subject.changes().await.pop().unwrap();
+    assert_eq!((last.old, last.new), (Some(stale), None));
+    assert_eq!(store.purge_expired(later).await.unwrap(), 0);
+}

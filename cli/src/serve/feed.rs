@@ -5,7 +5,7 @@
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
 use people_first::aggregate::{AggregateError, count_batch};
-use people_first::clock::SystemClock;
+use people_first::clock::{Clock, SystemClock};
 use people_first::domain::SequenceNumber;
 use people_first::keyring::Keyring;
 use people_first::mailing::{MailSettings, SignatureChange, deliver_batch};
@@ -123,4 +123,20 @@ pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
         }
     })
     .await;
+}
+
+/// How often the local stack deletes unconfirmed signatures past their time.
+const PURGE_PERIOD: Duration = Duration::from_mins(1);
+
+/// DynamoDB's TTL, locally: pending signatures whose days ran out are deleted, address and all.
+pub async fn purge_expired(store: Arc<EmbeddedStore>, clock: Arc<dyn Clock>) {
+    let mut ticks = tokio::time::interval(PURGE_PERIOD);
+    loop {
+        ticks.tick().await;
+        match store.purge_expired(clock.now()).await {
+            Ok(0) => {}
+            Ok(purged) => tracing::info!(purged, "expired unconfirmed signatures deleted"),
+            Err(e) => tracing::warn!(error = %e, "cannot purge expired signatures; will retry"),
+        }
+    }
 }

@@ -5,7 +5,7 @@ mod feed;
 mod routes;
 mod settings;
 
-pub use settings::data_dir;
+pub use settings::{data_dir, local_keyring};
 
 use anyhow::Context;
 use http_body_util::{BodyExt, Limited};
@@ -16,6 +16,7 @@ use people_first::adapters::outbox::Outbox;
 use people_first::clock::SystemClock;
 use people_first::http::confirm::ConfirmState;
 use people_first::http::count::CountState;
+use people_first::http::erase::EraseState;
 use people_first::http::sign::SignState;
 use std::sync::Arc;
 use tokio::net::TcpListener;
@@ -24,6 +25,7 @@ use tokio::net::TcpListener;
 pub struct LocalStack {
     pub sign: SignState,
     pub confirm: ConfirmState,
+    pub erase: EraseState,
     pub count: CountState,
     /// The built site, served as the CDN serves it.
     pub site: std::path::PathBuf,
@@ -67,7 +69,10 @@ pub async fn run() -> anyhow::Result<()> {
         },
         confirm: ConfirmState {
             store: store.clone(),
-            clock,
+            clock: clock.clone(),
+        },
+        erase: EraseState {
+            store: store.clone(),
         },
         count: CountState {
             counter: store.clone(),
@@ -83,6 +88,7 @@ pub async fn run() -> anyhow::Result<()> {
         mail,
     ));
     tokio::spawn(feed::count_confirmations(store.clone()));
+    tokio::spawn(feed::purge_expired(store.clone(), clock));
 
     println!("People First is running at http://{address}/");
     println!("  sign at        http://{address}/");

@@ -8,7 +8,8 @@ use lambda_http::{Body, Request, Response};
 use people_first::domain::Locale;
 use people_first::http::count::handle_count;
 use people_first::http::{
-    browser_locale, confirm::handle_confirm, json, sign::handle_sign, without_body_for_head,
+    browser_locale, confirm::handle_confirm, erase::handle_erase, json, sign::handle_sign,
+    without_body_for_head,
 };
 use std::path::PathBuf;
 
@@ -19,6 +20,7 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
     let answer = match path.as_str() {
         "/api/sign" => handle_sign(&stack.sign, request).await,
         "/api/confirm" => handle_confirm(&stack.confirm, request).await,
+        "/api/erase" => handle_erase(&stack.erase, request).await,
         "/api/count" | "/api/count.svg" => handle_count(&stack.count, request).await,
         _ => Ok(static_route(stack, &request, &path)),
     };

@@ -37,3 +37,88 @@ pub fn start(data_dir: &Path, binary: &str) -> Running {
     std::thread::spawn(move || lines.for_each(drop));
     Running { child, base }
 }
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+pub async fn mail(base: &str) -> Vec<serde_json::Value> {
+    client()
+        .get(format!("{base}/_dev/mail.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Waits for the mailer to write the nth email: it runs apart from the request.
+pub async fn wait_for_mail(base: &str, count: usize) -> Vec<serde_json::Value> {
+    for _ in 0..100 {
+        let mail = mail(base).await;
+        if mail.len() >= count {
+            return mail;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no confirmation email after 5 s");
+}
+
+/// The count, once it reaches `total` (or as it stands after 5 s): the feed counts apart from
+/// the request.
+pub async fn wait_for_count(base: &str, total: u64) -> serde_json::Value {
+    let mut count = serde_json::Value::Null;
+    for _ in 0..100 {
+        count = client()
+            .get(format!("{base}/api/count"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if count["total"] == total {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    count
+}
+
+/// Signs as a form would and confirms from the email's link; returns the email.
+pub async fn sign_and_confirm(base: &str, fields: &[(&str, &str)]) -> serde_json::Value {
+    let http = client();
+    let before = mail(base).await.len();
+    let signed = http
+        .post(format!("{base}/api/sign"))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = signed.status();
+    assert_eq!(status, 303, "{fields:?}: {}", signed.text().await.unwrap());
+    let to = fields.iter().find(|(k, _)| *k == "email").unwrap().1;
+    let email = wait_for_mail(base, before + 1)
+        .await
+        .into_iter()
+        .find(|m| m["to"] == to)
+        .expect("the email reached its signer");
+    let text = email["text"].as_str().unwrap();
+    let token = text
+        .split(&format!("{base}/api/confirm?t="))
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a confirmation link");
+    let pressed = http
+        .post(format!("{base}/api/confirm"))
+        .form(&[("t", token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pressed.status(), 303);
+    email
+}

@@ -5,9 +5,10 @@ use crate::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::collections::HashMap;
 
 pub struct DynamoStore {
@@ -173,5 +174,34 @@ impl SignatureStore for DynamoStore {
             .send()
             .await;
         applied(result)
+    }
+
+    async fn erase(
+        &self,
+        signer: &SignerKey,
+        erase_hash: Option<&SecretHash>,
+    ) -> Result<Option<Signature>, StoreError> {
+        let request = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .return_values(ReturnValue::AllOld);
+        let request = match erase_hash {
+            Some(hash) => request
+                .condition_expression("erase_hash = :hash")
+                .expression_attribute_values(":hash", AttributeValue::S(hash.to_hex())),
+            None => request.condition_expression("attribute_exists(pk)"),
+        };
+        match request.send().await {
+            Ok(deleted) => deleted.attributes.map(decode).transpose(),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(DeleteItemError::is_conditional_check_failed_exception) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(unavailable(&e)),
+        }
     }
 }

@@ -38,6 +38,8 @@ enum Write {
     Insert(Box<Signature>, Reply<Insertion>),
     Renew(SignerKey, Timestamp, LinkRenewal, Reply<bool>),
     Confirm(SignerKey, SecretHash, Timestamp, bool, Reply<bool>),
+    Erase(SignerKey, Option<SecretHash>, Reply<Option<Signature>>),
+    Purge(Timestamp, Reply<usize>),
     Checkpoint(String, u64, Reply<()>),
     Count(CountWrite, Reply<bool>),
     ReplaceCounter(Box<(Counter, Counter)>, Reply<bool>),
@@ -315,6 +317,23 @@ impl SignatureStore for EmbeddedStore {
         self.write(|reply| Write::Confirm(*signer, *secret_hash, at, keep_email, reply))
             .await
     }
+
+    async fn erase(
+        &self,
+        signer: &SignerKey,
+        erase_hash: Option<&SecretHash>,
+    ) -> Result<Option<Signature>, StoreError> {
+        self.write(|reply| Write::Erase(*signer, erase_hash.copied(), reply))
+            .await
+    }
+}
+
+impl EmbeddedStore {
+    /// Deletes the pending signatures whose time ran out, as DynamoDB's TTL does on AWS, and
+    /// returns how many: an unconfirmed address is not kept past its days.
+    pub async fn purge_expired(&self, now: Timestamp) -> Result<usize, StoreError> {
+        self.write(|reply| Write::Purge(now, reply)).await
+    }
 }
 
 /// One transaction's view: reads and writes signatures, appends changes.
@@ -383,16 +402,55 @@ impl Batch<'_> {
         self.signatures
             .insert(new.signer.to_hex().as_str(), bytes.as_slice())
             .map_err(unavailable)?;
+        self.record(old, Some(new))
+    }
+
+    fn remove(&mut self, old: Signature) -> Result<(), StoreError> {
+        self.signatures
+            .remove(old.signer.to_hex().as_str())
+            .map_err(unavailable)?;
+        self.record(Some(old), None)
+    }
+
+    /// Appends a change to the feed, as a stream record would carry it.
+    fn record(&mut self, old: Option<Signature>, new: Option<Signature>) -> Result<(), StoreError> {
         self.seq += 1;
-        let change = serde_json::to_vec(&StoredChange {
-            old,
-            new: Some(new),
-        })
-        .map_err(unavailable)?;
+        let change = serde_json::to_vec(&StoredChange { old, new }).map_err(unavailable)?;
         self.changes
             .insert(self.seq, change.as_slice())
             .map_err(unavailable)?;
         Ok(())
+    }
+
+    fn erase(
+        &mut self,
+        signer: &SignerKey,
+        hash: Option<&SecretHash>,
+    ) -> Result<Option<Signature>, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(None);
+        };
+        if hash.is_some_and(|hash| !old.erase_hash.matches(hash)) {
+            return Ok(None);
+        }
+        self.remove(old.clone())?;
+        Ok(Some(old))
+    }
+
+    fn purge(&mut self, now: Timestamp) -> Result<usize, StoreError> {
+        let mut expired = Vec::new();
+        for entry in self.signatures.iter().map_err(unavailable)? {
+            let (_, bytes) = entry.map_err(unavailable)?;
+            let signature: Signature = decode(bytes.value())?;
+            if signature.expires_at.is_some_and(|at| at <= now) {
+                expired.push(signature);
+            }
+        }
+        let purged = expired.len();
+        for signature in expired {
+            self.remove(signature)?;
+        }
+        Ok(purged)
     }
 
     fn insert(&mut self, signature: Signature) -> Result<Insertion, StoreError> {
@@ -531,6 +589,10 @@ fn apply(
                 Write::Confirm(signer, hash, at, keep, reply) => {
                     answer(reply, batch.confirm(&signer, &hash, at, keep))
                 }
+                Write::Erase(signer, hash, reply) => {
+                    answer(reply, batch.erase(&signer, hash.as_ref()))
+                }
+                Write::Purge(now, reply) => answer(reply, batch.purge(now)),
                 Write::Count(write, reply) => answer(reply, batch.count(&write)),
                 Write::ReplaceCounter(pair, reply) => {
                     answer(reply, batch.replace_counter(&pair.0, &pair.1))

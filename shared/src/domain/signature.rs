@@ -2,7 +2,7 @@ use super::{Country, Email, LinkNonce, Locale, SecretHash, SignerKey, SignerName
 use serde::{Deserialize, Serialize};
 
 /// The version of the privacy policy a signer was shown, kept with their consent.
-pub const PRIVACY_POLICY_VERSION: &str = "2025-01-28";
+pub const PRIVACY_POLICY_VERSION: &str = "2026-11-29";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -43,6 +43,9 @@ pub struct Signature {
     pub link_expires_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed_at: Option<Timestamp>,
+    /// The erasure link, fixed when signing: every email carries it, whatever its age.
+    pub erase_nonce: LinkNonce,
+    pub erase_hash: SecretHash,
     /// DynamoDB's TTL attribute: set while pending, so unconfirmed signatures disappear.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,

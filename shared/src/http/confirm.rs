@@ -4,7 +4,7 @@ use super::{
     Encoding, browser_locale, json, method_not_allowed, page, problem, query_parameter, redirect,
 };
 use crate::clock::Clock;
-use crate::confirm::{ConfirmError, confirm_signature, inspect_link};
+use crate::confirm::{LinkError, confirm_signature, inspect_link};
 use crate::domain::{LinkToken, Locale};
 use crate::pages;
 use crate::ports::SignatureStore;
@@ -19,30 +19,44 @@ pub struct ConfirmState {
     pub clock: Arc<dyn Clock>,
 }
 
-#[derive(serde::Deserialize)]
-struct ConfirmForm {
-    #[serde(default)]
-    t: String,
+/// A link that leads nowhere: as a page offering to sign again, or as JSON.
+/// The `t` a link's page posts, as a form or as JSON; or the answer refusing it.
+pub(super) fn posted_token(
+    request: &Request,
+    locale: Locale,
+) -> Result<(Encoding, LinkToken), Box<Response<Body>>> {
+    #[derive(serde::Deserialize)]
+    struct Posted {
+        #[serde(default)]
+        t: String,
+    }
+    let (encoding, posted): (Encoding, Posted) = super::read_body(request, locale)?;
+    LinkToken::parse(&posted.t)
+        .map(|token| (encoding, token))
+        .map_err(|_| Box::new(link_problem(request, &LinkError::UnknownLink, locale)))
 }
 
-/// A link that leads nowhere: as a page offering to sign again, or as JSON.
-fn link_problem(request: &Request, error: &ConfirmError, fallback: Locale) -> Response<Body> {
+pub(super) fn link_problem(
+    request: &Request,
+    error: &LinkError,
+    fallback: Locale,
+) -> Response<Body> {
     let (status, locale, heading, body, code) = match error {
-        ConfirmError::ExpiredLink(locale) => (
+        LinkError::ExpiredLink(locale) => (
             StatusCode::GONE,
             *locale,
             "link-expired-title",
             "link-expired-body",
             "expired-link",
         ),
-        ConfirmError::UnknownLink => (
+        LinkError::UnknownLink => (
             StatusCode::NOT_FOUND,
             fallback,
             "link-unknown-title",
             "link-unknown-body",
             "unknown-link",
         ),
-        ConfirmError::Store(_) => {
+        LinkError::Store(_) => {
             return problem(
                 request,
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -76,7 +90,7 @@ pub async fn handle_confirm(
     if method == Method::GET || method == Method::HEAD {
         let raw = query_parameter(&request, "t").unwrap_or_default();
         let answer = match LinkToken::parse(&raw) {
-            Err(_) => link_problem(&request, &ConfirmError::UnknownLink, locale),
+            Err(_) => link_problem(&request, &LinkError::UnknownLink, locale),
             Ok(token) => {
                 match inspect_link(state.store.as_ref(), state.clock.as_ref(), &token).await {
                     Ok(link) => page(
@@ -93,12 +107,9 @@ pub async fn handle_confirm(
     if method != Method::POST {
         return Ok(method_not_allowed(&request, locale, "GET, HEAD, POST"));
     }
-    let (encoding, form): (Encoding, ConfirmForm) = match super::read_body(&request, locale) {
-        Ok(read) => read,
+    let (encoding, token) = match posted_token(&request, locale) {
+        Ok(posted) => posted,
         Err(refusal) => return Ok(*refusal),
-    };
-    let Ok(token) = LinkToken::parse(&form.t) else {
-        return Ok(link_problem(&request, &ConfirmError::UnknownLink, locale));
     };
     Ok(
         match confirm_signature(state.store.as_ref(), state.clock.as_ref(), &token).await {

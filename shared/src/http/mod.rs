@@ -3,6 +3,7 @@
 
 pub mod confirm;
 pub mod count;
+pub mod erase;
 pub mod sign;
 
 use crate::domain::Locale;

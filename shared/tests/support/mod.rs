@@ -116,6 +116,8 @@ pub fn pending_signature(address: &str, country: &str) -> people_first::domain::
         link_sent_at: SIGNED_AT,
         link_expires_at: SIGNED_AT.plus_seconds(LINK_LIFETIME_SECONDS),
         confirmed_at: None,
+        erase_nonce: nonce,
+        erase_hash: keyring.erasure_secret(&signer, &nonce).hash(),
         expires_at: Some(SIGNED_AT.plus_seconds(PENDING_LIFETIME_SECONDS)),
     }
 }
@@ -303,20 +305,30 @@ pub async fn emulator_sent_mail() -> Vec<Delivered> {
                     .unwrap_or_default(),
                 list_unsubscribe: parsed
                     .header_raw("List-Unsubscribe")
-                    .map(|h| h.trim().to_owned())
+                    // Unfolded: a long header arrives on several lines.
+                    .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
                     .unwrap_or_default(),
             }
         })
         .collect()
 }
 
-/// The `t` of the last link in an email.
+/// The `t` of an email's confirmation link.
 pub fn link_token(email: &Delivered) -> String {
+    token_after(email, "/api/confirm?t=")
+}
+
+/// The `t` of an email's erasure link.
+pub fn erase_token(email: &Delivered) -> String {
+    token_after(email, "/api/erase?t=")
+}
+
+fn token_after(email: &Delivered, path: &str) -> String {
     let start = email
         .text
-        .rfind("/api/confirm?t=")
-        .expect("the email has a confirmation link")
-        + "/api/confirm?t=".len();
+        .rfind(path)
+        .unwrap_or_else(|| panic!("the email has a link to {path}"))
+        + path.len();
     email.text[start..]
         .split_whitespace()
         .next()

@@ -5,6 +5,7 @@ use super::{Delivered, Feed, MailerUnderTest, StoreUnderTest};
 use people_first::clock::ManualClock;
 use people_first::domain::Timestamp;
 use people_first::http::confirm::{ConfirmState, handle_confirm};
+use people_first::http::erase::{EraseState, handle_erase};
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::stream::{MailerState, handle_stream_batch};
 use std::sync::Arc;
@@ -16,6 +17,7 @@ pub struct Stack {
     pub clock: Arc<ManualClock>,
     sign: SignState,
     confirm: ConfirmState,
+    erase: EraseState,
     delivered: AtomicUsize,
 }
 
@@ -67,12 +69,16 @@ impl Stack {
             store: store.store.clone(),
             clock: clock.clone(),
         };
+        let erase = EraseState {
+            store: store.store.clone(),
+        };
         Self {
             store,
             mail,
             clock,
             sign,
             confirm,
+            erase,
             delivered: AtomicUsize::new(0),
         }
     }
@@ -92,6 +98,7 @@ impl Stack {
         let response = match path.as_str() {
             "/api/sign" => handle_sign(&self.sign, request).await,
             "/api/confirm" => handle_confirm(&self.confirm, request).await,
+            "/api/erase" => handle_erase(&self.erase, request).await,
             other => panic!("no route {other}"),
         }
         .expect("handlers answer every request");
@@ -149,6 +156,65 @@ impl Stack {
             .await
     }
 
+    /// Presses the erasure page's button (a form) or posts as a script does (JSON).
+    pub async fn erase(&self, token: &str, encoding: &str) -> Answer {
+        let body = if encoding == "application/json" {
+            serde_json::json!({ "t": token }).to_string()
+        } else {
+            format!("t={token}")
+        };
+        self.send(request("POST", "/api/erase", Some(encoding), &body))
+            .await
+    }
+
+    /// The count the aggregate code makes of every change so far: the embedded feed, or the
+    /// table's real stream records through the aggregate handler, with a checkpoint so that
+    /// records delivered again are not counted twice.
+    pub async fn count(&self) -> u64 {
+        use people_first::ports::CounterStore;
+        match &self.store.feed {
+            Feed::Embedded(store) => {
+                let records: Vec<_> = store
+                    .changes_after(0, usize::MAX)
+                    .unwrap()
+                    .into_iter()
+                    .map(|(seq, change)| {
+                        let seq = people_first::domain::SequenceNumber::parse(&seq.to_string());
+                        (seq.unwrap(), Ok(Some(change)))
+                    })
+                    .collect();
+                people_first::aggregate::count_batch(
+                    store.as_ref(),
+                    &people_first::clock::SystemClock,
+                    "local",
+                    &records,
+                )
+                .await
+                .unwrap();
+                store.read_counter().await.unwrap().total()
+            }
+            Feed::Dynamo { config, table } => {
+                let state = people_first::stream::AggregateState {
+                    counter: Box::new(
+                        people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
+                    ),
+                    clock: Box::new(people_first::clock::SystemClock),
+                };
+                let mut event = aws_lambda_events::dynamodb::TimeWindowEvent::default();
+                event.dynamo_db_event.records =
+                    super::stream::read_event(config, table).await.records;
+                event.time_window_properties.shard_id = Some("shardId-00000001".into());
+                let invocation =
+                    lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
+                let answer = people_first::stream::handle_count_batch(&state, invocation)
+                    .await
+                    .unwrap();
+                assert!(answer.batch_item_failures.is_empty());
+                state.counter.read_counter().await.unwrap().total()
+            }
+        }
+    }
+
     /// Runs the mailer over the changes it has not seen yet, as the stream would deliver them.
     pub async fn run_mailer(&self) -> Option<String> {
         let keyring = super::keyring();
@@ -203,4 +269,24 @@ impl Stack {
 /// An address no other test uses, so tests sharing the emulator read only their own mail.
 pub fn address(name: &str) -> String {
     format!("{name}.{:08x}@example.org", rand::random::<u32>())
+}
+
+/// Runs each named case, `async fn case(stack: Stack)`, once on the local stack's parts and once
+/// on AWS's parts.
+#[macro_export]
+macro_rules! both_stacks {
+    ($($case:ident),* $(,)?) => {
+        mod local {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                super::$case(super::Stack::local()).await;
+            })*
+        }
+        mod aws {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $case() {
+                super::$case(super::Stack::aws().await).await;
+            })*
+        }
+    };
 }

@@ -1,0 +1,29 @@
+//! `people-first erase ADDRESS`: erases a signature on its owner's request, as their own erasure
+//! link would. The counter is not touched here: the deletion reaches the aggregate through the
+//! stream (or the local stack's feed) like any other.
+
+use anyhow::Context;
+use people_first::domain::Email;
+use std::process::ExitCode;
+
+#[tokio::main]
+pub async fn run(address: &str) -> anyhow::Result<ExitCode> {
+    let email = Email::parse(address)
+        .ok()
+        .context("that is not an email address")?;
+    let keyring = super::staff::keyring().await?;
+    let (store, source) = super::staff::open().await?;
+    let signer = keyring.signer_key(&email);
+    match store.erase(&signer, None).await? {
+        Some(erased) => {
+            let counted = if erased.is_confirmed() {
+                "it was confirmed, so the count drops by one"
+            } else {
+                "it was not confirmed yet, so the count does not change"
+            };
+            println!("Erased the signature of that address from {source}: {counted}.");
+        }
+        None => println!("No signature of that address in {source}: nothing to erase."),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,123 @@
+//! `people-first stats`: confirmed signatures per day and per country, and how many wait for
+//! confirmation. Figures only: no name or address is read out.
+
+use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
+use people_first::domain::{Country, Locale, Signature};
+use std::collections::BTreeMap;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Stats {
+    /// Confirmed signatures by the UTC day of their confirmation, `YYYY-MM-DD`.
+    per_day: BTreeMap<String, u64>,
+    per_country: BTreeMap<Country, u64>,
+    pending: u64,
+}
+
+impl Stats {
+    fn add(&mut self, signature: &Signature) {
+        let Some(confirmed_at) = signature.confirmed_at.filter(|_| signature.is_confirmed()) else {
+            self.pending += 1;
+            return;
+        };
+        let day = confirmed_at.to_rfc3339()[..10].to_owned();
+        *self.per_day.entry(day).or_default() += 1;
+        *self.per_country.entry(signature.country).or_default() += 1;
+    }
+
+    fn confirmed(&self) -> u64 {
+        self.per_day.values().sum()
+    }
+}
+
+fn table(header: [&str; 3], rows: impl IntoIterator<Item = [String; 3]>) -> Table {
+    let mut table = Table::new();
+    table.load_preset(UTF8_FULL_CONDENSED).set_header(header);
+    for row in rows {
+        table.add_row(row);
+    }
+    if let Some(column) = table.column_mut(2) {
+        column.set_cell_alignment(CellAlignment::Right);
+    }
+    table
+}
+
+#[tokio::main]
+pub async fn run() -> anyhow::Result<()> {
+    let (store, source) = super::staff::open().await?;
+    eprintln!("Reading the signatures in {source}.");
+    let mut stats = Stats::default();
+    super::staff::scan(store.as_ref(), |signature| stats.add(&signature)).await?;
+
+    let mut total = 0;
+    println!(
+        "{}",
+        table(
+            ["day (UTC)", "confirmed", "running total"],
+            stats.per_day.iter().map(|(day, n)| {
+                total += n;
+                [day.clone(), n.to_string(), total.to_string()]
+            })
+        )
+    );
+    let mut countries: Vec<(&Country, &u64)> = stats.per_country.iter().collect();
+    countries.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    println!(
+        "{}",
+        table(
+            ["country", "", "confirmed"],
+            countries.into_iter().map(|(country, n)| {
+                [
+                    country.code().to_owned(),
+                    country.name(Locale::En).to_owned(),
+                    n.to_string(),
+                ]
+            })
+        )
+    );
+    println!(
+        "{} confirmed, {} waiting for confirmation.",
+        stats.confirmed(),
+        stats.pending
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use people_first::domain::{SignatureStatus, Timestamp};
+
+    #[test]
+    fn confirmed_signatures_count_by_day_and_country_and_pending_ones_apart() {
+        let base: Signature = serde_json::from_value(serde_json::json!({
+            "pk": "00".repeat(32), "status": "pending", "name": "Olena", "country": "UA",
+            "locale": "uk", "updates": false, "privacy_policy": "2026-11-29",
+            "signed_at": 1_764_374_400, "link_nonce": "00".repeat(16), "secret_hash": "00".repeat(32),
+            "link_sent_at": 1_764_374_400, "link_expires_at": 1_764_979_200,
+            "erase_nonce": "00".repeat(16), "erase_hash": "00".repeat(32),
+        }))
+        .unwrap();
+        let confirmed = |country: &str, at: i64| Signature {
+            status: SignatureStatus::Confirmed,
+            confirmed_at: Some(Timestamp::from_unix_seconds(at)),
+            country: Country::parse(country).unwrap(),
+            ..base.clone()
+        };
+        let mut stats = Stats::default();
+        for signature in [
+            confirmed("UA", 1_764_374_400),
+            confirmed("UA", 1_764_374_400 + 3600),
+            confirmed("PL", 1_764_374_400 + 86_400),
+            base.clone(),
+        ] {
+            stats.add(&signature);
+        }
+        assert_eq!(stats.pending, 1);
+        assert_eq!(stats.confirmed(), 3);
+        assert_eq!(
+            stats.per_day.into_iter().collect::<Vec<_>>(),
+            [("2025-11-29".to_owned(), 2), ("2025-11-30".to_owned(), 1)]
+        );
+        assert_eq!(stats.per_country[&Country::parse("UA").unwrap()], 2);
+    }
+}

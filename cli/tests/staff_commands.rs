@@ -1,0 +1,151 @@
+//! The staff's commands on the local stack's data: export, erase and stats, run as staff run them,
+//! after the stack that wrote the data has stopped. (The same commands against DynamoDB are
+//! tested with the emulator in the library's tests.)
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use support::{sign_and_confirm, wait_for_count};
+
+fn staff(data_dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
+        .args(args)
+        .env("PEOPLE_FIRST_DATA_DIR", data_dir)
+        .env_remove("PEOPLE_FIRST_TABLE")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn staff_export_erase_and_count_the_local_stacks_signatures() {
+    let data = tempfile::tempdir().unwrap();
+    let stack = support::start(data.path(), env!("CARGO_BIN_EXE_people-first"));
+    let base = stack.base.clone();
+    let signers = [
+        ("Jana Müller", "jana@example.org", "DE", "on"),
+        ("Олена Коваль", "olena@example.org", "UA", ""),
+        ("Piotr Nowak", "piotr@example.org", "PL", ""),
+    ];
+    for (name, email, country, updates) in signers {
+        let fields = [
+            ("name", name),
+            ("email", email),
+            ("country", country),
+            ("locale", "en"),
+            ("updates", updates),
+        ];
+        sign_and_confirm(&base, &fields).await;
+    }
+    // One more who never confirms: in the figures as waiting, never in the export.
+    support::client()
+        .post(format!("{base}/api/sign"))
+        .form(&[
+            ("name", "Ivan"),
+            ("email", "ivan@example.org"),
+            ("country", "UA"),
+            ("locale", "uk"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wait_for_count(&base, 3).await["total"], 3);
+    drop(stack);
+
+    let csv = stdout(&staff(data.path(), &["export"]));
+    let mut lines: Vec<&str> = csv.lines().collect();
+    lines[1..].sort_unstable();
+    assert_eq!(
+        lines,
+        [
+            "name,country",
+            "Jana Müller,DE",
+            "Piotr Nowak,PL",
+            "Олена Коваль,UA"
+        ]
+    );
+
+    let json = stdout(&staff(
+        data.path(),
+        &[
+            "export",
+            "--format",
+            "json",
+            "--columns",
+            "name,country-name,email",
+        ],
+    ));
+    let mut rows: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap();
+    rows.sort_by_key(|r| r["name"].as_str().unwrap().to_owned());
+    assert_eq!(
+        rows,
+        serde_json::json!([
+            { "name": "Jana Müller", "country_name": "Germany", "email": "jana@example.org" },
+            { "name": "Piotr Nowak", "country_name": "Poland", "email": "" },
+            { "name": "Олена Коваль", "country_name": "Ukraine", "email": "" },
+        ])
+        .as_array()
+        .unwrap()
+        .clone(),
+        "addresses only of those who asked for updates"
+    );
+
+    let stats = stdout(&staff(data.path(), &["stats"]));
+    assert!(
+        stats.contains("3 confirmed, 1 waiting for confirmation."),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("Ukraine") && stats.contains("Poland"),
+        "{stats}"
+    );
+
+    // Erasure by address, however the person writes it now.
+    let erased = stdout(&staff(data.path(), &["erase", "Piotr@Example.org"]));
+    assert!(
+        erased.contains("Erased") && erased.contains("drops by one"),
+        "{erased}"
+    );
+    let again = stdout(&staff(data.path(), &["erase", "piotr@example.org"]));
+    assert!(again.contains("nothing to erase"), "{again}");
+    let csv = stdout(&staff(data.path(), &["export"]));
+    assert!(!csv.contains("Piotr"), "{csv}");
+
+    // The local stack's feed carries the erasure to the count when it runs again.
+    let restarted = support::start(data.path(), env!("CARGO_BIN_EXE_people-first"));
+    let count = wait_for_count(&restarted.base, 2).await;
+    assert_eq!(count["countries"], serde_json::json!({ "DE": 1, "UA": 1 }));
+}
+
+#[test]
+fn a_bad_address_or_option_is_refused_with_a_clear_message() {
+    let data = tempfile::tempdir().unwrap();
+    for (args, message) in [
+        (&["erase", "not-an-address"][..], "not an email address"),
+        (
+            &["export", "--columns", "name,ip"][..],
+            "invalid value 'ip'",
+        ),
+        (&["export", "--format", "xml"][..], "invalid value 'xml'"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
+            .args(args)
+            .env("PEOPLE_FIRST_DATA_DIR", data.path())
+            .env_remove("PEOPLE_FIRST_TABLE")
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}

@@ -1,0 +1,17 @@
+//! `GET|HEAD|POST /api/erase` on AWS Lambda: the only function that may delete a signature.
+
+use lambda_http::{Error, run, service_fn};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::http::erase::{EraseState, handle_erase};
+use people_first::{config, telemetry};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init_json();
+    let aws = config::lambda_aws()?;
+    let state = EraseState {
+        store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+    };
+    run(service_fn(|request| handle_erase(&state, request))).await
+}

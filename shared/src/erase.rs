@@ -1,0 +1,52 @@
+//! Erasing a signature from the link in any of its emails. The counter is never touched here:
+//! the deletion reaches the aggregate through the stream, which subtracts a confirmed signature
+//! exactly once however often the link is used.
+
+use crate::confirm::LinkError;
+use crate::domain::{LinkToken, Locale, Signature};
+use crate::ports::SignatureStore;
+use tracing::instrument;
+
+fn check(signature: Option<Signature>, token: &LinkToken) -> Result<Option<Signature>, LinkError> {
+    match signature {
+        // Nothing left: erased before, or expired unconfirmed. Erasing is idempotent.
+        None => Ok(None),
+        Some(signature) if signature.erase_hash.matches(&token.secret.hash()) => {
+            Ok(Some(signature))
+        }
+        Some(_) => Err(LinkError::UnknownLink),
+    }
+}
+
+/// For the page a `GET` shows: the signature's language, or `None` when nothing is left to erase.
+#[instrument(skip_all, err(Display))]
+pub async fn inspect_erasure(
+    store: &dyn SignatureStore,
+    token: &LinkToken,
+) -> Result<Option<Locale>, LinkError> {
+    Ok(check(store.find(&token.signer).await?, token)?.map(|s| s.locale))
+}
+
+/// Deletes the signature; the same answer when it is already gone.
+#[instrument(skip_all, err(Display))]
+pub async fn erase_signature(
+    store: &dyn SignatureStore,
+    token: &LinkToken,
+) -> Result<Option<Locale>, LinkError> {
+    let Some(signature) = check(store.find(&token.signer).await?, token)? else {
+        tracing::info!(outcome = "already gone", "erasure");
+        return Ok(None);
+    };
+    let hash = token.secret.hash();
+    // `None` here means a concurrent request erased it first: the same outcome.
+    let erased = store.erase(&token.signer, Some(&hash)).await?;
+    tracing::info!(
+        outcome = if erased.is_some() {
+            "erased"
+        } else {
+            "already gone"
+        },
+        "erasure"
+    );
+    Ok(Some(signature.locale))
+}

@@ -1,0 +1,81 @@
+//! The staff's commands against DynamoDB on the emulator: `export`, `erase` and `stats` read the
+//! table through the same store port as the functions, and an erasure by address reaches the
+//! count through the table's stream.
+
+mod support;
+
+use support::link_token;
+use support::stack::{Stack, address};
+
+fn staff(table: &str, args: &[&str]) -> String {
+    let output = std::process::Command::new(support::runtime_api::binary("people-first"))
+        .args(args)
+        .env("PEOPLE_FIRST_TABLE", table)
+        .env("PEOPLE_FIRST_SECRET_KEY", "2a".repeat(32))
+        .env("AWS_ENDPOINT_URL", support::emulator())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "eu-west-1")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_export_count_and_erase_on_dynamodb() {
+    let stack = Stack::aws().await;
+    let support::Feed::Dynamo { table, .. } = &stack.store.feed else {
+        unreachable!()
+    };
+    let (informed, quiet) = (address("informed"), address("quiet"));
+    for (email, updates) in [(&informed, true), (&quiet, false)] {
+        let body = serde_json::json!({
+            "name": format!("Signer {}", &email[..6]), "email": email, "country": "UA",
+            "locale": "uk", "updates": updates,
+        });
+        assert_eq!(stack.sign_json(&body).await.status, 202);
+        let token = link_token(&stack.inbox(email).await[0]);
+        assert_eq!(stack.confirm_json(&token).await.status, 200);
+    }
+    assert_eq!(stack.count().await, 2);
+
+    let export: Vec<serde_json::Value> = serde_json::from_str(&staff(
+        table,
+        &[
+            "export",
+            "--format",
+            "json",
+            "--columns",
+            "country,email,updates",
+        ],
+    ))
+    .unwrap();
+    assert_eq!(export.len(), 2);
+    assert!(
+        export.contains(
+            &serde_json::json!({ "country": "UA", "email": informed, "updates": "true" })
+        )
+    );
+    assert!(
+        export.contains(&serde_json::json!({ "country": "UA", "email": "", "updates": "false" }))
+    );
+
+    let stats = staff(table, &["stats"]);
+    assert!(stats.contains("2 confirmed, 0 waiting"), "{stats}");
+
+    // Staff type the address as the person wrote it to them.
+    let erased = staff(table, &["erase", &quiet.to_uppercase()]);
+    assert!(erased.contains("Erased"), "{erased}");
+    assert_eq!(
+        stack.count().await,
+        1,
+        "the stream's REMOVE record drops the count"
+    );
+    let csv = staff(table, &["export"]);
+    assert_eq!(csv.lines().count(), 2, "a header and one signature: {csv}");
+}
