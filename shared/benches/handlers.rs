@@ -54,6 +54,13 @@ impl SignatureStore for AcceptingStore {
     ) -> Result<bool, StoreError> {
         Ok(false)
     }
+    async fn erase(
+        &self,
+        _: &SignerKey,
+        _: Option<&SecretHash>,
+    ) -> Result<Option<Signature>, StoreError> {
+        Ok(None)
+    }
 }
 
 fn parsing(c: &mut Criterion) {

@@ -247,7 +247,7 @@ async fn the_confirmation_email_speaks_the_signers_language_and_escapes_their_na
             format!(
                 "<https://people-first.example/api/erase?t={}>, \
                  <mailto:privacy@people-first.example?subject=unsubscribe>",
-                support::erase_token(&sent)
+                support::erase_token(sent)
             )
         );
     }
