@@ -43,16 +43,20 @@ trap stop EXIT
 port="$(free_port)"
 "$venv/bin/python" tests/emulator.py "$port" >"$logs/emulator.log" 2>&1 &
 pids+=($!)
-python3 - "$port" <<'PY' || { cat "$logs/emulator.log" >&2; fail "the emulator did not start"; }
+# Waits up to 30 s for a URL to answer.
+wait_for() {
+  python3 - "$1" <<'PY'
 import sys, time, urllib.request
 for _ in range(300):
     try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/moto-api/data.json", timeout=1)
+        urllib.request.urlopen(sys.argv[1], timeout=1)
         sys.exit(0)
     except Exception:
         time.sleep(0.1)
 sys.exit(1)
 PY
+}
+wait_for "http://127.0.0.1:$port/moto-api/data.json" || { cat "$logs/emulator.log" >&2; fail "the emulator did not start"; }
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 export AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_EC2_METADATA_DISABLED=true
 echo "emulator on $AWS_ENDPOINT_URL"

@@ -14,6 +14,8 @@ use people_first::http::{
 use std::path::PathBuf;
 
 const MAIL_VIEWER: &str = include_str!("mail.html");
+/// The public API's description, served beside it.
+const OPENAPI: &str = include_str!("../../../openapi.yaml");
 
 pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
     let path = request.uri().path().to_owned();
@@ -22,6 +24,7 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
         "/api/confirm" => handle_confirm(&stack.confirm, request).await,
         "/api/erase" => handle_erase(&stack.erase, request).await,
         "/api/count" | "/api/count.svg" => handle_count(&stack.count, request).await,
+        "/api/openapi.yaml" => Ok(api_description(&request)),
         _ => Ok(static_route(stack, &request, &path)),
     };
     answer.unwrap_or_else(|e| {
@@ -159,4 +162,21 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
         .headers_mut()
         .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     answer
+}
+
+fn api_description(request: &Request) -> Response<Body> {
+    let method = request.method();
+    if method != Method::GET && method != Method::HEAD {
+        return people_first::http::method_not_allowed(
+            request,
+            browser_locale(request),
+            "GET, HEAD",
+        );
+    }
+    let mut answer = Response::new(Body::Text(OPENAPI.to_owned()));
+    answer.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/yaml; charset=utf-8"),
+    );
+    without_body_for_head(method, answer)
 }

@@ -8,6 +8,24 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
+/// Providers that deliver `name+anything@` to `name@`.
+const IGNORES_TAGS: &[&str] = &[
+    "gmail.com",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "fastmail.com",
+    "proton.me",
+    "protonmail.com",
+    "pm.me",
+    "yandex.ru",
+    "yandex.com",
+    "ya.ru",
+];
+
 impl Email {
     /// RFC 5321's limit on a forward path.
     pub const MAX_CHARS: usize = 254;
@@ -30,20 +48,35 @@ impl Email {
             .without_display_text();
         let parsed =
             EmailAddress::parse_with_options(trimmed, options).map_err(|_| InputError::Invalid)?;
-        Ok(Self(format!(
-            "{}@{}",
-            parsed.local_part(),
-            parsed.domain().to_lowercase()
-        )))
+        // An internationalised domain in its ASCII form: the one mail servers route by, so one
+        // domain has one spelling.
+        let domain = idna::domain_to_ascii(parsed.domain()).map_err(|_| InputError::Invalid)?;
+        Ok(Self(format!("{}@{domain}", parsed.local_part())))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// The form that identifies a signer: case does not make a second signature.
+    /// The form that identifies a signer, so that one mailbox signs once: case never counts, and
+    /// where the provider delivers `a.b+tag@` to `ab@`, neither do those dots and tags.
     pub fn normalised(&self) -> String {
-        self.0.to_lowercase()
+        let lowered = self.0.to_lowercase();
+        let (local, domain) = lowered.rsplit_once('@').expect("a parsed address has an @");
+        let domain = match domain {
+            "googlemail.com" => "gmail.com",
+            other => other,
+        };
+        let local = if IGNORES_TAGS.contains(&domain) {
+            local.split('+').next().unwrap_or(local)
+        } else {
+            local
+        };
+        if domain == "gmail.com" {
+            format!("{}@{domain}", local.replace('.', ""))
+        } else {
+            format!("{local}@{domain}")
+        }
     }
 }
 
@@ -76,6 +109,30 @@ mod tests {
         let email = Email::parse("  Olena.K@Example.ORG ").unwrap();
         assert_eq!(email.as_str(), "Olena.K@example.org");
         assert_eq!(email.normalised(), "olena.k@example.org");
+    }
+
+    #[test]
+    fn one_mailbox_has_one_normal_form_however_it_is_written() {
+        let normal = |raw: &str| Email::parse(raw).unwrap().normalised();
+        for same in [
+            "Olena.Koval+petition@GoogleMail.com",
+            "olenakoval@gmail.com",
+            "o.l.e.n.a.koval+x@gmail.com",
+        ] {
+            assert_eq!(normal(same), "olenakoval@gmail.com", "{same}");
+        }
+        assert_eq!(normal("Ivan+news@Outlook.com"), "ivan@outlook.com");
+        // Elsewhere dots and tags may be distinct mailboxes: only case is folded.
+        assert_eq!(normal("I.van+news@Example.org"), "i.van+news@example.org");
+        assert_eq!(
+            normal("olena@Приклад.укр"),
+            normal("olena@xn--80aikifvh.xn--j1amh")
+        );
+        assert_eq!(
+            Email::parse("olena@Приклад.укр").unwrap().as_str(),
+            "olena@xn--80aikifvh.xn--j1amh",
+            "sent to the domain's ASCII form"
+        );
     }
 
     #[test]
