@@ -38,7 +38,7 @@ s = results["spike"]
 rows += [
     ("spike: signatures/s", f"{s['signs_per_s']:,.0f}", f"{s['floor_per_s']:,.0f}", "≥ 10,000",
      s["signs_per_s"] >= 10_000),
-    ("spike: p50 / p99 / max", f"{s['p50_ms']} / {s['p99_ms']} / {s['max_ms']} ms", "", "p99 ≤ 50 ms",
+    ("spike: p50 / p99 / max", f"{s['p50_ms']:.1f} / {s['p99_ms']:.1f} / {s['max_ms']:.1f} ms", "", "p99 ≤ 50 ms",
      s["p99_ms"] <= 50),
     ("spike: errors", f"{s['errors']}", "", "0", s["errors"] == 0),
     ("spike: confirmations/s", f"{s['confirms_per_s']:,.0f}", "", "", None),

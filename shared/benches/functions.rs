@@ -86,7 +86,12 @@ async fn measure(
     let mut starts = Vec::new();
     let mut peak_rss = 0;
     for start in 0..STARTS {
-        let first = event(name, start, config, table).await;
+        let first = if name == "mailer" {
+            // Its start, not SES's sending time: an empty batch, as a quiet stream delivers.
+            serde_json::json!({ "Records": [] })
+        } else {
+            event(name, start, config, table).await
+        };
         let began = Instant::now();
         let mut function = Function::start(name, env).await;
         function

@@ -43,7 +43,14 @@ pub struct PetitionForm {
     /// The honeypot: people leave it empty, simple bots fill it.
     #[serde(default)]
     pub website: Option<String>,
+    /// Milliseconds between showing the form and sending it, as the page's script measured them
+    /// (no cookie needed); absent when the page runs without it.
+    #[serde(default)]
+    pub elapsed: Option<u64>,
 }
+
+/// Faster than any person fills the form, even with the browser's autofill.
+pub const MIN_FILL_MILLIS: u64 = 1500;
 
 /// JSON sends a boolean; an HTML checkbox sends "on" or nothing.
 fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
@@ -66,10 +73,14 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
 pub type FieldErrors = BTreeMap<&'static str, InputError>;
 
 impl PetitionForm {
+    /// A filled honeypot, or a form sent faster than a person can. Bots get the answer a person
+    /// gets, so they learn nothing, and nothing is stored or sent.
     pub fn is_bot(&self) -> bool {
-        self.website
+        let honeypot = self
+            .website
             .as_deref()
-            .is_some_and(|w| !w.trim().is_empty())
+            .is_some_and(|w| !w.trim().is_empty());
+        honeypot || self.elapsed.is_some_and(|ms| ms < MIN_FILL_MILLIS)
     }
 
     /// The language the signer asked for, if it is one of ours.

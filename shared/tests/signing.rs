@@ -376,16 +376,42 @@ async fn bad_input_gets_a_clear_4xx_in_the_signers_language_and_stores_nothing(s
     assert!(stack.inbox(&email).await.is_empty(), "nothing was sent");
 }
 
-async fn a_filled_honeypot_gets_the_same_answer_and_nothing_happens(stack: Stack) {
-    let email = address("bot");
-    let mut body = petition(&email, "en");
-    body["website"] = json!("https://spam.example");
-    let answer = stack.sign_json(&body).await;
+/// What bots send: a filled honeypot, or a form sent faster than a person could fill it. They get
+/// the answer a person gets, byte for byte, and nothing is stored or sent.
+async fn bot_signs_get_the_same_answer_and_nothing_happens(stack: Stack) {
+    let person = stack.sign_json(&petition(&address("person"), "en")).await;
+    let mut honeypot = petition(&address("bot"), "en");
+    honeypot["website"] = json!("https://spam.example");
+    let mut hasty = petition(&address("script"), "en");
+    hasty["elapsed"] = json!(people_first::sign::MIN_FILL_MILLIS - 1);
+    let mut unhurried = petition(&address("reader"), "en");
+    unhurried["elapsed"] = json!(people_first::sign::MIN_FILL_MILLIS);
+    for bot in [&honeypot, &hasty] {
+        let answer = stack.sign_json(bot).await;
+        assert_eq!(
+            (answer.status, &answer.headers, &answer.body),
+            (person.status, &person.headers, &person.body)
+        );
+    }
+    assert_eq!(stack.sign_json(&unhurried).await.status, 202);
     assert_eq!(
-        (answer.status, answer.body.as_str()),
-        (202, r#"{"status":"check-email"}"#)
+        stack.store.changes().await.len(),
+        2,
+        "only the person and the reader are stored"
     );
-    assert!(stack.store.changes().await.is_empty());
+    for bot in [&honeypot, &hasty] {
+        assert!(stack.inbox(bot["email"].as_str().unwrap()).await.is_empty());
+    }
+}
+
+async fn five_quick_signs_of_one_pending_address_send_at_most_two_emails(stack: Stack) {
+    let email = address("impatient");
+    for wait in [0, 40, 90, 120, 70] {
+        stack.clock.advance(wait);
+        assert_eq!(stack.sign_json(&petition(&email, "uk")).await.status, 202);
+    }
+    // 320 seconds in all: one email, and one fresh link once five minutes had passed.
+    assert_eq!(stack.inbox(&email).await.len(), 2);
 }
 
 async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
@@ -419,7 +445,8 @@ crate::both_stacks!(
     fifty_concurrent_confirmations_make_one_transition_and_all_succeed,
     the_confirmation_email_speaks_the_signers_language_and_escapes_their_name,
     bad_input_gets_a_clear_4xx_in_the_signers_language_and_stores_nothing,
-    a_filled_honeypot_gets_the_same_answer_and_nothing_happens,
+    bot_signs_get_the_same_answer_and_nothing_happens,
+    five_quick_signs_of_one_pending_address_send_at_most_two_emails,
 );
 
 #[tokio::test]

@@ -42,6 +42,8 @@
       locale: form.elements.locale.value,
       updates: form.elements.updates.checked,
       website: form.elements.website.value,
+      // How long the form was on screen: people take seconds, scripts do not.
+      elapsed: Math.round(performance.now() - shownAt),
     };
     try {
       const answer = await fetch('/api/sign', {
@@ -83,7 +85,9 @@
     }
   }
 
+  let shownAt = 0;
   document.addEventListener('DOMContentLoaded', () => {
+    shownAt = performance.now();
     document.querySelectorAll('form[data-sign]').forEach((form) => {
       likelyCountry(form.elements.country);
       form.addEventListener('submit', submit);

@@ -2,7 +2,7 @@
 // follows the link and confirms: the whole flow, with no JavaScript of ours involved.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, startStack } from './stack.js';
+import { PERSON_MS, startBrowser, startStack } from './stack.js';
 
 let stack;
 let browser;
@@ -26,6 +26,7 @@ test('a person signs in Ukrainian, confirms from the email and is thanked', asyn
   await page.getByLabel('Ваше ім’я').fill('Оксана Петренко');
   await page.getByLabel('Ваша електронна адреса').fill('oksana@example.org');
   await page.getByLabel('Країна').selectOption('UA');
+  await page.waitForTimeout(PERSON_MS);
   await page.getByRole('button', { name: 'Підписати' }).click();
 
   await page.waitForURL('**/uk/check-email/');
@@ -58,3 +59,33 @@ test('a mistake comes back in the signer’s language with what they typed', asy
   assert.equal(await page.getByLabel('Pays').inputValue(), 'FR');
   await context.close();
 });
+
+test('a form sent faster than a person could is answered like any other and dropped', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  const mail = async () => (await (await fetch(`${stack.base}/_dev/mail.json`)).json()).map((m) => m.to);
+
+  await page.goto(`${stack.base}/en/`);
+  await page.locator('#name').fill('Quick Script');
+  await page.locator('#email').fill('quick.script@example.org');
+  await page.locator('#country').selectOption('GB');
+  await page.getByRole('button', { name: 'Sign', exact: true }).click();
+  await page.waitForURL('**/en/check-email/');
+
+  // A person after it: once their email is out, the script's would be too, had it been kept.
+  await page.goto(`${stack.base}/en/`);
+  await page.locator('#name').fill('Slow Person');
+  await page.locator('#email').fill('slow.person@example.org');
+  await page.locator('#country').selectOption('GB');
+  await page.waitForTimeout(PERSON_MS);
+  await page.getByRole('button', { name: 'Sign', exact: true }).click();
+  await page.waitForURL('**/en/check-email/');
+  for (let i = 0; i < 100 && !(await mail()).includes('slow.person@example.org'); i += 1) {
+    await page.waitForTimeout(50);
+  }
+  const sent = await mail();
+  assert.ok(sent.includes('slow.person@example.org'));
+  assert.ok(!sent.includes('quick.script@example.org'), 'nothing sent to the script');
+  await context.close();
+});
+

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { startBrowser, startStack } from './stack.js';
+import { PERSON_MS, startBrowser, startStack } from './stack.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const LANGUAGES = ['fr', 'en', 'uk', 'ru', 'de'];
@@ -74,6 +74,7 @@ for (const flow of flows) {
     const email = `${flow.lang}.${flow.javaScript}.${Date.now()}@example.org`;
     await page.locator('#name').fill(flow.name);
     await page.locator('#email').fill(email);
+    await page.waitForTimeout(PERSON_MS);
     await page.getByRole('button', { name: flow.button, exact: true }).click();
     await page.waitForURL(`**/${flow.lang}/check-email/`);
     assert.equal(await page.locator('h1').textContent(), flow.checkEmail);

@@ -7,6 +7,10 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { chromium } from 'playwright-core';
 
+// A person takes at least this long over the form; the page's script reports the time and the
+// server drops forms sent faster (1.5 s), as bots send them.
+export const PERSON_MS = 1600;
+
 export async function startStack() {
   const binary = process.env.PEOPLE_FIRST_BIN;
   if (!binary) throw new Error('PEOPLE_FIRST_BIN is not set: run these tests with tests/run');
