@@ -34,7 +34,7 @@ test('a person signs in Ukrainian, confirms from the email and is thanked', asyn
 
   await page.goto(`${stack.base}/_dev/mail`);
   await page.getByText('Підтвердьте свій підпис для People First').first().waitFor();
-  await page.getByRole('link', { name: 'Open the link in this email' }).click();
+  await page.getByRole('link', { name: 'Open the confirmation link' }).click();
   await page.waitForURL('**/api/confirm?t=*');
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Підтвердьте свій підпис');
 
@@ -50,6 +50,7 @@ test('a mistake comes back in the signer’s language with what they typed', asy
   await page.goto(`${stack.base}/fr/`);
   await page.getByLabel('Votre adresse e-mail').fill('marie@');
   await page.getByLabel('Pays').selectOption('FR');
+  await page.waitForTimeout(PERSON_MS);
   await page.getByRole('button', { name: 'Signer' }).click();
 
   assert.equal(await page.getByRole('alert').textContent(), 'Veuillez corriger les champs signalés ci-dessous.');

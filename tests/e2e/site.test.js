@@ -104,6 +104,7 @@ for (const javaScript of [true, false]) {
     await page.locator('#name').fill('Оксана');
     await page.locator('#email').fill('oksana@');
     await page.locator('#country').selectOption('UA');
+    await page.waitForTimeout(PERSON_MS);
     await page.getByRole('button', { name: 'Підписати', exact: true }).click();
     await page.locator('#email-error').filter({ hasText: 'Ця електронна адреса виглядає неправильною.' }).waitFor();
     assert.equal(await page.locator('#email').getAttribute('aria-invalid'), 'true');

@@ -136,11 +136,19 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
         .unwrap_or_default()
         .into_iter()
         .map(|m| {
-            let links: Vec<&str> = m
+            let links: Vec<serde_json::Value> = m
                 .text
                 .lines()
                 .map(str::trim)
                 .filter(|l| l.starts_with("http"))
+                .map(|href| {
+                    let purpose = if href.contains("/api/erase?") {
+                        "Open the erasure link"
+                    } else {
+                        "Open the confirmation link"
+                    };
+                    serde_json::json!({ "href": href, "purpose": purpose })
+                })
                 .collect();
             let mut value = serde_json::to_value(&m).unwrap_or_default();
             value["links"] = serde_json::json!(links);
