@@ -13,6 +13,7 @@ pub fn run(out: &Path) -> anyhow::Result<()> {
         contact: std::env::var("PEOPLE_FIRST_CONTACT")
             .unwrap_or_else(|_| "privacy@people-first.localhost".into()),
         goal: people_first::config::goal()?,
+        challenge: people_first::config::challenge_widget()?,
     };
     let files = build(&settings);
     write(&files, out).with_context(|| format!("cannot write the site into {}", out.display()))?;

@@ -141,6 +141,7 @@ async fn main() {
         store: signatures.clone(),
         keyring: std::sync::Arc::new(support::keyring()),
         clock: std::sync::Arc::new(people_first::clock::SystemClock),
+        challenge: None,
     };
     let mut last = String::new();
     for n in 0..5 {

@@ -97,6 +97,7 @@ fn signing(c: &mut Criterion) {
         store: Arc::new(AcceptingStore),
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
+        challenge: None,
     };
     let mut group = c.benchmark_group("sign");
     group.bench_function("use case: key, link, signature", |b| {

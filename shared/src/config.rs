@@ -109,3 +109,29 @@ pub fn goal() -> Result<u64, ConfigError> {
         Err(_) => Ok(DEFAULT_GOAL),
     }
 }
+
+/// The bot challenge's widget, when `PEOPLE_FIRST_CHALLENGE` names a provider (`turnstile` or
+/// `hcaptcha`) and `PEOPLE_FIRST_CHALLENGE_SITE_KEY` its key for this site; off otherwise.
+pub fn challenge_widget() -> Result<Option<crate::challenge::Widget>, ConfigError> {
+    use crate::challenge::{Provider, Widget};
+    let Ok(raw) = required("PEOPLE_FIRST_CHALLENGE") else {
+        return Ok(None);
+    };
+    let provider = Provider::parse(&raw)
+        .ok_or_else(|| ConfigError::Invalid("PEOPLE_FIRST_CHALLENGE", raw.clone()))?;
+    let site_key = required("PEOPLE_FIRST_CHALLENGE_SITE_KEY")?;
+    Ok(Some(Widget::new(provider, site_key)))
+}
+
+/// The bot challenge as the sign handler asks it, with `PEOPLE_FIRST_CHALLENGE_SECRET`; and
+/// `PEOPLE_FIRST_CHALLENGE_VERIFY_URL` in place of the provider's address where a test says so.
+pub fn challenge() -> Result<Option<std::sync::Arc<dyn crate::challenge::Challenge>>, ConfigError> {
+    let Some(widget) = challenge_widget()? else {
+        return Ok(None);
+    };
+    let secret = required("PEOPLE_FIRST_CHALLENGE_SECRET")?;
+    let url = required("PEOPLE_FIRST_CHALLENGE_VERIFY_URL").ok();
+    let verify = crate::adapters::siteverify::SiteVerify::new(widget, secret, url)
+        .map_err(|e| ConfigError::Invalid("PEOPLE_FIRST_CHALLENGE", e.to_string()))?;
+    Ok(Some(std::sync::Arc::new(verify)))
+}

@@ -3,6 +3,7 @@
 
 pub mod adapters;
 pub mod aggregate;
+pub mod challenge;
 pub mod clock;
 pub mod config;
 pub mod confirm;

@@ -120,6 +120,7 @@ pub fn sign_page(
     locale: Locale,
     values: &crate::sign::PetitionForm,
     errors: &std::collections::BTreeMap<&str, String>,
+    challenge: Option<&crate::challenge::Widget>,
 ) -> String {
     let countries: Vec<Value> = Country::all_by_name(locale)
         .iter()
@@ -127,7 +128,10 @@ pub fn sign_page(
         .collect();
     render(
         "sign.html",
-        &context! { locale => locale.code(), values => values, errors => errors, countries => countries },
+        &context! {
+            locale => locale.code(), values => values, errors => errors, countries => countries,
+            challenge => challenge,
+        },
     )
 }
 

@@ -47,6 +47,14 @@ pub struct PetitionForm {
     /// (no cookie needed); absent when the page runs without it.
     #[serde(default)]
     pub elapsed: Option<u64>,
+    /// The bot challenge's answer, when one is asked: as the page's script sends it, or as the
+    /// provider's widget names it in a plain form.
+    #[serde(default)]
+    pub challenge: Option<String>,
+    #[serde(default, rename = "cf-turnstile-response")]
+    pub turnstile_response: Option<String>,
+    #[serde(default, rename = "h-captcha-response")]
+    pub hcaptcha_response: Option<String>,
 }
 
 /// Faster than any person fills the form, even with the browser's autofill.
@@ -81,6 +89,18 @@ impl PetitionForm {
             .as_deref()
             .is_some_and(|w| !w.trim().is_empty());
         honeypot || self.elapsed.is_some_and(|ms| ms < MIN_FILL_MILLIS)
+    }
+
+    /// The challenge widget's answer, however it was sent; empty when none was.
+    pub fn challenge_answer(&self) -> &str {
+        [
+            &self.challenge,
+            &self.turnstile_response,
+            &self.hcaptcha_response,
+        ]
+        .into_iter()
+        .find_map(|answer| answer.as_deref().filter(|a| !a.is_empty()))
+        .unwrap_or_default()
     }
 
     /// The language the signer asked for, if it is one of ours.

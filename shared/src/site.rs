@@ -16,6 +16,8 @@ pub struct SiteSettings {
     /// A mailbox the campaign reads, for privacy requests.
     pub contact: String,
     pub goal: u64,
+    /// The bot challenge's widget on the sign form, when it is switched on.
+    pub challenge: Option<crate::challenge::Widget>,
 }
 
 /// One file of the built site: its path under the site's root and its bytes.
@@ -60,6 +62,7 @@ fn og_locale(locale: Locale) -> &'static str {
 fn page_context(settings: &SiteSettings, locale: Locale, page: &str, particular: Value) -> Value {
     let common = context! {
         locale => locale.code(), page => page, origin => settings.origin, og_locale => og_locale(locale),
+        challenge => settings.challenge,
     };
     context! { ..particular, ..common }
 }

@@ -85,6 +85,7 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
         store: store.clone(),
         keyring: keyring.clone(),
         clock: Arc::new(SystemClock),
+        challenge: None,
     };
     let mut accepted = Vec::new();
     let mut refused = 0;

@@ -134,6 +134,7 @@ fn every_page_renders_in_every_language() {
             locale,
             &people_first::sign::PetitionForm::default(),
             &std::collections::BTreeMap::new(),
+            None,
         );
         assert!(form.contains(&format!(r#"<html lang="{locale}">"#)));
         assert!(form.contains(r#"<option value="UA">"#));

@@ -58,6 +58,7 @@ fn sign(content_type: &str, body: &str) -> (u16, Vec<Signature>) {
         store: store.clone(),
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
+        challenge: None,
     };
     let request = support::stack::request("POST", "/api/sign", Some(content_type), body);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -16,6 +16,7 @@ const PAGES: [&str; 6] = [
 
 fn site() -> Vec<SiteFile> {
     build(&SiteSettings {
+        challenge: None,
         origin: "https://people-first.example".into(),
         contact: "privacy@people-first.example".into(),
         goal: 100_000,

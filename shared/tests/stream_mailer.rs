@@ -34,6 +34,7 @@ async fn sign(store: &StoreUnderTest, clock: &Arc<ManualClock>, email: &str) {
         store: store.store.clone(),
         keyring: Arc::new(support::keyring()),
         clock: clock.clone(),
+        challenge: None,
     };
     let body =
         serde_json::json!({ "name": "Anna", "email": email, "country": "PL", "locale": "en" });

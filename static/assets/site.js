@@ -45,6 +45,9 @@
       // How long the form was on screen: people take seconds, scripts do not.
       elapsed: Math.round(performance.now() - shownAt),
     };
+    // The bot challenge's answer, when the page shows one.
+    const challenge = form.elements['cf-turnstile-response'] || form.elements['h-captcha-response'];
+    if (challenge) body.challenge = challenge.value;
     try {
       const answer = await fetch('/api/sign', {
         method: 'POST',

@@ -58,6 +58,7 @@ pub async fn run() -> anyhow::Result<()> {
         origin: mail.public_url.clone(),
         contact: mail.contact.clone(),
         goal,
+        challenge: people_first::config::challenge_widget()?,
     };
     people_first::site::write(&people_first::site::build(&site), &site_dir)
         .with_context(|| format!("cannot build the site into {}", site_dir.display()))?;
@@ -66,6 +67,7 @@ pub async fn run() -> anyhow::Result<()> {
             store: store.clone(),
             keyring: keyring.clone(),
             clock: clock.clone(),
+            challenge: people_first::config::challenge()?,
         },
         confirm: ConfirmState {
             store: store.clone(),

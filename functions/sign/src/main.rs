@@ -15,6 +15,7 @@ async fn main() -> Result<(), Error> {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         keyring: Arc::new(config::keyring(&aws).await?),
         clock: Arc::new(SystemClock),
+        challenge: config::challenge()?,
     };
     run(service_fn(|request| handle_sign(&state, request))).await
 }

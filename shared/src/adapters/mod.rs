@@ -5,3 +5,4 @@ mod dynamo_counter;
 pub mod embedded;
 pub mod outbox;
 pub mod ses;
+pub mod siteverify;

@@ -1,6 +1,7 @@
 //! `POST /api/sign`.
 
 use super::{Encoding, browser_locale, json, method_not_allowed, problem, redirect};
+use crate::challenge::Challenge;
 use crate::clock::Clock;
 use crate::domain::{InputError, Locale, SignerName};
 use crate::i18n::{self, Medium};
@@ -20,6 +21,8 @@ pub struct SignState {
     pub store: Arc<dyn SignatureStore>,
     pub keyring: Arc<Keyring>,
     pub clock: Arc<dyn Clock>,
+    /// The bot challenge, when it is switched on.
+    pub challenge: Option<Arc<dyn Challenge>>,
 }
 
 /// The message id for a field's error.
@@ -84,13 +87,37 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
                     &serde_json::json!({ "errors": localised(&errors, locale, Medium::PlainText) }),
                 ),
                 Encoding::Form => {
-                    let html =
-                        pages::sign_page(locale, &form, &localised(&errors, locale, Medium::Html));
+                    let html = pages::sign_page(
+                        locale,
+                        &form,
+                        &localised(&errors, locale, Medium::Html),
+                        state.challenge.as_ref().map(|c| c.widget()),
+                    );
                     super::page(StatusCode::UNPROCESSABLE_ENTITY, locale, html)
                 }
             });
         }
     };
+    // Asked only of a petition otherwise fit to sign: the widget's answer is good once, and a
+    // person correcting a typo sends it again.
+    if let Some(challenge) = &state.challenge {
+        match challenge.passed(form.challenge_answer()).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::info!(outcome = "challenge failed", "signature refused");
+                return Ok(accepted());
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the challenge could not be checked");
+                return Ok(problem(
+                    &request,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    locale,
+                    "error-unavailable",
+                ));
+            }
+        }
+    }
     match sign_petition(
         state.store.as_ref(),
         &state.keyring,

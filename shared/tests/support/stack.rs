@@ -64,6 +64,7 @@ impl Stack {
             store: store.store.clone(),
             keyring: Arc::new(super::keyring()),
             clock: clock.clone(),
+            challenge: None,
         };
         let confirm = ConfirmState {
             store: store.store.clone(),

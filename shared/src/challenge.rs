@@ -1,0 +1,90 @@
+//! The optional bot challenge (Cloudflare Turnstile or hCaptcha): off by default, switched on by
+//! configuration when a flood of fakes calls for it. The page shows the provider's widget; the
+//! sign handler asks the provider whether the widget's answer is genuine.
+
+use async_trait::async_trait;
+
+/// The providers the site and the functions know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provider {
+    Turnstile,
+    HCaptcha,
+}
+
+impl Provider {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "turnstile" => Some(Self::Turnstile),
+            "hcaptcha" => Some(Self::HCaptcha),
+            _ => None,
+        }
+    }
+
+    /// Where the provider checks an answer, server to server.
+    pub fn verify_url(self) -> &'static str {
+        match self {
+            Self::Turnstile => "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+            Self::HCaptcha => "https://api.hcaptcha.com/siteverify",
+        }
+    }
+
+    /// The script the page loads to show the widget.
+    pub fn script_url(self) -> &'static str {
+        match self {
+            Self::Turnstile => "https://challenges.cloudflare.com/turnstile/v0/api.js",
+            Self::HCaptcha => "https://js.hcaptcha.com/1/api.js",
+        }
+    }
+
+    /// The class of the element the provider's script fills with its widget.
+    pub fn widget_class(self) -> &'static str {
+        match self {
+            Self::Turnstile => "cf-turnstile",
+            Self::HCaptcha => "h-captcha",
+        }
+    }
+
+    /// The form field the widget writes its answer into.
+    pub fn response_field(self) -> &'static str {
+        match self {
+            Self::Turnstile => "cf-turnstile-response",
+            Self::HCaptcha => "h-captcha-response",
+        }
+    }
+}
+
+/// What the page needs to show the widget.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Widget {
+    #[serde(skip)]
+    pub provider: Provider,
+    /// The provider's public key for this site.
+    pub site_key: String,
+    pub script: &'static str,
+    pub class: &'static str,
+}
+
+impl Widget {
+    pub fn new(provider: Provider, site_key: String) -> Self {
+        Self {
+            provider,
+            site_key,
+            script: provider.script_url(),
+            class: provider.widget_class(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the challenge provider could not be asked: {0}")]
+pub struct ChallengeUnavailable(pub String);
+
+/// Asks the provider about one answer.
+#[async_trait]
+pub trait Challenge: Send + Sync {
+    /// The widget the sign form shows with its errors.
+    fn widget(&self) -> &Widget;
+
+    /// Whether the widget's answer is genuine; an empty answer never is.
+    async fn passed(&self, answer: &str) -> Result<bool, ChallengeUnavailable>;
+}
