@@ -131,7 +131,6 @@ pub fn challenge() -> Result<Option<std::sync::Arc<dyn crate::challenge::Challen
     };
     let secret = required("PEOPLE_FIRST_CHALLENGE_SECRET")?;
     let url = required("PEOPLE_FIRST_CHALLENGE_VERIFY_URL").ok();
-    let verify = crate::adapters::siteverify::SiteVerify::new(widget, secret, url)
-        .map_err(|e| ConfigError::Invalid("PEOPLE_FIRST_CHALLENGE", e.to_string()))?;
+    let verify = crate::adapters::siteverify::SiteVerify::new(widget, secret, url);
     Ok(Some(std::sync::Arc::new(verify)))
 }

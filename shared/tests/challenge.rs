@@ -65,9 +65,11 @@ fn state(store: &StoreUnderTest, url: String) -> SignState {
         store: store.store.clone(),
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
-        challenge: Some(Arc::new(
-            SiteVerify::new(widget(), SECRET.into(), Some(url)).unwrap(),
-        )),
+        challenge: Some(Arc::new(SiteVerify::new(
+            widget(),
+            SECRET.into(),
+            Some(url),
+        ))),
     }
 }
 

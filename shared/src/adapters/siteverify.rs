@@ -1,13 +1,15 @@
 //! The bot challenge, asked of its provider: `siteverify`, a form POST answered with
-//! `{"success": true|false}`, as Turnstile and hCaptcha both define it.
+//! `{"success": true|false}`, as Turnstile and hCaptcha both define it. It goes through the AWS
+//! SDK's own HTTP client, which every function already carries, rather than a second one.
 
 use crate::challenge::{Challenge, ChallengeUnavailable, Widget};
 use async_trait::async_trait;
-use http_body_util::{BodyExt, Full};
-use hyper_rustls::{HttpsConnector, HttpsConnectorBuilder};
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use aws_smithy_http_client::Connector;
+use aws_smithy_http_client::tls::{Provider as TlsProvider, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorSettings};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::byte_stream::ByteStream;
 use std::time::Duration;
 
 /// A provider slower than this is treated as unreachable: the signer retries.
@@ -23,24 +25,25 @@ pub struct SiteVerify {
     widget: Widget,
     url: String,
     secret: String,
-    client: Client<HttpsConnector<HttpConnector>, Full<bytes::Bytes>>,
+    connector: Connector,
 }
 
 impl SiteVerify {
-    /// `url` replaces the provider's own address (a test's stand-in). Fails when the system
-    /// has no root certificates to check the provider by.
-    pub fn new(widget: Widget, secret: String, url: Option<String>) -> std::io::Result<Self> {
-        let https = HttpsConnectorBuilder::new()
-            .with_provider_and_native_roots(rustls::crypto::ring::default_provider())?
-            .https_or_http()
-            .enable_http1()
+    /// `url` replaces the provider's own address (a test's stand-in).
+    pub fn new(widget: Widget, secret: String, url: Option<String>) -> Self {
+        let settings = HttpConnectorSettings::builder()
+            .connect_timeout(TIMEOUT)
+            .read_timeout(TIMEOUT)
             .build();
-        Ok(Self {
+        Self {
             url: url.unwrap_or_else(|| widget.provider.verify_url().to_owned()),
             widget,
             secret,
-            client: Client::builder(TokioExecutor::new()).build(https),
-        })
+            connector: Connector::builder()
+                .connector_settings(settings)
+                .tls_provider(TlsProvider::Rustls(CryptoMode::Ring))
+                .build(),
+        }
     }
 
     async fn ask(&self, answer: &str) -> Result<bool, ChallengeUnavailable> {
@@ -53,23 +56,22 @@ impl SiteVerify {
                 http::header::CONTENT_TYPE,
                 "application/x-www-form-urlencoded",
             )
-            .body(Full::from(form))
+            .body(SdkBody::from(form))
             .map_err(|e| unavailable(&e))?;
-        let response = self
-            .client
-            .request(request)
-            .await
-            .map_err(|e| unavailable(&e))?;
+        let request = HttpRequest::try_from(request).map_err(|e| unavailable(&e))?;
+        let response =
+            self.connector.call(request).await.map_err(|e| {
+                unavailable(&aws_smithy_types::error::display::DisplayErrorContext(e))
+            })?;
         if !response.status().is_success() {
-            return Err(unavailable(&response.status()));
+            return Err(unavailable(&response.status().as_u16()));
         }
-        let body = response
-            .into_body()
+        let body = ByteStream::new(response.into_body())
             .collect()
             .await
             .map_err(|e| unavailable(&e))?;
         let verdict: Verdict =
-            serde_json::from_slice(&body.to_bytes()).map_err(|e| unavailable(&e))?;
+            serde_json::from_slice(&body.into_bytes()).map_err(|e| unavailable(&e))?;
         Ok(verdict.success)
     }
 }
