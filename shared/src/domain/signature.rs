@@ -44,7 +44,10 @@ pub struct Signature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed_at: Option<Timestamp>,
     /// The erasure link, fixed when signing: every email carries it, whatever its age.
+    /// Signatures stored before erasure links existed read with a link that erases nothing.
+    #[serde(default = "LinkNonce::random")]
     pub erase_nonce: LinkNonce,
+    #[serde(default = "SecretHash::of_nothing")]
     pub erase_hash: SecretHash,
     /// DynamoDB's TTL attribute: set while pending, so unconfirmed signatures disappear.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -63,5 +66,23 @@ impl Signature {
 
     pub fn is_confirmed(&self) -> bool {
         self.status == SignatureStatus::Confirmed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_stored_before_erasure_links_reads_with_a_link_that_erases_nothing() {
+        let stored = serde_json::json!({
+            "pk": "00".repeat(32), "status": "confirmed", "name": "Olena", "country": "UA",
+            "locale": "uk", "updates": false, "privacy_policy": "2025-01-28",
+            "signed_at": 1_764_374_400, "link_nonce": "00".repeat(16), "secret_hash": "00".repeat(32),
+            "link_sent_at": 1_764_374_400, "link_expires_at": 1_764_979_200,
+        });
+        let first: Signature = serde_json::from_value(stored.clone()).unwrap();
+        let second: Signature = serde_json::from_value(stored).unwrap();
+        assert!(!first.erase_hash.matches(&second.erase_hash));
     }
 }
