@@ -44,25 +44,7 @@ async fn main() {
             .send()
             .await
             .unwrap();
-        let token = loop {
-            let mail: Vec<serde_json::Value> = http
-                .get(format!("{base}/_dev/mail.json"))
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            if let Some(m) = mail.iter().find(|m| m["to"] == email) {
-                let text = m["text"].as_str().unwrap();
-                break text[text.find("t=").unwrap() + 2..]
-                    .split_whitespace()
-                    .next()
-                    .unwrap()
-                    .to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
-        };
+        let token = support::confirmation_token(&support::wait_for_mail_to(&base, &email).await);
         let started = Instant::now();
         total(&http, &base).await;
         floor.push(started.elapsed());

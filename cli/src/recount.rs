@@ -4,7 +4,6 @@
 
 use anyhow::Context;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use indicatif::{ProgressBar, ProgressStyle};
 use people_first::clock::{Clock, SystemClock};
 use people_first::domain::Locale;
 use people_first::recount::{Recount, fix, recount};
@@ -48,10 +47,7 @@ fn report(recount: &Recount) -> Table {
 pub async fn run(repair: bool) -> anyhow::Result<ExitCode> {
     let (store, source) = super::staff::open().await?;
     eprintln!("Recounting confirmed signatures in {source}.");
-    let bar = ProgressBar::new_spinner().with_style(
-        ProgressStyle::with_template("{spinner} {pos} signatures read ({per_sec})")
-            .expect("a valid template"),
-    );
+    let bar = super::staff::progress_bar();
     let result = recount(store.as_ref(), store.as_ref(), |n| bar.set_position(n)).await;
     bar.finish_and_clear();
     let recount = result.context("the recount failed")?;

@@ -8,7 +8,7 @@ use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::domain::Signature;
 use people_first::keyring::Keyring;
-use people_first::ports::{CounterStore, SignatureScan, SignatureStore};
+use people_first::ports::{CounterStore, SignatureScan, SignatureStore, read_every_signature};
 
 /// Everything a staff command may ask of the table.
 pub trait StaffStore: SignatureStore + SignatureScan + CounterStore {}
@@ -51,27 +51,18 @@ pub async fn keyring() -> anyhow::Result<Keyring> {
     super::serve::local_keyring(&super::serve::data_dir())
 }
 
-/// Reads every signature once, page by page, handing each to `each`; returns how many.
-pub async fn scan(
-    store: &dyn SignatureScan,
-    mut each: impl FnMut(Signature),
-) -> anyhow::Result<u64> {
-    let bar = ProgressBar::new_spinner().with_style(
+/// The spinner a long scan shows, counting the signatures read.
+pub fn progress_bar() -> ProgressBar {
+    ProgressBar::new_spinner().with_style(
         ProgressStyle::with_template("{spinner} {pos} signatures read ({per_sec})")
             .expect("a valid template"),
-    );
-    let mut next = None;
-    let mut read = 0;
-    loop {
-        let page = store.scan(next).await.context("cannot read the table")?;
-        read += page.signatures.len() as u64;
-        page.signatures.into_iter().for_each(&mut each);
-        bar.set_position(read);
-        next = page.next;
-        if next.is_none() {
-            break;
-        }
-    }
+    )
+}
+
+/// Reads every signature once, handing each to `each`, with a progress bar; returns how many.
+pub async fn scan(store: &dyn SignatureScan, each: impl FnMut(Signature)) -> anyhow::Result<u64> {
+    let bar = progress_bar();
+    let read = read_every_signature(store, each, |n| bar.set_position(n)).await;
     bar.finish_and_clear();
-    Ok(read)
+    read.context("cannot read the table")
 }

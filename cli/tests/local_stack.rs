@@ -5,7 +5,7 @@ mod support;
 
 use std::path::Path;
 use std::process::Command;
-use support::{Running, client, mail, wait_for_count, wait_for_mail};
+use support::{Running, client, mail, page_text, wait_for_count, wait_for_mail};
 
 fn start(data_dir: &Path) -> Running {
     support::start(data_dir, env!("CARGO_BIN_EXE_people-first"))
@@ -29,14 +29,7 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
     assert_eq!(home.status(), 302);
     assert_eq!(home.headers()["location"], "/de/");
     assert_eq!(home.headers()["vary"], "Accept-Language");
-    let form = http
-        .get(format!("{base}/de/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let form = page_text(&format!("{base}/de/")).await;
     assert!(
         form.contains(r#"<form method="post" action="/api/sign""#)
             && form.contains("Unterzeichnen")
@@ -65,14 +58,7 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
         .unwrap();
     assert_eq!(signed.status(), 303);
     assert_eq!(signed.headers()["location"], "/de/check-email/");
-    let check = http
-        .get(format!("{base}/de/check-email/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let check = page_text(&format!("{base}/de/check-email/")).await;
     assert!(check.contains("Sehen Sie in Ihr Postfach"));
 
     let inbox = wait_for_mail(&base, 1).await;
@@ -82,17 +68,10 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
         .lines()
         .find(|l| l.starts_with(&format!("{base}/api/confirm?t=")))
         .expect("a link to this stack");
-    let viewer = http
-        .get(format!("{base}/_dev/mail"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let viewer = page_text(&format!("{base}/_dev/mail")).await;
     assert!(viewer.contains("Bestätigen Sie Ihre Unterschrift"));
 
-    let page = http.get(link).send().await.unwrap().text().await.unwrap();
+    let page = page_text(link).await;
     let token = link.split("t=").nth(1).unwrap();
     assert!(page.contains(&format!(r#"name="t" value="{token}""#)));
     let pressed = http
@@ -103,14 +82,7 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
         .unwrap();
     assert_eq!(pressed.status(), 303);
     assert_eq!(pressed.headers()["location"], "/de/thank-you/");
-    let thanks = http
-        .get(format!("{base}/de/thank-you/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let thanks = page_text(&format!("{base}/de/thank-you/")).await;
     assert!(thanks.contains("Danke!"));
 
     // The in-process change feed counts the confirmation.

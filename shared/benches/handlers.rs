@@ -5,15 +5,13 @@
 //!
 //! Run by `tests/bench`; bounded to a few seconds per benchmark.
 
-use async_trait::async_trait;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use people_first::aggregate::delta_of;
 use people_first::clock::ManualClock;
-use people_first::domain::{Locale, SecretHash, Signature, SignatureStatus, SignerKey, Timestamp};
+use people_first::domain::{Locale, SignatureStatus};
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::mailing::SignatureChange;
 use people_first::pages::confirmation_email;
-use people_first::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
 use people_first::sign::{PetitionForm, sign_petition};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -23,45 +21,10 @@ use std::time::Duration;
 #[allow(dead_code, unused_imports, clippy::all, clippy::pedantic)]
 mod support;
 
+use support::AcceptingStore;
+
 const JSON_BODY: &str = r#"{"name":"Оксана Петренко","email":"oksana.petrenko@example.org","country":"UA","locale":"uk","updates":true}"#;
 const FORM_BODY: &str = "name=%D0%9E%D0%BA%D1%81%D0%B0%D0%BD%D0%B0+%D0%9F%D0%B5%D1%82%D1%80%D0%B5%D0%BD%D0%BA%D0%BE&email=oksana.petrenko%40example.org&country=UA&locale=uk&updates=on&website=";
-
-/// Accepts every new signature and keeps nothing, so the use case's own work is what is timed.
-struct AcceptingStore;
-
-#[async_trait]
-impl SignatureStore for AcceptingStore {
-    async fn insert_pending(&self, _: &Signature) -> Result<Insertion, StoreError> {
-        Ok(Insertion::Inserted)
-    }
-    async fn renew_link(
-        &self,
-        _: &SignerKey,
-        _: Timestamp,
-        _: &LinkRenewal,
-    ) -> Result<bool, StoreError> {
-        Ok(false)
-    }
-    async fn find(&self, _: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        Ok(None)
-    }
-    async fn confirm(
-        &self,
-        _: &SignerKey,
-        _: &SecretHash,
-        _: Timestamp,
-        _: bool,
-    ) -> Result<bool, StoreError> {
-        Ok(false)
-    }
-    async fn erase(
-        &self,
-        _: &SignerKey,
-        _: Option<&SecretHash>,
-    ) -> Result<Option<Signature>, StoreError> {
-        Ok(None)
-    }
-}
 
 fn parsing(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse a signature");
@@ -88,13 +51,14 @@ fn signing(c: &mut Criterion) {
         .build()
         .unwrap();
     let keyring = support::keyring();
+    let store = AcceptingStore::discarding();
     let clock = ManualClock::at(support::SIGNED_AT);
     let petition = serde_json::from_str::<PetitionForm>(JSON_BODY)
         .unwrap()
         .parse()
         .unwrap();
     let state = SignState {
-        store: Arc::new(AcceptingStore),
+        store: Arc::new(AcceptingStore::discarding()),
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
         challenge: None,
@@ -102,14 +66,9 @@ fn signing(c: &mut Criterion) {
     let mut group = c.benchmark_group("sign");
     group.bench_function("use case: key, link, signature", |b| {
         b.to_async(&runtime).iter(|| async {
-            sign_petition(
-                &AcceptingStore,
-                &keyring,
-                &clock,
-                black_box(petition.clone()),
-            )
-            .await
-            .unwrap()
+            sign_petition(&store, &keyring, &clock, black_box(petition.clone()))
+                .await
+                .unwrap()
         });
     });
     group.bench_function("handler: JSON request to 202", |b| {

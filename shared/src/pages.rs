@@ -115,6 +115,14 @@ pub(crate) fn render(template: &str, context: &Value) -> String {
         .unwrap_or_else(|e| panic!("template {template} failed to render: {e:#}"))
 }
 
+/// The sign form's country list, in the language's order.
+pub(crate) fn country_options(locale: Locale) -> Vec<Value> {
+    Country::all_by_name(locale)
+        .iter()
+        .map(|(c, name)| context! { code => c.code(), name => name })
+        .collect()
+}
+
 /// The sign form, empty or showing what was typed with the errors next to their fields.
 pub fn sign_page(
     locale: Locale,
@@ -122,14 +130,11 @@ pub fn sign_page(
     errors: &std::collections::BTreeMap<&str, String>,
     challenge: Option<&crate::challenge::Widget>,
 ) -> String {
-    let countries: Vec<Value> = Country::all_by_name(locale)
-        .iter()
-        .map(|(c, name)| context! { code => c.code(), name => name })
-        .collect();
     render(
         "sign.html",
         &context! {
-            locale => locale.code(), values => values, errors => errors, countries => countries,
+            locale => locale.code(), values => values, errors => errors,
+            countries => country_options(locale),
             challenge => challenge,
         },
     )

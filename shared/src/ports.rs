@@ -146,3 +146,24 @@ pub struct SignaturePage {
 pub trait SignatureScan: Send + Sync {
     async fn scan(&self, from: Option<String>) -> Result<SignaturePage, StoreError>;
 }
+
+/// Reads every signature once, page by page, handing each to `each`; `progress` hears how many
+/// were read so far. Returns how many there were.
+pub async fn read_every_signature(
+    scan: &dyn SignatureScan,
+    mut each: impl FnMut(Signature),
+    mut progress: impl FnMut(u64),
+) -> Result<u64, StoreError> {
+    let mut read = 0;
+    let mut from = None;
+    loop {
+        let page = scan.scan(from).await?;
+        read += page.signatures.len() as u64;
+        page.signatures.into_iter().for_each(&mut each);
+        progress(read);
+        match page.next {
+            Some(next) => from = Some(next),
+            None => return Ok(read),
+        }
+    }
+}

@@ -2,7 +2,7 @@
 //! compare with the counter item, per country; repair it on request.
 
 use crate::domain::{Counter, Country, SignatureStatus, Timestamp};
-use crate::ports::{CounterStore, SignatureScan, StoreError};
+use crate::ports::{CounterStore, SignatureScan, StoreError, read_every_signature};
 use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone)]
@@ -63,26 +63,20 @@ impl Recount {
 pub async fn recount(
     scan: &dyn SignatureScan,
     counter: &dyn CounterStore,
-    mut progress: impl FnMut(u64),
+    progress: impl FnMut(u64),
 ) -> Result<Recount, StoreError> {
     let recorded = counter.read_counter().await?;
     let mut confirmed: BTreeMap<Country, u64> = BTreeMap::new();
-    let mut read = 0;
-    let mut from = None;
-    loop {
-        let page = scan.scan(from).await?;
-        for signature in &page.signatures {
+    let read = read_every_signature(
+        scan,
+        |signature| {
             if signature.status == SignatureStatus::Confirmed {
                 *confirmed.entry(signature.country).or_default() += 1;
             }
-        }
-        read += page.signatures.len() as u64;
-        progress(read);
-        match page.next {
-            Some(next) => from = Some(next),
-            None => break,
-        }
-    }
+        },
+        progress,
+    )
+    .await?;
     let moved_meanwhile = counter.read_counter().await?.revision != recorded.revision;
     Ok(Recount {
         counted: confirmed,

@@ -1,7 +1,7 @@
 //! The static site: every page in every language, rendered from `static/templates` and the
 //! Fluent strings into files the CDN serves as they are.
 
-use crate::domain::{Country, Locale, PRIVACY_POLICY_VERSION};
+use crate::domain::{Locale, PRIVACY_POLICY_VERSION};
 use crate::i18n;
 use crate::pages::{message_context, render};
 use minijinja::Value;
@@ -67,16 +67,9 @@ fn page_context(settings: &SiteSettings, locale: Locale, page: &str, particular:
     context! { ..particular, ..common }
 }
 
-fn countries(locale: Locale) -> Vec<Value> {
-    Country::all_by_name(locale)
-        .iter()
-        .map(|(c, name)| context! { code => c.code(), name => name })
-        .collect()
-}
-
 pub fn home_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
-        countries => countries(locale), supporters => supporters(locale), goal => settings.goal,
+        countries => crate::pages::country_options(locale), supporters => supporters(locale), goal => settings.goal,
         values => context! {}, errors => context! {},
     };
     render("home.html", &page_context(settings, locale, "", particular))
@@ -93,27 +86,42 @@ pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
     )
 }
 
-pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
-    let particular = message_context("check-email-title", "check-email-body", false);
+/// One of the site's short pages: a heading and a line, in `message.html`.
+fn site_message_page(
+    settings: &SiteSettings,
+    locale: Locale,
+    page: &str,
+    heading: &str,
+    body: &str,
+) -> String {
+    let particular = message_context(heading, body, false);
     render(
         "message.html",
-        &page_context(settings, locale, "check-email/", particular),
+        &page_context(settings, locale, page, particular),
+    )
+}
+
+pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
+    site_message_page(
+        settings,
+        locale,
+        "check-email/",
+        "check-email-title",
+        "check-email-body",
     )
 }
 
 pub fn erased_page(settings: &SiteSettings, locale: Locale) -> String {
-    let particular = message_context("erased-title", "erased-body", false);
-    render(
-        "message.html",
-        &page_context(settings, locale, "erased/", particular),
-    )
+    site_message_page(settings, locale, "erased/", "erased-title", "erased-body")
 }
 
 pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
-    let particular = message_context("error-title", "error-not-found", false);
-    render(
-        "message.html",
-        &page_context(settings, locale, "404.html", particular),
+    site_message_page(
+        settings,
+        locale,
+        "404.html",
+        "error-title",
+        "error-not-found",
     )
 }
 

@@ -40,22 +40,29 @@ pub fn privacy_filter(default: &str) -> Targets {
 
 /// For the Lambda functions.
 pub fn init_json() {
-    let lines = tracing_subscriber::fmt::layer()
-        .json()
-        .with_target(false)
-        .with_current_span(false)
-        .without_time();
-    tracing_subscriber::registry()
-        .with(lines)
-        .with(privacy_filter("info"))
-        .init();
+    init(
+        tracing_subscriber::fmt::layer()
+            .json()
+            .with_target(false)
+            .with_current_span(false)
+            .without_time(),
+    );
 }
 
 /// For the command line and the local stack.
 pub fn init_readable() {
-    let lines = tracing_subscriber::fmt::layer()
-        .with_target(false)
-        .compact();
+    init(
+        tracing_subscriber::fmt::layer()
+            .with_target(false)
+            .compact(),
+    );
+}
+
+/// Installs `lines` as the process's log output, behind the privacy filter.
+fn init<L>(lines: L)
+where
+    L: tracing_subscriber::Layer<tracing_subscriber::Registry> + Send + Sync,
+{
     tracing_subscriber::registry()
         .with(lines)
         .with(privacy_filter("info"))

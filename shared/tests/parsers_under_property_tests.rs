@@ -4,56 +4,15 @@
 
 mod support;
 
-use async_trait::async_trait;
 use people_first::clock::ManualClock;
-use people_first::domain::{LinkToken, Locale, SecretHash, Signature, SignerKey, Timestamp};
+use people_first::domain::{LinkToken, Locale, Signature};
 use people_first::http::sign::{SignState, handle_sign};
-use people_first::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
 use proptest::prelude::*;
-use std::sync::{Arc, Mutex};
-
-/// Keeps what the handler writes, so a test can see that a refusal wrote nothing.
-#[derive(Default)]
-struct Recorded(Mutex<Vec<Signature>>);
-
-#[async_trait]
-impl SignatureStore for Recorded {
-    async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
-        self.0.lock().unwrap().push(signature.clone());
-        Ok(Insertion::Inserted)
-    }
-    async fn renew_link(
-        &self,
-        _: &SignerKey,
-        _: Timestamp,
-        _: &LinkRenewal,
-    ) -> Result<bool, StoreError> {
-        Ok(false)
-    }
-    async fn find(&self, _: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        Ok(None)
-    }
-    async fn confirm(
-        &self,
-        _: &SignerKey,
-        _: &SecretHash,
-        _: Timestamp,
-        _: bool,
-    ) -> Result<bool, StoreError> {
-        Ok(false)
-    }
-    async fn erase(
-        &self,
-        _: &SignerKey,
-        _: Option<&SecretHash>,
-    ) -> Result<Option<Signature>, StoreError> {
-        Ok(None)
-    }
-}
+use std::sync::Arc;
 
 /// Signs with `body` as `content_type`; the status, and what was stored.
 fn sign(content_type: &str, body: &str) -> (u16, Vec<Signature>) {
-    let store = Arc::new(Recorded::default());
+    let store = Arc::new(support::AcceptingStore::keeping());
     let state = SignState {
         store: store.clone(),
         keyring: Arc::new(support::keyring()),
@@ -69,7 +28,7 @@ fn sign(content_type: &str, body: &str) -> (u16, Vec<Signature>) {
         .unwrap()
         .status()
         .as_u16();
-    let stored = store.0.lock().unwrap().clone();
+    let stored = store.kept.lock().unwrap().clone();
     (status, stored)
 }
 

@@ -92,7 +92,6 @@ pub async fn wait_for_count(base: &str, total: u64) -> serde_json::Value {
 /// Signs as a form would and confirms from the email's link; returns the email.
 pub async fn sign_and_confirm(base: &str, fields: &[(&str, &str)]) -> serde_json::Value {
     let http = client();
-    let before = mail(base).await.len();
     let signed = http
         .post(format!("{base}/api/sign"))
         .form(fields)
@@ -102,23 +101,47 @@ pub async fn sign_and_confirm(base: &str, fields: &[(&str, &str)]) -> serde_json
     let status = signed.status();
     assert_eq!(status, 303, "{fields:?}: {}", signed.text().await.unwrap());
     let to = fields.iter().find(|(k, _)| *k == "email").unwrap().1;
-    let email = wait_for_mail(base, before + 1)
-        .await
-        .into_iter()
-        .find(|m| m["to"] == to)
-        .expect("the email reached its signer");
-    let text = email["text"].as_str().unwrap();
-    let token = text
-        .split(&format!("{base}/api/confirm?t="))
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .expect("a confirmation link");
+    let email = wait_for_mail_to(base, to).await;
+    let token = confirmation_token(&email);
     let pressed = http
         .post(format!("{base}/api/confirm"))
-        .form(&[("t", token)])
+        .form(&[("t", &token)])
         .send()
         .await
         .unwrap();
     assert_eq!(pressed.status(), 303);
     email
+}
+
+/// The email sent to `to`, once the mailer has written it: it runs apart from the request.
+pub async fn wait_for_mail_to(base: &str, to: &str) -> serde_json::Value {
+    for _ in 0..100 {
+        if let Some(email) = mail(base).await.into_iter().find(|m| m["to"] == to) {
+            return email;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("no email to {to} after 5 s");
+}
+
+/// The `t` of an email's confirmation link.
+pub fn confirmation_token(email: &serde_json::Value) -> String {
+    let text = email["text"].as_str().unwrap();
+    text.split("/api/confirm?t=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .expect("a confirmation link")
+        .to_owned()
+}
+
+/// A page's text, as a browser gets it.
+pub async fn page_text(url: &str) -> String {
+    client()
+        .get(url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }

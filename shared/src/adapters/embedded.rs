@@ -39,7 +39,7 @@ enum Write {
     Renew(SignerKey, Timestamp, LinkRenewal, Reply<bool>),
     Confirm(SignerKey, SecretHash, Timestamp, bool, Reply<bool>),
     Erase(SignerKey, Option<SecretHash>, Reply<Option<Signature>>),
-    Purge(Timestamp, Reply<usize>),
+    Purge(Vec<SignerKey>, Timestamp, Reply<usize>),
     Checkpoint(String, u64, Reply<()>),
     Count(CountWrite, Reply<bool>),
     ReplaceCounter(Box<(Counter, Counter)>, Reply<bool>),
@@ -331,9 +331,33 @@ impl SignatureStore for EmbeddedStore {
 impl EmbeddedStore {
     /// Deletes the pending signatures whose time ran out, as DynamoDB's TTL does on AWS, and
     /// returns how many: an unconfirmed address is not kept past its days.
+    /// The scan reads a snapshot, away from the single writer that signing waits on; the writer
+    /// then checks each candidate again, since it may have been confirmed meanwhile.
     pub async fn purge_expired(&self, now: Timestamp) -> Result<usize, StoreError> {
-        self.write(|reply| Write::Purge(now, reply)).await
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let mut expired = Vec::new();
+        for entry in txn
+            .open_table(SIGNATURES)
+            .map_err(unavailable)?
+            .iter()
+            .map_err(unavailable)?
+        {
+            let (_, bytes) = entry.map_err(unavailable)?;
+            let signature: Signature = decode(bytes.value())?;
+            if is_expired(&signature, now) {
+                expired.push(signature.signer);
+            }
+        }
+        if expired.is_empty() {
+            return Ok(0);
+        }
+        self.write(|reply| Write::Purge(expired, now, reply)).await
     }
+}
+
+/// Whether DynamoDB's TTL would have deleted it by `now`.
+fn is_expired(signature: &Signature, now: Timestamp) -> bool {
+    signature.expires_at.is_some_and(|at| at <= now)
 }
 
 /// One transaction's view: reads and writes signatures, appends changes.
@@ -437,18 +461,13 @@ impl Batch<'_> {
         Ok(Some(old))
     }
 
-    fn purge(&mut self, now: Timestamp) -> Result<usize, StoreError> {
-        let mut expired = Vec::new();
-        for entry in self.signatures.iter().map_err(unavailable)? {
-            let (_, bytes) = entry.map_err(unavailable)?;
-            let signature: Signature = decode(bytes.value())?;
-            if signature.expires_at.is_some_and(|at| at <= now) {
-                expired.push(signature);
+    fn purge(&mut self, candidates: &[SignerKey], now: Timestamp) -> Result<usize, StoreError> {
+        let mut purged = 0;
+        for signer in candidates {
+            if let Some(signature) = self.get(signer)?.filter(|s| is_expired(s, now)) {
+                self.remove(signature)?;
+                purged += 1;
             }
-        }
-        let purged = expired.len();
-        for signature in expired {
-            self.remove(signature)?;
         }
         Ok(purged)
     }
@@ -592,7 +611,9 @@ fn apply(
                 Write::Erase(signer, hash, reply) => {
                     answer(reply, batch.erase(&signer, hash.as_ref()))
                 }
-                Write::Purge(now, reply) => answer(reply, batch.purge(now)),
+                Write::Purge(candidates, now, reply) => {
+                    answer(reply, batch.purge(&candidates, now))
+                }
                 Write::Count(write, reply) => answer(reply, batch.count(&write)),
                 Write::ReplaceCounter(pair, reply) => {
                     answer(reply, batch.replace_counter(&pair.0, &pair.1))

@@ -4,6 +4,7 @@
 pub mod confirm;
 pub mod count;
 pub mod erase;
+mod link;
 pub mod sign;
 
 use crate::domain::Locale;

@@ -335,3 +335,67 @@ fn token_after(email: &Delivered, path: &str) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Accepts every new signature; finds nothing and changes nothing else. Discarding, it times a
+/// handler's own work; keeping, it shows what a refused request left behind.
+#[derive(Default)]
+pub struct AcceptingStore {
+    keeps: bool,
+    pub kept: std::sync::Mutex<Vec<people_first::domain::Signature>>,
+}
+
+impl AcceptingStore {
+    pub fn discarding() -> Self {
+        Self::default()
+    }
+
+    pub fn keeping() -> Self {
+        Self {
+            keeps: true,
+            ..Self::default()
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl SignatureStore for AcceptingStore {
+    async fn insert_pending(
+        &self,
+        signature: &people_first::domain::Signature,
+    ) -> Result<people_first::ports::Insertion, people_first::ports::StoreError> {
+        if self.keeps {
+            self.kept.lock().unwrap().push(signature.clone());
+        }
+        Ok(people_first::ports::Insertion::Inserted)
+    }
+    async fn renew_link(
+        &self,
+        _: &people_first::domain::SignerKey,
+        _: people_first::domain::Timestamp,
+        _: &people_first::ports::LinkRenewal,
+    ) -> Result<bool, people_first::ports::StoreError> {
+        Ok(false)
+    }
+    async fn find(
+        &self,
+        _: &people_first::domain::SignerKey,
+    ) -> Result<Option<people_first::domain::Signature>, people_first::ports::StoreError> {
+        Ok(None)
+    }
+    async fn confirm(
+        &self,
+        _: &people_first::domain::SignerKey,
+        _: &people_first::domain::SecretHash,
+        _: people_first::domain::Timestamp,
+        _: bool,
+    ) -> Result<bool, people_first::ports::StoreError> {
+        Ok(false)
+    }
+    async fn erase(
+        &self,
+        _: &people_first::domain::SignerKey,
+        _: Option<&people_first::domain::SecretHash>,
+    ) -> Result<Option<people_first::domain::Signature>, people_first::ports::StoreError> {
+        Ok(None)
+    }
+}

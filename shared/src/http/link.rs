@@ -1,0 +1,101 @@
+//! What the two links of an email share: the page a `GET` or `HEAD` opens with `?t=`, the button
+//! that posts `t` back, and the answer for a link that leads nowhere.
+
+use super::{Encoding, json, method_not_allowed, page, problem, query_parameter, redirect};
+use crate::confirm::LinkError;
+use crate::domain::{LinkToken, Locale};
+use crate::pages;
+use http::{Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+
+/// A request to a link's endpoint, read.
+pub(super) enum LinkRequest {
+    /// `GET` or `HEAD` with `?t=`: show the page, change nothing.
+    Open(LinkToken),
+    /// `POST` of `t`, as a form or as JSON: act.
+    Press(Encoding, LinkToken),
+    /// Answered already: a method other than `GET`, `HEAD` or `POST`, an unreadable body, or a
+    /// token that cannot be one.
+    Refused(Response<Body>),
+}
+
+/// Reads a link request.
+pub(super) fn link_request(request: &Request, locale: Locale) -> LinkRequest {
+    #[derive(serde::Deserialize)]
+    struct Posted {
+        #[serde(default)]
+        t: String,
+    }
+    let unknown = || LinkRequest::Refused(link_problem(request, &LinkError::UnknownLink, locale));
+    match *request.method() {
+        Method::GET | Method::HEAD => {
+            let raw = query_parameter(request, "t").unwrap_or_default();
+            LinkToken::parse(&raw).map_or_else(|_| unknown(), LinkRequest::Open)
+        }
+        Method::POST => match super::read_body::<Posted>(request, locale) {
+            Ok((encoding, posted)) => LinkToken::parse(&posted.t)
+                .map_or_else(|_| unknown(), |token| LinkRequest::Press(encoding, token)),
+            Err(refusal) => LinkRequest::Refused(*refusal),
+        },
+        _ => LinkRequest::Refused(method_not_allowed(request, locale, "GET, HEAD, POST")),
+    }
+}
+
+/// A pressed button's success: a form goes on to the site's `/{locale}/{next}/` page, a script
+/// gets `{"status": status}`.
+pub(super) fn pressed(
+    encoding: Encoding,
+    locale: Locale,
+    next: &str,
+    status: &str,
+) -> Response<Body> {
+    match encoding {
+        Encoding::Form => redirect(&format!("/{locale}/{next}/")),
+        Encoding::Json => json(StatusCode::OK, &serde_json::json!({ "status": status })),
+    }
+}
+
+/// A link that leads nowhere: as a page offering to sign again, or as JSON.
+pub(super) fn link_problem(
+    request: &Request,
+    error: &LinkError,
+    fallback: Locale,
+) -> Response<Body> {
+    let (status, locale, heading, body, code) = match error {
+        LinkError::ExpiredLink(locale) => (
+            StatusCode::GONE,
+            *locale,
+            "link-expired-title",
+            "link-expired-body",
+            "expired-link",
+        ),
+        LinkError::UnknownLink => (
+            StatusCode::NOT_FOUND,
+            fallback,
+            "link-unknown-title",
+            "link-unknown-body",
+            "unknown-link",
+        ),
+        LinkError::Store(_) => {
+            return problem(
+                request,
+                StatusCode::SERVICE_UNAVAILABLE,
+                fallback,
+                "error-unavailable",
+            );
+        }
+    };
+    if request.method() != Method::POST || super::wants_page(request) {
+        page(
+            status,
+            locale,
+            pages::message_page(locale, heading, body, true),
+        )
+    } else {
+        let message = crate::i18n::text(locale, heading);
+        json(
+            status,
+            &serde_json::json!({ "status": code, "error": message }),
+        )
+    }
+}
