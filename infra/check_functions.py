@@ -115,18 +115,39 @@ def code_actions(main_rs, functions, adapters):
     return {ACTIONS[op] for op in ops}
 
 
-def template_functions():
+def built_binary(logical, resource, problems):
+    """The binary `sam build` puts in a function's bootstrap. For `rust-cargolambda`, SAM CLI
+    reads it from Metadata.BuildProperties.Binary and runs `cargo lambda build --bin NAME` in
+    CodeUri: that folder must be the binary's own package, or cargo looks for it among the
+    workspace's default members. Functions are named after their binary (`sign`: SignFunction),
+    which is how the check of `sam build` finds each bootstrap."""
+    metadata = resource.get("Metadata", {})
+    binary = metadata.get("BuildProperties", {}).get("Binary")
+    if metadata.get("BuildMethod") != "rust-cargolambda" or not binary:
+        problems.append(f"{logical}: no BuildMethod rust-cargolambda with BuildProperties.Binary")
+        return None
+    if logical != binary.capitalize() + "Function":
+        problems.append(f"{logical}: builds {binary}, so it should be named {binary.capitalize()}Function")
+    if resource["Properties"].get("CodeUri") != f"../functions/{binary}":
+        problems.append(f"{logical}: CodeUri must be ../functions/{binary}, the package of {binary}")
+    return binary
+
+
+def template_functions(problems):
     template = cfn_yaml.load(str(ROOT / "infra" / "template.yaml"))
     result = {}
-    for resource in template["Resources"].values():
+    for logical, resource in template["Resources"].items():
         if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        binary = built_binary(logical, resource, problems)
+        if binary is None:
             continue
         actions = set()
         for policy in resource["Properties"].get("Policies", []):
             for statement in policy.get("Statement", []):
                 listed = statement["Action"]
                 actions |= set([listed] if isinstance(listed, str) else listed)
-        result[resource["Metadata"]["Binary"]] = actions
+        result[binary] = actions
     return result
 
 
@@ -135,8 +156,8 @@ def main():
     for manifest in sorted((ROOT / "functions").glob("*/Cargo.toml")):
         name = re.search(r'^name\s*=\s*"([^"]+)"', manifest.read_text(), re.M).group(1)
         binaries[name] = manifest.parent / "src" / "main.rs"
-    deployed = template_functions()
     problems = []
+    deployed = template_functions(problems)
     for name in sorted(set(binaries) - set(deployed)):
         problems.append(f"{name}: a binary with no function in the template")
     for name in sorted(set(deployed) - set(binaries)):

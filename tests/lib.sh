@@ -17,17 +17,24 @@ for tool in cargo python3 node npm; do
   command -v "$tool" >/dev/null || fail "$tool is missing: install it, then run tests/run again"
 done
 
+# Python tools, each in its own virtual environment under the cache, pinned by a lock file and
+# installed again only when its requirements change.
+# usage: python_tools VENV REQUIREMENTS LOCK COMMAND WHAT (COMMAND: a program the venv must hold)
+python_tools() {
+  local venv="$1" requirements="$2" lock="$3" command="$4" what="$5" wanted
+  wanted="$(cat "$requirements" "$lock" | sha256sum | cut -d' ' -f1)"
+  if [ ! -x "$venv/bin/$command" ] || [ "$(cat "$venv/.requirements" 2>/dev/null)" != "$wanted" ]; then
+    say "installing $what into $venv"
+    python3 -m venv "$venv" || fail "python3 cannot make a virtual environment (on Debian: apt-get install python3-venv)"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" -c "$lock" \
+      || fail "could not install $what from $requirements"
+    echo "$wanted" > "$venv/.requirements"
+  fi
+}
+
 # --- the DynamoDB/SES emulator --------------------------------------------------------------
 venv="$cache/venv"
-stamp="$venv/.requirements"
-wanted="$(cat tests/requirements.txt tests/requirements.lock | sha256sum | cut -d' ' -f1)"
-if [ ! -x "$venv/bin/moto_server" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-  say "installing the emulator (moto) into $venv"
-  python3 -m venv "$venv" || fail "python3 cannot make a virtual environment (on Debian: apt-get install python3-venv)"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/requirements.txt -c tests/requirements.lock \
-    || fail "could not install the emulator from tests/requirements.txt"
-  echo "$wanted" > "$stamp"
-fi
+python_tools "$venv" tests/requirements.txt tests/requirements.lock moto_server "the emulator (moto)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 

@@ -28,14 +28,23 @@ impl Drop for Function {
     }
 }
 
-/// Where cargo put the workspace's binaries: beside this test's own directory.
+/// The function binary to run: by default where cargo put the workspace's binaries, beside this
+/// test's own directory; with `PEOPLE_FIRST_SAM_BUILD` set to the output of `sam build`, the
+/// `bootstrap` that SAM built for the function named after the binary (`sign`: SignFunction).
 pub fn binary(name: &str) -> PathBuf {
-    let test = std::env::current_exe().unwrap();
-    let path = test
-        .parent()
-        .and_then(|deps| deps.parent())
-        .unwrap()
-        .join(name);
+    let path = if let Some(built) = std::env::var_os("PEOPLE_FIRST_SAM_BUILD") {
+        let mut function = name[..1].to_uppercase();
+        function.push_str(&name[1..]);
+        PathBuf::from(built)
+            .join(format!("{function}Function"))
+            .join("bootstrap")
+    } else {
+        let test = std::env::current_exe().unwrap();
+        test.parent()
+            .and_then(|deps| deps.parent())
+            .unwrap()
+            .join(name)
+    };
     assert!(
         path.exists(),
         "{} is missing: build the functions first (cargo build --workspace --bins; tests/run does)",
