@@ -1,0 +1,177 @@
+"""Checks that whatever the stack sends somewhere can be written there, and that alarms reach a
+person. Every alarm action, SES event destination and stream failure destination names a target;
+its publisher (CloudWatch, SES, or the function's role for an event source mapping) must be
+allowed by each policy in the way: the target's key policy when it is encrypted with a key of the
+stack (an AWS managed key lets no other service in), the topic's policy when it has one, and for a
+role its own permissions on the target and on the target's key. Every topic that alarms publish to
+has a subscriber. Reads the template as SAM expands it (validate.py writes it), where the roles
+and event source mappings SAM generates are written out.
+
+usage: python check_delivery.py EXPANDED_TEMPLATE_JSON
+"""
+
+import fnmatch
+import json
+import sys
+
+# What publishing to an encrypted topic or queue asks of the key: a data key to encrypt the
+# message with, and decrypting it again.
+KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+WRITE_ACTION = {"AWS::SNS::Topic": "sns:Publish", "AWS::SQS::Queue": "sqs:SendMessage"}
+KEY_PROPERTY = {"AWS::SNS::Topic": "KmsMasterKeyId", "AWS::SQS::Queue": "KmsMasterKeyId"}
+
+
+def logical(value):
+    """The resource a reference names: `{"Ref": X}` or `{"Fn::GetAtt": [X, "Arn"]}`."""
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return value["Ref"]
+        if "Fn::GetAtt" in value:
+            return value["Fn::GetAtt"][0]
+    return None
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
+
+
+def statements(document):
+    return as_list(document.get("Statement", []))
+
+
+def grants(statement, action):
+    return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in as_list(statement.get("Action", [])))
+
+
+def covers(statement, target):
+    """The statement's resources include the target (by reference) or everything."""
+    return any(resource == "*" or logical(resource) == target for resource in as_list(statement.get("Resource", [])))
+
+
+def service_allowed(document, service, action):
+    for statement in statements(document):
+        principal = statement.get("Principal", {})
+        services = as_list(principal.get("Service", [])) if isinstance(principal, dict) else []
+        if statement.get("Effect") == "Allow" and service in services and grants(statement, action):
+            return True
+    return False
+
+
+def account_delegates(key_policy, action):
+    """The key policy lets the account's IAM policies grant the action (the root principal)."""
+    for statement in statements(key_policy):
+        principal = statement.get("Principal", {})
+        accounts = as_list(principal.get("AWS", [])) if isinstance(principal, dict) else []
+        root = any(":root" in json.dumps(account) for account in accounts)
+        if statement.get("Effect") == "Allow" and root and grants(statement, action):
+            return True
+    return False
+
+
+def role_allows(resources, role, action, target):
+    documents = [policy["PolicyDocument"] for policy in resources[role]["Properties"].get("Policies", [])]
+    return any(
+        statement.get("Effect") == "Allow" and grants(statement, action) and covers(statement, target)
+        for document in documents
+        for statement in statements(document)
+    )
+
+
+class Delivery:
+    def __init__(self, template):
+        self.resources = template["Resources"]
+        self.problems = []
+
+    def key_of(self, target):
+        resource = self.resources[target]
+        key = resource["Properties"].get(KEY_PROPERTY.get(resource["Type"], ""), None)
+        return key
+
+    def check_service(self, source, service, target):
+        """A service (CloudWatch, SES) publishing to a topic of the stack."""
+        resource = self.resources.get(target)
+        if resource is None or resource["Type"] != "AWS::SNS::Topic":
+            self.problems.append(f"{source}: publishes to {target}, which is not a topic of the stack")
+            return
+        key = self.key_of(target)
+        if key is not None and logical(key) is None:
+            self.problems.append(f"{source}: {target} is encrypted with {key}, an AWS managed key {service} cannot use")
+        elif key is not None:
+            policy = self.resources[logical(key)]["Properties"]["KeyPolicy"]
+            for action in KEY_ACTIONS:
+                if not service_allowed(policy, service, action):
+                    self.problems.append(f"{source}: the key of {target} does not let {service} {action}")
+        for name, resource in self.resources.items():
+            if resource["Type"] != "AWS::SNS::TopicPolicy":
+                continue
+            if target in [logical(topic) for topic in resource["Properties"]["Topics"]] \
+                    and not service_allowed(resource["Properties"]["PolicyDocument"], service, "sns:Publish"):
+                self.problems.append(f"{source}: {name} does not let {service} publish to {target}")
+
+    def check_role(self, source, role, target):
+        """A function's role writing to a topic or queue of the stack (an event source mapping's
+        on-failure destination is written with the function's own role)."""
+        resource = self.resources.get(target)
+        if resource is None or resource["Type"] not in WRITE_ACTION:
+            self.problems.append(f"{source}: sends to {target}, which is not a topic or queue of the stack")
+            return
+        if not role_allows(self.resources, role, WRITE_ACTION[resource["Type"]], target):
+            self.problems.append(f"{source}: {role} may not {WRITE_ACTION[resource['Type']]} to {target}")
+        key = self.key_of(target)
+        if key is not None and logical(key) is None:
+            self.problems.append(f"{source}: {target} is encrypted with {key}, an AWS managed key")
+        elif key is not None:
+            policy = self.resources[logical(key)]["Properties"]["KeyPolicy"]
+            for action in KEY_ACTIONS:
+                if not role_allows(self.resources, role, action, logical(key)):
+                    self.problems.append(f"{source}: {role} lacks {action} on {logical(key)}, the key of {target}")
+                if not account_delegates(policy, action):
+                    self.problems.append(f"{source}: the policy of {logical(key)} lets no role {action}")
+
+    def check_subscribed(self, source, topic):
+        inline = self.resources[topic]["Properties"].get("Subscription", [])
+        separate = [r for r in self.resources.values()
+                    if r["Type"] == "AWS::SNS::Subscription" and logical(r["Properties"].get("TopicArn")) == topic]
+        if not inline and not separate:
+            self.problems.append(f"{source}: {topic} has no subscriber: its alarms reach nobody")
+
+    def run(self):
+        alarm_topics = set()
+        for name, resource in self.resources.items():
+            properties = resource.get("Properties", {})
+            if resource["Type"] == "AWS::CloudWatch::Alarm":
+                actions = [a for key in ("AlarmActions", "OKActions", "InsufficientDataActions")
+                           for a in properties.get(key, [])]
+                if not actions:
+                    self.problems.append(f"{name}: an alarm with no action")
+                for action in actions:
+                    self.check_service(name, "cloudwatch.amazonaws.com", logical(action))
+                    if logical(action) in self.resources:
+                        alarm_topics.add((name, logical(action)))
+            elif resource["Type"] == "AWS::SES::ConfigurationSetEventDestination":
+                sns = properties["EventDestination"].get("SnsDestination")
+                if sns:
+                    self.check_service(name, "ses.amazonaws.com", logical(sns["TopicARN"]))
+            elif resource["Type"] == "AWS::Lambda::EventSourceMapping":
+                failure = properties.get("DestinationConfig", {}).get("OnFailure")
+                if failure:
+                    function = self.resources[logical(properties["FunctionName"])]
+                    role = logical(function["Properties"]["Role"])
+                    self.check_role(name, role, logical(failure["Destination"]))
+        for name, topic in sorted(alarm_topics):
+            self.check_subscribed(name, topic)
+        return sorted(set(self.problems))
+
+
+def main():
+    template = json.loads(open(sys.argv[1]).read())
+    problems = Delivery(template).run()
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("alarms, SES events and stream failures: every publisher may write where it sends")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""The infrastructure checks catch what they are for: each test breaks the expanded template the
+way a launch-day mistake would, and the check must name it.
+
+usage: python -m unittest infra/test_checks.py   (after validate.py has written target/infra)
+"""
+
+import json
+import pathlib
+import sys
+import unittest
+
+HERE = pathlib.Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from check_delivery import Delivery  # noqa: E402
+
+EXPANDED = HERE.parent / "target" / "infra" / "template.json"
+
+
+def expanded():
+    return json.loads(EXPANDED.read_text())
+
+
+def statements_of(resource):
+    return resource["Properties"]["KeyPolicy"]["Statement"]
+
+
+class DeliveryTest(unittest.TestCase):
+    def problems(self, template):
+        return "\n".join(Delivery(template).run())
+
+    def test_the_stack_as_written_delivers_everything(self):
+        self.assertEqual(self.problems(expanded()), "")
+
+    def test_an_aws_managed_key_on_the_alarm_topic_silences_every_alarm(self):
+        template = expanded()
+        template["Resources"]["Alarms"]["Properties"]["KmsMasterKeyId"] = "alias/aws/sns"
+        self.assertIn("StreamFailuresAlarm: Alarms is encrypted with alias/aws/sns", self.problems(template))
+
+    def test_a_key_policy_without_ses_drops_mail_events(self):
+        template = expanded()
+        key = template["Resources"]["NotificationKey"]
+        for statement in statements_of(key):
+            services = statement.get("Principal", {}).get("Service")
+            if isinstance(services, list) and "ses.amazonaws.com" in services:
+                services.remove("ses.amazonaws.com")
+        self.assertIn("MailEventsDestination: the key of MailEvents does not let ses.amazonaws.com",
+                      self.problems(template))
+
+    def test_a_topic_policy_without_cloudwatch_drops_alarms(self):
+        template = expanded()
+        template["Resources"]["AlarmsPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]["Principal"] = {
+            "Service": "events.amazonaws.com"}
+        self.assertIn("AlarmsPolicy does not let cloudwatch.amazonaws.com publish", self.problems(template))
+
+    def test_a_role_that_cannot_encrypt_loses_failed_stream_records(self):
+        template = expanded()
+        role = template["Resources"]["MailerFunctionRole"]
+        for policy in role["Properties"]["Policies"]:
+            for statement in policy["PolicyDocument"]["Statement"]:
+                if statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]:
+                    statement["Action"] = "kms:Decrypt"
+        self.assertIn("MailerFunctionRole lacks kms:GenerateDataKey on DataKey", self.problems(template))
+
+    def test_a_role_that_cannot_send_to_the_queue_loses_failed_stream_records(self):
+        template = expanded()
+        role = template["Resources"]["AggregateFunctionRole"]
+        for policy in role["Properties"]["Policies"]:
+            policy["PolicyDocument"]["Statement"] = [
+                s for s in policy["PolicyDocument"]["Statement"] if s["Action"] != "sqs:SendMessage"]
+        self.assertIn("AggregateFunctionRole may not sqs:SendMessage to StreamFailures", self.problems(template))
+
+    def test_an_alarm_topic_without_subscriber_reaches_nobody(self):
+        template = expanded()
+        del template["Resources"]["Alarms"]["Properties"]["Subscription"]
+        self.assertIn("Alarms has no subscriber", self.problems(template))
+
+
+if __name__ == "__main__":
+    unittest.main()
