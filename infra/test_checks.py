@@ -12,6 +12,7 @@ import unittest
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from check_data import problems_of  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
 
 EXPANDED = HERE.parent / "target" / "infra" / "template.json"
@@ -74,6 +75,29 @@ class DeliveryTest(unittest.TestCase):
         template = expanded()
         del template["Resources"]["Alarms"]["Properties"]["Subscription"]
         self.assertIn("Alarms has no subscriber", self.problems(template))
+
+
+class DataTest(unittest.TestCase):
+    def problems(self, template):
+        return "\n".join(problems_of(template))
+
+    def test_the_stack_as_written_keeps_its_data(self):
+        self.assertEqual(self.problems(expanded()), "")
+
+    def test_a_key_deleted_with_the_stack_makes_the_kept_table_unreadable(self):
+        template = expanded()
+        del template["Resources"]["DataKey"]["DeletionPolicy"]
+        self.assertIn("DataKey: Signatures is encrypted with it", self.problems(template))
+
+    def test_a_replaced_secret_orphans_every_signature(self):
+        template = expanded()
+        del template["Resources"]["SecretKey"]["UpdateReplacePolicy"]
+        self.assertIn("SecretKey: deleting or replacing the stack deletes it", self.problems(template))
+
+    def test_a_table_without_deletion_protection_is_one_click_from_gone(self):
+        template = expanded()
+        del template["Resources"]["Signatures"]["Properties"]["DeletionProtectionEnabled"]
+        self.assertIn("Signatures: no deletion protection", self.problems(template))
 
 
 if __name__ == "__main__":

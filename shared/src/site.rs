@@ -1,7 +1,7 @@
 //! The static site: every page in every language, rendered from `static/templates` and the
 //! Fluent strings into files the CDN serves as they are.
 
-use crate::domain::{Locale, PRIVACY_POLICY_VERSION};
+use crate::domain::{BACKUP_RETENTION_DAYS, Locale, PRIVACY_POLICY_VERSION};
 use crate::i18n;
 use crate::pages::{message_context, render};
 use minijinja::Value;
@@ -79,6 +79,7 @@ pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
         contact => settings.contact, policy_version => PRIVACY_POLICY_VERSION,
         pending_days => crate::sign::PENDING_LIFETIME_SECONDS / 86_400,
+        backup_days => BACKUP_RETENTION_DAYS,
     };
     render(
         "privacy.html",

@@ -207,3 +207,26 @@ fn the_home_page_carries_the_whole_campaign_in_order() {
         "updates are not asked for by default"
     );
 }
+
+#[test]
+fn the_privacy_policy_states_how_long_the_deployed_backups_keep_a_signature() {
+    let template = include_str!("../../infra/template.yaml");
+    let deployed = template
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("RecoveryPeriodInDays: "))
+        .expect("the table keeps point-in-time backups for a stated number of days");
+    assert_eq!(
+        deployed,
+        people_first::domain::BACKUP_RETENTION_DAYS.to_string()
+    );
+    let files = site();
+    for locale in Locale::ALL {
+        let path = format!("{}/privacy/index.html", locale.code());
+        let (_, page) = html(&files).find(|(p, _)| *p == path).unwrap();
+        // Fluent isolates each number it places in a sentence.
+        assert!(
+            page.contains(&format!("\u{2068}{deployed}\u{2069}")),
+            "{path} does not say that backups are kept {deployed} days"
+        );
+    }
+}

@@ -17,7 +17,9 @@ pub use locale::Locale;
 pub use name::SignerName;
 pub(crate) use secret::hex;
 pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, SecretHash, SignerKey};
-pub use signature::{ConfirmationLink, PRIVACY_POLICY_VERSION, Signature, SignatureStatus};
+pub use signature::{
+    BACKUP_RETENTION_DAYS, ConfirmationLink, PRIVACY_POLICY_VERSION, Signature, SignatureStatus,
+};
 pub use timestamp::Timestamp;
 
 /// Why a piece of a signer's input was refused. Each variant maps to one localised message.

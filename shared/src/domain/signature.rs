@@ -4,6 +4,10 @@ use serde::{Deserialize, Serialize};
 /// The version of the privacy policy a signer was shown, kept with their consent.
 pub const PRIVACY_POLICY_VERSION: &str = "2026-11-29";
 
+/// How many days the table's point-in-time recovery keeps each backup, as the privacy policy
+/// states it: `RecoveryPeriodInDays` in infra/template.yaml, held equal by a test.
+pub const BACKUP_RETENTION_DAYS: u32 = 35;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SignatureStatus {

@@ -1,0 +1,72 @@
+"""Checks that no mistake with the stack loses the signatures: deleting the stack or replacing a
+resource keeps the table, the master secret and every key either of them needs (a kept table
+whose key is deleted is unreadable, and so are its backups), the table refuses deletion, and
+point-in-time recovery is on. Reads the template as SAM expands it (validate.py writes it).
+
+usage: python check_data.py EXPANDED_TEMPLATE_JSON
+"""
+
+import json
+import sys
+
+# What holds the campaign's data: the signatures, and the secret every signer key derives from.
+DATA = ("AWS::DynamoDB::Table", "AWS::SecretsManager::Secret")
+
+
+def references(value):
+    """Every resource a property names, through Ref, GetAtt or Sub."""
+    if isinstance(value, dict):
+        found = set()
+        for key, inner in value.items():
+            if key == "Ref":
+                found.add(inner)
+            elif key == "Fn::GetAtt":
+                found.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
+            else:
+                found |= references(inner)
+        return found
+    if isinstance(value, list):
+        return set().union(*(references(inner) for inner in value)) if value else set()
+    return set()
+
+
+def kept(resource):
+    return resource.get("DeletionPolicy") == "Retain" and resource.get("UpdateReplacePolicy") == "Retain"
+
+
+def problems_of(template):
+    resources = template["Resources"]
+    problems = []
+    for name, resource in resources.items():
+        if resource["Type"] not in DATA:
+            continue
+        if not kept(resource):
+            problems.append(f"{name}: deleting or replacing the stack deletes it (DeletionPolicy and "
+                            "UpdateReplacePolicy must be Retain)")
+        for needed in sorted(references(resource.get("Properties", {}))):
+            other = resources.get(needed, {})
+            if other.get("Type") == "AWS::KMS::Key" and not kept(other):
+                problems.append(f"{needed}: {name} is encrypted with it, so it must be kept as {name} is")
+        if resource["Type"] == "AWS::DynamoDB::Table":
+            properties = resource["Properties"]
+            if properties.get("DeletionProtectionEnabled") is not True:
+                problems.append(f"{name}: no deletion protection")
+            recovery = properties.get("PointInTimeRecoverySpecification", {})
+            if recovery.get("PointInTimeRecoveryEnabled") is not True:
+                problems.append(f"{name}: no point-in-time recovery")
+            elif not isinstance(recovery.get("RecoveryPeriodInDays"), int):
+                problems.append(f"{name}: point-in-time recovery keeps no stated number of days")
+    return problems
+
+
+def main():
+    problems = problems_of(json.loads(open(sys.argv[1]).read()))
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("the table, the master secret and their key survive deletion and replacement")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
