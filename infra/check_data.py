@@ -9,8 +9,20 @@ usage: python check_data.py EXPANDED_TEMPLATE_JSON
 import json
 import sys
 
-# What holds the campaign's data: the signatures, and the secret every signer key derives from.
-DATA = ("AWS::DynamoDB::Table", "AWS::SecretsManager::Secret")
+# The environment variable naming the secret every signer key and link derives from.
+MASTER_SECRET = "PEOPLE_FIRST_SECRET_ARN"
+
+
+def holds_data(name, resource, resources):
+    """The signatures, and the master secret (other secrets, such as the CDN's origin header, can
+    be made anew)."""
+    if resource["Type"] == "AWS::DynamoDB::Table":
+        return True
+    if resource["Type"] != "AWS::SecretsManager::Secret":
+        return False
+    environments = [r.get("Properties", {}).get("Environment", {}).get("Variables", {})
+                    for r in resources.values() if r["Type"] == "AWS::Lambda::Function"]
+    return any(name in references(variables.get(MASTER_SECRET)) for variables in environments)
 
 
 def references(value):
@@ -38,7 +50,7 @@ def problems_of(template):
     resources = template["Resources"]
     problems = []
     for name, resource in resources.items():
-        if resource["Type"] not in DATA:
+        if not holds_data(name, resource, resources):
             continue
         if not kept(resource):
             problems.append(f"{name}: deleting or replacing the stack deletes it (DeletionPolicy and "

@@ -96,7 +96,8 @@ def operations(body, helpers, depth=3):
 
 def code_actions(main_rs, functions, adapters):
     text = main_rs.read_text()
-    handler = re.search(r"service_fn\(\|\w+\|\s*(\w+)\(", text).group(1)
+    # The handler the runtime calls, directly or through the edge's guard.
+    handler = re.search(r"\b(handle_\w+)\(", text).group(1)
     called = reachable(handler, functions)
     ops = set()
     for adapter_file in adapters:
@@ -109,8 +110,9 @@ def code_actions(main_rs, functions, adapters):
             for method, body in impl_methods(source, trait).items():
                 if method in called:
                     ops |= operations(body, helpers)
-    if "config::keyring" in text:
-        for body in functions["keyring"]:
+    # The secrets read at cold start: the master key, and the CDN's origin secret.
+    if "config::keyring" in text or "config::edge_secret" in text:
+        for body in functions["read_secret"]:
             ops |= operations(body, {})
     return {ACTIONS[op] for op in ops}
 

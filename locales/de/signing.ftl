@@ -27,4 +27,5 @@ error-malformed = Die Anfrage konnte nicht gelesen werden.
 error-method = Diese Adresse nimmt diese Art von Anfrage nicht an.
 error-unavailable = Gerade unterzeichnen sehr viele Menschen. Bitte versuchen Sie es gleich noch einmal.
 error-not-found = Diese Seite gibt es nicht.
+error-not-through-site = Diese Adresse antwortet nur über die Website der Kampagne.
 error-title = Etwas ist schiefgelaufen

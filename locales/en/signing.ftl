@@ -27,4 +27,5 @@ error-malformed = The request could not be read.
 error-method = This address does not accept this kind of request.
 error-unavailable = Many people are signing right now. Please try again in a moment.
 error-not-found = This page does not exist.
+error-not-through-site = This address answers only through the campaign’s site.
 error-title = Something went wrong

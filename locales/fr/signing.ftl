@@ -27,4 +27,5 @@ error-malformed = La requête n’a pas pu être lue.
 error-method = Cette adresse n’accepte pas ce type de requête.
 error-unavailable = Beaucoup de personnes signent en ce moment. Veuillez réessayer dans un instant.
 error-not-found = Cette page n’existe pas.
+error-not-through-site = Cette adresse ne répond qu’à travers le site de la campagne.
 error-title = Une erreur s’est produite

@@ -128,6 +128,10 @@ async fn main() {
     let env = [
         ("PEOPLE_FIRST_TABLE", table.clone()),
         ("PEOPLE_FIRST_SECRET_KEY", SECRET_KEY.to_owned()),
+        (
+            "PEOPLE_FIRST_ORIGIN_SECRET",
+            support::runtime_api::ORIGIN_SECRET.to_owned(),
+        ),
         ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url.clone()),
         ("PEOPLE_FIRST_SENDER", settings.sender.clone()),
         ("PEOPLE_FIRST_CONTACT", settings.contact.clone()),

@@ -1,5 +1,6 @@
 //! Settings from the environment, read once when a function starts.
 
+use crate::http::edge::EdgeSecret;
 use crate::keyring::Keyring;
 use crate::mailing::MailSettings;
 
@@ -23,31 +24,56 @@ pub fn table() -> Result<String, ConfigError> {
     required("PEOPLE_FIRST_TABLE")
 }
 
-/// The master secret, hex, from which the address and link keys derive: read once at cold start
-/// from Secrets Manager (`PEOPLE_FIRST_SECRET_ARN`), so it is never in a template or in the
-/// environment in clear; `PEOPLE_FIRST_SECRET_KEY` holds it directly where there is no AWS.
+/// A secret read once at cold start: from the environment variable `direct` where there is no
+/// AWS, otherwise from Secrets Manager, named by the variable `arn`, so that it is never in a
+/// template or in the environment in clear. Answers which variable it came from.
+async fn read_secret(
+    aws: &aws_config::SdkConfig,
+    direct: &'static str,
+    arn: &'static str,
+) -> Result<(&'static str, String), ConfigError> {
+    if let Ok(value) = required(direct) {
+        return Ok((direct, value));
+    }
+    let secret = aws_sdk_secretsmanager::Client::new(aws)
+        .get_secret_value()
+        .secret_id(required(arn)?)
+        .send()
+        .await
+        .map_err(|e| {
+            ConfigError::Invalid(
+                arn,
+                aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string(),
+            )
+        })?;
+    Ok((arn, secret.secret_string.unwrap_or_default()))
+}
+
+/// The master secret, hex, from which the address and link keys derive
+/// (`PEOPLE_FIRST_SECRET_ARN`, or `PEOPLE_FIRST_SECRET_KEY` where there is no AWS).
 pub async fn keyring(aws: &aws_config::SdkConfig) -> Result<Keyring, ConfigError> {
-    let (name, hex) = if let Ok(hex) = required("PEOPLE_FIRST_SECRET_KEY") {
-        ("PEOPLE_FIRST_SECRET_KEY", hex)
-    } else {
-        let arn = required("PEOPLE_FIRST_SECRET_ARN")?;
-        let secret = aws_sdk_secretsmanager::Client::new(aws)
-            .get_secret_value()
-            .secret_id(arn)
-            .send()
-            .await
-            .map_err(|e| {
-                ConfigError::Invalid(
-                    "PEOPLE_FIRST_SECRET_ARN",
-                    aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string(),
-                )
-            })?;
-        (
-            "PEOPLE_FIRST_SECRET_ARN",
-            secret.secret_string.unwrap_or_default(),
-        )
-    };
+    let (name, hex) =
+        read_secret(aws, "PEOPLE_FIRST_SECRET_KEY", "PEOPLE_FIRST_SECRET_ARN").await?;
     Keyring::from_hex(&hex).map_err(|e| ConfigError::Invalid(name, e.to_string()))
+}
+
+/// The secret the CDN adds to every request for the API (`PEOPLE_FIRST_ORIGIN_SECRET_ARN`, or
+/// `PEOPLE_FIRST_ORIGIN_SECRET` where there is no AWS). Required: a function that cannot tell
+/// the CDN's requests from others does not start.
+pub async fn edge_secret(aws: &aws_config::SdkConfig) -> Result<EdgeSecret, ConfigError> {
+    let (name, value) = read_secret(
+        aws,
+        "PEOPLE_FIRST_ORIGIN_SECRET",
+        "PEOPLE_FIRST_ORIGIN_SECRET_ARN",
+    )
+    .await?;
+    if value.len() < 32 {
+        return Err(ConfigError::Invalid(
+            name,
+            "shorter than 32 characters".into(),
+        ));
+    }
+    Ok(EdgeSecret::new(&value))
 }
 
 pub fn mail_settings() -> Result<MailSettings, ConfigError> {

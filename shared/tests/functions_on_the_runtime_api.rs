@@ -3,11 +3,114 @@
 
 mod support;
 
-use support::runtime_api::{Function, http_event};
+use people_first::http::edge::ORIGIN_HEADER;
+use support::runtime_api::{Function, ORIGIN_SECRET, http_event};
 use support::stack::address;
 use support::{Feed, MailerUnderTest, StoreUnderTest};
 
 const SECRET_KEY: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+
+/// The functions' environment as the stack sets it: the master key and the CDN's origin secret
+/// are read from Secrets Manager at cold start.
+async fn deployed_environment(
+    config: &aws_config::SdkConfig,
+    table: &str,
+) -> Vec<(&'static str, String)> {
+    let secrets = aws_sdk_secretsmanager::Client::new(config);
+    let mut arns = Vec::new();
+    for (name, value) in [("master", SECRET_KEY), ("origin", ORIGIN_SECRET)] {
+        let created = secrets
+            .create_secret()
+            .name(format!("people-first-{name}-{table}"))
+            .secret_string(value)
+            .send()
+            .await
+            .unwrap();
+        arns.push(created.arn.unwrap());
+    }
+    let settings = support::mail_settings();
+    vec![
+        ("PEOPLE_FIRST_TABLE", table.to_owned()),
+        ("PEOPLE_FIRST_SECRET_ARN", arns[0].clone()),
+        ("PEOPLE_FIRST_ORIGIN_SECRET_ARN", arns[1].clone()),
+        ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url),
+        ("PEOPLE_FIRST_SENDER", settings.sender),
+        ("PEOPLE_FIRST_CONTACT", settings.contact),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_skips_the_cdn_is_refused_and_changes_nothing() {
+    let store = StoreUnderTest::dynamo().await;
+    let _ses = MailerUnderTest::ses().await;
+    let Feed::Dynamo { config, table } = &store.feed else {
+        unreachable!()
+    };
+    let env = deployed_environment(config, table).await;
+    let signature =
+        serde_json::json!({ "name": "Oksana", "email": address("direct"), "country": "UA", "locale": "uk" })
+            .to_string();
+    let link = format!("t={}", "A".repeat(86));
+    let requests = [
+        (
+            "sign",
+            http_event("POST", "/api/sign", "", "application/json", &signature),
+        ),
+        (
+            "confirm",
+            http_event(
+                "POST",
+                "/api/confirm",
+                "",
+                "application/x-www-form-urlencoded",
+                &link,
+            ),
+        ),
+        (
+            "erase",
+            http_event(
+                "POST",
+                "/api/erase",
+                "",
+                "application/x-www-form-urlencoded",
+                &link,
+            ),
+        ),
+        (
+            "count",
+            http_event("GET", "/api/count", "", "text/plain", ""),
+        ),
+    ];
+    for (name, through_the_cdn) in requests {
+        let mut function = Function::start(name, &env).await;
+        let mut direct = through_the_cdn.clone();
+        direct["headers"]
+            .as_object_mut()
+            .unwrap()
+            .remove(ORIGIN_HEADER);
+        let mut guessed = through_the_cdn.clone();
+        guessed["headers"][ORIGIN_HEADER] = "the-cdn-says-this-came-through-the-sitf".into();
+        for request in [direct, guessed] {
+            let answer = function.invoke(request).await.unwrap();
+            assert_eq!(answer["statusCode"], 403, "{name}");
+            assert!(
+                answer["body"]
+                    .as_str()
+                    .unwrap()
+                    .contains("Ця адреса відповідає лише через сайт кампанії"),
+                "{name} says why, in the requester's language"
+            );
+        }
+        let admitted = function.invoke(through_the_cdn).await.unwrap();
+        assert_ne!(admitted["statusCode"], 403, "{name}");
+    }
+    let stream = support::stream::read_event(config, table).await;
+    assert_eq!(
+        stream.records.len(),
+        1,
+        "only the signature that came through the CDN was stored"
+    );
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_mailer_and_confirm_work_together_as_deployed() {
@@ -16,22 +119,7 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     let Feed::Dynamo { config, table } = &store.feed else {
         unreachable!()
     };
-    let settings = support::mail_settings();
-    // The master key is read from Secrets Manager at cold start, as deployed.
-    let secret = aws_sdk_secretsmanager::Client::new(config)
-        .create_secret()
-        .name(format!("people-first-{table}"))
-        .secret_string(SECRET_KEY)
-        .send()
-        .await
-        .unwrap();
-    let env = [
-        ("PEOPLE_FIRST_TABLE", table.clone()),
-        ("PEOPLE_FIRST_SECRET_ARN", secret.arn.unwrap()),
-        ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url.clone()),
-        ("PEOPLE_FIRST_SENDER", settings.sender.clone()),
-        ("PEOPLE_FIRST_CONTACT", settings.contact.clone()),
-    ];
+    let env = deployed_environment(config, table).await;
     let mut sign = Function::start("sign", &env).await;
     let mut mailer = Function::start("mailer", &env).await;
     let mut confirm = Function::start("confirm", &env).await;

@@ -11,9 +11,13 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
+    let edge = config::edge_secret(&aws).await?;
     let state = ConfirmState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         clock: Arc::new(SystemClock),
     };
-    run(service_fn(|request| handle_confirm(&state, request))).await
+    run(service_fn(|request| {
+        edge.guard(request, |request| handle_confirm(&state, request))
+    }))
+    .await
 }

@@ -10,9 +10,13 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
+    let edge = config::edge_secret(&aws).await?;
     let state = CountState {
         counter: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         goal: config::goal()?,
     };
-    run(service_fn(|request| handle_count(&state, request))).await
+    run(service_fn(|request| {
+        edge.guard(request, |request| handle_count(&state, request))
+    }))
+    .await
 }

@@ -10,8 +10,12 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
+    let edge = config::edge_secret(&aws).await?;
     let state = EraseState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
     };
-    run(service_fn(|request| handle_erase(&state, request))).await
+    run(service_fn(|request| {
+        edge.guard(request, |request| handle_erase(&state, request))
+    }))
+    .await
 }

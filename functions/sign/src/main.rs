@@ -11,11 +11,16 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
+    // Both secrets in one round trip's time.
+    let (keyring, edge) = tokio::try_join!(config::keyring(&aws), config::edge_secret(&aws))?;
     let state = SignState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
-        keyring: Arc::new(config::keyring(&aws).await?),
+        keyring: Arc::new(keyring),
         clock: Arc::new(SystemClock),
         challenge: config::challenge()?,
     };
-    run(service_fn(|request| handle_sign(&state, request))).await
+    run(service_fn(|request| {
+        edge.guard(request, |request| handle_sign(&state, request))
+    }))
+    .await
 }

@@ -3,6 +3,7 @@
 
 pub mod confirm;
 pub mod count;
+pub mod edge;
 pub mod erase;
 mod link;
 pub mod sign;

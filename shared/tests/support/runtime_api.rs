@@ -184,6 +184,10 @@ impl Function {
 }
 
 /// An API Gateway HTTP API (payload 2.0) request, as it reaches the sign and confirm functions.
+/// The secret the CDN adds to each request for the API, as the tests' functions are told it.
+pub const ORIGIN_SECRET: &str = "the-cdn-says-this-came-through-the-site";
+
+/// An HTTP API request as it arrives through the CDN, which adds the origin secret.
 pub fn http_event(
     method: &str,
     path: &str,
@@ -196,7 +200,11 @@ pub fn http_event(
         "routeKey": "$default",
         "rawPath": path,
         "rawQueryString": query,
-        "headers": { "content-type": content_type, "accept-language": "uk-UA,uk;q=0.9" },
+        "headers": {
+            "content-type": content_type,
+            "accept-language": "uk-UA,uk;q=0.9",
+            "x-people-first-origin": ORIGIN_SECRET,
+        },
         "requestContext": {
             "accountId": "123456789012",
             "apiId": "api",
