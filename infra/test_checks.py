@@ -14,6 +14,8 @@ sys.path.insert(0, str(HERE))
 
 from check_data import problems_of  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
+from check_edge import load  # noqa: E402
+from check_edge import problems_of as edge_problems  # noqa: E402
 
 EXPANDED = HERE.parent / "target" / "infra" / "template.json"
 
@@ -98,6 +100,43 @@ class DataTest(unittest.TestCase):
         template = expanded()
         del template["Resources"]["Signatures"]["Properties"]["DeletionProtectionEnabled"]
         self.assertIn("Signatures: no deletion protection", self.problems(template))
+
+
+class EdgeTest(unittest.TestCase):
+    def problems(self, change):
+        template, edge = load("template.yaml"), load("edge.yaml")
+        change(template, edge)
+        return "\n".join(edge_problems(template, edge))
+
+    @staticmethod
+    def distribution(template):
+        return template["Resources"]["Site"]["Properties"]["DistributionConfig"]
+
+    def test_the_stack_as_written_is_reached_through_the_cdn_only(self):
+        self.assertEqual(self.problems(lambda template, edge: None), "")
+
+    def test_a_function_not_told_the_origin_secret_answers_anyone(self):
+        def change(template, edge):
+            del template["Resources"]["CountFunction"]["Properties"]["Environment"]["Variables"][
+                "PEOPLE_FIRST_ORIGIN_SECRET_ARN"]
+        self.assertIn("CountFunction: answers the API without the secret", self.problems(change))
+
+    def test_distribution_wide_error_pages_swallow_the_apis_answers(self):
+        def change(template, edge):
+            self.distribution(template)["CustomErrorResponses"] = [{"ErrorCode": 404}]
+        self.assertIn("error pages would replace the API's own answers", self.problems(change))
+
+    def test_a_count_cache_key_without_its_language_function_can_be_bypassed(self):
+        def change(template, edge):
+            for behaviour in self.distribution(template)["CacheBehaviors"]:
+                behaviour.pop("FunctionAssociations", None)
+        self.assertIn("/api/count*: no viewer function keeps lang", self.problems(change))
+
+    def test_a_firewall_without_an_api_rate_rule(self):
+        def change(template, edge):
+            rules = edge["Resources"]["WebAcl"]["Properties"]["Rules"]
+            rules[:] = [rule for rule in rules if rule["Name"] != "api-rate-per-address"]
+        self.assertIn("no firewall rate rule covers /api/", self.problems(change))
 
 
 if __name__ == "__main__":

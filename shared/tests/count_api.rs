@@ -195,6 +195,27 @@ async fn the_badge_is_svg_with_the_number_written_as_each_language_writes_it() {
     assert_eq!(tags.len(), 5, "each language's badge is cached apart");
 }
 
+#[tokio::test]
+async fn the_badge_follows_its_lang_alone_so_the_cdn_serves_each_visitor_their_language() {
+    let subject = subject();
+    set_count(&subject.store, &[("UA", 3)]).await;
+    let english = get(&subject.state, "GET", "/api/count.svg?lang=en", &[]).await;
+    for uri in ["/api/count.svg", "/api/count.svg?lang=xx"] {
+        let answer = get(
+            &subject.state,
+            "GET",
+            uri,
+            &[("accept-language", "uk-UA,uk;q=0.9")],
+        )
+        .await;
+        assert_eq!(
+            (answer.body.as_str(), answer.header("etag")),
+            (english.body.as_str(), english.header("etag")),
+            "{uri}: the CDN caches this answer for every visitor, whatever their language"
+        );
+    }
+}
+
 #[test]
 fn numbers_and_plurals_follow_each_language() {
     assert_eq!(i18n::format_number(Locale::Fr, 12_345), "12\u{202f}345");

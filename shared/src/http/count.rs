@@ -76,9 +76,11 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
         open_to_every_origin(&mut answer);
         return Ok(answer);
     }
+    // Only `lang` chooses, English without it: the CDN's cache key holds `lang` and nothing of
+    // the requester's headers, so an answer chosen by `Accept-Language` would reach everyone.
     let locale = query_parameter(&request, "lang")
         .and_then(|l| Locale::parse(&l).ok())
-        .unwrap_or_else(|| super::browser_locale(&request));
+        .unwrap_or(Locale::FALLBACK);
     if method != Method::GET && method != Method::HEAD {
         let mut answer = super::method_not_allowed(&request, locale, "GET, HEAD, OPTIONS");
         open_to_every_origin(&mut answer);

@@ -1,0 +1,103 @@
+"""Checks that the CDN stands between the public and the API: every function behind the HTTP
+API is told the secret that the distribution's API origin sends, no output gives out the API's own
+address, a cached API path has a cache key of at most the five languages (normalised by a viewer
+function), error pages do not replace the API's answers, and a firewall rate rule covers /api/.
+
+usage: python check_edge.py
+"""
+
+import json
+import pathlib
+import sys
+
+from cfnlint.decode import cfn_yaml
+
+HERE = pathlib.Path(__file__).resolve().parent
+ORIGIN_HEADER = "x-people-first-origin"
+# CloudFront's managed CachingDisabled policy.
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+
+
+def load(name):
+    return cfn_yaml.load(str(HERE / name))
+
+
+def ref(value):
+    if isinstance(value, dict):
+        if "Ref" in value:
+            return value["Ref"]
+        if "Fn::GetAtt" in value:
+            target = value["Fn::GetAtt"]
+            return target[0] if isinstance(target, list) else target.split(".")[0]
+    return None
+
+
+def problems_of(template, edge):
+    resources = template["Resources"]
+    problems = []
+    distribution = next(r for r in resources.values() if r["Type"] == "AWS::CloudFront::Distribution")
+    config = distribution["Properties"]["DistributionConfig"]
+    if config.get("CustomErrorResponses"):
+        problems.append("the distribution's error pages would replace the API's own answers too")
+
+    api_origins = [o for o in config["Origins"] if "execute-api" in json.dumps(o["DomainName"])]
+    secrets = set()
+    for origin in api_origins:
+        headers = {h["HeaderName"].lower(): h["HeaderValue"] for h in origin.get("OriginCustomHeaders", [])}
+        value = json.dumps(headers.get(ORIGIN_HEADER, ""))
+        named = [name for name, r in resources.items()
+                 if r["Type"] == "AWS::SecretsManager::Secret" and "{{resolve:secretsmanager:${" + name + "}" in value]
+        if not named:
+            problems.append(f"the origin {origin['Id']} sends no {ORIGIN_HEADER} from a secret of the stack")
+        secrets |= set(named)
+    globals_env = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
+    for name, resource in resources.items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        events = resource["Properties"].get("Events", {}).values()
+        if not any(e["Type"] == "HttpApi" for e in events):
+            continue
+        env = {**globals_env, **resource["Properties"].get("Environment", {}).get("Variables", {})}
+        if ref(env.get("PEOPLE_FIRST_ORIGIN_SECRET_ARN")) not in secrets:
+            problems.append(f"{name}: answers the API without the secret its CDN origin sends")
+
+    for name, output in template.get("Outputs", {}).items():
+        if "execute-api" in json.dumps(output):
+            problems.append(f"the output {name} gives out the API's own address")
+
+    api_ids = {o["Id"] for o in api_origins}
+    for behaviour in config.get("CacheBehaviors", []):
+        if behaviour["TargetOriginId"] not in api_ids or behaviour["CachePolicyId"] == CACHING_DISABLED:
+            continue
+        path = behaviour["PathPattern"]
+        policy = resources[ref(behaviour["CachePolicyId"])]["Properties"]["CachePolicyConfig"]
+        key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+        queries = key["QueryStringsConfig"]
+        if queries["QueryStringBehavior"] != "whitelist" or set(queries.get("QueryStrings", [])) - {"lang"}:
+            problems.append(f"{path}: its cache key takes query strings other than lang")
+        if key["HeadersConfig"]["HeaderBehavior"] != "none" or key["CookiesConfig"]["CookieBehavior"] != "none":
+            problems.append(f"{path}: its cache key takes headers or cookies")
+        viewer = [a for a in behaviour.get("FunctionAssociations", []) if a["EventType"] == "viewer-request"]
+        if not viewer:
+            problems.append(f"{path}: no viewer function keeps lang to the five languages")
+
+    rules = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")["Properties"]["Rules"]
+    covering = [rule["Name"] for rule in rules
+                if "RateBasedStatement" in rule["Statement"]
+                and '"SearchString": "/api/"' in json.dumps(rule["Statement"]["RateBasedStatement"].get("ScopeDownStatement"))]
+    if not covering:
+        problems.append("no firewall rate rule covers /api/")
+    return problems
+
+
+def main():
+    problems = problems_of(load("template.yaml"), load("edge.yaml"))
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print("the API answers through the CDN only, under a cache key of five languages at most")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
