@@ -5,6 +5,7 @@ mod erase;
 mod export;
 mod recount;
 mod serve;
+mod smoke_test;
 mod staff;
 mod stats;
 
@@ -50,6 +51,12 @@ enum Command {
     },
     /// Confirmed signatures per day and per country, and those still waiting for confirmation
     Stats,
+    /// After a deploy: sign from SES's mailbox simulator on the deployed site, confirm, see the
+    /// count move, erase, see it move back
+    SmokeTest {
+        /// The deployed site, for example https://people1st.example.org
+        url: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +71,7 @@ fn main() -> ExitCode {
         Command::Recount { fix } => recount::run(fix),
         Command::Export(options) => export::run(&options).map(|()| ExitCode::SUCCESS),
         Command::Erase { address } => erase::run(&address),
+        Command::SmokeTest { url } => smoke_test::run(&url),
         Command::Stats => stats::run().map(|()| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|e| {
