@@ -14,6 +14,8 @@ sys.path.insert(0, str(HERE))
 
 from check_data import problems_of  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
+from check_readme import known_names  # noqa: E402
+from check_readme import problems_of as readme_problems  # noqa: E402
 from check_edge import load  # noqa: E402
 from check_edge import problems_of as edge_problems  # noqa: E402
 
@@ -137,6 +139,17 @@ class EdgeTest(unittest.TestCase):
             rules = edge["Resources"]["WebAcl"]["Properties"]["Rules"]
             rules[:] = [rule for rule in rules if rule["Name"] != "api-rate-per-address"]
         self.assertIn("no firewall rate rule covers /api/", self.problems(change))
+
+
+class ReadmeTest(unittest.TestCase):
+    def test_the_readme_names_only_what_the_templates_have(self):
+        readme = (HERE / "README.md").read_text()
+        self.assertEqual(readme_problems(readme, known_names()), [])
+
+    def test_a_renamed_output_is_caught_in_prose_and_in_commands(self):
+        problems = readme_problems("Note the output `WebAclId`, then pass DomainNam=x.", known_names())
+        self.assertEqual(problems, ["infra/README.md names DomainNam, which no template has",
+                                    "infra/README.md names WebAclId, which no template has"])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,49 @@
+"""Checks that infra/README.md names only parameters, outputs and resources that exist: every
+`CamelCase` name it quotes and every `Name=value` it passes is one of the three templates'.
+
+usage: python check_readme.py
+"""
+
+import pathlib
+import re
+import sys
+
+from cfnlint.decode import cfn_yaml
+
+HERE = pathlib.Path(__file__).resolve().parent
+TEMPLATES = ("edge.yaml", "template.yaml", "deploy-role.yaml")
+# CloudFormation's own words, which the README may quote too.
+CLOUDFORMATION = {"DeletionPolicy", "UpdateReplacePolicy"}
+
+
+def known_names():
+    names = set(CLOUDFORMATION)
+    for name in TEMPLATES:
+        template = cfn_yaml.load(str(HERE / name))
+        for section in ("Parameters", "Outputs", "Resources"):
+            names |= set(template.get(section, {}))
+    return names
+
+
+def named_in(readme):
+    quoted = re.findall(r"`([A-Z][a-z]+(?:[A-Z][a-z0-9]*)+\d*)`", readme)
+    passed = re.findall(r"\b([A-Z][a-z]+(?:[A-Z][a-z0-9]*)+)=(?!=)", readme)
+    return set(quoted) | set(passed)
+
+
+def problems_of(readme, known):
+    return [f"infra/README.md names {name}, which no template has" for name in sorted(named_in(readme) - known)]
+
+
+def main():
+    readme = (HERE / "README.md").read_text()
+    problems = problems_of(readme, known_names())
+    for problem in problems:
+        print(problem)
+    if not problems:
+        print(f"infra/README.md: the {len(named_in(readme))} names it gives are the templates'")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
