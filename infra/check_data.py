@@ -9,6 +9,8 @@ usage: python check_data.py EXPANDED_TEMPLATE_JSON
 import json
 import sys
 
+from verdict import verdict
+
 # The environment variable naming the secret every signer key and link derives from.
 MASTER_SECRET = "PEOPLE_FIRST_SECRET_ARN"
 
@@ -73,11 +75,7 @@ def problems_of(template):
 
 def main():
     problems = problems_of(json.loads(open(sys.argv[1]).read()))
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print("the table, the master secret and their key survive deletion and replacement")
-    sys.exit(1 if problems else 0)
+    verdict(problems, "the table, the master secret and their key survive deletion and replacement")
 
 
 if __name__ == "__main__":

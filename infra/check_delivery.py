@@ -14,6 +14,8 @@ import fnmatch
 import json
 import sys
 
+from verdict import verdict
+
 # What publishing to an encrypted topic or queue asks of the key: a data key to encrypt the
 # message with, and decrypting it again.
 KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
@@ -166,11 +168,7 @@ class Delivery:
 def main():
     template = json.loads(open(sys.argv[1]).read())
     problems = Delivery(template).run()
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print("alarms, SES events and stream failures: every publisher may write where it sends")
-    sys.exit(1 if problems else 0)
+    verdict(problems, "alarms, SES events and stream failures: every publisher may write where it sends")
 
 
 if __name__ == "__main__":

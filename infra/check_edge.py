@@ -8,9 +8,10 @@ usage: python check_edge.py
 
 import json
 import pathlib
-import sys
 
 from cfnlint.decode import cfn_yaml
+
+from verdict import verdict
 
 HERE = pathlib.Path(__file__).resolve().parent
 ORIGIN_HEADER = "x-people-first-origin"
@@ -92,11 +93,7 @@ def problems_of(template, edge):
 
 def main():
     problems = problems_of(load("template.yaml"), load("edge.yaml"))
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print("the API answers through the CDN only, under a cache key of five languages at most")
-    sys.exit(1 if problems else 0)
+    verdict(problems, "the API answers through the CDN only, under a cache key of five languages at most")
 
 
 if __name__ == "__main__":

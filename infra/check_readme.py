@@ -6,9 +6,10 @@ usage: python check_readme.py
 
 import pathlib
 import re
-import sys
 
 from cfnlint.decode import cfn_yaml
+
+from verdict import verdict
 
 HERE = pathlib.Path(__file__).resolve().parent
 TEMPLATES = ("edge.yaml", "template.yaml", "deploy-role.yaml")
@@ -38,11 +39,7 @@ def problems_of(readme, known):
 def main():
     readme = (HERE / "README.md").read_text()
     problems = problems_of(readme, known_names())
-    for problem in problems:
-        print(problem)
-    if not problems:
-        print(f"infra/README.md: the {len(named_in(readme))} names it gives are the templates'")
-    sys.exit(1 if problems else 0)
+    verdict(problems, f"infra/README.md: the {len(named_in(readme))} names it gives are the templates'")
 
 
 if __name__ == "__main__":

@@ -4,40 +4,9 @@
 mod support;
 
 use people_first::http::edge::ORIGIN_HEADER;
-use support::runtime_api::{Function, ORIGIN_SECRET, http_event};
+use support::runtime_api::{Function, deployed_environment, http_event};
 use support::stack::address;
 use support::{Feed, MailerUnderTest, StoreUnderTest};
-
-const SECRET_KEY: &str = "2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
-
-/// The functions' environment as the stack sets it: the master key and the CDN's origin secret
-/// are read from Secrets Manager at cold start.
-async fn deployed_environment(
-    config: &aws_config::SdkConfig,
-    table: &str,
-) -> Vec<(&'static str, String)> {
-    let secrets = aws_sdk_secretsmanager::Client::new(config);
-    let mut arns = Vec::new();
-    for (name, value) in [("master", SECRET_KEY), ("origin", ORIGIN_SECRET)] {
-        let created = secrets
-            .create_secret()
-            .name(format!("people-first-{name}-{table}"))
-            .secret_string(value)
-            .send()
-            .await
-            .unwrap();
-        arns.push(created.arn.unwrap());
-    }
-    let settings = support::mail_settings();
-    vec![
-        ("PEOPLE_FIRST_TABLE", table.to_owned()),
-        ("PEOPLE_FIRST_SECRET_ARN", arns[0].clone()),
-        ("PEOPLE_FIRST_ORIGIN_SECRET_ARN", arns[1].clone()),
-        ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url),
-        ("PEOPLE_FIRST_SENDER", settings.sender),
-        ("PEOPLE_FIRST_CONTACT", settings.contact),
-    ]
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_request_that_skips_the_cdn_is_refused_and_changes_nothing() {

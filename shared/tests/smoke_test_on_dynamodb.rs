@@ -69,14 +69,8 @@ async fn the_smoke_test_signs_confirms_counts_and_erases_through_the_site() {
     let site = serve(stack.clone(), count).await;
     let table = table.clone();
     let output = tokio::task::spawn_blocking(move || {
-        std::process::Command::new(support::runtime_api::binary("people-first"))
+        support::people_first(&table)
             .args(["smoke-test", &site])
-            .env("PEOPLE_FIRST_TABLE", &table)
-            .env("PEOPLE_FIRST_SECRET_KEY", "2a".repeat(32))
-            .env("AWS_ENDPOINT_URL", support::emulator())
-            .env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing")
-            .env("AWS_REGION", "eu-west-1")
             .output()
             .unwrap()
     })

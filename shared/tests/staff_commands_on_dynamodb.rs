@@ -8,16 +8,7 @@ use support::link_token;
 use support::stack::{Stack, address};
 
 fn staff(table: &str, args: &[&str]) -> String {
-    let output = std::process::Command::new(support::runtime_api::binary("people-first"))
-        .args(args)
-        .env("PEOPLE_FIRST_TABLE", table)
-        .env("PEOPLE_FIRST_SECRET_KEY", "2a".repeat(32))
-        .env("AWS_ENDPOINT_URL", support::emulator())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "eu-west-1")
-        .output()
-        .unwrap();
+    let output = support::people_first(table).args(args).output().unwrap();
     assert!(
         output.status.success(),
         "{args:?}: {}",

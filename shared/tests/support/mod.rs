@@ -122,6 +122,19 @@ pub fn pending_signature(address: &str, country: &str) -> people_first::domain::
     }
 }
 
+/// The `people-first` binary, set to work on `table` on the emulator with the tests' master key.
+pub fn people_first(table: &str) -> std::process::Command {
+    let mut command = std::process::Command::new(runtime_api::binary("people-first"));
+    command
+        .env("PEOPLE_FIRST_TABLE", table)
+        .env("PEOPLE_FIRST_SECRET_KEY", "2a".repeat(32))
+        .env("AWS_ENDPOINT_URL", emulator())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "eu-west-1");
+    command
+}
+
 pub fn keyring() -> Keyring {
     Keyring::from_master(&[42; 32]).unwrap()
 }

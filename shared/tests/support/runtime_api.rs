@@ -12,12 +12,15 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 type Pending = Arc<Mutex<HashMap<String, oneshot::Sender<(bool, serde_json::Value)>>>>;
+/// When the function first asked for an event: its init was over.
+type Ready = Arc<Mutex<Option<std::time::Instant>>>;
 
 /// One function process and the API it polls.
 pub struct Function {
     child: Child,
     events: mpsc::Sender<(String, serde_json::Value)>,
     pending: Pending,
+    ready: Ready,
     invocations: u64,
 }
 
@@ -57,9 +60,14 @@ async fn answer(
     request: Request<Incoming>,
     events: Arc<tokio::sync::Mutex<mpsc::Receiver<(String, serde_json::Value)>>>,
     pending: Pending,
+    ready: Ready,
 ) -> Response<Full<Bytes>> {
     let path = request.uri().path().to_owned();
     if path.ends_with("/runtime/invocation/next") {
+        ready
+            .lock()
+            .unwrap()
+            .get_or_insert_with(std::time::Instant::now);
         let Some((id, event)) = events.lock().await.recv().await else {
             return Response::builder()
                 .status(500)
@@ -114,15 +122,20 @@ impl Function {
         let queue = Arc::new(tokio::sync::Mutex::new(queue));
         let pending: Pending = Arc::default();
         let serving = pending.clone();
+        let ready: Ready = Arc::default();
+        let polled = ready.clone();
         tokio::spawn(async move {
             loop {
                 let (stream, _) = listener.accept().await.unwrap();
-                let (queue, pending) = (queue.clone(), serving.clone());
+                let (queue, pending, ready) = (queue.clone(), serving.clone(), polled.clone());
                 tokio::spawn(async move {
                     let service = hyper::service::service_fn(move |request| {
-                        let (queue, pending) = (queue.clone(), pending.clone());
+                        let (queue, pending, ready) =
+                            (queue.clone(), pending.clone(), ready.clone());
                         async move {
-                            Ok::<_, std::convert::Infallible>(answer(request, queue, pending).await)
+                            Ok::<_, std::convert::Infallible>(
+                                answer(request, queue, pending, ready).await,
+                            )
                         }
                     });
                     let _ = hyper::server::conn::http1::Builder::new()
@@ -150,8 +163,14 @@ impl Function {
             child: command.spawn().unwrap(),
             events,
             pending,
+            ready,
             invocations: 0,
         }
+    }
+
+    /// When the process first asked for an event, its init done; `None` before.
+    pub fn ready_at(&self) -> Option<std::time::Instant> {
+        *self.ready.lock().unwrap()
     }
 
     /// The most memory the process has held so far (its high-water mark), in bytes.
@@ -186,6 +205,38 @@ impl Function {
 /// An API Gateway HTTP API (payload 2.0) request, as it reaches the sign and confirm functions.
 /// The secret the CDN adds to each request for the API, as the tests' functions are told it.
 pub const ORIGIN_SECRET: &str = "the-cdn-says-this-came-through-the-site";
+
+/// The functions' environment as the stack sets it: the master key (that of `super::keyring()`)
+/// and the CDN's origin secret are read from Secrets Manager at cold start.
+pub async fn deployed_environment(
+    config: &aws_config::SdkConfig,
+    table: &str,
+) -> Vec<(&'static str, String)> {
+    let secrets = aws_sdk_secretsmanager::Client::new(config);
+    let mut arns = Vec::new();
+    for (name, value) in [
+        ("master", "2a".repeat(32)),
+        ("origin", ORIGIN_SECRET.to_owned()),
+    ] {
+        let created = secrets
+            .create_secret()
+            .name(format!("people-first-{name}-{table}"))
+            .secret_string(value)
+            .send()
+            .await
+            .unwrap();
+        arns.push(created.arn.unwrap());
+    }
+    let settings = super::mail_settings();
+    vec![
+        ("PEOPLE_FIRST_TABLE", table.to_owned()),
+        ("PEOPLE_FIRST_SECRET_ARN", arns[0].clone()),
+        ("PEOPLE_FIRST_ORIGIN_SECRET_ARN", arns[1].clone()),
+        ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url),
+        ("PEOPLE_FIRST_SENDER", settings.sender),
+        ("PEOPLE_FIRST_CONTACT", settings.contact),
+    ]
+}
 
 /// An HTTP API request as it arrives through the CDN, which adds the origin secret.
 pub fn http_event(
