@@ -24,11 +24,16 @@ results = {
 (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
 rows = []
+start = lambda s: f"{s['own_ms']:.1f} ms (of {s['total_ms']:.1f}; emulator {s['emulator_ms']:.1f})"
 floor = results["floor"]
 for name, f in results["functions"].items():
     rows += [
-        (f"{name}: cold start", f"{f['cold_start_ms']:.1f} ms", f"{floor['cold_start_ms']:.1f} ms",
-         "≤ 20 ms", f["cold_start_ms"] <= 20),
+        # The function's own time is judged: the emulator answers far slower than DynamoDB,
+        # SES or Secrets Manager do, and its time is shown beside.
+        (f"{name}: cold start, own", start(f["cold_start"]), f"{floor['cold_start_ms']:.1f} ms",
+         "≤ 20 ms", f["cold_start"]["own_ms"] <= 20),
+        (f"{name}: cold start with TLS, own", start(f["cold_start_tls"]), "",
+         "≤ 30 ms", f["cold_start_tls"]["own_ms"] <= 30),
         (f"{name}: binary", f"{f['binary_bytes'] / 1e6:.2f} MB", f"{floor['binary_bytes'] / 1e6:.2f} MB",
          "≤ 6 MB", f["binary_bytes"] <= 6_000_000),
         (f"{name}: peak RSS", f"{f['peak_rss_bytes'] / 1e6:.1f} MB", "",
