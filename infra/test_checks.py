@@ -81,9 +81,12 @@ class DeliveryTest(unittest.TestCase):
         self.assertIn("Alarms has no subscriber", self.problems(template))
 
 
+STACK_POLICY = json.loads((HERE / "stack-policy.json").read_text())
+
+
 class DataTest(unittest.TestCase):
-    def problems(self, template):
-        return "\n".join(problems_of(template))
+    def problems(self, template, stack_policy=STACK_POLICY):
+        return "\n".join(problems_of(template, stack_policy))
 
     def test_the_stack_as_written_keeps_its_data(self):
         self.assertEqual(self.problems(expanded()), "")
@@ -97,6 +100,11 @@ class DataTest(unittest.TestCase):
         template = expanded()
         del template["Resources"]["SecretKey"]["UpdateReplacePolicy"]
         self.assertIn("SecretKey: deleting or replacing the stack deletes it", self.problems(template))
+
+    def test_a_stack_policy_that_lets_the_master_secret_be_replaced(self):
+        policy = json.loads(json.dumps(STACK_POLICY))
+        policy["Statement"][1]["Resource"].remove("LogicalResourceId/SecretKey")
+        self.assertIn("SecretKey: infra/stack-policy.json does not refuse", self.problems(expanded(), policy))
 
     def test_a_table_without_deletion_protection_is_one_click_from_gone(self):
         template = expanded()

@@ -51,11 +51,14 @@ enum Command {
     },
     /// Confirmed signatures per day and per country, and those still waiting for confirmation
     Stats,
-    /// After a deploy: sign from SES's mailbox simulator on the deployed site, confirm, see the
-    /// count move, erase, see it move back
+    /// After a deploy: the deployed site answers and takes a signature from SES's mailbox
+    /// simulator; with --confirm, confirm it, see the count move, erase it, see it move back
     SmokeTest {
         /// The deployed site, for example https://people1st.example.org
         url: String,
+        /// Also confirm, count and erase (needs the stage's master secret and table)
+        #[arg(long)]
+        confirm: bool,
     },
 }
 
@@ -71,7 +74,7 @@ fn main() -> ExitCode {
         Command::Recount { fix } => recount::run(fix),
         Command::Export(options) => export::run(&options).map(|()| ExitCode::SUCCESS),
         Command::Erase { address } => erase::run(&address),
-        Command::SmokeTest { url } => smoke_test::run(&url),
+        Command::SmokeTest { url, confirm } => smoke_test::run(&url, confirm),
         Command::Stats => stats::run().map(|()| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|e| {
