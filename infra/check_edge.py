@@ -8,6 +8,7 @@ usage: python check_edge.py
 
 import json
 import pathlib
+import re
 
 from cfnlint.decode import cfn_yaml
 
@@ -63,28 +64,39 @@ def problems_of(template, edge):
             problems.append(f"{name}: answers the API without the secret its CDN origin sends")
 
     for name, output in template.get("Outputs", {}).items():
-        if "execute-api" in json.dumps(output):
+        if "execute-api" in json.dumps(output) or "ApiEndpoint" in json.dumps(output):
             problems.append(f"the output {name} gives out the API's own address")
+    if not config.get("WebACLId"):
+        problems.append("the distribution has no web ACL: no firewall rule applies")
 
     api_ids = {o["Id"] for o in api_origins}
     for behaviour in config.get("CacheBehaviors", []):
         if behaviour["TargetOriginId"] not in api_ids or behaviour["CachePolicyId"] == CACHING_DISABLED:
             continue
         path = behaviour["PathPattern"]
+        if ref(behaviour["CachePolicyId"]) not in resources:
+            problems.append(f"{path}: a managed cache policy, whose key this check cannot read")
+            continue
         policy = resources[ref(behaviour["CachePolicyId"])]["Properties"]["CachePolicyConfig"]
+        uncached = set(behaviour.get("AllowedMethods", [])) - set(behaviour.get("CachedMethods", ["GET", "HEAD"]))
+        if uncached:
+            problems.append(f"{path}: {', '.join(sorted(uncached))} reach the function uncached")
         key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
         queries = key["QueryStringsConfig"]
         if queries["QueryStringBehavior"] != "whitelist" or set(queries.get("QueryStrings", [])) - {"lang"}:
             problems.append(f"{path}: its cache key takes query strings other than lang")
         if key["HeadersConfig"]["HeaderBehavior"] != "none" or key["CookiesConfig"]["CookieBehavior"] != "none":
             problems.append(f"{path}: its cache key takes headers or cookies")
-        viewer = [a for a in behaviour.get("FunctionAssociations", []) if a["EventType"] == "viewer-request"]
-        if not viewer:
+        viewer = [resources.get(ref(a["FunctionARN"]), {}) for a in behaviour.get("FunctionAssociations", [])
+                  if a["EventType"] == "viewer-request"]
+        # The function must replace the whole query string with lang alone.
+        if not any(re.search(r"request\.querystring\s*=\s*\{\s*lang:", f.get("Properties", {}).get("FunctionCode", ""))
+                   for f in viewer):
             problems.append(f"{path}: no viewer function keeps lang to the five languages")
 
     rules = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")["Properties"]["Rules"]
     covering = [rule["Name"] for rule in rules
-                if "RateBasedStatement" in rule["Statement"]
+                if "RateBasedStatement" in rule["Statement"] and "Block" in rule.get("Action", {})
                 and '"SearchString": "/api/"' in json.dumps(rule["Statement"]["RateBasedStatement"].get("ScopeDownStatement"))]
     if not covering:
         problems.append("no firewall rate rule covers /api/")

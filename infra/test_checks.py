@@ -142,6 +142,19 @@ class EdgeTest(unittest.TestCase):
                 behaviour.pop("FunctionAssociations", None)
         self.assertIn("/api/count*: no viewer function keeps lang", self.problems(change))
 
+    def test_uncached_preflights_reach_the_count_function(self):
+        def change(template, edge):
+            for behaviour in self.distribution(template)["CacheBehaviors"]:
+                behaviour.pop("CachedMethods", None)
+        self.assertIn("/api/count*: OPTIONS reach the function uncached", self.problems(change))
+
+    def test_a_viewer_function_that_keeps_every_query_string(self):
+        def change(template, edge):
+            code = template["Resources"]["CountLanguage"]["Properties"]["FunctionCode"]
+            template["Resources"]["CountLanguage"]["Properties"]["FunctionCode"] = code.replace(
+                "request.querystring = {", "request.querystring.kept = {")
+        self.assertIn("/api/count*: no viewer function keeps lang", self.problems(change))
+
     def test_a_firewall_without_an_api_rate_rule(self):
         def change(template, edge):
             rules = edge["Resources"]["WebAcl"]["Properties"]["Rules"]

@@ -101,6 +101,14 @@ test('the home address sends each visitor to the best of the five languages', ()
   assert.deepEqual(visit('/', {}), { redirect: '/en/', status: 302 });
 });
 
+test('no other address under /api/count can make a cache key of its own', () => {
+  for (const uri of ['/api/count/x', '/api/count.json', '/api/countx', '/api/count.svg/']) {
+    assert.equal(countLanguage(viewerRequest(uri)).statusCode, 404, uri);
+  }
+  assert.equal(countLanguage(viewerRequest('/api/count')).uri, '/api/count');
+  assert.equal(countLanguage(viewerRequest('/api/count.svg')).uri, '/api/count.svg');
+});
+
 test('the count is cached under one of the five languages and nothing else', () => {
   // Through JSON: the function's objects belong to its own context.
   const keyOf = (querystring, headers = {}) =>
