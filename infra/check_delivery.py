@@ -109,6 +109,8 @@ class Delivery:
             if target in [logical(topic) for topic in resource["Properties"]["Topics"]] \
                     and not service_allowed(resource["Properties"]["PolicyDocument"], service, "sns:Publish"):
                 self.problems.append(f"{source}: {name} does not let {service} publish to {target}")
+        for name in self.denying_policies(target, "sns:Publish"):
+            self.problems.append(f"{source}: {name} denies sns:Publish to {target}")
 
     def check_role(self, source, role, target):
         """A function's role writing to a topic or queue of the stack (an event source mapping's
@@ -119,6 +121,8 @@ class Delivery:
             return
         if not role_allows(self.resources, role, WRITE_ACTION[resource["Type"]], target):
             self.problems.append(f"{source}: {role} may not {WRITE_ACTION[resource['Type']]} to {target}")
+        for name in self.denying_policies(target, WRITE_ACTION[resource["Type"]]):
+            self.problems.append(f"{source}: {name} denies {WRITE_ACTION[resource['Type']]} to {target}")
         key = self.key_of(target)
         if key is not None and logical(key) is None:
             self.problems.append(f"{source}: {target} is encrypted with {key}, an AWS managed key")
@@ -129,6 +133,19 @@ class Delivery:
                     self.problems.append(f"{source}: {role} lacks {action} on {logical(key)}, the key of {target}")
                 if not account_delegates(policy, action):
                     self.problems.append(f"{source}: the policy of {logical(key)} lets no role {action}")
+
+    def denying_policies(self, target, action):
+        """The queue or topic policies of the target that deny the action outright (a Deny with a
+        condition, such as HTTPS only, leaves the publishers' own requests through)."""
+        found = []
+        for name, resource in self.resources.items():
+            kind = {"AWS::SQS::QueuePolicy": "Queues", "AWS::SNS::TopicPolicy": "Topics"}.get(resource["Type"])
+            if kind is None or target not in [logical(t) for t in resource["Properties"][kind]]:
+                continue
+            for statement in statements(resource["Properties"]["PolicyDocument"]):
+                if statement.get("Effect") == "Deny" and grants(statement, action) and not statement.get("Condition"):
+                    found.append(name)
+        return found
 
     def check_subscribed(self, source, topic):
         inline = self.resources[topic]["Properties"].get("Subscription", [])

@@ -75,6 +75,15 @@ class DeliveryTest(unittest.TestCase):
                 s for s in policy["PolicyDocument"]["Statement"] if s["Action"] != "sqs:SendMessage"]
         self.assertIn("AggregateFunctionRole may not sqs:SendMessage to StreamFailures", self.problems(template))
 
+    def test_a_queue_policy_that_denies_sending_loses_failed_stream_records(self):
+        template = expanded()
+        template["Resources"]["StreamFailuresPolicy"] = {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+            "Queues": [{"Ref": "StreamFailures"}],
+            "PolicyDocument": {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:*",
+                                              "Resource": "*"}]}}}
+        self.assertIn("MailerFunctionNewSignatures: StreamFailuresPolicy denies sqs:SendMessage",
+                      self.problems(template))
+
     def test_an_alarm_topic_without_subscriber_reaches_nobody(self):
         template = expanded()
         del template["Resources"]["Alarms"]["Properties"]["Subscription"]
