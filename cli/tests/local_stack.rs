@@ -96,6 +96,12 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
     let restarted = start(data.path());
     let base = restarted.base.clone();
     assert_eq!(mail(&base).await.len(), 1, "the outbox survives");
+    // A stack killed mid-write by an older version left a torn email: the others still show.
+    let torn = "00000000000000000001-000000.json";
+    std::fs::write(data.path().join("outbox").join(torn), br#"{"to": "torn"#).unwrap();
+    assert_eq!(mail(&base).await.len(), 1, "a torn file hides no email");
+    let viewer = page_text(&format!("{base}/_dev/mail")).await;
+    assert!(viewer.contains(torn), "the viewer names the torn file");
     let again = http
         .post(format!("{base}/api/confirm"))
         .json(&serde_json::json!({ "t": token }))

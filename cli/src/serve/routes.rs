@@ -51,16 +51,10 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
                 .insert(VARY, HeaderValue::from_static("Accept-Language"));
             answer
         }
-        "/_dev/mail.json" => match stack.outbox.list() {
-            Ok(mail) => json(
-                StatusCode::OK,
-                &serde_json::to_value(mail).unwrap_or_default(),
-            ),
-            Err(e) => json(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                &serde_json::json!({ "error": e.to_string() }),
-            ),
-        },
+        "/_dev/mail.json" => json(
+            StatusCode::OK,
+            &serde_json::to_value(stack.outbox.list().mail).unwrap_or_default(),
+        ),
         "/_dev/mail" => mail_viewer(stack),
         _ => site_file(stack, path, locale),
     };
@@ -130,10 +124,9 @@ fn site_file(stack: &LocalStack, path: &str, fallback: Locale) -> Response<Body>
 
 fn mail_viewer(stack: &LocalStack) -> Response<Body> {
     // Each email's links, so a person can follow them from the viewer.
-    let mail: Vec<serde_json::Value> = stack
-        .outbox
-        .list()
-        .unwrap_or_default()
+    let listing = stack.outbox.list();
+    let mail: Vec<serde_json::Value> = listing
+        .mail
         .into_iter()
         .map(|m| {
             let links: Vec<serde_json::Value> = m
@@ -159,7 +152,9 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
     let html = env
         .add_template("mail.html", MAIL_VIEWER)
         .and_then(|()| env.get_template("mail.html"))
-        .and_then(|t| t.render(minijinja::context! { mail => mail }))
+        .and_then(|t| {
+            t.render(minijinja::context! { mail => mail, unreadable => listing.unreadable })
+        })
         .unwrap_or_else(|e| format!("the mail viewer failed: {e}"));
     let mut answer = Response::new(Body::from(html));
     answer.headers_mut().insert(

@@ -34,22 +34,34 @@ impl Outbox {
         })
     }
 
-    /// Every email, newest first.
-    pub fn list(&self) -> std::io::Result<Vec<SentEmail>> {
-        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.dir)?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .collect();
+    /// Every email, newest first, and the names of files that are not a readable email (written
+    /// by an older version, or damaged on disk): one bad file never hides the others.
+    pub fn list(&self) -> Listing {
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&self.dir)
+            .map(|entries| entries.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        names.retain(|p| p.extension().is_some_and(|x| x == "json"));
         names.sort_unstable_by(|a, b| b.cmp(a));
-        names
-            .iter()
-            .map(|p| {
-                let bytes = std::fs::read(p)?;
-                serde_json::from_slice(&bytes).map_err(std::io::Error::other)
-            })
-            .collect()
+        let mut listing = Listing::default();
+        for path in names {
+            match std::fs::read(&path).map(|bytes| serde_json::from_slice(&bytes)) {
+                Ok(Ok(email)) => listing.mail.push(email),
+                _ => listing.unreadable.push(
+                    path.file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                ),
+            }
+        }
+        listing
     }
+}
+
+/// What the outbox holds.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub mail: Vec<SentEmail>,
+    pub unreadable: Vec<String>,
 }
 
 #[async_trait]
@@ -70,11 +82,18 @@ impl Mailer for Outbox {
         };
         // Names sort in sending order: nanoseconds, then a counter for the same nanosecond.
         let n = self.sent.fetch_add(1, Ordering::Relaxed);
-        let path = self.dir.join(format!("{:020}-{n:06}.json", now.as_nanos()));
+        let name = format!("{:020}-{n:06}", now.as_nanos());
         let bytes =
             serde_json::to_vec_pretty(&sent).map_err(|e| MailError::Rejected(e.to_string()))?;
-        tokio::fs::write(&path, bytes)
+        // Written aside, then renamed: a crash mid-write leaves no torn email, only a stray
+        // `.partial` file the viewer ignores.
+        let partial = self.dir.join(format!("{name}.partial"));
+        let unavailable = |e: std::io::Error| MailError::Unavailable(e.to_string());
+        tokio::fs::write(&partial, bytes)
             .await
-            .map_err(|e| MailError::Unavailable(e.to_string()))
+            .map_err(unavailable)?;
+        tokio::fs::rename(&partial, self.dir.join(format!("{name}.json")))
+            .await
+            .map_err(unavailable)
     }
 }

@@ -268,7 +268,7 @@ impl MailerUnderTest {
             Some((outbox, _)) => {
                 let mut mail: Vec<Delivered> = outbox
                     .list()
-                    .unwrap()
+                    .mail
                     .into_iter()
                     .map(|m| Delivered {
                         to: m.to,
