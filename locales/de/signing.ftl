@@ -17,6 +17,7 @@ error-name-control = Ihr Name enthält Zeichen, die nicht verwendet werden könn
 error-email-missing = Bitte geben Sie Ihre E-Mail-Adresse ein.
 error-email-too-long = Diese E-Mail-Adresse ist zu lang.
 error-email-invalid = Diese E-Mail-Adresse scheint nicht korrekt zu sein.
+error-email-unsendable = An diese Adresse können wir keine E-Mail senden: Der Teil vor dem @ muss in lateinischen Buchstaben und ohne Anführungszeichen geschrieben sein.
 error-country-missing = Bitte wählen Sie Ihr Land.
 error-country-invalid = Bitte wählen Sie ein Land aus der Liste.
 error-locale-missing = Bitte wählen Sie eine der Sprachen der Kampagne.

@@ -17,6 +17,7 @@ error-name-control = Your name contains characters that cannot be used.
 error-email-missing = Please enter your email address.
 error-email-too-long = This email address is too long.
 error-email-invalid = This email address does not look right.
+error-email-unsendable = We cannot send email to this address: the part before the @ must be written in Latin letters, without quotation marks.
 error-country-missing = Please choose your country.
 error-country-invalid = Please choose a country from the list.
 error-locale-missing = Please choose one of the campaign’s languages.

@@ -17,6 +17,7 @@ error-name-control = Votre nom contient des caractères qui ne peuvent pas être
 error-email-missing = Veuillez indiquer votre adresse e-mail.
 error-email-too-long = Cette adresse e-mail est trop longue.
 error-email-invalid = Cette adresse e-mail ne semble pas correcte.
+error-email-unsendable = Nous ne pouvons pas envoyer d’e-mail à cette adresse : la partie avant le @ doit être écrite en caractères latins, sans guillemets.
 error-country-missing = Veuillez choisir votre pays.
 error-country-invalid = Veuillez choisir un pays dans la liste.
 error-locale-missing = Veuillez choisir l’une des langues de la campagne.

@@ -287,6 +287,23 @@ async fn bad_input_gets_a_clear_4xx_in_the_signers_language_and_stores_nothing(s
             422,
             "адрес электронной почты",
         ),
+        // Addresses SES would refuse to send to: a non-ASCII or a quoted part before the @.
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"Anna","email":"анна@example.org","country":"UA","locale":"uk"})
+                .to_string(),
+            422,
+            "латинськими літерами",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"Anna","email":"\"anna\"@example.org","country":"FR","locale":"fr"})
+                .to_string(),
+            422,
+            "sans guillemets",
+        ),
         (
             "POST",
             Some("application/json"),

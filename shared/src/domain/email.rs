@@ -48,6 +48,12 @@ impl Email {
             .without_display_text();
         let parsed =
             EmailAddress::parse_with_options(trimmed, options).map_err(|_| InputError::Invalid)?;
+        // SES refuses a local part that is not plain ASCII, or quoted: better said now, in the
+        // signer's language, than dropped by the mailer after they were told to check their mail.
+        let local = parsed.local_part();
+        if !local.is_ascii() || local.starts_with('"') {
+            return Err(InputError::Unsendable);
+        }
         // An internationalised domain in its ASCII form: the one mail servers route by, so one
         // domain has one spelling.
         let domain = idna::domain_to_ascii(parsed.domain()).map_err(|_| InputError::Invalid)?;
@@ -152,6 +158,25 @@ mod tests {
         }
         let long = format!("{}@example.org", "a".repeat(250));
         assert_eq!(Email::parse(&long), Err(InputError::TooLong));
+    }
+
+    #[test]
+    fn addresses_ses_would_refuse_are_refused_as_unsendable() {
+        for unsendable in [
+            "олена@example.org",
+            "élise@example.fr",
+            "\"olena.koval\"@example.org",
+            "\"olena\"@example.org",
+        ] {
+            assert_eq!(
+                Email::parse(unsendable),
+                Err(InputError::Unsendable),
+                "{unsendable}"
+            );
+        }
+        for sendable in ["olena@приклад.укр", "o.l+x_y-z@example.org"] {
+            assert!(Email::parse(sendable).is_ok(), "{sendable}");
+        }
     }
 
     #[test]

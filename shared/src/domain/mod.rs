@@ -33,4 +33,7 @@ pub enum InputError {
     ControlCharacters,
     #[error("invalid")]
     Invalid,
+    /// Well formed, but mail cannot be sent there (an email address SES refuses).
+    #[error("unsendable")]
+    Unsendable,
 }

@@ -32,6 +32,7 @@ pub fn error_message_id(field: &str, error: InputError) -> String {
         InputError::TooLong => "too-long",
         InputError::ControlCharacters => "control",
         InputError::Invalid => "invalid",
+        InputError::Unsendable => "unsendable",
     };
     format!("error-{field}-{kind}")
 }
