@@ -97,9 +97,11 @@ pub async fn deliver(
             tracing::info!("confirmation email sent");
             Ok(())
         }
-        // Retrying a refused address only repeats the refusal: drop it, say so.
+        // Retrying a refused address only repeats the refusal: drop it, say so (the reason is
+        // SES's code, never the address), and count it.
         Err(MailError::Rejected(reason)) => {
             tracing::warn!(%reason, "confirmation email rejected");
+            crate::telemetry::count("EmailsRejected");
             Ok(())
         }
         Err(e) => Err(e),

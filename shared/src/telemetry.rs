@@ -68,3 +68,50 @@ where
         .with(privacy_filter("info"))
         .init();
 }
+
+/// The CloudWatch namespace of the campaign's own metrics.
+pub const METRICS_NAMESPACE: &str = "PeopleFirst";
+
+/// Adds one to a metric of the campaign, without dimensions or personal data. In a function, a
+/// log line in CloudWatch's embedded metric format, which CloudWatch turns into the metric with
+/// no API call; elsewhere an ordinary log line.
+pub fn count(metric: &'static str) {
+    if std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some() {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        println!("{}", metric_line(metric, now.as_millis()));
+    } else {
+        tracing::info!(metric, "counted");
+    }
+}
+
+fn metric_line(metric: &str, timestamp_ms: u128) -> String {
+    serde_json::json!({
+        "_aws": {
+            "Timestamp": u64::try_from(timestamp_ms).unwrap_or(u64::MAX),
+            "CloudWatchMetrics": [{
+                "Namespace": METRICS_NAMESPACE,
+                "Dimensions": [[]],
+                "Metrics": [{ "Name": metric, "Unit": "Count" }],
+            }],
+        },
+        metric: 1,
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_count_is_one_line_of_the_embedded_metric_format() {
+        let line: serde_json::Value =
+            serde_json::from_str(&super::metric_line("EmailsRejected", 1_764_000_000_000)).unwrap();
+        assert_eq!(line["EmailsRejected"], 1);
+        assert_eq!(line["_aws"]["Timestamp"], 1_764_000_000_000_u64);
+        let declared = &line["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(declared["Namespace"], "PeopleFirst");
+        assert_eq!(declared["Metrics"][0]["Name"], "EmailsRejected");
+        assert_eq!(declared["Dimensions"], serde_json::json!([[]]));
+    }
+}

@@ -4,6 +4,7 @@ use crate::ports::{MailError, Mailer, OutgoingEmail};
 use async_trait::async_trait;
 use aws_sdk_ses::Client;
 use aws_sdk_ses::error::DisplayErrorContext;
+use aws_sdk_ses::operation::send_raw_email::SendRawEmailError;
 use aws_sdk_ses::primitives::Blob;
 use aws_sdk_ses::types::RawMessage;
 use mail_builder::MessageBuilder;
@@ -54,17 +55,45 @@ impl Mailer for SesMailer {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) => match e.as_service_error() {
-                Some(s)
-                    if s.is_message_rejected()
-                        || s.is_mail_from_domain_not_verified_exception() =>
-                {
-                    Err(MailError::Rejected(
-                        s.meta().code().unwrap_or("rejected").to_owned(),
-                    ))
-                }
-                _ => Err(MailError::Unavailable(DisplayErrorContext(&e).to_string())),
+            Err(e) => match e.as_service_error().and_then(refusal) {
+                Some(code) => Err(MailError::Rejected(code.to_owned())),
+                None => Err(MailError::Unavailable(DisplayErrorContext(&e).to_string())),
             },
+        }
+    }
+}
+
+/// SES's answers that no retry can change, by their code: the message refused, the sender's
+/// domain unverified, or a parameter SES will never take (an address it cannot send to).
+/// Everything else (throttling, a fault) is worth retrying.
+fn refusal(error: &SendRawEmailError) -> Option<&str> {
+    let permanent = error.is_message_rejected()
+        || error.is_mail_from_domain_not_verified_exception()
+        || error.meta().code() == Some("InvalidParameterValue");
+    permanent.then(|| error.meta().code().unwrap_or("rejected"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_ses::error::ErrorMetadata;
+
+    fn answered(code: &str) -> SendRawEmailError {
+        SendRawEmailError::generic(ErrorMetadata::builder().code(code).build())
+    }
+
+    #[test]
+    fn an_address_ses_will_never_take_is_not_retried() {
+        assert_eq!(
+            refusal(&answered("InvalidParameterValue")),
+            Some("InvalidParameterValue")
+        );
+    }
+
+    #[test]
+    fn throttling_and_faults_are_retried() {
+        for code in ["Throttling", "ServiceUnavailable", "InternalFailure"] {
+            assert_eq!(refusal(&answered(code)), None, "{code}");
         }
     }
 }
