@@ -1,5 +1,6 @@
 email-subject = Bestätigen Sie Ihre Unterschrift für People First
 email-greeting = Hallo { $name },
+email-greeting-plain = Hallo,
 email-intro = Danke, dass Sie den Aufruf von People First für die Freilassung aller Menschen unterzeichnet haben, die infolge des russischen Einmarsches in die Ukraine festgehalten werden.
 email-action = Um Ihre Unterschrift zu bestätigen, öffnen Sie diesen Link:
 email-button = Meine Unterschrift bestätigen

@@ -14,6 +14,7 @@ form-has-errors = Bitte korrigieren Sie die unten markierten Felder.
 error-name-missing = Bitte geben Sie Ihren Namen ein.
 error-name-too-long = Ihr Name ist zu lang: höchstens { $max } Zeichen.
 error-name-control = Ihr Name enthält Zeichen, die nicht verwendet werden können.
+error-name-not-a-name = Bitte geben Sie nur Ihren Namen an, ohne Webadresse, E-Mail-Adresse oder HTML.
 error-email-missing = Bitte geben Sie Ihre E-Mail-Adresse ein.
 error-email-too-long = Diese E-Mail-Adresse ist zu lang.
 error-email-invalid = Diese E-Mail-Adresse scheint nicht korrekt zu sein.

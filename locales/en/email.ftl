@@ -1,5 +1,6 @@
 email-subject = Confirm your signature for People First
 email-greeting = Hello { $name },
+email-greeting-plain = Hello,
 email-intro = Thank you for signing the People First appeal for the release of all people detained as a result of Russia’s invasion of Ukraine.
 email-action = To confirm your signature, open this link:
 email-button = Confirm my signature

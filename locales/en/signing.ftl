@@ -14,6 +14,7 @@ form-has-errors = Please correct the fields marked below.
 error-name-missing = Please enter your name.
 error-name-too-long = Your name is too long: { $max } characters at most.
 error-name-control = Your name contains characters that cannot be used.
+error-name-not-a-name = Please enter only your name, without a web address, an email address or HTML.
 error-email-missing = Please enter your email address.
 error-email-too-long = This email address is too long.
 error-email-invalid = This email address does not look right.

@@ -1,5 +1,6 @@
 email-subject = Confirmez votre signature pour People First
 email-greeting = Bonjour { $name },
+email-greeting-plain = Bonjour,
 email-intro = Merci d’avoir signé l’appel People First pour la libération de toutes les personnes détenues à la suite de l’invasion de l’Ukraine par la Russie.
 email-action = Pour confirmer votre signature, ouvrez ce lien :
 email-button = Confirmer ma signature

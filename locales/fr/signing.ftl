@@ -14,6 +14,7 @@ form-has-errors = Veuillez corriger les champs signalés ci-dessous.
 error-name-missing = Veuillez indiquer votre nom.
 error-name-too-long = Votre nom est trop long : { $max } caractères au plus.
 error-name-control = Votre nom contient des caractères qui ne peuvent pas être utilisés.
+error-name-not-a-name = Veuillez n’indiquer que votre nom, sans adresse web, adresse e-mail ni HTML.
 error-email-missing = Veuillez indiquer votre adresse e-mail.
 error-email-too-long = Cette adresse e-mail est trop longue.
 error-email-invalid = Cette adresse e-mail ne semble pas correcte.

@@ -1,5 +1,6 @@
 email-subject = Підтвердьте свій підпис для People First
 email-greeting = Вітаємо, { $name }!
+email-greeting-plain = Вітаємо!
 email-intro = Дякуємо, що підписали звернення People First за звільнення всіх людей, затриманих унаслідок вторгнення Росії в Україну.
 email-action = Щоб підтвердити підпис, відкрийте це посилання:
 email-button = Підтвердити мій підпис

@@ -64,7 +64,7 @@ pub fn confirmation_email(
     let link = confirmation_link(settings, keyring, signature);
     let erase_link = erasure_link(settings, keyring, signature);
     let (text, html) =
-        pages::confirmation_email(locale, signature.name.as_str(), &link, &erase_link);
+        pages::confirmation_email(locale, greeted(&signature.name), &link, &erase_link);
     Some(OutgoingEmail {
         from: settings.sender.clone(),
         to,
@@ -77,6 +77,16 @@ pub fn confirmation_email(
             settings.contact
         ),
     })
+}
+
+/// The name the email greets: none when it carries more than a name, as one stored before that
+/// rule may, so our signed mail never delivers a stranger's link.
+fn greeted(name: &crate::domain::SignerName) -> &str {
+    if name.carries_more_than_a_name() {
+        ""
+    } else {
+        name.as_str()
+    }
 }
 
 /// Sends what one change calls for.
@@ -136,4 +146,26 @@ pub async fn deliver_batch(
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::SignerName;
+
+    #[test]
+    fn the_email_greets_by_name_only_a_name_without_a_link() {
+        let plain: SignerName = serde_json::from_str(r#""Olena Koval""#).unwrap();
+        let stored_before_the_rule: SignerName =
+            serde_json::from_str(r#""Olena, see www.prize.example""#).unwrap();
+        assert_eq!(super::greeted(&plain), "Olena Koval");
+        assert_eq!(super::greeted(&stored_before_the_rule), "");
+        let (text, html) = crate::pages::confirmation_email(
+            crate::domain::Locale::En,
+            super::greeted(&stored_before_the_rule),
+            "https://people-first.example/api/confirm?t=x",
+            "https://people-first.example/api/erase?t=y",
+        );
+        assert!(text.starts_with("Hello,"), "{text:.40}");
+        assert!(!text.contains("prize") && !html.contains("prize"));
+    }
 }

@@ -110,10 +110,10 @@ fn every_message_renders_in_every_language_without_leftover_placeholders() {
 #[test]
 fn every_field_error_the_form_can_raise_has_a_message() {
     use people_first::domain::InputError::{
-        ControlCharacters, Invalid, Missing, TooLong, Unsendable,
+        ControlCharacters, Invalid, Missing, NotAName, TooLong, Unsendable,
     };
     let possible = [
-        ("name", vec![Missing, TooLong, ControlCharacters]),
+        ("name", vec![Missing, TooLong, ControlCharacters, NotAName]),
         ("email", vec![Missing, TooLong, Invalid, Unsendable]),
         ("country", vec![Missing, Invalid]),
         ("locale", vec![Missing, Invalid]),

@@ -36,4 +36,7 @@ pub enum InputError {
     /// Well formed, but mail cannot be sent there (an email address SES refuses).
     #[error("unsendable")]
     Unsendable,
+    /// More than a name: a link, an email address or markup.
+    #[error("not a name")]
+    NotAName,
 }

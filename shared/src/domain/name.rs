@@ -9,7 +9,19 @@ pub struct SignerName(String);
 impl SignerName {
     pub const MAX_CHARS: usize = 100;
 
+    /// A name as a signer types it: also refused when it carries more than a name (a link, an
+    /// email address or markup), which a stranger could otherwise make our signed mail deliver.
     pub fn parse(raw: &str) -> Result<Self, InputError> {
+        let name = Self::stored(raw)?;
+        if name.carries_more_than_a_name() {
+            return Err(InputError::NotAName);
+        }
+        Ok(name)
+    }
+
+    /// A name as the table holds it: the rules names were always held to, so that a name stored
+    /// before a newer rule still reads.
+    fn stored(raw: &str) -> Result<Self, InputError> {
         let trimmed = raw.trim();
         if trimmed.is_empty() {
             return Err(InputError::Missing);
@@ -26,6 +38,29 @@ impl SignerName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// A link, an email address or markup in the name. The confirmation email greets by name only
+    /// a name without: one stored before the rule is left out of the greeting.
+    pub fn carries_more_than_a_name(&self) -> bool {
+        let lower = self.0.to_lowercase();
+        lower.contains(['<', '>', '@'])
+            || lower.contains("://")
+            || lower.contains("www.")
+            || lower
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+                .any(looks_like_a_domain)
+    }
+}
+
+/// `example.org`, `bit.ly/x`, `приклад.укр`: a label of two or more characters, a dot, and two or
+/// more letters. Initials (`J.R.R.`, `O.Neil`) and abbreviations (`Dr.`) are not.
+fn looks_like_a_domain(word: &str) -> bool {
+    let labels: Vec<&str> = word.trim_end_matches('.').split('.').collect();
+    let [.., before, after] = labels.as_slice() else {
+        return false;
+    };
+    before.chars().filter(|c| c.is_alphanumeric()).count() >= 2
+        && after.chars().take_while(|c| c.is_alphabetic()).count() >= 2
 }
 
 // Personal data: never printed by a stray `{:?}`.
@@ -38,7 +73,7 @@ impl std::fmt::Debug for SignerName {
 impl TryFrom<String> for SignerName {
     type Error = InputError;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse(&raw)
+        Self::stored(&raw)
     }
 }
 
@@ -58,6 +93,36 @@ mod tests {
             SignerName::parse("  Олена Ч.  ").unwrap().as_str(),
             "Олена Ч."
         );
+    }
+
+    #[test]
+    fn a_name_carrying_a_link_an_address_or_markup_is_refused() {
+        for bad in [
+            "Olena https://evil.example/x",
+            "www.win-a-prize.ru",
+            "Click bit.ly/abc",
+            "see приклад.укр",
+            "olena@example.org",
+            "<a href=x>Olena</a>",
+            "Olena <b>",
+        ] {
+            assert_eq!(SignerName::parse(bad), Err(InputError::NotAName), "{bad}");
+        }
+        for good in [
+            "J.R.R. Tolkien",
+            "Dr. Olena Koval",
+            "Anne-Marie O.Neil",
+            "Jean (Paris), Olena",
+            "Олена Ч.",
+        ] {
+            assert!(SignerName::parse(good).is_ok(), "{good}");
+        }
+    }
+
+    #[test]
+    fn a_name_stored_before_the_rule_still_reads() {
+        let stored: SignerName = serde_json::from_str(r#""Olena www.example.org""#).unwrap();
+        assert!(stored.carries_more_than_a_name());
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub fn error_message_id(field: &str, error: InputError) -> String {
         InputError::ControlCharacters => "control",
         InputError::Invalid => "invalid",
         InputError::Unsendable => "unsendable",
+        InputError::NotAName => "not-a-name",
     };
     format!("error-{field}-{kind}")
 }
