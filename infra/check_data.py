@@ -8,9 +8,10 @@ usage: python check_data.py EXPANDED_TEMPLATE_JSON
 
 import json
 import pathlib
+import re
 import sys
 
-from verdict import verdict
+from checks import verdict
 
 # The environment variable naming the secret every signer key and link derives from.
 MASTER_SECRET = "PEOPLE_FIRST_SECRET_ARN"
@@ -37,6 +38,10 @@ def references(value):
                 found.add(inner)
             elif key == "Fn::GetAtt":
                 found.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
+            elif key == "Fn::Sub":
+                text, variables = (inner[0], inner[1]) if isinstance(inner, list) else (inner, {})
+                found |= {name.split(".")[0] for name in re.findall(r"\$\{([^}!:]+)\}", text)}
+                found |= references(variables)
             else:
                 found |= references(inner)
         return found

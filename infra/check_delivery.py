@@ -14,23 +14,13 @@ import fnmatch
 import json
 import sys
 
-from verdict import verdict
+from checks import named, verdict
 
 # What publishing to an encrypted topic or queue asks of the key: a data key to encrypt the
 # message with, and decrypting it again.
 KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
 WRITE_ACTION = {"AWS::SNS::Topic": "sns:Publish", "AWS::SQS::Queue": "sqs:SendMessage"}
 KEY_PROPERTY = {"AWS::SNS::Topic": "KmsMasterKeyId", "AWS::SQS::Queue": "KmsMasterKeyId"}
-
-
-def logical(value):
-    """The resource a reference names: `{"Ref": X}` or `{"Fn::GetAtt": [X, "Arn"]}`."""
-    if isinstance(value, dict):
-        if "Ref" in value:
-            return value["Ref"]
-        if "Fn::GetAtt" in value:
-            return value["Fn::GetAtt"][0]
-    return None
 
 
 def as_list(value):
@@ -47,7 +37,7 @@ def grants(statement, action):
 
 def covers(statement, target):
     """The statement's resources include the target (by reference) or everything."""
-    return any(resource == "*" or logical(resource) == target for resource in as_list(statement.get("Resource", [])))
+    return any(resource == "*" or named(resource) == target for resource in as_list(statement.get("Resource", [])))
 
 
 def service_allowed(document, service, action):
@@ -84,10 +74,19 @@ class Delivery:
         self.resources = template["Resources"]
         self.problems = []
 
-    def key_of(self, target):
+    def key_policy(self, source, target):
+        """The key that encrypts the target, and its policy: None when the target is not
+        encrypted, or is encrypted with an AWS managed key (a problem: no other service, and no
+        role of ours through a policy we write, can be let in)."""
         resource = self.resources[target]
         key = resource["Properties"].get(KEY_PROPERTY.get(resource["Type"], ""), None)
-        return key
+        if key is None:
+            return None
+        if named(key) is None:
+            self.problems.append(
+                f"{source}: {target} is encrypted with {key}, an AWS managed key its publisher cannot use")
+            return None
+        return named(key), self.resources[named(key)]["Properties"]["KeyPolicy"]
 
     def check_service(self, source, service, target):
         """A service (CloudWatch, SES) publishing to a topic of the stack."""
@@ -95,18 +94,16 @@ class Delivery:
         if resource is None or resource["Type"] != "AWS::SNS::Topic":
             self.problems.append(f"{source}: publishes to {target}, which is not a topic of the stack")
             return
-        key = self.key_of(target)
-        if key is not None and logical(key) is None:
-            self.problems.append(f"{source}: {target} is encrypted with {key}, an AWS managed key {service} cannot use")
-        elif key is not None:
-            policy = self.resources[logical(key)]["Properties"]["KeyPolicy"]
+        encrypted = self.key_policy(source, target)
+        if encrypted is not None:
+            _, policy = encrypted
             for action in KEY_ACTIONS:
                 if not service_allowed(policy, service, action):
                     self.problems.append(f"{source}: the key of {target} does not let {service} {action}")
         for name, resource in self.resources.items():
             if resource["Type"] != "AWS::SNS::TopicPolicy":
                 continue
-            if target in [logical(topic) for topic in resource["Properties"]["Topics"]] \
+            if target in [named(topic) for topic in resource["Properties"]["Topics"]] \
                     and not service_allowed(resource["Properties"]["PolicyDocument"], service, "sns:Publish"):
                 self.problems.append(f"{source}: {name} does not let {service} publish to {target}")
         for name in self.denying_policies(target, "sns:Publish"):
@@ -123,16 +120,14 @@ class Delivery:
             self.problems.append(f"{source}: {role} may not {WRITE_ACTION[resource['Type']]} to {target}")
         for name in self.denying_policies(target, WRITE_ACTION[resource["Type"]]):
             self.problems.append(f"{source}: {name} denies {WRITE_ACTION[resource['Type']]} to {target}")
-        key = self.key_of(target)
-        if key is not None and logical(key) is None:
-            self.problems.append(f"{source}: {target} is encrypted with {key}, an AWS managed key")
-        elif key is not None:
-            policy = self.resources[logical(key)]["Properties"]["KeyPolicy"]
+        encrypted = self.key_policy(source, target)
+        if encrypted is not None:
+            key, policy = encrypted
             for action in KEY_ACTIONS:
-                if not role_allows(self.resources, role, action, logical(key)):
-                    self.problems.append(f"{source}: {role} lacks {action} on {logical(key)}, the key of {target}")
+                if not role_allows(self.resources, role, action, key):
+                    self.problems.append(f"{source}: {role} lacks {action} on {key}, the key of {target}")
                 if not account_delegates(policy, action):
-                    self.problems.append(f"{source}: the policy of {logical(key)} lets no role {action}")
+                    self.problems.append(f"{source}: the policy of {named(key)} lets no role {action}")
 
     def denying_policies(self, target, action):
         """The queue or topic policies of the target that deny the action outright (a Deny with a
@@ -140,7 +135,7 @@ class Delivery:
         found = []
         for name, resource in self.resources.items():
             kind = {"AWS::SQS::QueuePolicy": "Queues", "AWS::SNS::TopicPolicy": "Topics"}.get(resource["Type"])
-            if kind is None or target not in [logical(t) for t in resource["Properties"][kind]]:
+            if kind is None or target not in [named(t) for t in resource["Properties"][kind]]:
                 continue
             for statement in statements(resource["Properties"]["PolicyDocument"]):
                 if statement.get("Effect") == "Deny" and grants(statement, action) and not statement.get("Condition"):
@@ -150,7 +145,7 @@ class Delivery:
     def check_subscribed(self, source, topic):
         inline = self.resources[topic]["Properties"].get("Subscription", [])
         separate = [r for r in self.resources.values()
-                    if r["Type"] == "AWS::SNS::Subscription" and logical(r["Properties"].get("TopicArn")) == topic]
+                    if r["Type"] == "AWS::SNS::Subscription" and named(r["Properties"].get("TopicArn")) == topic]
         if not inline and not separate:
             self.problems.append(f"{source}: {topic} has no subscriber: its alarms reach nobody")
 
@@ -164,19 +159,19 @@ class Delivery:
                 if not actions:
                     self.problems.append(f"{name}: an alarm with no action")
                 for action in actions:
-                    self.check_service(name, "cloudwatch.amazonaws.com", logical(action))
-                    if logical(action) in self.resources:
-                        alarm_topics.add((name, logical(action)))
+                    self.check_service(name, "cloudwatch.amazonaws.com", named(action))
+                    if named(action) in self.resources:
+                        alarm_topics.add((name, named(action)))
             elif resource["Type"] == "AWS::SES::ConfigurationSetEventDestination":
                 sns = properties["EventDestination"].get("SnsDestination")
                 if sns:
-                    self.check_service(name, "ses.amazonaws.com", logical(sns["TopicARN"]))
+                    self.check_service(name, "ses.amazonaws.com", named(sns["TopicARN"]))
             elif resource["Type"] == "AWS::Lambda::EventSourceMapping":
                 failure = properties.get("DestinationConfig", {}).get("OnFailure")
                 if failure:
-                    function = self.resources[logical(properties["FunctionName"])]
-                    role = logical(function["Properties"]["Role"])
-                    self.check_role(name, role, logical(failure["Destination"]))
+                    function = self.resources[named(properties["FunctionName"])]
+                    role = named(function["Properties"]["Role"])
+                    self.check_role(name, role, named(failure["Destination"]))
         for name, topic in sorted(alarm_topics):
             self.check_subscribed(name, topic)
         return sorted(set(self.problems))

@@ -12,7 +12,7 @@ import re
 
 from cfnlint.decode import cfn_yaml
 
-from verdict import verdict
+from checks import named, verdict
 
 HERE = pathlib.Path(__file__).resolve().parent
 ORIGIN_HEADER = "x-people-first-origin"
@@ -22,16 +22,6 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 def load(name):
     return cfn_yaml.load(str(HERE / name))
-
-
-def ref(value):
-    if isinstance(value, dict):
-        if "Ref" in value:
-            return value["Ref"]
-        if "Fn::GetAtt" in value:
-            target = value["Fn::GetAtt"]
-            return target[0] if isinstance(target, list) else target.split(".")[0]
-    return None
 
 
 def problems_of(template, edge):
@@ -47,11 +37,11 @@ def problems_of(template, edge):
     for origin in api_origins:
         headers = {h["HeaderName"].lower(): h["HeaderValue"] for h in origin.get("OriginCustomHeaders", [])}
         value = json.dumps(headers.get(ORIGIN_HEADER, ""))
-        named = [name for name, r in resources.items()
+        resolved = [name for name, r in resources.items()
                  if r["Type"] == "AWS::SecretsManager::Secret" and "{{resolve:secretsmanager:${" + name + "}" in value]
-        if not named:
+        if not resolved:
             problems.append(f"the origin {origin['Id']} sends no {ORIGIN_HEADER} from a secret of the stack")
-        secrets |= set(named)
+        secrets |= set(resolved)
     globals_env = template.get("Globals", {}).get("Function", {}).get("Environment", {}).get("Variables", {})
     for name, resource in resources.items():
         if resource["Type"] != "AWS::Serverless::Function":
@@ -60,7 +50,7 @@ def problems_of(template, edge):
         if not any(e["Type"] == "HttpApi" for e in events):
             continue
         env = {**globals_env, **resource["Properties"].get("Environment", {}).get("Variables", {})}
-        if ref(env.get("PEOPLE_FIRST_ORIGIN_SECRET_ARN")) not in secrets:
+        if named(env.get("PEOPLE_FIRST_ORIGIN_SECRET_ARN")) not in secrets:
             problems.append(f"{name}: answers the API without the secret its CDN origin sends")
 
     for name, output in template.get("Outputs", {}).items():
@@ -74,10 +64,10 @@ def problems_of(template, edge):
         if behaviour["TargetOriginId"] not in api_ids or behaviour["CachePolicyId"] == CACHING_DISABLED:
             continue
         path = behaviour["PathPattern"]
-        if ref(behaviour["CachePolicyId"]) not in resources:
+        if named(behaviour["CachePolicyId"]) not in resources:
             problems.append(f"{path}: a managed cache policy, whose key this check cannot read")
             continue
-        policy = resources[ref(behaviour["CachePolicyId"])]["Properties"]["CachePolicyConfig"]
+        policy = resources[named(behaviour["CachePolicyId"])]["Properties"]["CachePolicyConfig"]
         uncached = set(behaviour.get("AllowedMethods", [])) - set(behaviour.get("CachedMethods", ["GET", "HEAD"]))
         if uncached:
             problems.append(f"{path}: {', '.join(sorted(uncached))} reach the function uncached")
@@ -87,7 +77,7 @@ def problems_of(template, edge):
             problems.append(f"{path}: its cache key takes query strings other than lang")
         if key["HeadersConfig"]["HeaderBehavior"] != "none" or key["CookiesConfig"]["CookieBehavior"] != "none":
             problems.append(f"{path}: its cache key takes headers or cookies")
-        viewer = [resources.get(ref(a["FunctionARN"]), {}) for a in behaviour.get("FunctionAssociations", [])
+        viewer = [resources.get(named(a["FunctionARN"]), {}) for a in behaviour.get("FunctionAssociations", [])
                   if a["EventType"] == "viewer-request"]
         # The function must replace the whole query string with lang alone.
         if not any(re.search(r"request\.querystring\s*=\s*\{\s*lang:", f.get("Properties", {}).get("FunctionCode", ""))

@@ -9,7 +9,7 @@ import re
 
 from cfnlint.decode import cfn_yaml
 
-from verdict import verdict
+from checks import verdict
 
 HERE = pathlib.Path(__file__).resolve().parent
 TEMPLATES = ("edge.yaml", "template.yaml", "deploy-role.yaml")
