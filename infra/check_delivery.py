@@ -129,6 +129,18 @@ class Delivery:
                 if not account_delegates(policy, action):
                     self.problems.append(f"{source}: the policy of {named(key)} lets no role {action}")
 
+    def check_reader(self, source, role, queue):
+        """A function reading an encrypted queue decrypts each message with the queue's key."""
+        if self.resources.get(queue, {}).get("Type") != "AWS::SQS::Queue":
+            return
+        encrypted = self.key_policy(source, queue)
+        if encrypted is not None:
+            key, policy = encrypted
+            if not role_allows(self.resources, role, "kms:Decrypt", key):
+                self.problems.append(f"{source}: {role} lacks kms:Decrypt on {key}, the key of {queue}")
+            if not account_delegates(policy, "kms:Decrypt"):
+                self.problems.append(f"{source}: the policy of {key} lets no role kms:Decrypt")
+
     def denying_policies(self, target, action):
         """The queue or topic policies of the target that deny the action outright (a Deny with a
         condition, such as HTTPS only, leaves the publishers' own requests through)."""
@@ -167,11 +179,19 @@ class Delivery:
                 if sns:
                     self.check_service(name, "ses.amazonaws.com", named(sns["TopicARN"]))
             elif resource["Type"] == "AWS::Lambda::EventSourceMapping":
+                function = self.resources[named(properties["FunctionName"])]
+                role = named(function["Properties"]["Role"])
                 failure = properties.get("DestinationConfig", {}).get("OnFailure")
                 if failure:
-                    function = self.resources[named(properties["FunctionName"])]
-                    role = named(function["Properties"]["Role"])
                     self.check_role(name, role, named(failure["Destination"]))
+                self.check_reader(name, role, named(properties.get("EventSourceArn")))
+            elif resource["Type"] == "AWS::Lambda::Function":
+                # A queue the function is told of in its environment is one its code sends to.
+                variables = properties.get("Environment", {}).get("Variables", {})
+                for value in variables.values():
+                    target = named(value)
+                    if self.resources.get(target, {}).get("Type") == "AWS::SQS::Queue":
+                        self.check_role(name, named(properties["Role"]), target)
         for name, topic in sorted(alarm_topics):
             self.check_subscribed(name, topic)
         return sorted(set(self.problems))
@@ -180,7 +200,7 @@ class Delivery:
 def main():
     template = json.loads(open(sys.argv[1]).read())
     problems = Delivery(template).run()
-    verdict(problems, "alarms, SES events and stream failures: every publisher may write where it sends")
+    verdict(problems, "alarms, SES events, stream failures and the mail queue: every publisher may write where it sends, every reader decrypt what it reads")
 
 
 if __name__ == "__main__":

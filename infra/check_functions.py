@@ -27,12 +27,16 @@ ACTIONS = {
     "transact_write_items": "dynamodb:UpdateItem",
     "scan": "dynamodb:Scan",
     "send_raw_email": "ses:SendRawEmail",
+    "send_message_batch": "sqs:SendMessage",
     "get_secret_value": "secretsmanager:GetSecretValue",
 }
-# Services whose actions the code's calls decide; the rest (stream reading, the failure queue,
-# KMS) are what Lambda's event source mappings and encryption need, not the code.
+# Services whose actions the code's calls decide; the rest (stream and queue reading, the failure
+# queue, KMS) are what Lambda's event source mappings and encryption need, not the code. Sending
+# to a stream's failure queue is the mapping's, and is left out where a function's own mapping
+# names that queue.
 DECIDED_BY_CODE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan",
-                   "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "ses:", "secretsmanager:")
+                   "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "ses:", "secretsmanager:",
+                   "sqs:SendMessage")
 
 
 def rust_sources():
@@ -68,17 +72,24 @@ def impl_methods(text, trait):
     return methods
 
 
+# The sending use case's methods, which its handler reaches through a value, not by name.
+USE_CASE_METHODS = {("handle_mail_requests", "send_all"), ("send_all", "send")}
+
+
 def reachable(start, functions, limit=8):
     """From `start`, the library functions it calls (followed) and the methods they call (which
-    may be port methods: `store.find(..)`); methods are not followed, so that a name shared by
-    unrelated types (`count`, `apply`) does not lead astray."""
+    may be port methods: `store.find(..)`). Methods are followed only into a use case's own
+    methods (`sending.send_all(..)`, `self.send(..)`), named in USE_CASE_METHODS, so that a name
+    shared by unrelated types (`count`, `apply`) does not lead astray."""
     seen, methods, frontier = set(), set(), {start}
     for _ in range(limit):
         called = set()
         for name in frontier:
             for body in functions.get(name, []):
                 called |= set(re.findall(r"(?<![.\w])(\w+)\s*(?:::<[^>]*>)?\(", body))
-                methods |= set(re.findall(r"\.(\w+)\s*\(", body))
+                found = set(re.findall(r"\.(\w+)\s*\(", body))
+                methods |= found
+                called |= {m for m in found if (name, m) in USE_CASE_METHODS}
         frontier = called - seen
         seen |= called
     return methods
@@ -106,7 +117,7 @@ def code_actions(main_rs, functions, adapters):
         if re.search(r"\b" + adapter_file.stem.split("_")[0].capitalize() + r"\w*::", text) is None:
             continue
         helpers = bodies({adapter_file: source} | ({SHARED / "adapters" / "dynamo.rs": (SHARED / "adapters" / "dynamo.rs").read_text()}))
-        for trait in ("SignatureStore", "CounterStore", "SignatureScan", "Mailer"):
+        for trait in ("SignatureStore", "CounterStore", "SignatureScan", "Mailer", "MailQueue"):
             for method, body in impl_methods(source, trait).items():
                 if method in called:
                     ops |= operations(body, helpers)
@@ -128,8 +139,9 @@ def built_binary(logical, resource, problems):
     if metadata.get("BuildMethod") != "rust-cargolambda" or not binary:
         problems.append(f"{logical}: no BuildMethod rust-cargolambda with BuildProperties.Binary")
         return None
-    if logical != binary.capitalize() + "Function":
-        problems.append(f"{logical}: builds {binary}, so it should be named {binary.capitalize()}Function")
+    named = "".join(word.capitalize() for word in binary.split("-")) + "Function"
+    if logical != named:
+        problems.append(f"{logical}: builds {binary}, so it should be named {named}")
     if resource["Properties"].get("CodeUri") != f"../functions/{binary}":
         problems.append(f"{logical}: CodeUri must be ../functions/{binary}, the package of {binary}")
     return binary
@@ -144,9 +156,13 @@ def template_functions(problems):
         binary = built_binary(logical, resource, problems)
         if binary is None:
             continue
+        failure_queues = [event["Properties"].get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
+                          for event in resource["Properties"].get("Events", {}).values()]
         actions = set()
         for policy in resource["Properties"].get("Policies", []):
             for statement in policy.get("Statement", []):
+                if statement.get("Resource") in failure_queues:
+                    continue
                 listed = statement["Action"]
                 actions |= set([listed] if isinstance(listed, str) else listed)
         result[binary] = actions
@@ -165,7 +181,7 @@ def main():
     for name in sorted(set(deployed) - set(binaries)):
         problems.append(f"{name}: a function in the template with no binary")
     functions = bodies(rust_sources())
-    adapters = [SHARED / "adapters" / f for f in ("dynamo.rs", "dynamo_counter.rs", "ses.rs")]
+    adapters = [SHARED / "adapters" / f for f in ("dynamo.rs", "dynamo_counter.rs", "ses.rs", "sqs.rs")]
     for name in sorted(set(binaries) & set(deployed)):
         needed = code_actions(binaries[name], functions, adapters)
         granted = {a for a in deployed[name] if a.startswith(DECIDED_BY_CODE)}

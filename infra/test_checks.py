@@ -58,14 +58,28 @@ class DeliveryTest(unittest.TestCase):
             "Service": "events.amazonaws.com"}
         self.assertIn("AlarmsPolicy does not let cloudwatch.amazonaws.com publish", self.problems(template))
 
-    def test_a_role_that_cannot_encrypt_loses_failed_stream_records(self):
-        template = expanded()
-        role = template["Resources"]["MailerFunctionRole"]
-        for policy in role["Properties"]["Policies"]:
+    def without_encrypting(self, template, role):
+        for policy in template["Resources"][role]["Properties"]["Policies"]:
             for statement in policy["PolicyDocument"]["Statement"]:
                 if statement["Action"] == ["kms:Decrypt", "kms:GenerateDataKey"]:
                     statement["Action"] = "kms:Decrypt"
-        self.assertIn("MailerFunctionRole lacks kms:GenerateDataKey on DataKey", self.problems(template))
+        return template
+
+    def test_a_role_that_cannot_encrypt_loses_failed_stream_records(self):
+        template = self.without_encrypting(expanded(), "AggregateFunctionRole")
+        self.assertIn("AggregateFunctionRole lacks kms:GenerateDataKey on DataKey", self.problems(template))
+
+    def test_a_role_that_cannot_encrypt_queues_no_email(self):
+        template = self.without_encrypting(expanded(), "MailQueueFunctionRole")
+        self.assertIn("MailQueueFunction: MailQueueFunctionRole lacks kms:GenerateDataKey on DataKey, the key of MailQueue",
+                      self.problems(template))
+
+    def test_a_mailer_that_cannot_decrypt_reads_no_queued_email(self):
+        template = expanded()
+        for policy in template["Resources"]["MailerFunctionRole"]["Properties"]["Policies"]:
+            policy["PolicyDocument"]["Statement"] = [
+                s for s in policy["PolicyDocument"]["Statement"] if s["Action"] != "kms:Decrypt"]
+        self.assertIn("MailerFunctionRole lacks kms:Decrypt on DataKey, the key of MailQueue", self.problems(template))
 
     def test_a_role_that_cannot_send_to_the_queue_loses_failed_stream_records(self):
         template = expanded()
@@ -81,7 +95,7 @@ class DeliveryTest(unittest.TestCase):
             "Queues": [{"Ref": "StreamFailures"}],
             "PolicyDocument": {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "sqs:*",
                                               "Resource": "*"}]}}}
-        self.assertIn("MailerFunctionNewSignatures: StreamFailuresPolicy denies sqs:SendMessage",
+        self.assertIn("AggregateFunctionConfirmations: StreamFailuresPolicy denies sqs:SendMessage",
                       self.problems(template))
 
     def test_an_alarm_topic_without_subscriber_reaches_nobody(self):

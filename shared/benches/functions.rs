@@ -53,15 +53,35 @@ async fn event(
             "",
         ),
         "count" | "hello" => http_event("GET", "/api/count", "", "text/plain", ""),
-        "mailer" | "aggregate" => {
+        "mail-queue" | "aggregate" => {
             let mut window = aws_lambda_events::dynamodb::TimeWindowEvent::default();
             window.dynamo_db_event = support::stream::read_event(config, table).await;
             window.time_window_properties.shard_id = Some("shardId-00000001".into());
-            if name == "mailer" {
+            if name == "mail-queue" {
                 serde_json::to_value(&window.dynamo_db_event).unwrap()
             } else {
                 serde_json::to_value(&window).unwrap()
             }
+        }
+        // A new pending signature each time: each event sends one email.
+        "mailer" => {
+            let signature = support::pending_signature(&support::stack::address("mailer"), "PL");
+            people_first::ports::SignatureStore::insert_pending(
+                &people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
+                &signature,
+            )
+            .await
+            .unwrap();
+            let request = people_first::ports::MailRequest {
+                signer: signature.signer,
+                link: signature.secret_hash,
+            };
+            let mut message = aws_lambda_events::sqs::SqsMessage::default();
+            message.message_id = Some(format!("message-{n}"));
+            message.body = Some(serde_json::to_string(&request).unwrap());
+            let mut event = aws_lambda_events::sqs::SqsEvent::default();
+            event.records = vec![message];
+            serde_json::to_value(event).unwrap()
         }
         other => panic!("no event for {other}"),
     }
@@ -159,8 +179,8 @@ struct Figures {
     peak_rss: u64,
 }
 
-/// The first event of a start. The mailer gets one new signature: its start includes SES's
-/// first handshake, and the emulator's own time is measured beside it.
+/// The first event of a start. The mailer's sends one email: its start includes SES's first
+/// handshake, and the emulator's own time is measured beside it. The mail queue's queues one.
 async fn first_event(
     name: &str,
     n: usize,
@@ -168,7 +188,7 @@ async fn first_event(
     table: &str,
 ) -> serde_json::Value {
     let mut event = event(name, n, config, table).await;
-    if name == "mailer" {
+    if name == "mail-queue" {
         event["Records"].as_array_mut().unwrap().truncate(1);
     }
     event
@@ -314,7 +334,15 @@ async fn main() {
     print_header();
     print_row("(floor)", &floor.start, None, &floor);
     let mut results = serde_json::Map::new();
-    for name in ["sign", "confirm", "erase", "mailer", "aggregate", "count"] {
+    for name in [
+        "sign",
+        "confirm",
+        "erase",
+        "mail-queue",
+        "mailer",
+        "aggregate",
+        "count",
+    ] {
         let plain = measure(name, &env, &front.plain, &front, seeded, true).await;
         let tls = measure(name, &env, &front.tls, &front, seeded, false).await;
         print_row(name, &plain.start, Some(&tls.start), &plain);

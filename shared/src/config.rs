@@ -24,6 +24,28 @@ pub fn table() -> Result<String, ConfigError> {
     required("PEOPLE_FIRST_TABLE")
 }
 
+/// The SQS queue between the table's stream and the mailer.
+pub fn mail_queue() -> Result<String, ConfigError> {
+    required("PEOPLE_FIRST_MAIL_QUEUE")
+}
+
+fn positive(name: &'static str) -> Result<f64, ConfigError> {
+    let raw = required(name)?;
+    raw.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|n| *n > 0.0)
+        .ok_or(ConfigError::Invalid(name, raw))
+}
+
+/// This instance's share of the account's SES rate: the rate over the most mailer instances
+/// that run at once, both from the template.
+pub fn sending_pace() -> Result<crate::sending::Pace, ConfigError> {
+    let rate = positive("PEOPLE_FIRST_SENDING_RATE")?;
+    let instances = positive("PEOPLE_FIRST_MAILER_INSTANCES")?;
+    Ok(crate::sending::Pace::per_second(rate / instances))
+}
+
 /// A secret read once at cold start: from the environment variable `direct` where there is no
 /// AWS, otherwise from Secrets Manager, named by the variable `arn`, so that it is never in a
 /// template or in the environment in clear. Answers which variable it came from.

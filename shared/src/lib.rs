@@ -16,6 +16,7 @@ pub mod mailing;
 pub mod pages;
 pub mod ports;
 pub mod recount;
+pub mod sending;
 pub mod sign;
 pub mod site;
 pub mod stream;

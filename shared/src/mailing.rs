@@ -4,7 +4,7 @@ use crate::domain::{Locale, Signature, SignatureStatus};
 use crate::i18n;
 use crate::keyring::Keyring;
 use crate::pages;
-use crate::ports::{MailError, Mailer, OutgoingEmail};
+use crate::ports::{MailQueue, MailRequest, OutgoingEmail};
 use tracing::instrument;
 
 /// Who the email is from and where its links lead.
@@ -89,63 +89,85 @@ fn greeted(name: &crate::domain::SignerName) -> &str {
     }
 }
 
-/// Sends what one change calls for.
-pub async fn deliver(
-    mailer: &dyn Mailer,
-    keyring: &Keyring,
-    settings: &MailSettings,
-    change: &SignatureChange,
-) -> Result<(), MailError> {
-    let Some(email) = change
-        .needs_confirmation_email()
-        .and_then(|s| confirmation_email(settings, keyring, s))
-    else {
-        return Ok(());
-    };
-    match mailer.send(&email).await {
-        Ok(()) => {
-            tracing::info!("confirmation email sent");
-            Ok(())
-        }
-        // Retrying a refused address only repeats the refusal: drop it, say so (the reason is
-        // SES's code, never the address), and count it.
-        Err(MailError::Rejected(reason)) => {
-            tracing::warn!(%reason, "confirmation email rejected");
-            crate::telemetry::count("EmailsRejected");
-            Ok(())
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// One record of a batch: its id in the stream, and the change or why it could not be read.
 pub type BatchRecord = (String, Result<Option<SignatureChange>, String>);
 
-/// Delivers a batch in order and returns the id of the first record that must be retried.
-/// Stopping there keeps a retry from sending the records after it twice: the stream
-/// redelivers from the first failure on.
-#[instrument(skip_all, fields(records = batch.len()))]
-pub async fn deliver_batch(
-    mailer: &dyn Mailer,
-    keyring: &Keyring,
-    settings: &MailSettings,
-    batch: Vec<BatchRecord>,
-) -> Option<String> {
+/// The emails a batch of changes calls for, in order. A record that cannot be read is logged
+/// and counted, not retried: no retry makes it readable, and waiting on it would hold back
+/// every email behind it for as long as the stream keeps it.
+pub fn requests_in(batch: Vec<BatchRecord>) -> Vec<MailRequest> {
+    let mut requests = Vec::new();
     for (id, record) in batch {
-        let change = match record {
-            Ok(Some(change)) => change,
-            Ok(None) => continue,
-            Err(reason) => {
-                tracing::error!(%reason, "unreadable signature record");
-                return Some(id);
+        match record {
+            Ok(Some(change)) => {
+                requests.extend(change.needs_confirmation_email().map(|s| MailRequest {
+                    signer: s.signer,
+                    link: s.secret_hash,
+                }));
             }
-        };
-        if let Err(e) = deliver(mailer, keyring, settings, &change).await {
-            tracing::warn!(error = %e, "confirmation email will be retried");
-            return Some(id);
+            Ok(None) => {}
+            Err(reason) => {
+                tracing::error!(%reason, record = %id, "unreadable signature record skipped");
+                crate::telemetry::count("UnreadableRecords");
+            }
         }
     }
-    None
+    requests
+}
+
+/// Queues the emails a stream batch calls for and returns the id of the first record that must
+/// be retried: all of them when queueing failed. A request queued twice is mailed once, since
+/// the mailer marks each link it sent.
+#[instrument(skip_all, fields(records = batch.len()))]
+pub async fn queue_batch(queue: &dyn MailQueue, batch: Vec<BatchRecord>) -> Option<String> {
+    let first = batch.first().map(|(id, _)| id.clone())?;
+    let requests = requests_in(batch);
+    if requests.is_empty() {
+        return None;
+    }
+    match queue.enqueue(&requests).await {
+        Ok(()) => {
+            tracing::info!(emails = requests.len(), "confirmation emails queued");
+            None
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "the batch will be retried");
+            Some(first)
+        }
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_record_holds_back_no_email() {
+        let signature: crate::domain::Signature = serde_json::from_value(serde_json::json!({
+            "pk": "11".repeat(32), "status": "pending", "name": "Olena", "email": "olena@example.org",
+            "country": "UA", "locale": "uk", "updates": false, "privacy_policy": "2026-11-29",
+            "signed_at": 1_764_374_400, "link_nonce": "00".repeat(16), "secret_hash": "22".repeat(32),
+            "link_sent_at": 1_764_374_400, "link_expires_at": 1_764_979_200,
+        }))
+        .unwrap();
+        let batch = vec![
+            ("1".to_owned(), Err("garbled".to_owned())),
+            (
+                "2".to_owned(),
+                Ok(Some(SignatureChange {
+                    old: None,
+                    new: Some(signature.clone()),
+                })),
+            ),
+        ];
+        assert_eq!(
+            requests_in(batch),
+            vec![MailRequest {
+                signer: signature.signer,
+                link: signature.secret_hash
+            }]
+        );
+    }
 }
 
 #[cfg(test)]

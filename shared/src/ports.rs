@@ -62,6 +62,10 @@ pub trait SignatureStore: Send + Sync {
         signer: &SignerKey,
         erase_hash: Option<&SecretHash>,
     ) -> Result<Option<Signature>, StoreError>;
+
+    /// Notes that the email of the live link `link` went out, so a repeated request for it is
+    /// dropped; false when the signature is gone, confirmed or has another link by now.
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError>;
 }
 
 /// One email, ready to send.
@@ -86,6 +90,9 @@ pub enum MailError {
     /// The provider refused this message for good: retrying will not help.
     #[error("the message was rejected: {0}")]
     Rejected(String),
+    /// Sending faster than the account's quota: wait, then send again.
+    #[error("mail is throttled: {0}")]
+    Throttled(String),
     /// Throttled or failing: try again later.
     #[error("mail is unavailable: {0}")]
     Unavailable(String),
@@ -101,6 +108,28 @@ pub trait Mailer: Send + Sync {
 impl<M: Mailer + ?Sized> Mailer for std::sync::Arc<M> {
     async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
         self.as_ref().send(email).await
+    }
+}
+
+/// A confirmation email waiting to be sent: whose, and for which of their links. It carries no
+/// address: the mailer reads the signature as it is when its turn comes.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct MailRequest {
+    pub signer: SignerKey,
+    pub link: SecretHash,
+}
+
+/// The buffer between the table's stream, which keeps a day, and the paced mailer.
+#[async_trait]
+pub trait MailQueue: Send + Sync {
+    /// Queues every request or fails: a failure may have queued some of them.
+    async fn enqueue(&self, requests: &[MailRequest]) -> Result<(), MailError>;
+}
+
+#[async_trait]
+impl<Q: MailQueue + ?Sized> MailQueue for std::sync::Arc<Q> {
+    async fn enqueue(&self, requests: &[MailRequest]) -> Result<(), MailError> {
+        self.as_ref().enqueue(requests).await
     }
 }
 

@@ -189,6 +189,7 @@ pub async fn sign_petition(
         confirmed_at: None,
         erase_nonce,
         erase_hash: keyring.erasure_secret(&signer, &erase_nonce).hash(),
+        mailed_link: None,
         expires_at: Some(now.plus_seconds(PENDING_LIFETIME_SECONDS)),
     };
     let existing = match store.insert_pending(&signature).await? {

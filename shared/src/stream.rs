@@ -33,16 +33,15 @@ pub fn signature_change(record: EventRecord) -> BatchRecord {
     (id, change.map(Some))
 }
 
-/// What the mailer function needs, built once per process.
-pub struct MailerState {
-    pub mailer: Box<dyn crate::ports::Mailer>,
-    pub keyring: crate::keyring::Keyring,
-    pub settings: crate::mailing::MailSettings,
+/// What the mail-queue function needs, built once per process.
+pub struct MailQueueState {
+    pub queue: Box<dyn crate::ports::MailQueue>,
 }
 
-/// The mailer function: one stream batch in, the records to retry out.
+/// The mail-queue function: one stream batch in, the emails it calls for queued, the records to
+/// retry out.
 pub async fn handle_stream_batch(
-    state: &MailerState,
+    state: &MailQueueState,
     event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>,
 ) -> Result<aws_lambda_events::streams::DynamoDbEventResponse, lambda_runtime::Error> {
     let batch = event
@@ -51,13 +50,7 @@ pub async fn handle_stream_batch(
         .into_iter()
         .map(signature_change)
         .collect();
-    let failed = crate::mailing::deliver_batch(
-        state.mailer.as_ref(),
-        &state.keyring,
-        &state.settings,
-        batch,
-    )
-    .await;
+    let failed = crate::mailing::queue_batch(state.queue.as_ref(), batch).await;
     let mut response = aws_lambda_events::streams::DynamoDbEventResponse::default();
     if let Some(id) = failed {
         let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();

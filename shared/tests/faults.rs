@@ -8,12 +8,16 @@ mod support;
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
+use people_first::adapters::sqs::SqsQueue;
 use people_first::clock::SystemClock;
 use people_first::domain::{Email, SignatureStatus};
 use people_first::http::confirm::{ConfirmState, handle_confirm};
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::ports::{CounterStore, SignatureScan, SignatureStore};
-use people_first::stream::{AggregateState, MailerState, handle_count_batch, handle_stream_batch};
+use people_first::sending::{MailerState, Pace, handle_mail_requests};
+use people_first::stream::{
+    AggregateState, MailQueueState, handle_count_batch, handle_stream_batch,
+};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
@@ -73,7 +77,8 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
     let mut random = StdRng::seed_from_u64(seed);
     let direct = support::aws().await;
     let table = support::fresh_table(&direct).await;
-    let _ses = support::MailerUnderTest::ses().await;
+    let ses = support::MailerUnderTest::ses().await;
+    let queue = ses.queue.clone().unwrap();
     let proxy = FaultyProxy::start(support::emulator(), FAULT_RATE, seed).await;
     let faulty = aws_through(&proxy.endpoint).await;
     let store = Arc::new(DynamoStore::from_sdk_config(&faulty, &table));
@@ -120,20 +125,18 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
         );
     }
 
-    // Mail, through SES behind the same faults.
+    // Mail, queued through SQS and sent through SES, all behind the same faults.
     let records = support::stream::read_event(&direct, &table).await.records;
-    let mailer = MailerState {
-        mailer: Box::new(SesMailer::from_sdk_config(&faulty)),
-        keyring: support::keyring(),
-        settings: support::mail_settings(),
+    let queueing = MailQueueState {
+        queue: Box::new(SqsQueue::from_sdk_config(&faulty, &queue)),
     };
     deliver(&records, 25, &mut random, |chunk| {
         let mut event = aws_lambda_events::dynamodb::Event::default();
         event.records = chunk;
-        let mailer = &mailer;
+        let queueing = &queueing;
         async move {
             let answer = handle_stream_batch(
-                mailer,
+                queueing,
                 lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default()),
             )
             .await
@@ -145,6 +148,25 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
         }
     })
     .await;
+    let mailer = MailerState {
+        mailer: Box::new(SesMailer::from_sdk_config(&faulty)),
+        store: Box::new(DynamoStore::from_sdk_config(&faulty, &table)),
+        keyring: support::keyring(),
+        settings: support::mail_settings(),
+        pace: Pace::unlimited(),
+    };
+    let mut drained = false;
+    for _ in 0..ATTEMPTS {
+        let failed = support::queue::deliver(&direct, &queue, |event| {
+            handle_mail_requests(&mailer, event)
+        })
+        .await;
+        if failed.is_empty() && support::queue::is_empty(&direct, &queue).await {
+            drained = true;
+            break;
+        }
+    }
+    assert!(drained, "the mail queue was drained (seed {seed})");
     let sent = support::emulator_sent_mail().await;
     let mut tokens = Vec::new();
     for email in &accepted {

@@ -90,6 +90,7 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     };
     let env = deployed_environment(config, table).await;
     let mut sign = Function::start("sign", &env).await;
+    let mut mail_queue = Function::start("mail-queue", &env).await;
     let mut mailer = Function::start("mailer", &env).await;
     let mut confirm = Function::start("confirm", &env).await;
 
@@ -125,8 +126,18 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     );
 
     let event = serde_json::to_value(support::stream::read_event(config, table).await).unwrap();
-    let batch_answer = mailer.invoke(event).await.unwrap();
-    assert_eq!(batch_answer["batchItemFailures"], serde_json::json!([]));
+    let queued = mail_queue.invoke(event).await.unwrap();
+    assert_eq!(queued["batchItemFailures"], serde_json::json!([]));
+    let url = support::runtime_api::setting(&env, "PEOPLE_FIRST_MAIL_QUEUE");
+    let failed = support::queue::deliver(config, url, |event| async {
+        let answer = mailer
+            .invoke(serde_json::to_value(event.payload).unwrap())
+            .await
+            .unwrap();
+        Ok(serde_json::from_value(answer).unwrap())
+    })
+    .await;
+    assert_eq!(failed, Vec::<String>::new());
     let sent = ses.sent_to(&email).await;
     assert_eq!(sent.len(), 1);
     let token = support::link_token(&sent[0]);

@@ -432,11 +432,13 @@ async fn bot_signs_get_the_same_answer_and_nothing_happens(stack: Stack) {
 
 async fn five_quick_signs_of_one_pending_address_send_at_most_two_emails(stack: Stack) {
     let email = address("impatient");
-    for wait in [0, 40, 90, 120, 70] {
+    assert_eq!(stack.sign_json(&petition(&email, "uk")).await.status, 202);
+    assert_eq!(stack.inbox(&email).await.len(), 1);
+    for wait in [40, 90, 120, 70] {
         stack.clock.advance(wait);
         assert_eq!(stack.sign_json(&petition(&email, "uk")).await.status, 202);
     }
-    // 320 seconds in all: one email, and one fresh link once five minutes had passed.
+    // 320 seconds in all: one fresh link once five minutes had passed.
     assert_eq!(stack.inbox(&email).await.len(), 2);
 }
 

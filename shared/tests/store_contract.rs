@@ -295,7 +295,53 @@ macro_rules! contract {
     };
 }
 
+async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: StoreUnderTest) {
+    let signature = pending("oksana@example.org");
+    let signer = &signature.signer;
+    subject.store.insert_pending(&signature).await.unwrap();
+    let other = people_first::domain::SecretHash::from_hex(&"ab".repeat(32)).unwrap();
+    assert!(!subject.store.mark_mailed(signer, &other).await.unwrap());
+    assert!(
+        subject
+            .store
+            .mark_mailed(signer, &signature.secret_hash)
+            .await
+            .unwrap()
+    );
+    let marked = subject.store.find(signer).await.unwrap().unwrap();
+    assert!(
+        marked
+            .mailed_link
+            .is_some_and(|m| m.matches(&signature.secret_hash))
+    );
+    let mut unmarked = marked.clone();
+    unmarked.mailed_link = None;
+    assert_eq!(unmarked, signature, "nothing else changed");
+    // Confirmed, it is no longer waiting for an email.
+    subject
+        .store
+        .confirm(signer, &signature.secret_hash, NOW, false)
+        .await
+        .unwrap();
+    assert!(
+        !subject
+            .store
+            .mark_mailed(signer, &signature.secret_hash)
+            .await
+            .unwrap()
+    );
+    let unknown = pending("nobody@example.org");
+    assert!(
+        !subject
+            .store
+            .mark_mailed(&unknown.signer, &unknown.secret_hash)
+            .await
+            .unwrap()
+    );
+}
+
 contract!(
+    only_the_live_link_of_a_pending_signature_is_marked_mailed,
     a_new_signature_is_stored_and_found,
     a_second_insert_for_the_same_signer_returns_the_first_and_writes_nothing,
     a_link_is_renewed_only_from_the_link_it_replaces,

@@ -1,14 +1,18 @@
-//! The mailer function's handler on real stream records: read from the emulator's table stream
-//! with GetRecords, shaped into the Lambda event, and answered with partial batch failures.
+//! The mail path's functions on real records: the table's stream read from the emulator with
+//! GetRecords and handed to the mail-queue function, whose requests go through the emulator's
+//! SQS to the mailer function, answered with partial batch failures at each step.
 
 mod support;
 
 use async_trait::async_trait;
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::adapters::sqs::SqsQueue;
 use people_first::clock::{Clock, ManualClock};
 use people_first::domain::Timestamp;
 use people_first::http::sign::SignState;
-use people_first::ports::{MailError, Mailer, OutgoingEmail};
-use people_first::stream::{MailerState, handle_stream_batch};
+use people_first::ports::{MailError, MailQueue, MailRequest, Mailer, OutgoingEmail};
+use people_first::sending::{MailerState, Pace, handle_mail_requests};
+use people_first::stream::{MailQueueState, handle_stream_batch};
 use std::sync::Arc;
 use support::stack::address;
 use support::{Feed, MailerUnderTest, StoreUnderTest};
@@ -23,7 +27,7 @@ struct DownFor {
 impl Mailer for DownFor {
     async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
         if email.to.as_str() == self.recipient {
-            return Err(MailError::Unavailable("throttled".into()));
+            return Err(MailError::Unavailable("down".into()));
         }
         self.ses.send(email).await
     }
@@ -50,12 +54,19 @@ async fn sign(store: &StoreUnderTest, clock: &Arc<ManualClock>, email: &str) {
     assert_eq!(answer.status(), 202);
 }
 
-async fn invoke(mailer: Box<dyn Mailer>, event: aws_lambda_events::dynamodb::Event) -> Vec<String> {
-    let state = MailerState {
-        mailer,
-        keyring: support::keyring(),
-        settings: support::mail_settings(),
+fn parts(store: &StoreUnderTest) -> (&aws_config::SdkConfig, &str) {
+    let Feed::Dynamo { config, table } = &store.feed else {
+        unreachable!("these tests run on AWS's parts")
     };
+    (config, table)
+}
+
+/// The mail-queue function on a stream event: the ids of the records to retry.
+async fn queue(
+    queue: Box<dyn MailQueue>,
+    event: aws_lambda_events::dynamodb::Event,
+) -> Vec<String> {
+    let state = MailQueueState { queue };
     let invocation = lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
     let answer = handle_stream_batch(&state, invocation).await.unwrap();
     answer
@@ -65,47 +76,56 @@ async fn invoke(mailer: Box<dyn Mailer>, event: aws_lambda_events::dynamodb::Eve
         .collect()
 }
 
+/// Everything in the table's stream so far, queued through the mail-queue function.
+async fn queue_the_stream(store: &StoreUnderTest, url: &str) {
+    let (config, table) = parts(store);
+    let event = support::stream::read_event(config, table).await;
+    let failures = queue(Box::new(SqsQueue::from_sdk_config(config, url)), event).await;
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
+/// The mailer function over what waits in the queue: the message ids it gave back.
+async fn mail(store: &StoreUnderTest, url: &str, mailer: Box<dyn Mailer>) -> Vec<String> {
+    let (config, table) = parts(store);
+    let state = MailerState {
+        mailer,
+        store: Box::new(DynamoStore::from_sdk_config(config, table)),
+        keyring: support::keyring(),
+        settings: support::mail_settings(),
+        pace: Pace::unlimited(),
+    };
+    support::queue::deliver(config, url, |event| handle_mail_requests(&state, event)).await
+}
+
 #[tokio::test]
-async fn a_failed_send_is_reported_by_its_sequence_number_and_the_retry_sends_each_email_once() {
+async fn a_failed_send_goes_back_to_the_queue_and_the_retry_sends_each_email_once() {
     let store = StoreUnderTest::dynamo().await;
     let ses = MailerUnderTest::ses().await;
-    let Feed::Dynamo { config, table } = &store.feed else {
-        unreachable!()
-    };
+    let url = ses.queue.clone().unwrap();
     let clock = Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000)));
     let (first, second, third) = (address("first"), address("second"), address("third"));
     for email in [&first, &second, &third] {
         sign(&store, &clock, email).await;
     }
-    let event = support::stream::read_event(config, table).await;
-    assert_eq!(event.records.len(), 3);
-    let sequence_numbers: Vec<String> = event
-        .records
-        .iter()
-        .map(|r| r.change.sequence_number.clone().unwrap())
-        .collect();
+    queue_the_stream(&store, &url).await;
 
     let flaky = Box::new(DownFor {
         ses: ses.mailer.clone(),
         recipient: second.clone(),
     });
-    let failures = invoke(flaky, event.clone()).await;
-    assert_eq!(
-        failures,
-        vec![sequence_numbers[1].clone()],
-        "the first failed record is reported"
-    );
+    let failures = mail(&store, &url, flaky).await;
+    assert_eq!(failures.len(), 1, "only the failed email goes back");
     assert_eq!(ses.sent_to(&first).await.len(), 1);
-    assert!(
-        ses.sent_to(&third).await.is_empty(),
-        "records after the failure wait for the retry"
+    assert_eq!(
+        ses.sent_to(&third).await.len(),
+        1,
+        "a failure holds back no other email"
     );
+    assert!(ses.sent_to(&second).await.is_empty());
 
-    // The event source mapping retries from the reported record on.
-    let mut retry = event;
-    retry.records.drain(..1);
+    // The queue brings the failed message back.
     assert!(
-        invoke(Box::new(Arc::clone(&ses.mailer)), retry)
+        mail(&store, &url, Box::new(Arc::clone(&ses.mailer)))
             .await
             .is_empty()
     );
@@ -119,21 +139,55 @@ async fn a_failed_send_is_reported_by_its_sequence_number_and_the_retry_sends_ea
 }
 
 #[tokio::test]
-async fn a_confirmation_or_an_unchanged_link_sends_nothing() {
+async fn a_request_queued_twice_is_mailed_once() {
     let store = StoreUnderTest::dynamo().await;
     let ses = MailerUnderTest::ses().await;
-    let Feed::Dynamo { config, table } = &store.feed else {
-        unreachable!()
-    };
+    let url = ses.queue.clone().unwrap();
     let clock = Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000)));
-    let email = address("once");
+    let email = address("twice");
     sign(&store, &clock, &email).await;
-    let signature = store
-        .store
-        .find(&support::keyring().signer_key(&people_first::domain::Email::parse(&email).unwrap()))
-        .await
-        .unwrap()
-        .unwrap();
+    // A stream batch retried after its queueing half failed queues its requests again.
+    queue_the_stream(&store, &url).await;
+    queue_the_stream(&store, &url).await;
+    assert!(
+        mail(&store, &url, Box::new(Arc::clone(&ses.mailer)))
+            .await
+            .is_empty()
+    );
+    assert_eq!(ses.sent_to(&email).await.len(), 1);
+
+    // Noting the email sent changed the item; that change queues nothing.
+    let (config, table) = parts(&store);
+    let event = support::stream::read_event(config, table).await;
+    assert_eq!(event.records.len(), 2);
+    assert_eq!(event.records[1].event_name, "MODIFY");
+    let mut only_the_mark = event;
+    only_the_mark.records.remove(0);
+    let recorder = Arc::new(Recorder::default());
+    assert!(
+        queue(Box::new(Arc::clone(&recorder)), only_the_mark)
+            .await
+            .is_empty()
+    );
+    assert!(recorder.0.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_signature_confirmed_or_renewed_before_its_turn_gets_no_stale_email() {
+    let store = StoreUnderTest::dynamo().await;
+    let ses = MailerUnderTest::ses().await;
+    let url = ses.queue.clone().unwrap();
+    let clock = Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000)));
+    let (confirmed, renewed) = (address("confirmed"), address("renewed"));
+    sign(&store, &clock, &confirmed).await;
+    sign(&store, &clock, &renewed).await;
+    let keyring = support::keyring();
+    let find = |email: &str| {
+        let signer = keyring.signer_key(&people_first::domain::Email::parse(email).unwrap());
+        let store = store.store.clone();
+        async move { store.find(&signer).await.unwrap().unwrap() }
+    };
+    let signature = find(&confirmed).await;
     store
         .store
         .confirm(
@@ -144,32 +198,69 @@ async fn a_confirmation_or_an_unchanged_link_sends_nothing() {
         )
         .await
         .unwrap();
-    let event = support::stream::read_event(config, table).await;
-    assert_eq!(event.records.len(), 2);
-    assert_eq!(event.records[1].event_name, "MODIFY");
+    // Signing again later gives a fresh link.
+    clock.advance(3600);
+    sign(&store, &clock, &renewed).await;
+    queue_the_stream(&store, &url).await;
     assert!(
-        invoke(Box::new(Arc::clone(&ses.mailer)), event)
+        mail(&store, &url, Box::new(Arc::clone(&ses.mailer)))
             .await
             .is_empty()
     );
-    assert_eq!(
-        ses.sent_to(&email).await.len(),
-        1,
-        "only the new signature was mailed"
-    );
+
+    assert!(ses.sent_to(&confirmed).await.is_empty());
+    let mail = ses.sent_to(&renewed).await;
+    assert_eq!(mail.len(), 1, "one email, for the live link");
+    let live = find(&renewed).await;
+    let token = support::link_token(&mail[0]);
+    let secret = people_first::domain::LinkToken::parse(&token).unwrap();
+    assert!(live.secret_hash.matches(&secret.secret.hash()));
+}
+
+/// A queue that keeps what it is given.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<MailRequest>>);
+
+#[async_trait]
+impl MailQueue for Recorder {
+    async fn enqueue(&self, requests: &[MailRequest]) -> Result<(), MailError> {
+        self.0.lock().unwrap().extend_from_slice(requests);
+        Ok(())
+    }
+}
+
+/// A queue that cannot be reached.
+struct Unreachable;
+
+#[async_trait]
+impl MailQueue for Unreachable {
+    async fn enqueue(&self, _: &[MailRequest]) -> Result<(), MailError> {
+        Err(MailError::Unavailable("unreachable".into()))
+    }
+}
+
+#[tokio::test]
+async fn a_queue_that_fails_has_the_whole_stream_batch_retried() {
+    let store = StoreUnderTest::dynamo().await;
+    let clock = Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000)));
+    sign(&store, &clock, &address("one")).await;
+    sign(&store, &clock, &address("two")).await;
+    let (config, table) = parts(&store);
+    let event = support::stream::read_event(config, table).await;
+    let first = event.records[0].change.sequence_number.clone().unwrap();
+    assert_eq!(queue(Box::new(Unreachable), event).await, vec![first]);
 }
 
 #[tokio::test]
 async fn a_message_ses_rejects_is_dropped_rather_than_retried_forever() {
     let store = StoreUnderTest::dynamo().await;
-    let _ses = MailerUnderTest::ses().await;
-    let Feed::Dynamo { config, table } = &store.feed else {
-        unreachable!()
-    };
+    let ses = MailerUnderTest::ses().await;
+    let url = ses.queue.clone().unwrap();
     let clock = Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000)));
     let email = address("rejected");
     sign(&store, &clock, &email).await;
-    let event = support::stream::read_event(config, table).await;
+    queue_the_stream(&store, &url).await;
+    let (config, table) = parts(&store);
     // SES refuses a sender it has not verified.
     let mut settings = support::mail_settings();
     settings.sender = "Nobody <unverified@elsewhere.example>".into();
@@ -177,12 +268,14 @@ async fn a_message_ses_rejects_is_dropped_rather_than_retried_forever() {
         mailer: Box::new(people_first::adapters::ses::SesMailer::from_sdk_config(
             config,
         )),
+        store: Box::new(DynamoStore::from_sdk_config(config, table)),
         keyring: support::keyring(),
         settings,
+        pace: Pace::unlimited(),
     };
-    let invocation = lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
-    let answer = handle_stream_batch(&state, invocation).await.unwrap();
-    assert!(answer.batch_item_failures.is_empty());
+    let failures =
+        support::queue::deliver(config, &url, |event| handle_mail_requests(&state, event)).await;
+    assert!(failures.is_empty());
     assert!(
         support::emulator_sent_mail()
             .await
@@ -194,9 +287,7 @@ async fn a_message_ses_rejects_is_dropped_rather_than_retried_forever() {
 #[tokio::test]
 async fn records_that_are_not_signatures_are_skipped() {
     let store = StoreUnderTest::dynamo().await;
-    let Feed::Dynamo { config, table } = &store.feed else {
-        unreachable!()
-    };
+    let (config, table) = parts(&store);
     aws_sdk_dynamodb::Client::new(config)
         .put_item()
         .table_name(table)
@@ -213,10 +304,11 @@ async fn records_that_are_not_signatures_are_skipped() {
         .unwrap();
     let event = support::stream::read_event(config, table).await;
     assert_eq!(event.records.len(), 1);
-    let ses = MailerUnderTest::ses().await;
+    let recorder = Arc::new(Recorder::default());
     assert!(
-        invoke(Box::new(Arc::clone(&ses.mailer)), event)
+        queue(Box::new(Arc::clone(&recorder)), event)
             .await
             .is_empty()
     );
+    assert!(recorder.0.lock().unwrap().is_empty());
 }

@@ -8,8 +8,9 @@ use people_first::aggregate::{AggregateError, count_batch};
 use people_first::clock::{Clock, SystemClock};
 use people_first::domain::SequenceNumber;
 use people_first::keyring::Keyring;
-use people_first::mailing::{MailSettings, SignatureChange, deliver_batch};
+use people_first::mailing::{MailSettings, SignatureChange};
 use people_first::ports::StoreError;
+use people_first::sending::{Pace, Sending};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,12 +59,16 @@ where
     }
 }
 
+/// The local mailer's budget for one batch: the outbox is a directory, so this is only a bound.
+const MAILING_BATCH_TIME: Duration = Duration::from_mins(1);
+
 pub async fn send_confirmations(
     store: Arc<EmbeddedStore>,
     outbox: Arc<Outbox>,
     keyring: Arc<Keyring>,
     settings: MailSettings,
 ) {
+    let pace = Pace::unlimited();
     let start = || std::future::ready(store.feed_checkpoint(MAILER));
     follow(&store, MAILER, start, |changes| {
         let (store, outbox, keyring, settings) = (
@@ -72,20 +77,29 @@ pub async fn send_confirmations(
             keyring.clone(),
             settings.clone(),
         );
+        let pace = &pace;
         async move {
             let last = changes.last().map_or(0, |(seq, _)| *seq);
             let batch = changes
                 .into_iter()
                 .map(|(seq, c)| (seq.to_string(), Ok(Some(c))))
                 .collect();
-            let failed = deliver_batch(outbox.as_ref(), &keyring, &settings, batch).await;
-            let reached = failed
-                .as_deref()
-                .map_or(last, |seq| seq.parse::<u64>().map_or(0, |s| s - 1));
-            if let Err(e) = store.set_feed_checkpoint(MAILER, reached).await {
-                tracing::error!(error = %e, "cannot save the mailer's checkpoint");
+            let sending = Sending {
+                mailer: outbox.as_ref(),
+                store: store.as_ref(),
+                keyring: &keyring,
+                settings: &settings,
+                pace,
+            };
+            let deadline = tokio::time::Instant::now() + MAILING_BATCH_TIME;
+            if !sending.send_for_changes(batch, deadline).await {
+                return false;
             }
-            failed.is_none()
+            if let Err(e) = store.set_feed_checkpoint(MAILER, last).await {
+                tracing::error!(error = %e, "cannot save the mailer's checkpoint");
+                return false;
+            }
+            true
         }
     })
     .await;

@@ -1,8 +1,9 @@
-//! Sends confirmation emails from the signature table's stream, through SES.
+//! Sends the queued confirmation emails through SES, at this instance's share of the quota.
 
 use lambda_runtime::{Error, run, service_fn};
+use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
-use people_first::stream::{MailerState, handle_stream_batch};
+use people_first::sending::{MailerState, handle_mail_requests};
 use people_first::{config, telemetry};
 
 #[tokio::main]
@@ -11,8 +12,10 @@ async fn main() -> Result<(), Error> {
     let aws = config::lambda_aws()?;
     let state = MailerState {
         mailer: Box::new(SesMailer::from_sdk_config(&aws)),
+        store: Box::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         keyring: config::keyring(&aws).await?,
         settings: config::mail_settings()?,
+        pace: config::sending_pace()?,
     };
-    run(service_fn(|event| handle_stream_batch(&state, event))).await
+    run(service_fn(|event| handle_mail_requests(&state, event))).await
 }

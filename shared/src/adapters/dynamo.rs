@@ -204,4 +204,20 @@ impl SignatureStore for DynamoStore {
             Err(e) => Err(unavailable(&e)),
         }
     }
+
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .update_expression("SET mailed_link = :hash")
+            .condition_expression("#status = :pending AND secret_hash = :hash")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+            .expression_attribute_values(":hash", AttributeValue::S(link.to_hex()))
+            .send()
+            .await;
+        applied(result)
+    }
 }

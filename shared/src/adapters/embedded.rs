@@ -39,6 +39,7 @@ enum Write {
     Renew(SignerKey, Timestamp, LinkRenewal, Reply<bool>),
     Confirm(SignerKey, SecretHash, Timestamp, bool, Reply<bool>),
     Erase(SignerKey, Option<SecretHash>, Reply<Option<Signature>>),
+    MarkMailed(SignerKey, SecretHash, Reply<bool>),
     Purge(Vec<SignerKey>, Timestamp, Reply<usize>),
     Checkpoint(String, u64, Reply<()>),
     Count(CountWrite, Reply<bool>),
@@ -326,6 +327,11 @@ impl SignatureStore for EmbeddedStore {
         self.write(|reply| Write::Erase(*signer, erase_hash.copied(), reply))
             .await
     }
+
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        self.write(|reply| Write::MarkMailed(*signer, *link, reply))
+            .await
+    }
 }
 
 impl EmbeddedStore {
@@ -459,6 +465,19 @@ impl Batch<'_> {
         }
         self.remove(old.clone())?;
         Ok(Some(old))
+    }
+
+    fn mark_mailed(&mut self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(false);
+        };
+        if old.status != SignatureStatus::Pending || !old.secret_hash.matches(link) {
+            return Ok(false);
+        }
+        let mut new = old.clone();
+        new.mailed_link = Some(*link);
+        self.put(Some(old), new)?;
+        Ok(true)
     }
 
     fn purge(&mut self, candidates: &[SignerKey], now: Timestamp) -> Result<usize, StoreError> {
@@ -610,6 +629,9 @@ fn apply(
                 }
                 Write::Erase(signer, hash, reply) => {
                     answer(reply, batch.erase(&signer, hash.as_ref()))
+                }
+                Write::MarkMailed(signer, link, reply) => {
+                    answer(reply, batch.mark_mailed(&signer, &link))
                 }
                 Write::Purge(candidates, now, reply) => {
                     answer(reply, batch.purge(&candidates, now))

@@ -6,3 +6,4 @@ pub mod embedded;
 pub mod outbox;
 pub mod ses;
 pub mod siteverify;
+pub mod sqs;

@@ -55,9 +55,14 @@ impl Mailer for SesMailer {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) => match e.as_service_error().and_then(refusal) {
-                Some(code) => Err(MailError::Rejected(code.to_owned())),
-                None => Err(MailError::Unavailable(DisplayErrorContext(&e).to_string())),
+            Err(e) => match e.as_service_error() {
+                Some(error) if refusal(error).is_some() => Err(MailError::Rejected(
+                    refusal(error).unwrap_or_default().to_owned(),
+                )),
+                Some(error) if is_throttling(error) => {
+                    Err(MailError::Throttled(DisplayErrorContext(&e).to_string()))
+                }
+                _ => Err(MailError::Unavailable(DisplayErrorContext(&e).to_string())),
             },
         }
     }
@@ -71,6 +76,11 @@ fn refusal(error: &SendRawEmailError) -> Option<&str> {
         || error.is_mail_from_domain_not_verified_exception()
         || error.meta().code() == Some("InvalidParameterValue");
     permanent.then(|| error.meta().code().unwrap_or("rejected"))
+}
+
+/// SES's answer to a sender over its rate or daily quota (both are `Throttling`).
+fn is_throttling(error: &SendRawEmailError) -> bool {
+    error.meta().code() == Some("Throttling")
 }
 
 #[cfg(test)]
@@ -95,5 +105,11 @@ mod tests {
         for code in ["Throttling", "ServiceUnavailable", "InternalFailure"] {
             assert_eq!(refusal(&answered(code)), None, "{code}");
         }
+    }
+
+    #[test]
+    fn throttling_is_told_from_a_fault() {
+        assert!(is_throttling(&answered("Throttling")));
+        assert!(!is_throttling(&answered("ServiceUnavailable")));
     }
 }

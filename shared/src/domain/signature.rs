@@ -53,6 +53,9 @@ pub struct Signature {
     pub erase_nonce: LinkNonce,
     #[serde(default = "SecretHash::of_nothing")]
     pub erase_hash: SecretHash,
+    /// The hash of the link whose email SES accepted: a second request for it sends nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailed_link: Option<SecretHash>,
     /// DynamoDB's TTL attribute: set while pending, so unconfirmed signatures disappear.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod faults;
+pub mod queue;
 pub mod runtime_api;
 pub mod stack;
 pub mod stream;
@@ -118,6 +119,7 @@ pub fn pending_signature(address: &str, country: &str) -> people_first::domain::
         confirmed_at: None,
         erase_nonce: nonce,
         erase_hash: keyring.erasure_secret(&signer, &nonce).hash(),
+        mailed_link: None,
         expires_at: Some(SIGNED_AT.plus_seconds(PENDING_LIFETIME_SECONDS)),
     }
 }
@@ -226,6 +228,8 @@ impl StoreUnderTest {
 pub struct MailerUnderTest {
     pub mailer: Arc<dyn Mailer>,
     outbox: Option<(Arc<Outbox>, tempfile::TempDir)>,
+    /// On AWS, the SQS queue between the stream and the mailer; the local stack has none.
+    pub queue: Option<String>,
 }
 
 /// A sent email as the tests look at it.
@@ -245,6 +249,7 @@ impl MailerUnderTest {
         Self {
             mailer: outbox.clone(),
             outbox: Some((outbox, dir)),
+            queue: None,
         }
     }
 
@@ -259,6 +264,7 @@ impl MailerUnderTest {
         Self {
             mailer: Arc::new(SesMailer::from_sdk_config(&config)),
             outbox: None,
+            queue: Some(queue::fresh_queue(&config).await),
         }
     }
 
@@ -410,5 +416,12 @@ impl SignatureStore for AcceptingStore {
         _: Option<&people_first::domain::SecretHash>,
     ) -> Result<Option<people_first::domain::Signature>, people_first::ports::StoreError> {
         Ok(None)
+    }
+    async fn mark_mailed(
+        &self,
+        _: &people_first::domain::SignerKey,
+        _: &people_first::domain::SecretHash,
+    ) -> Result<bool, people_first::ports::StoreError> {
+        Ok(false)
     }
 }

@@ -36,8 +36,11 @@ impl Drop for Function {
 /// `bootstrap` that SAM built for the function named after the binary (`sign`: SignFunction).
 pub fn binary(name: &str) -> PathBuf {
     let path = if let Some(built) = std::env::var_os("PEOPLE_FIRST_SAM_BUILD") {
-        let mut function = name[..1].to_uppercase();
-        function.push_str(&name[1..]);
+        // `mail-queue` is the template's `MailQueueFunction`.
+        let function: String = name
+            .split('-')
+            .map(|word| word[..1].to_uppercase() + &word[1..])
+            .collect();
         PathBuf::from(built)
             .join(format!("{function}Function"))
             .join("bootstrap")
@@ -230,12 +233,25 @@ pub async fn deployed_environment(
     let settings = super::mail_settings();
     vec![
         ("PEOPLE_FIRST_TABLE", table.to_owned()),
+        (
+            "PEOPLE_FIRST_MAIL_QUEUE",
+            super::queue::fresh_queue(config).await,
+        ),
+        ("PEOPLE_FIRST_SENDING_RATE", "14".to_owned()),
+        ("PEOPLE_FIRST_MAILER_INSTANCES", "2".to_owned()),
         ("PEOPLE_FIRST_SECRET_ARN", arns[0].clone()),
         ("PEOPLE_FIRST_ORIGIN_SECRET_ARN", arns[1].clone()),
         ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url),
         ("PEOPLE_FIRST_SENDER", settings.sender),
         ("PEOPLE_FIRST_CONTACT", settings.contact),
     ]
+}
+
+/// One setting of a deployed environment.
+pub fn setting<'e>(env: &'e [(&str, String)], name: &str) -> &'e str {
+    env.iter()
+        .find(|(n, _)| *n == name)
+        .map_or_else(|| panic!("{name} is set"), |(_, v)| v.as_str())
 }
 
 /// An HTTP API request as it arrives through the CDN, which adds the origin secret.

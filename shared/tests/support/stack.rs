@@ -2,12 +2,15 @@
 //! test moves, and the mailer driven by the store's real change feed or stream.
 
 use super::{Delivered, Feed, MailerUnderTest, StoreUnderTest};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::adapters::sqs::SqsQueue;
 use people_first::clock::ManualClock;
 use people_first::domain::Timestamp;
 use people_first::http::confirm::{ConfirmState, handle_confirm};
 use people_first::http::erase::{EraseState, handle_erase};
 use people_first::http::sign::{SignState, handle_sign};
-use people_first::stream::{MailerState, handle_stream_batch};
+use people_first::sending::{MailerState, Pace, Sending, handle_mail_requests};
+use people_first::stream::{MailQueueState, handle_stream_batch};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -216,7 +219,9 @@ impl Stack {
         }
     }
 
-    /// Runs the mailer over the changes it has not seen yet, as the stream would deliver them.
+    /// Runs the mailer over the changes it has not seen yet, as the stream would deliver them:
+    /// locally straight from the feed, on AWS's parts through the mail-queue function, the
+    /// SQS queue and the mailer function. Answers what must be retried, if anything.
     pub async fn run_mailer(&self) -> Option<String> {
         let keyring = super::keyring();
         let settings = super::mail_settings();
@@ -229,33 +234,49 @@ impl Stack {
                     .into_iter()
                     .map(|(seq, c)| (seq.to_string(), Ok(Some(c))))
                     .collect();
-                let failed = people_first::mailing::deliver_batch(
-                    self.mail.mailer.as_ref(),
-                    &keyring,
-                    &settings,
-                    batch,
-                )
-                .await;
+                let pace = Pace::unlimited();
+                let sending = Sending {
+                    mailer: self.mail.mailer.as_ref(),
+                    store: self.store.store.as_ref(),
+                    keyring: &keyring,
+                    settings: &settings,
+                    pace: &pace,
+                };
+                let deadline = tokio::time::Instant::now() + std::time::Duration::from_mins(1);
+                let sent = sending.send_for_changes(batch, deadline).await;
                 self.delivered
                     .store(usize::try_from(last).unwrap(), Ordering::SeqCst);
-                failed
+                (!sent).then(|| format!("changes after {seen}"))
             }
             Feed::Dynamo { config, table } => {
                 let mut event = super::stream::read_event(config, table).await;
                 let seen = self.delivered.swap(event.records.len(), Ordering::SeqCst);
                 event.records.drain(..seen);
-                let state = MailerState {
-                    mailer: Box::new(self.mail.mailer.clone()),
-                    keyring,
-                    settings,
+                let url = self
+                    .mail
+                    .queue
+                    .as_deref()
+                    .expect("AWS's parts have a queue");
+                let queueing = MailQueueState {
+                    queue: Box::new(SqsQueue::from_sdk_config(config, url)),
                 };
                 let invocation =
                     lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
-                let response = handle_stream_batch(&state, invocation).await.unwrap();
-                response
-                    .batch_item_failures
-                    .first()
-                    .and_then(|f| f.item_identifier.clone())
+                let response = handle_stream_batch(&queueing, invocation).await.unwrap();
+                if let Some(failure) = response.batch_item_failures.first() {
+                    return failure.item_identifier.clone();
+                }
+                let mailing = MailerState {
+                    mailer: Box::new(self.mail.mailer.clone()),
+                    store: Box::new(DynamoStore::from_sdk_config(config, table)),
+                    keyring,
+                    settings,
+                    pace: Pace::unlimited(),
+                };
+                super::queue::deliver(config, url, |event| handle_mail_requests(&mailing, event))
+                    .await
+                    .into_iter()
+                    .next()
             }
         }
     }

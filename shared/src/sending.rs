@@ -1,0 +1,607 @@
+//! Sending queued confirmation emails at the pace SES allows: each request read against the
+//! signature as it is when its turn comes, sent once, and throttling waited out rather than
+//! counted as a failure.
+
+use crate::domain::{Signature, SignatureStatus};
+use crate::keyring::Keyring;
+use crate::mailing::{MailSettings, confirmation_email};
+use crate::ports::{MailError, MailRequest, Mailer, SignatureStore};
+use std::sync::Mutex;
+use std::time::Duration;
+use tokio::time::Instant;
+use tracing::instrument;
+
+/// One mailer instance's share of the account's sending rate: evenly spaced slots.
+pub struct Pace {
+    interval: Duration,
+    next: Mutex<Instant>,
+}
+
+impl Pace {
+    /// `rate` emails a second.
+    pub fn per_second(rate: f64) -> Self {
+        Self {
+            interval: Duration::from_secs_f64(1.0 / rate.max(0.001)),
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// No pace: the local stack's outbox takes mail as fast as it comes.
+    pub fn unlimited() -> Self {
+        Self {
+            interval: Duration::ZERO,
+            next: Mutex::new(Instant::now()),
+        }
+    }
+
+    /// Waits for the next free slot and takes it; false, without waiting or taking it, when that
+    /// slot comes after `deadline`.
+    pub async fn slot_before(&self, deadline: Instant) -> bool {
+        let at = {
+            let mut next = self
+                .next
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let at = (*next).max(Instant::now());
+            if at > deadline {
+                return false;
+            }
+            *next = at + self.interval;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+        true
+    }
+
+    /// Holds every slot back until `until`: SES said this account sends too fast.
+    pub fn hold_until(&self, until: Instant) {
+        let mut next = self
+            .next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        *next = (*next).max(until);
+    }
+}
+
+/// Waits that double from one second, with jitter so instances throttled together do not come
+/// back together.
+struct Backoff {
+    attempts: u32,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_secs(1);
+    const LONGEST: Duration = Duration::from_mins(1);
+
+    fn next(&mut self) -> Duration {
+        let base = Self::FIRST
+            .saturating_mul(1 << self.attempts.min(6))
+            .min(Self::LONGEST);
+        self.attempts += 1;
+        base.mul_f64(rand::random_range(0.5..1.0))
+    }
+}
+
+/// How many times a failing provider is tried for one email before its request goes back to the
+/// queue, which will bring it again.
+const FAULTS_PER_ATTEMPT: u32 = 3;
+
+/// What became of one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Sent,
+    /// Nothing to send: the signature is gone, confirmed, has another link, or was mailed.
+    NotNeeded,
+    /// SES refused the message for good; it will not be tried again.
+    Refused,
+    /// Not sent this time: the queue brings the request back.
+    Later,
+}
+
+/// Whether `signature` still waits for the email of `link`.
+fn wants_email(signature: &Signature, request: &MailRequest) -> bool {
+    signature.status == SignatureStatus::Pending
+        && signature.secret_hash.matches(&request.link)
+        && !signature
+            .mailed_link
+            .is_some_and(|mailed| mailed.matches(&request.link))
+}
+
+/// What sending needs, borrowed for one batch.
+pub struct Sending<'a> {
+    pub mailer: &'a dyn Mailer,
+    pub store: &'a dyn SignatureStore,
+    pub keyring: &'a Keyring,
+    pub settings: &'a MailSettings,
+    pub pace: &'a Pace,
+}
+
+impl Sending<'_> {
+    /// Sends a batch, several emails in flight within the pace, and says what became of each.
+    /// Nothing starts after `deadline`. A request that comes twice in one batch (a retried
+    /// stream batch queues its requests again) is sent once: both copies share its outcome.
+    #[instrument(skip_all, fields(emails = requests.len()))]
+    pub async fn send_all<I>(
+        &self,
+        requests: Vec<(I, MailRequest)>,
+        deadline: Instant,
+    ) -> Vec<(I, Outcome)> {
+        let mut distinct: Vec<&MailRequest> = Vec::new();
+        let mut seen = std::collections::HashMap::new();
+        let copy_of: Vec<usize> = requests
+            .iter()
+            .map(|(_, request)| {
+                *seen
+                    .entry((request.signer, request.link.to_hex()))
+                    .or_insert_with(|| {
+                        distinct.push(request);
+                        distinct.len() - 1
+                    })
+            })
+            .collect();
+        let outcomes = futures_util::future::join_all(
+            distinct.iter().map(|request| self.send(request, deadline)),
+        )
+        .await;
+        requests
+            .into_iter()
+            .zip(copy_of)
+            .map(|((id, _), n)| (id, outcomes[n]))
+            .collect()
+    }
+
+    /// Sends what a batch of changes calls for, with no queue between (the local stack); false
+    /// when some of it must be tried again, which marks make safe: what went out is not resent.
+    pub async fn send_for_changes(
+        &self,
+        batch: Vec<crate::mailing::BatchRecord>,
+        deadline: Instant,
+    ) -> bool {
+        let requests = crate::mailing::requests_in(batch);
+        let outcomes = self
+            .send_all(requests.into_iter().map(|r| ((), r)).collect(), deadline)
+            .await;
+        outcomes.iter().all(|((), o)| *o != Outcome::Later)
+    }
+
+    /// Sends the email one request asks for, if the signature still needs it.
+    pub async fn send(&self, request: &MailRequest, deadline: Instant) -> Outcome {
+        let signature = match self.store.find(&request.signer).await {
+            Ok(Some(signature)) if wants_email(&signature, request) => signature,
+            Ok(_) => return Outcome::NotNeeded,
+            Err(e) => {
+                tracing::warn!(error = %e, "the signature could not be read; mailing later");
+                return Outcome::Later;
+            }
+        };
+        let Some(email) = confirmation_email(self.settings, self.keyring, &signature) else {
+            return Outcome::NotNeeded;
+        };
+        let mut backoff = Backoff { attempts: 0 };
+        let mut faults = 0;
+        loop {
+            if !self.pace.slot_before(deadline).await {
+                return Outcome::Later;
+            }
+            match self.mailer.send(&email).await {
+                Ok(()) => {
+                    tracing::info!("confirmation email sent");
+                    self.mark_mailed(request).await;
+                    return Outcome::Sent;
+                }
+                // Retrying a refused address only repeats the refusal: drop it, say so (the
+                // reason is SES's code, never the address), and count it.
+                Err(MailError::Rejected(reason)) => {
+                    tracing::warn!(%reason, "confirmation email rejected");
+                    crate::telemetry::count("EmailsRejected");
+                    self.mark_mailed(request).await;
+                    return Outcome::Refused;
+                }
+                // Every instance slows down: the next slot anyone gets is after the wait.
+                Err(MailError::Throttled(reason)) => {
+                    tracing::info!(%reason, "SES throttled; waiting");
+                    crate::telemetry::count("EmailsThrottled");
+                    self.pace.hold_until(Instant::now() + backoff.next());
+                }
+                Err(MailError::Unavailable(reason)) => {
+                    faults += 1;
+                    let wait = backoff.next();
+                    if faults >= FAULTS_PER_ATTEMPT || Instant::now() + wait > deadline {
+                        tracing::warn!(%reason, "mail unavailable; the email goes back to the queue");
+                        return Outcome::Later;
+                    }
+                    tracing::info!(%reason, "mail unavailable; trying again");
+                    tokio::time::sleep(wait).await;
+                }
+            }
+        }
+    }
+
+    /// A mark that cannot be written costs at most a second email, if the request comes again.
+    async fn mark_mailed(&self, request: &MailRequest) {
+        if let Err(e) = self.store.mark_mailed(&request.signer, &request.link).await {
+            tracing::warn!(error = %e, "the sent email could not be noted");
+        }
+    }
+}
+
+/// What the mailer function needs, built once per process.
+pub struct MailerState {
+    pub mailer: Box<dyn Mailer>,
+    pub store: Box<dyn SignatureStore>,
+    pub keyring: Keyring,
+    pub settings: MailSettings,
+    pub pace: Pace,
+}
+
+/// The time an invocation leaves its last email: enough to send it and answer.
+const LAST_EMAIL_BEFORE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// When an invocation must stop starting emails, from Lambda's deadline (milliseconds since
+/// the epoch).
+fn stop_at(deadline_ms: u64) -> Instant {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
+    Instant::now() + left.saturating_sub(LAST_EMAIL_BEFORE_TIMEOUT)
+}
+
+/// The mailer function: queued requests in, the messages to bring back out.
+pub async fn handle_mail_requests(
+    state: &MailerState,
+    event: lambda_runtime::LambdaEvent<aws_lambda_events::sqs::SqsEvent>,
+) -> Result<aws_lambda_events::sqs::SqsBatchResponse, lambda_runtime::Error> {
+    let deadline = stop_at(event.context.deadline);
+    let requests = event
+        .payload
+        .records
+        .into_iter()
+        .filter_map(|message| {
+            let id = message.message_id.unwrap_or_default();
+            match serde_json::from_str::<MailRequest>(message.body.as_deref().unwrap_or_default()) {
+                Ok(request) => Some((id, request)),
+                // Only a bug writes such a message, and no retry will read it.
+                Err(e) => {
+                    tracing::error!(error = %e, "unreadable mail request dropped");
+                    None
+                }
+            }
+        })
+        .collect();
+    let sending = Sending {
+        mailer: state.mailer.as_ref(),
+        store: state.store.as_ref(),
+        keyring: &state.keyring,
+        settings: &state.settings,
+        pace: &state.pace,
+    };
+    let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
+    for (id, outcome) in sending.send_all(requests, deadline).await {
+        if outcome == Outcome::Later {
+            let mut failure = aws_lambda_events::sqs::BatchItemFailure::default();
+            failure.item_identifier = id;
+            response.batch_item_failures.push(failure);
+        }
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Email, SecretHash, SignerKey, Timestamp};
+    use crate::ports::{Insertion, LinkRenewal, OutgoingEmail, StoreError};
+    use async_trait::async_trait;
+    use std::collections::HashMap;
+
+    /// Signatures in memory: all the mailer reads and writes.
+    #[derive(Default)]
+    struct Signatures(Mutex<HashMap<SignerKey, Signature>>);
+
+    #[async_trait]
+    impl SignatureStore for Signatures {
+        async fn insert_pending(&self, _: &Signature) -> Result<Insertion, StoreError> {
+            unreachable!("the mailer does not sign")
+        }
+        async fn renew_link(
+            &self,
+            _: &SignerKey,
+            _: Timestamp,
+            _: &LinkRenewal,
+        ) -> Result<bool, StoreError> {
+            unreachable!("the mailer does not renew links")
+        }
+        async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+            Ok(self.0.lock().unwrap().get(signer).cloned())
+        }
+        async fn confirm(
+            &self,
+            _: &SignerKey,
+            _: &SecretHash,
+            _: Timestamp,
+            _: bool,
+        ) -> Result<bool, StoreError> {
+            unreachable!("the mailer does not confirm")
+        }
+        async fn erase(
+            &self,
+            _: &SignerKey,
+            _: Option<&SecretHash>,
+        ) -> Result<Option<Signature>, StoreError> {
+            unreachable!("the mailer does not erase")
+        }
+        async fn mark_mailed(
+            &self,
+            signer: &SignerKey,
+            link: &SecretHash,
+        ) -> Result<bool, StoreError> {
+            let mut signatures = self.0.lock().unwrap();
+            let signature = signatures.get_mut(signer).expect("marked after reading");
+            signature.mailed_link = Some(*link);
+            Ok(true)
+        }
+    }
+
+    /// SES on the virtual clock: at most `rate` sends in any second, `Throttling` beyond, and
+    /// one address it is down for or refuses.
+    struct Ses {
+        rate: usize,
+        accepted: Mutex<Vec<(Instant, String)>>,
+        throttled: Mutex<usize>,
+        down_for: Option<String>,
+        refuses: Option<String>,
+    }
+
+    impl Ses {
+        fn at(rate: usize) -> Self {
+            Self {
+                rate,
+                accepted: Mutex::default(),
+                throttled: Mutex::default(),
+                down_for: None,
+                refuses: None,
+            }
+        }
+
+        fn sent(&self) -> Vec<(Instant, String)> {
+            self.accepted.lock().unwrap().clone()
+        }
+    }
+
+    #[async_trait]
+    impl Mailer for Ses {
+        async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
+            let to = email.to.as_str().to_owned();
+            if self.down_for.as_ref() == Some(&to) {
+                return Err(MailError::Unavailable("down".into()));
+            }
+            if self.refuses.as_ref() == Some(&to) {
+                return Err(MailError::Rejected("MessageRejected".into()));
+            }
+            let now = Instant::now();
+            let mut accepted = self.accepted.lock().unwrap();
+            let last_second = accepted
+                .iter()
+                .filter(|(at, _)| now.duration_since(*at) < Duration::from_secs(1))
+                .count();
+            if last_second >= self.rate {
+                *self.throttled.lock().unwrap() += 1;
+                return Err(MailError::Throttled(
+                    "Maximum sending rate exceeded.".into(),
+                ));
+            }
+            accepted.push((now, to));
+            Ok(())
+        }
+    }
+
+    fn address(n: usize) -> String {
+        format!("signer{n}@example.org")
+    }
+
+    /// `n` pending signatures, and a request for each.
+    fn signed(n: usize, keyring: &Keyring) -> (Signatures, Vec<(usize, MailRequest)>) {
+        let store = Signatures::default();
+        let mut requests = Vec::new();
+        for i in 0..n {
+            let email = Email::parse(&address(i)).unwrap();
+            let signer = keyring.signer_key(&email);
+            let signature: Signature = serde_json::from_value(serde_json::json!({
+                "pk": signer.to_hex(), "status": "pending", "name": "Olena", "email": email.as_str(),
+                "country": "UA", "locale": "uk", "updates": false, "privacy_policy": "2026-11-29",
+                "signed_at": 1_764_374_400, "link_nonce": format!("{i:032x}"),
+                "secret_hash": format!("{i:064x}"), "link_sent_at": 1_764_374_400,
+                "link_expires_at": 1_764_979_200,
+            }))
+            .unwrap();
+            requests.push((
+                i,
+                MailRequest {
+                    signer,
+                    link: signature.secret_hash,
+                },
+            ));
+            store.0.lock().unwrap().insert(signer, signature);
+        }
+        (store, requests)
+    }
+
+    fn settings() -> MailSettings {
+        MailSettings {
+            public_url: "https://people-first.example".into(),
+            sender: "People First <signatures@people-first.example>".into(),
+            contact: "privacy@people-first.example".into(),
+        }
+    }
+
+    async fn send(
+        ses: &Ses,
+        store: &Signatures,
+        pace: &Pace,
+        requests: Vec<(usize, MailRequest)>,
+        within: Duration,
+    ) -> Vec<(usize, Outcome)> {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let settings = settings();
+        let sending = Sending {
+            mailer: ses,
+            store,
+            keyring: &keyring,
+            settings: &settings,
+            pace,
+        };
+        sending.send_all(requests, Instant::now() + within).await
+    }
+
+    fn count(outcomes: &[(usize, Outcome)], outcome: Outcome) -> usize {
+        outcomes.iter().filter(|(_, o)| *o == outcome).count()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn sends_are_spaced_at_the_pace_and_all_go_out() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, requests) = signed(50, &keyring);
+        let ses = Ses::at(10);
+        let began = Instant::now();
+        let outcomes = send(
+            &ses,
+            &store,
+            &Pace::per_second(10.0),
+            requests,
+            Duration::from_mins(1),
+        )
+        .await;
+        assert_eq!(count(&outcomes, Outcome::Sent), 50);
+        let sent = ses.sent();
+        for pair in sent.windows(2) {
+            assert!(pair[1].0 - pair[0].0 >= Duration::from_millis(100));
+        }
+        let took = sent.last().unwrap().0 - began;
+        assert!(
+            took >= Duration::from_millis(4900) && took < Duration::from_secs(5),
+            "{took:?}"
+        );
+        assert_eq!(*ses.throttled.lock().unwrap(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn throttling_is_waited_out_and_fails_no_email() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, requests) = signed(60, &keyring);
+        // Twice too fast for the account, as two instances sharing a quota set wrongly would be.
+        let ses = Ses::at(5);
+        let outcomes = send(
+            &ses,
+            &store,
+            &Pace::per_second(10.0),
+            requests,
+            Duration::from_mins(2),
+        )
+        .await;
+        assert_eq!(count(&outcomes, Outcome::Sent), 60, "{outcomes:?}");
+        assert!(*ses.throttled.lock().unwrap() > 0);
+        let mut to: Vec<String> = ses.sent().into_iter().map(|(_, to)| to).collect();
+        to.sort();
+        to.dedup();
+        assert_eq!(to.len(), 60, "each signer mailed once");
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn nothing_starts_after_the_deadline_and_the_rest_waits_for_later() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, requests) = signed(10, &keyring);
+        let ses = Ses::at(100);
+        let outcomes = send(
+            &ses,
+            &store,
+            &Pace::per_second(1.0),
+            requests,
+            Duration::from_millis(3500),
+        )
+        .await;
+        assert_eq!(count(&outcomes, Outcome::Sent), 4);
+        assert_eq!(count(&outcomes, Outcome::Later), 6);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_provider_down_for_one_email_holds_back_no_other() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, requests) = signed(5, &keyring);
+        let mut ses = Ses::at(100);
+        ses.down_for = Some(address(2));
+        ses.refuses = Some(address(3));
+        let outcomes = send(
+            &ses,
+            &store,
+            &Pace::per_second(50.0),
+            requests.clone(),
+            Duration::from_mins(1),
+        )
+        .await;
+        assert_eq!(
+            outcomes,
+            vec![
+                (0, Outcome::Sent),
+                (1, Outcome::Sent),
+                (2, Outcome::Later),
+                (3, Outcome::Refused),
+                (4, Outcome::Sent)
+            ]
+        );
+        // The same requests again, as a queue retried after a lost answer brings them.
+        let again = send(
+            &ses,
+            &store,
+            &Pace::per_second(50.0),
+            requests,
+            Duration::from_mins(1),
+        )
+        .await;
+        assert_eq!(count(&again, Outcome::NotNeeded), 4, "{again:?}");
+        assert_eq!(
+            ses.sent().len(),
+            3,
+            "nothing mailed or refused is sent again"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_twice_in_one_batch_is_sent_once() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, requests) = signed(2, &keyring);
+        let twice = vec![requests[0], requests[1], requests[0]];
+        let ses = Ses::at(100);
+        let outcomes = send(
+            &ses,
+            &store,
+            &Pace::unlimited(),
+            twice,
+            Duration::from_mins(1),
+        )
+        .await;
+        assert_eq!(
+            outcomes,
+            vec![(0, Outcome::Sent), (1, Outcome::Sent), (0, Outcome::Sent)]
+        );
+        assert_eq!(ses.sent().len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_for_a_link_that_was_replaced_sends_nothing() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, mut requests) = signed(1, &keyring);
+        requests[0].1.link = SecretHash::of_nothing();
+        let ses = Ses::at(100);
+        let outcomes = send(
+            &ses,
+            &store,
+            &Pace::unlimited(),
+            requests,
+            Duration::from_mins(1),
+        )
+        .await;
+        assert_eq!(outcomes, vec![(0, Outcome::NotNeeded)]);
+        assert!(ses.sent().is_empty());
+    }
+}
