@@ -186,10 +186,12 @@ class Delivery:
                     self.check_role(name, role, named(failure["Destination"]))
                 self.check_reader(name, role, named(properties.get("EventSourceArn")))
             elif resource["Type"] == "AWS::Lambda::Function":
-                # A queue the function is told of in its environment is one its code sends to.
+                # A queue the function is told of in its environment is one its code sends to;
+                # its dead-letter queue is one Lambda sends failed events to with its role.
                 variables = properties.get("Environment", {}).get("Variables", {})
-                for value in variables.values():
-                    target = named(value)
+                targets = [named(value) for value in variables.values()]
+                targets.append(named(properties.get("DeadLetterConfig", {}).get("TargetArn")))
+                for target in targets:
                     if self.resources.get(target, {}).get("Type") == "AWS::SQS::Queue":
                         self.check_role(name, named(properties["Role"]), target)
         for name, topic in sorted(alarm_topics):

@@ -32,8 +32,8 @@ ACTIONS = {
 }
 # Services whose actions the code's calls decide; the rest (stream and queue reading, the failure
 # queue, KMS) are what Lambda's event source mappings and encryption need, not the code. Sending
-# to a stream's failure queue is the mapping's, and is left out where a function's own mapping
-# names that queue.
+# to a failure queue is Lambda's, and is left out where a function's own mapping or dead-letter
+# queue names that queue.
 DECIDED_BY_CODE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan",
                    "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "ses:", "secretsmanager:",
                    "sqs:SendMessage")
@@ -158,6 +158,7 @@ def template_functions(problems):
             continue
         failure_queues = [event["Properties"].get("DestinationConfig", {}).get("OnFailure", {}).get("Destination")
                           for event in resource["Properties"].get("Events", {}).values()]
+        failure_queues.append(resource["Properties"].get("DeadLetterQueue", {}).get("TargetArn"))
         actions = set()
         for policy in resource["Properties"].get("Policies", []):
             for statement in policy.get("Statement", []):

@@ -74,6 +74,11 @@ class DeliveryTest(unittest.TestCase):
         self.assertIn("MailQueueFunction: MailQueueFunctionRole lacks kms:GenerateDataKey on DataKey, the key of MailQueue",
                       self.problems(template))
 
+    def test_a_dead_letter_queue_the_function_cannot_encrypt_for_loses_ses_events(self):
+        template = self.without_encrypting(expanded(), "MailEventsFunctionRole")
+        self.assertIn("MailEventsFunction: MailEventsFunctionRole lacks kms:GenerateDataKey on DataKey, the key of MailEventFailures",
+                      self.problems(template))
+
     def test_a_mailer_that_cannot_decrypt_reads_no_queued_email(self):
         template = expanded()
         for policy in template["Resources"]["MailerFunctionRole"]["Properties"]["Policies"]:

@@ -11,12 +11,15 @@ struct Stats {
     per_day: BTreeMap<String, u64>,
     per_country: BTreeMap<Country, u64>,
     pending: u64,
+    /// Pending signatures whose mailbox SES reported as non-existent: never confirmable.
+    undeliverable: u64,
 }
 
 impl Stats {
     fn add(&mut self, signature: &Signature) {
         let Some(confirmed_at) = signature.confirmed_at.filter(|_| signature.is_confirmed()) else {
             self.pending += 1;
+            self.undeliverable += u64::from(signature.undeliverable);
             return;
         };
         let day = confirmed_at.to_rfc3339()[..10].to_owned();
@@ -75,9 +78,10 @@ pub async fn run() -> anyhow::Result<()> {
         )
     );
     println!(
-        "{} confirmed, {} waiting for confirmation.",
+        "{} confirmed, {} waiting for confirmation ({} of them at an address that does not exist).",
         stats.confirmed(),
-        stats.pending
+        stats.pending,
+        stats.undeliverable
     );
     Ok(())
 }
@@ -88,7 +92,7 @@ mod tests {
     use people_first::domain::{SignatureStatus, Timestamp};
 
     #[test]
-    fn confirmed_signatures_count_by_day_and_country_and_pending_ones_apart() {
+    fn confirmed_signatures_count_by_day_and_country_and_pending_and_undeliverable_ones_apart() {
         let base: Signature = serde_json::from_value(serde_json::json!({
             "pk": "00".repeat(32), "status": "pending", "name": "Olena", "country": "UA",
             "locale": "uk", "updates": false, "privacy_policy": "2026-11-29",
@@ -109,10 +113,15 @@ mod tests {
             confirmed("UA", 1_764_374_400 + 3600),
             confirmed("PL", 1_764_374_400 + 86_400),
             base.clone(),
+            Signature {
+                undeliverable: true,
+                ..base.clone()
+            },
         ] {
             stats.add(&signature);
         }
-        assert_eq!(stats.pending, 1);
+        assert_eq!(stats.pending, 2);
+        assert_eq!(stats.undeliverable, 1);
         assert_eq!(stats.confirmed(), 3);
         assert_eq!(
             stats.per_day.into_iter().collect::<Vec<_>>(),

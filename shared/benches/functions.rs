@@ -63,6 +63,17 @@ async fn event(
                 serde_json::to_value(&window).unwrap()
             }
         }
+        // A permanent bounce for a new pending signature each time: each event writes once.
+        "mail-events" => {
+            let about = support::stack::address("bounced");
+            people_first::ports::SignatureStore::insert_pending(
+                &people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
+                &support::pending_signature(&about, "PL"),
+            )
+            .await
+            .unwrap();
+            support::ses_events::sns_delivery(&[support::ses_events::bounce(&about, "Permanent")])
+        }
         // A new pending signature each time: each event sends one email.
         "mailer" => {
             let signature = support::pending_signature(&support::stack::address("mailer"), "PL");
@@ -286,12 +297,12 @@ async fn seed_the_stream(config: &aws_config::SdkConfig, table: &str) {
 fn print_header() {
     let columns = ["total", "init", "first", "emul.", "own"].map(|c| format!("{c:>6}"));
     println!(
-        "{:<10} {:>34}  {:>34} {:>8} {:>8}",
+        "{:<11} {:>34}  {:>34} {:>8} {:>8}",
         "", "cold start, plain (ms)", "cold start, TLS (ms)", "binary", "peak RSS"
     );
     let columns = columns.join(" ");
     println!(
-        "{:<10} {columns}  {columns} {:>8} {:>8}",
+        "{:<11} {columns}  {columns} {:>8} {:>8}",
         "function", "MB", "MB"
     );
 }
@@ -309,7 +320,7 @@ fn print_row(name: &str, plain: &Start, tls: Option<&Start>, f: &Figures) {
         )
     };
     println!(
-        "{name:<10} {}  {} {:>8.2} {:>8.1}",
+        "{name:<11} {}  {} {:>8.2} {:>8.1}",
         cells(Some(plain)),
         cells(tls),
         f.bytes as f64 / 1e6,

@@ -36,3 +36,10 @@ impl Clock for ManualClock {
         Timestamp::from_unix_seconds(self.0.load(Ordering::SeqCst))
     }
 }
+
+/// A shared clock is a clock: tests hand one to several parts and move it.
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now(&self) -> Timestamp {
+        self.as_ref().now()
+    }
+}

@@ -1,6 +1,6 @@
 //! The server's secret keys: one for the keyed hash of addresses, one for link secrets.
 
-use crate::domain::{ConfirmationSecret, Email, LinkNonce, LinkToken, SignerKey};
+use crate::domain::{ConfirmationSecret, Email, LinkNonce, LinkToken, MailboxKey, SignerKey};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -56,6 +56,15 @@ impl Keyring {
 
     pub fn signer_key(&self, email: &Email) -> SignerKey {
         SignerKey(mac(&self.signer, &[email.normalised().as_bytes()]))
+    }
+
+    /// The mailbox's key for the limit on emails a day. The prefix holds a NUL, which no parsed
+    /// address has, so a mailbox key is never a signer key.
+    pub fn mailbox_key(&self, email: &Email) -> MailboxKey {
+        MailboxKey(mac(
+            &self.signer,
+            &[b"people-first mailbox\0", email.mailbox().as_bytes()],
+        ))
     }
 
     pub fn confirmation_secret(&self, signer: &SignerKey, nonce: &LinkNonce) -> ConfirmationSecret {

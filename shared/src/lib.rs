@@ -12,6 +12,7 @@ pub mod erase;
 pub mod http;
 pub mod i18n;
 pub mod keyring;
+pub mod mail_events;
 pub mod mailing;
 pub mod pages;
 pub mod ports;

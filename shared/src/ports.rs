@@ -66,6 +66,35 @@ pub trait SignatureStore: Send + Sync {
     /// Notes that the email of the live link `link` went out, so a repeated request for it is
     /// dropped; false when the signature is gone, confirmed or has another link by now.
     async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError>;
+
+    /// Notes that a pending signature's mailbox does not exist, so no email goes to it again;
+    /// false when it is gone or confirmed.
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError>;
+
+    /// Counts one more email to `mailbox` on the UTC day of `at`, unless `limit` were already
+    /// sent to it that day: false then, and nothing is counted.
+    async fn count_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+        limit: u32,
+    ) -> Result<bool, StoreError>;
+
+    /// Deletes a signature if it is still pending (its mailbox's owner called our email spam);
+    /// returns what was deleted.
+    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
+}
+
+/// The item under which the emails to a mailbox on one UTC day are counted, and when it may
+/// go: a day after that day ends.
+pub fn mailbox_day(mailbox: &crate::domain::MailboxKey, at: Timestamp) -> (String, Timestamp) {
+    const DAY: i64 = 86_400;
+    let day = at.to_rfc3339()[..10].to_owned();
+    let day_ends = at.unix_seconds() - at.unix_seconds().rem_euclid(DAY) + DAY;
+    (
+        format!("mailbox#{}#{day}", mailbox.to_hex()),
+        Timestamp::from_unix_seconds(day_ends + DAY),
+    )
 }
 
 /// One email, ready to send.

@@ -94,6 +94,8 @@ pub enum Outcome {
     NotNeeded,
     /// SES refused the message for good; it will not be tried again.
     Refused,
+    /// The mailbox had its emails for the day: our mail is not to be aimed at anyone.
+    Withheld,
     /// Not sent this time: the queue brings the request back.
     Later,
 }
@@ -101,16 +103,22 @@ pub enum Outcome {
 /// Whether `signature` still waits for the email of `link`.
 fn wants_email(signature: &Signature, request: &MailRequest) -> bool {
     signature.status == SignatureStatus::Pending
+        && !signature.undeliverable
         && signature.secret_hash.matches(&request.link)
         && !signature
             .mailed_link
             .is_some_and(|mailed| mailed.matches(&request.link))
 }
 
+/// The most confirmation emails one mailbox gets in a UTC day, whatever `+tags` its addresses
+/// carry: a signer needs one, and two more leave room to sign again.
+pub const EMAILS_PER_MAILBOX_PER_DAY: u32 = 3;
+
 /// What sending needs, borrowed for one batch.
 pub struct Sending<'a> {
     pub mailer: &'a dyn Mailer,
     pub store: &'a dyn SignatureStore,
+    pub clock: &'a dyn crate::clock::Clock,
     pub keyring: &'a Keyring,
     pub settings: &'a MailSettings,
     pub pace: &'a Pace,
@@ -177,6 +185,23 @@ impl Sending<'_> {
         let Some(email) = confirmation_email(self.settings, self.keyring, &signature) else {
             return Outcome::NotNeeded;
         };
+        let mailbox = self.keyring.mailbox_key(&email.to);
+        match self
+            .store
+            .count_email_to(&mailbox, self.clock.now(), EMAILS_PER_MAILBOX_PER_DAY)
+            .await
+        {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!("a mailbox had its confirmation emails for the day; not sent");
+                crate::telemetry::count("EmailsWithheld");
+                return Outcome::Withheld;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the mailbox's emails could not be counted; mailing later");
+                return Outcome::Later;
+            }
+        }
         let mut backoff = Backoff { attempts: 0 };
         let mut faults = 0;
         loop {
@@ -229,6 +254,7 @@ impl Sending<'_> {
 pub struct MailerState {
     pub mailer: Box<dyn Mailer>,
     pub store: Box<dyn SignatureStore>,
+    pub clock: Box<dyn crate::clock::Clock>,
     pub keyring: Keyring,
     pub settings: MailSettings,
     pub pace: Pace,
@@ -272,6 +298,7 @@ pub async fn handle_mail_requests(
     let sending = Sending {
         mailer: state.mailer.as_ref(),
         store: state.store.as_ref(),
+        clock: state.clock.as_ref(),
         keyring: &state.keyring,
         settings: &state.settings,
         pace: &state.pace,
@@ -295,9 +322,13 @@ mod tests {
     use async_trait::async_trait;
     use std::collections::HashMap;
 
-    /// Signatures in memory: all the mailer reads and writes.
+    /// Signatures in memory, and the emails counted per mailbox and day: all the mailer reads
+    /// and writes.
     #[derive(Default)]
-    struct Signatures(Mutex<HashMap<SignerKey, Signature>>);
+    struct Signatures(
+        Mutex<HashMap<SignerKey, Signature>>,
+        Mutex<HashMap<String, u32>>,
+    );
 
     #[async_trait]
     impl SignatureStore for Signatures {
@@ -340,6 +371,24 @@ mod tests {
             let signature = signatures.get_mut(signer).expect("marked after reading");
             signature.mailed_link = Some(*link);
             Ok(true)
+        }
+        async fn mark_undeliverable(&self, _: &SignerKey) -> Result<bool, StoreError> {
+            unreachable!("the mailer does not read SES's events")
+        }
+        async fn count_email_to(
+            &self,
+            mailbox: &crate::domain::MailboxKey,
+            at: Timestamp,
+            limit: u32,
+        ) -> Result<bool, StoreError> {
+            let (item, _) = crate::ports::mailbox_day(mailbox, at);
+            let mut counts = self.1.lock().unwrap();
+            let sent = counts.entry(item).or_default();
+            *sent += 1;
+            Ok(*sent <= limit)
+        }
+        async fn erase_pending(&self, _: &SignerKey) -> Result<Option<Signature>, StoreError> {
+            unreachable!("the mailer does not erase")
         }
     }
 
@@ -402,10 +451,18 @@ mod tests {
 
     /// `n` pending signatures, and a request for each.
     fn signed(n: usize, keyring: &Keyring) -> (Signatures, Vec<(usize, MailRequest)>) {
+        signed_as(&(0..n).map(address).collect::<Vec<_>>(), keyring)
+    }
+
+    /// A pending signature of each address, and a request for each.
+    fn signed_as(
+        addresses: &[String],
+        keyring: &Keyring,
+    ) -> (Signatures, Vec<(usize, MailRequest)>) {
         let store = Signatures::default();
         let mut requests = Vec::new();
-        for i in 0..n {
-            let email = Email::parse(&address(i)).unwrap();
+        for (i, address) in addresses.iter().enumerate() {
+            let email = Email::parse(address).unwrap();
             let signer = keyring.signer_key(&email);
             let signature: Signature = serde_json::from_value(serde_json::json!({
                 "pk": signer.to_hex(), "status": "pending", "name": "Olena", "email": email.as_str(),
@@ -444,9 +501,11 @@ mod tests {
     ) -> Vec<(usize, Outcome)> {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
         let settings = settings();
+        let clock = crate::clock::ManualClock::at(Timestamp::from_unix_seconds(1_764_374_400));
         let sending = Sending {
             mailer: ses,
             store,
+            clock: &clock,
             keyring: &keyring,
             settings: &settings,
             pace,
@@ -563,6 +622,31 @@ mod tests {
             ses.sent().len(),
             3,
             "nothing mailed or refused is sent again"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn one_mailbox_gets_three_emails_a_day_whatever_its_tags() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let mut addresses: Vec<String> =
+            (1..=5).map(|i| format!("Victim+{i}@example.org")).collect();
+        addresses.push("victim.other@example.org".into());
+        let (store, requests) = signed_as(&addresses, &keyring);
+        let ses = Ses::at(100);
+        let outcomes = send(
+            &ses,
+            &store,
+            &Pace::unlimited(),
+            requests,
+            Duration::from_mins(1),
+        )
+        .await;
+        assert_eq!(count(&outcomes, Outcome::Withheld), 2, "{outcomes:?}");
+        assert_eq!(count(&outcomes, Outcome::Sent), 4);
+        assert_eq!(
+            outcomes[5],
+            (5, Outcome::Sent),
+            "another mailbox is not held back"
         );
     }
 

@@ -190,6 +190,7 @@ pub async fn sign_petition(
         erase_nonce,
         erase_hash: keyring.erasure_secret(&signer, &erase_nonce).hash(),
         mailed_link: None,
+        undeliverable: false,
         expires_at: Some(now.plus_seconds(PENDING_LIFETIME_SECONDS)),
     };
     let existing = match store.insert_pending(&signature).await? {

@@ -5,6 +5,7 @@ mod support;
 
 use people_first::http::edge::ORIGIN_HEADER;
 use support::runtime_api::{Function, deployed_environment, http_event};
+use support::ses_events::{bounce, complaint, sns_delivery};
 use support::stack::address;
 use support::{Feed, MailerUnderTest, StoreUnderTest};
 
@@ -294,4 +295,94 @@ async fn the_count_shows_it(config: &aws_config::SdkConfig, table: &str, env: &[
         .await
         .unwrap();
     assert!(badge["body"].as_str().unwrap().contains("1 підпис"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
+    use people_first::ports::MailQueue;
+    let store = StoreUnderTest::dynamo().await;
+    let ses = MailerUnderTest::ses().await;
+    let Feed::Dynamo { config, table } = &store.feed else {
+        unreachable!()
+    };
+    let env = deployed_environment(config, table).await;
+    let keyring = support::keyring();
+    let [gone, full, angry, confirmed] = ["gone", "full", "angry", "confirmed"].map(address);
+    let mut signatures = Vec::new();
+    for email in [&gone, &full, &angry, &confirmed] {
+        let signature = support::pending_signature(email, "UA");
+        store.store.insert_pending(&signature).await.unwrap();
+        signatures.push(signature);
+    }
+    let was_confirmed = &signatures[3];
+    assert!(
+        store
+            .store
+            .confirm(
+                &was_confirmed.signer,
+                &was_confirmed.secret_hash,
+                support::SIGNED_AT,
+                true
+            )
+            .await
+            .unwrap()
+    );
+
+    let mut events = Function::start("mail-events", &env).await;
+    let delivery = sns_delivery(&[
+        bounce(&gone, "Permanent"),
+        bounce(&full, "Transient"),
+        complaint(&angry),
+        complaint(&confirmed),
+    ]);
+    events.invoke(delivery.clone()).await.unwrap();
+    // SNS may deliver twice; acting again changes nothing.
+    events.invoke(delivery).await.unwrap();
+
+    let find = |email: &str| {
+        let signer = keyring.signer_key(&people_first::domain::Email::parse(email).unwrap());
+        let store = store.store.clone();
+        async move { store.find(&signer).await.unwrap() }
+    };
+    assert!(
+        find(&gone).await.unwrap().undeliverable,
+        "a permanent bounce marks it"
+    );
+    assert!(
+        !find(&full).await.unwrap().undeliverable,
+        "a full mailbox may empty"
+    );
+    assert_eq!(
+        find(&angry).await,
+        None,
+        "a complaint erases the pending signature"
+    );
+    assert!(
+        find(&confirmed).await.is_some(),
+        "the mailbox's owner confirmed it: a complaint does not undo that"
+    );
+
+    // The mailer sends nothing more to the mailbox that does not exist.
+    let url = support::runtime_api::setting(&env, "PEOPLE_FIRST_MAIL_QUEUE");
+    let queue = people_first::adapters::sqs::SqsQueue::from_sdk_config(config, url);
+    let requests: Vec<_> = signatures[..2]
+        .iter()
+        .map(|s| people_first::ports::MailRequest {
+            signer: s.signer,
+            link: s.secret_hash,
+        })
+        .collect();
+    queue.enqueue(&requests).await.unwrap();
+    let mut mailer = Function::start("mailer", &env).await;
+    let failed = support::queue::deliver(config, url, |event| async {
+        let answer = mailer
+            .invoke(serde_json::to_value(event.payload).unwrap())
+            .await
+            .unwrap();
+        Ok(serde_json::from_value(answer).unwrap())
+    })
+    .await;
+    assert_eq!(failed, Vec::<String>::new());
+    assert!(ses.sent_to(&gone).await.is_empty());
+    assert_eq!(ses.sent_to(&full).await.len(), 1);
 }

@@ -442,6 +442,31 @@ async fn five_quick_signs_of_one_pending_address_send_at_most_two_emails(stack: 
     assert_eq!(stack.inbox(&email).await.len(), 2);
 }
 
+async fn one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags(stack: Stack) {
+    // Distinct signers at a provider whose tags do not fold for identity: one mailbox all the same.
+    let mailbox = address("victim");
+    let (local, domain) = mailbox.split_once('@').unwrap();
+    let tagged = |n: u32| format!("{local}+{n}@{domain}");
+    for n in 1..=5 {
+        assert_eq!(
+            stack.sign_json(&petition(&tagged(n), "uk")).await.status,
+            202
+        );
+    }
+    let mut emails = 0;
+    for n in 1..=5 {
+        emails += stack.inbox(&tagged(n)).await.len();
+    }
+    assert_eq!(emails, 3);
+    // The next day the mailbox may be written to again.
+    stack.clock.advance(86_400);
+    assert_eq!(
+        stack.sign_json(&petition(&tagged(6), "uk")).await.status,
+        202
+    );
+    assert_eq!(stack.inbox(&tagged(6)).await.len(), 1);
+}
+
 async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     // The emulator's table is deleted under the running handler: every write now fails.
     let support::Feed::Dynamo { config, table } = &stack.store.feed else {
@@ -464,6 +489,7 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
 }
 
 crate::both_stacks!(
+    one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags,
     signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address,
     signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes,
     signing_again_when_confirmed_creates_nothing,

@@ -340,7 +340,121 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     );
 }
 
+async fn ses_feedback_marks_or_erases_only_pending_signatures(subject: StoreUnderTest) {
+    let bounced = pending("gone@example.org");
+    let complained = pending("angry@example.org");
+    let confirmed = pending("kept@example.org");
+    for signature in [&bounced, &complained, &confirmed] {
+        subject.store.insert_pending(signature).await.unwrap();
+    }
+    subject
+        .store
+        .confirm(&confirmed.signer, &confirmed.secret_hash, NOW, false)
+        .await
+        .unwrap();
+
+    assert!(
+        subject
+            .store
+            .mark_undeliverable(&bounced.signer)
+            .await
+            .unwrap()
+    );
+    let marked = subject.store.find(&bounced.signer).await.unwrap().unwrap();
+    assert!(marked.undeliverable);
+    assert_eq!(
+        people_first::domain::Signature {
+            undeliverable: false,
+            ..marked
+        },
+        bounced,
+        "nothing else changed"
+    );
+    assert_eq!(
+        subject
+            .store
+            .erase_pending(&complained.signer)
+            .await
+            .unwrap(),
+        Some(complained.clone())
+    );
+    assert_eq!(subject.store.find(&complained.signer).await.unwrap(), None);
+    assert_eq!(
+        subject
+            .store
+            .erase_pending(&complained.signer)
+            .await
+            .unwrap(),
+        None
+    );
+
+    // A confirmed signature is its mailbox owner's: neither touches it.
+    assert!(
+        !subject
+            .store
+            .mark_undeliverable(&confirmed.signer)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        subject
+            .store
+            .erase_pending(&confirmed.signer)
+            .await
+            .unwrap(),
+        None
+    );
+    let kept = subject
+        .store
+        .find(&confirmed.signer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(kept.is_confirmed() && !kept.undeliverable);
+}
+
+async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreUnderTest) {
+    let keyring = support::keyring();
+    let mailbox =
+        |address: &str| keyring.mailbox_key(&people_first::domain::Email::parse(address).unwrap());
+    let victim = mailbox("victim+1@example.org");
+    assert_eq!(
+        victim,
+        mailbox("Victim+2@Example.org"),
+        "tags fold for the limit"
+    );
+    let mut allowed = Vec::new();
+    for _ in 0..4 {
+        allowed.push(subject.store.count_email_to(&victim, NOW, 3).await.unwrap());
+    }
+    assert_eq!(allowed, [true, true, true, false]);
+    let other = mailbox("someone@example.org");
+    assert!(subject.store.count_email_to(&other, NOW, 3).await.unwrap());
+    let tomorrow = NOW.plus_seconds(86_400);
+    assert!(
+        subject
+            .store
+            .count_email_to(&victim, tomorrow, 3)
+            .await
+            .unwrap()
+    );
+    // No count is a signature: staff reading every signature see none of them.
+    let read = match &subject.feed {
+        support::Feed::Embedded(store) => {
+            people_first::ports::read_every_signature(store.as_ref(), |_| {}, |_| {}).await
+        }
+        support::Feed::Dynamo { config, table } => {
+            let store = people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table);
+            people_first::ports::read_every_signature(&store, |_| {}, |_| {}).await
+        }
+    }
+    .unwrap();
+    assert_eq!(read, 0);
+}
+
 contract!(
+    emails_to_a_mailbox_are_counted_per_day_up_to_the_limit,
+    ses_feedback_marks_or_erases_only_pending_signatures,
     only_the_live_link_of_a_pending_signature_is_marked_mailed,
     a_new_signature_is_stored_and_found,
     a_second_insert_for_the_same_signer_returns_the_first_and_writes_nothing,

@@ -90,6 +90,7 @@ async fn mail(store: &StoreUnderTest, url: &str, mailer: Box<dyn Mailer>) -> Vec
     let state = MailerState {
         mailer,
         store: Box::new(DynamoStore::from_sdk_config(config, table)),
+        clock: Box::new(people_first::clock::SystemClock),
         keyring: support::keyring(),
         settings: support::mail_settings(),
         pace: Pace::unlimited(),
@@ -156,11 +157,16 @@ async fn a_request_queued_twice_is_mailed_once() {
     );
     assert_eq!(ses.sent_to(&email).await.len(), 1);
 
-    // Noting the email sent changed the item; that change queues nothing.
+    // Counting the mailbox's email wrote an item, and noting the email sent changed the
+    // signature; neither change queues anything.
     let (config, table) = parts(&store);
     let event = support::stream::read_event(config, table).await;
-    assert_eq!(event.records.len(), 2);
-    assert_eq!(event.records[1].event_name, "MODIFY");
+    let modified = event
+        .records
+        .iter()
+        .filter(|r| r.event_name == "MODIFY")
+        .count();
+    assert_eq!(modified, 1, "the signature was changed once, by the mark");
     let mut only_the_mark = event;
     only_the_mark.records.remove(0);
     let recorder = Arc::new(Recorder::default());
@@ -269,6 +275,7 @@ async fn a_message_ses_rejects_is_dropped_rather_than_retried_forever() {
             config,
         )),
         store: Box::new(DynamoStore::from_sdk_config(config, table)),
+        clock: Box::new(people_first::clock::SystemClock),
         keyring: support::keyring(),
         settings,
         pace: Pace::unlimited(),

@@ -44,6 +44,25 @@ fn applied<T>(
     }
 }
 
+/// What a conditional delete removed: nothing when its condition failed.
+fn deleted(
+    result: Result<
+        aws_sdk_dynamodb::operation::delete_item::DeleteItemOutput,
+        SdkError<DeleteItemError, aws_sdk_dynamodb::config::http::HttpResponse>,
+    >,
+) -> Result<Option<Signature>, StoreError> {
+    match result {
+        Ok(deleted) => deleted.attributes.map(decode).transpose(),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(DeleteItemError::is_conditional_check_failed_exception) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(unavailable(&e)),
+    }
+}
+
 fn key(signer: &SignerKey) -> AttributeValue {
     AttributeValue::S(signer.to_hex())
 }
@@ -193,16 +212,7 @@ impl SignatureStore for DynamoStore {
                 .expression_attribute_values(":hash", AttributeValue::S(hash.to_hex())),
             None => request.condition_expression("attribute_exists(pk)"),
         };
-        match request.send().await {
-            Ok(deleted) => deleted.attributes.map(decode).transpose(),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(DeleteItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(None)
-            }
-            Err(e) => Err(unavailable(&e)),
-        }
+        deleted(request.send().await)
     }
 
     async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
@@ -216,6 +226,58 @@ impl SignatureStore for DynamoStore {
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
             .expression_attribute_values(":hash", AttributeValue::S(link.to_hex()))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .update_expression("SET undeliverable = :yes")
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let request = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .return_values(ReturnValue::AllOld)
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()));
+        deleted(request.send().await)
+    }
+
+    async fn count_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        let (item, expires_at) = crate::ports::mailbox_day(mailbox, at);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(item))
+            // The table's TTL deletes the count the day after.
+            .update_expression("ADD emails :one SET expires_at = :expires")
+            .condition_expression("attribute_not_exists(emails) OR emails < :limit")
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()))
+            .expression_attribute_values(":expires", number(expires_at))
             .send()
             .await;
         applied(result)

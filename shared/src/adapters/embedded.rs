@@ -22,6 +22,8 @@ const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoint
 /// The counter and the aggregation's checkpoints, as JSON under their names.
 const COUNTS: TableDefinition<&str, &[u8]> = TableDefinition::new("counts");
 const COUNTER: &str = "counter";
+/// The prefix of the counts of emails to a mailbox on a day, as `ports::mailbox_day` names them.
+const MAILBOX_DAYS: &str = "mailbox#";
 
 /// The most requests one commit carries: enough to amortise the disk sync under a spike.
 const GROUP_COMMIT: usize = 1024;
@@ -40,6 +42,9 @@ enum Write {
     Confirm(SignerKey, SecretHash, Timestamp, bool, Reply<bool>),
     Erase(SignerKey, Option<SecretHash>, Reply<Option<Signature>>),
     MarkMailed(SignerKey, SecretHash, Reply<bool>),
+    MarkUndeliverable(SignerKey, Reply<bool>),
+    ErasePending(SignerKey, Reply<Option<Signature>>),
+    CountEmail(String, u32, Reply<bool>),
     Purge(Vec<SignerKey>, Timestamp, Reply<usize>),
     Checkpoint(String, u64, Reply<()>),
     Count(CountWrite, Reply<bool>),
@@ -332,6 +337,27 @@ impl SignatureStore for EmbeddedStore {
         self.write(|reply| Write::MarkMailed(*signer, *link, reply))
             .await
     }
+
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+        self.write(|reply| Write::MarkUndeliverable(*signer, reply))
+            .await
+    }
+
+    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        self.write(|reply| Write::ErasePending(*signer, reply))
+            .await
+    }
+
+    async fn count_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        let (item, _) = crate::ports::mailbox_day(mailbox, at);
+        self.write(|reply| Write::CountEmail(item, limit, reply))
+            .await
+    }
 }
 
 impl EmbeddedStore {
@@ -354,9 +380,7 @@ impl EmbeddedStore {
                 expired.push(signature.signer);
             }
         }
-        if expired.is_empty() {
-            return Ok(0);
-        }
+        // Even with nothing expired: yesterday's counts of emails to mailboxes go too.
         self.write(|reply| Write::Purge(expired, now, reply)).await
     }
 }
@@ -480,7 +504,64 @@ impl Batch<'_> {
         Ok(true)
     }
 
+    fn mark_undeliverable(&mut self, signer: &SignerKey) -> Result<bool, StoreError> {
+        let Some(old) = self
+            .get(signer)?
+            .filter(|s| s.status == SignatureStatus::Pending)
+        else {
+            return Ok(false);
+        };
+        let mut new = old.clone();
+        new.undeliverable = true;
+        self.put(Some(old), new)?;
+        Ok(true)
+    }
+
+    fn erase_pending(&mut self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let Some(old) = self
+            .get(signer)?
+            .filter(|s| s.status == SignatureStatus::Pending)
+        else {
+            return Ok(None);
+        };
+        self.remove(old.clone())?;
+        Ok(Some(old))
+    }
+
+    fn count_email(&mut self, item: &str, limit: u32) -> Result<bool, StoreError> {
+        let sent: u32 = self.count_item(item)?.unwrap_or(0);
+        if sent >= limit {
+            return Ok(false);
+        }
+        self.put_count_item(item, &(sent + 1))?;
+        Ok(true)
+    }
+
+    /// Forgets the counts of emails to mailboxes on days before `today` (`YYYY-MM-DD`).
+    fn forget_mailbox_days(&mut self, today: &str) -> Result<(), StoreError> {
+        let mut past = Vec::new();
+        for entry in self
+            .counts
+            .range::<&str>(MAILBOX_DAYS..)
+            .map_err(unavailable)?
+        {
+            let (key, _) = entry.map_err(unavailable)?;
+            let key = key.value().to_owned();
+            if !key.starts_with(MAILBOX_DAYS) {
+                break;
+            }
+            if key.rsplit('#').next().is_some_and(|day| day < today) {
+                past.push(key);
+            }
+        }
+        for key in past {
+            self.counts.remove(key.as_str()).map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
     fn purge(&mut self, candidates: &[SignerKey], now: Timestamp) -> Result<usize, StoreError> {
+        self.forget_mailbox_days(&now.to_rfc3339()[..10])?;
         let mut purged = 0;
         for signer in candidates {
             if let Some(signature) = self.get(signer)?.filter(|s| is_expired(s, now)) {
@@ -632,6 +713,13 @@ fn apply(
                 }
                 Write::MarkMailed(signer, link, reply) => {
                     answer(reply, batch.mark_mailed(&signer, &link))
+                }
+                Write::MarkUndeliverable(signer, reply) => {
+                    answer(reply, batch.mark_undeliverable(&signer))
+                }
+                Write::ErasePending(signer, reply) => answer(reply, batch.erase_pending(&signer)),
+                Write::CountEmail(item, limit, reply) => {
+                    answer(reply, batch.count_email(&item, limit))
                 }
                 Write::Purge(candidates, now, reply) => {
                     answer(reply, batch.purge(&candidates, now))

@@ -64,6 +64,18 @@ impl Email {
         &self.0
     }
 
+    /// Where mail to this address lands, as far as the limit on emails a day goes: the
+    /// normalised form with any `+tag` folded, at every provider, since most deliver
+    /// `name+anything@` to `name@` whether or not they say so.
+    pub fn mailbox(&self) -> String {
+        let normalised = self.normalised();
+        let (local, domain) = normalised
+            .rsplit_once('@')
+            .expect("a parsed address has an @");
+        let local = local.split('+').next().unwrap_or(local);
+        format!("{local}@{domain}")
+    }
+
     /// The form that identifies a signer, so that one mailbox signs once: case never counts, and
     /// where the provider delivers `a.b+tag@` to `ab@`, neither do those dots and tags.
     pub fn normalised(&self) -> String {

@@ -16,7 +16,7 @@ pub use email::Email;
 pub use locale::Locale;
 pub use name::SignerName;
 pub(crate) use secret::hex;
-pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, SecretHash, SignerKey};
+pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, MailboxKey, SecretHash, SignerKey};
 pub use signature::{
     BACKUP_RETENTION_DAYS, ConfirmationLink, PRIVACY_POLICY_VERSION, Signature, SignatureStatus,
 };

@@ -66,6 +66,13 @@ macro_rules! hex_bytes {
 pub struct SignerKey(pub(crate) [u8; 32]);
 hex_bytes!(SignerKey, 32);
 
+/// Identifies a mailbox for the limit on emails a day: a keyed hash of the address with any
+/// `+tag` folded, whatever the provider. Kept a day, never with a signature.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MailboxKey(pub(crate) [u8; 32]);
+hex_bytes!(MailboxKey, 32);
+
 /// Random per link; with the link key it re-creates the link's secret, so the secret itself is
 /// never stored and the mailer can still write it into the email.
 #[derive(Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -56,6 +56,9 @@ pub struct Signature {
     /// The hash of the link whose email SES accepted: a second request for it sends nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailed_link: Option<SecretHash>,
+    /// SES reported that this mailbox does not exist: no email goes to it again.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub undeliverable: bool,
     /// DynamoDB's TTL attribute: set while pending, so unconfirmed signatures disappear.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,

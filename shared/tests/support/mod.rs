@@ -20,6 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub mod faults;
 pub mod queue;
 pub mod runtime_api;
+pub mod ses_events;
 pub mod stack;
 pub mod stream;
 
@@ -120,6 +121,7 @@ pub fn pending_signature(address: &str, country: &str) -> people_first::domain::
         erase_nonce: nonce,
         erase_hash: keyring.erasure_secret(&signer, &nonce).hash(),
         mailed_link: None,
+        undeliverable: false,
         expires_at: Some(SIGNED_AT.plus_seconds(PENDING_LIFETIME_SECONDS)),
     }
 }
@@ -423,5 +425,25 @@ impl SignatureStore for AcceptingStore {
         _: &people_first::domain::SecretHash,
     ) -> Result<bool, people_first::ports::StoreError> {
         Ok(false)
+    }
+    async fn mark_undeliverable(
+        &self,
+        _: &people_first::domain::SignerKey,
+    ) -> Result<bool, people_first::ports::StoreError> {
+        Ok(false)
+    }
+    async fn erase_pending(
+        &self,
+        _: &people_first::domain::SignerKey,
+    ) -> Result<Option<people_first::domain::Signature>, people_first::ports::StoreError> {
+        Ok(None)
+    }
+    async fn count_email_to(
+        &self,
+        _: &people_first::domain::MailboxKey,
+        _: people_first::domain::Timestamp,
+        _: u32,
+    ) -> Result<bool, people_first::ports::StoreError> {
+        Ok(true)
     }
 }

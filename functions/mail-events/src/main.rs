@@ -1,0 +1,18 @@
+//! Reads SES's bounce and complaint events from SNS: no more email to a mailbox that does not
+//! exist, and no pending signature left for one whose owner called our email spam.
+
+use lambda_runtime::{Error, run, service_fn};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::mail_events::{MailEventsState, handle_mail_events};
+use people_first::{config, telemetry};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init_json();
+    let aws = config::lambda_aws()?;
+    let state = MailEventsState {
+        store: Box::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        keyring: config::keyring(&aws).await?,
+    };
+    run(service_fn(|event| handle_mail_events(&state, event))).await
+}

@@ -1,0 +1,185 @@
+//! What SES reports about the emails it sent: a mailbox that does not exist is not written to
+//! again, and a pending signature whose email was called spam is erased. SES reviews an account
+//! whose bounces pass 5 % and pauses it near 10 %, which would stop every confirmation.
+
+use crate::domain::Email;
+use crate::keyring::Keyring;
+use crate::ports::{SignatureStore, StoreError};
+use serde::Deserialize;
+
+/// One SES event, as a configuration set publishes it (`eventType`) or as an identity's
+/// notifications name it (`notificationType`).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SesEvent {
+    #[serde(alias = "notificationType")]
+    event_type: String,
+    bounce: Option<Bounce>,
+    complaint: Option<Complaint>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Bounce {
+    bounce_type: String,
+    #[serde(default)]
+    bounced_recipients: Vec<Recipient>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Complaint {
+    #[serde(default)]
+    complained_recipients: Vec<Recipient>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Recipient {
+    email_address: String,
+}
+
+/// What an event asks of us.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Feedback {
+    /// A permanent bounce: these mailboxes do not exist.
+    Undeliverable(Vec<String>),
+    /// These mailboxes' owners reported our email as spam.
+    Complained(Vec<String>),
+    /// A transient bounce, a delivery or any other event, named by its type: nothing to do.
+    Nothing(String),
+}
+
+/// Why an event could not be read, without any of its content (it holds addresses).
+#[derive(Debug, thiserror::Error)]
+#[error("an SES event that does not parse ({0:?} at line {1}, column {2})")]
+pub struct UnreadableEvent(serde_json::error::Category, usize, usize);
+
+pub fn feedback(message: &str) -> Result<Feedback, UnreadableEvent> {
+    let event: SesEvent = serde_json::from_str(message)
+        .map_err(|e| UnreadableEvent(e.classify(), e.line(), e.column()))?;
+    let addresses = |recipients: Vec<Recipient>| {
+        recipients
+            .into_iter()
+            .map(|r| r.email_address)
+            .collect::<Vec<_>>()
+    };
+    Ok(
+        match (event.event_type.as_str(), event.bounce, event.complaint) {
+            ("Bounce", Some(bounce), _) if bounce.bounce_type == "Permanent" => {
+                Feedback::Undeliverable(addresses(bounce.bounced_recipients))
+            }
+            ("Complaint", _, Some(complaint)) => {
+                Feedback::Complained(addresses(complaint.complained_recipients))
+            }
+            (other, bounce, _) => Feedback::Nothing(match bounce {
+                Some(bounce) => format!("{other} ({})", bounce.bounce_type),
+                None => other.to_owned(),
+            }),
+        },
+    )
+}
+
+/// Marks or erases the pending signatures of the mailboxes `feedback` names. Acting twice on the
+/// same event changes nothing more, so a retried delivery is harmless.
+pub async fn act_on(
+    store: &dyn SignatureStore,
+    keyring: &Keyring,
+    feedback: Feedback,
+) -> Result<(), StoreError> {
+    let (addresses, complained) = match feedback {
+        Feedback::Undeliverable(addresses) => (addresses, false),
+        Feedback::Complained(addresses) => (addresses, true),
+        Feedback::Nothing(kind) => {
+            tracing::info!(%kind, "SES event needs nothing");
+            return Ok(());
+        }
+    };
+    for address in addresses {
+        // An address SES reports is one we sent to, so it parses; if not, say so without it.
+        let Ok(email) = Email::parse(&address) else {
+            tracing::warn!("SES reported an address that does not parse");
+            continue;
+        };
+        let signer = keyring.signer_key(&email);
+        if complained {
+            let erased = store.erase_pending(&signer).await?.is_some();
+            tracing::info!(erased, "complaint about a confirmation email");
+            crate::telemetry::count("EmailsComplained");
+        } else {
+            let marked = store.mark_undeliverable(&signer).await?;
+            tracing::info!(marked, "confirmation email bounced for good");
+            crate::telemetry::count("EmailsBounced");
+        }
+    }
+    Ok(())
+}
+
+/// What the mail-events function needs, built once per process.
+pub struct MailEventsState {
+    pub store: Box<dyn SignatureStore>,
+    pub keyring: Keyring,
+}
+
+/// The mail-events function: SES's events through SNS. A store failure fails the invocation, which
+/// Lambda retries; an event that does not parse is logged and dropped, as no retry would read it.
+pub async fn handle_mail_events(
+    state: &MailEventsState,
+    event: lambda_runtime::LambdaEvent<aws_lambda_events::sns::SnsEvent>,
+) -> Result<(), lambda_runtime::Error> {
+    for record in event.payload.records {
+        match feedback(&record.sns.message) {
+            Ok(feedback) => act_on(state.store.as_ref(), &state.keyring, feedback).await?,
+            Err(e) => tracing::error!(error = %e, "SES event dropped"),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_permanent_bounce_names_the_mailboxes_that_do_not_exist() {
+        let event = r#"{"eventType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General",
+            "bouncedRecipients":[{"emailAddress":"nobody@example.org","action":"failed","status":"5.1.1"}]},
+            "mail":{"destination":["nobody@example.org"]}}"#;
+        assert_eq!(
+            feedback(event).unwrap(),
+            Feedback::Undeliverable(vec!["nobody@example.org".into()])
+        );
+    }
+
+    #[test]
+    fn a_transient_bounce_and_other_events_ask_nothing() {
+        let transient = r#"{"eventType":"Bounce","bounce":{"bounceType":"Transient",
+            "bouncedRecipients":[{"emailAddress":"full@example.org"}]}}"#;
+        assert_eq!(
+            feedback(transient).unwrap(),
+            Feedback::Nothing("Bounce (Transient)".into())
+        );
+        let delivery =
+            r#"{"notificationType":"Delivery","delivery":{"recipients":["a@example.org"]}}"#;
+        assert_eq!(
+            feedback(delivery).unwrap(),
+            Feedback::Nothing("Delivery".into())
+        );
+    }
+
+    #[test]
+    fn a_complaint_names_its_mailboxes_in_either_naming() {
+        let event = r#"{"notificationType":"Complaint","complaint":{"complainedRecipients":
+            [{"emailAddress":"angry@example.org"}],"complaintFeedbackType":"abuse"}}"#;
+        assert_eq!(
+            feedback(event).unwrap(),
+            Feedback::Complained(vec!["angry@example.org".into()])
+        );
+    }
+
+    #[test]
+    fn an_unreadable_event_is_reported_without_its_content() {
+        let error = feedback(r#"{"eventType": ["secret@example.org"]}"#).unwrap_err();
+        assert!(!error.to_string().contains("secret"), "{error}");
+    }
+}
