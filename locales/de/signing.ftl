@@ -31,3 +31,5 @@ error-unavailable = Gerade unterzeichnen sehr viele Menschen. Bitte versuchen Si
 error-not-found = Diese Seite gibt es nicht.
 error-not-through-site = Diese Adresse antwortet nur über die Website der Kampagne.
 error-title = Etwas ist schiefgelaufen
+email-suggestion = Meinten Sie { $address }?
+email-suggestion-use = Diese Adresse verwenden

@@ -17,3 +17,5 @@ erase-body = Press the button to withdraw your signature: your name, email addre
 erase-button = Erase my signature
 erased-title = Your signature is erased
 erased-body = We keep nothing of your signature any more. You may sign again whenever you wish.
+check-email-sent-to = We sent it to { $address }.
+check-email-correct = Wrong address? Correct it and sign again

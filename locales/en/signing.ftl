@@ -31,3 +31,5 @@ error-unavailable = Many people are signing right now. Please try again in a mom
 error-not-found = This page does not exist.
 error-not-through-site = This address answers only through the campaign’s site.
 error-title = Something went wrong
+email-suggestion = Did you mean { $address }?
+email-suggestion-use = Use this address

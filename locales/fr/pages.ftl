@@ -17,3 +17,5 @@ erase-body = Appuyez sur le bouton pour retirer votre signature : votre nom, vot
 erase-button = Effacer ma signature
 erased-title = Votre signature est effacée
 erased-body = Nous ne gardons plus rien de votre signature. Vous pouvez signer à nouveau quand vous le souhaitez.
+check-email-sent-to = Nous l’avons envoyé à { $address }.
+check-email-correct = Ce n’est pas la bonne adresse ? Corrigez-la et signez à nouveau

@@ -31,3 +31,5 @@ error-unavailable = Beaucoup de personnes signent en ce moment. Veuillez réessa
 error-not-found = Cette page n’existe pas.
 error-not-through-site = Cette adresse ne répond que par l’intermédiaire du site de la campagne.
 error-title = Une erreur s’est produite
+email-suggestion = Vouliez-vous dire { $address } ?
+email-suggestion-use = Utiliser cette adresse

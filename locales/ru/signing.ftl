@@ -31,3 +31,5 @@ error-unavailable = Сейчас подписывает очень много л
 error-not-found = Такой страницы не существует.
 error-not-through-site = Этот адрес отвечает только через сайт кампании.
 error-title = Произошла ошибка
+email-suggestion = Возможно, вы имели в виду { $address }?
+email-suggestion-use = Использовать этот адрес

@@ -31,3 +31,5 @@ error-unavailable = Зараз підписує дуже багато людей
 error-not-found = Такої сторінки не існує.
 error-not-through-site = Ця адреса відповідає лише через сайт кампанії.
 error-title = Сталася помилка
+email-suggestion = Можливо, ви мали на увазі { $address }?
+email-suggestion-use = Використати цю адресу

@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "privacy.html",
     "share.html",
     "message.html",
+    "check-email.html",
     "confirm.html",
     "erase.html",
     "badge.svg",

@@ -102,13 +102,12 @@ fn site_message_page(
     )
 }
 
+/// Where a signer is sent after signing; with JavaScript it also shows the address they typed,
+/// with a way back to correct it.
 pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
-    site_message_page(
-        settings,
-        locale,
-        "check-email/",
-        "check-email-title",
-        "check-email-body",
+    render(
+        "check-email.html",
+        &page_context(settings, locale, "check-email/", context! {}),
     )
 }
 

@@ -1,6 +1,8 @@
 /* People First: small improvements over pages that work without it. The form submits in place
-   and shows errors inline; the likely country is preselected; the thank-you page offers to copy
-   the link and the browser's own share sheet. */
+   and shows errors inline; the likely country is preselected; a likely typo in the address's
+   domain is pointed out; the check-email page shows the address the email went to, with a way
+   back to correct it; the thank-you page offers to copy the link and the browser's own share
+   sheet. */
 (() => {
   'use strict';
 
@@ -13,6 +15,112 @@
         return;
       }
     }
+  }
+
+  // The mail providers of the campaign's five languages, and the world's largest.
+  const PROVIDERS = [
+    'gmail.com', 'googlemail.com', 'yahoo.com', 'yahoo.fr', 'yahoo.de', 'outlook.com', 'outlook.fr',
+    'outlook.de', 'hotmail.com', 'hotmail.fr', 'hotmail.de', 'live.com', 'live.fr', 'msn.com',
+    'icloud.com', 'me.com', 'aol.com', 'proton.me', 'protonmail.com', 'gmx.com', 'gmx.net', 'gmx.de',
+    'web.de', 't-online.de', 'freenet.de', 'posteo.de', 'orange.fr', 'wanadoo.fr', 'free.fr',
+    'laposte.net', 'sfr.fr', 'yandex.ru', 'yandex.ua', 'ya.ru', 'mail.ru', 'bk.ru', 'inbox.ru',
+    'list.ru', 'rambler.ru', 'ukr.net', 'i.ua', 'meta.ua',
+  ];
+
+  // Edits between two strings, a swap of neighbours counting as one (gmial: gmail).
+  function distance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  // The address with its domain replaced by the provider it most likely meant, or null.
+  function likelyMeant(address) {
+    const at = address.lastIndexOf('@');
+    if (at < 1) return null;
+    const domain = address.slice(at + 1).trim().toLowerCase();
+    if (!domain || PROVIDERS.includes(domain)) return null;
+    let best = null;
+    let fewest = Infinity;
+    for (const provider of PROVIDERS) {
+      const edits = distance(domain, provider);
+      if (edits < fewest) [best, fewest] = [provider, edits];
+    }
+    // Short names are one edit from many real domains: allow less there.
+    const allowed = best.length <= 6 ? 1 : 2;
+    return fewest <= allowed ? address.slice(0, at + 1).trim() + best : null;
+  }
+
+  function suggestFixes(form) {
+    const input = form.elements.email;
+    const box = form.querySelector('#email-suggestion');
+    const text = box.querySelector('[data-suggestion]');
+    let meant = null;
+    const check = () => {
+      meant = likelyMeant(input.value);
+      box.hidden = !meant;
+      text.textContent = meant ? form.dataset.suggest.replace('%ADDRESS%', meant) : '';
+    };
+    input.addEventListener('change', check);
+    input.addEventListener('blur', check);
+    box.querySelector('[data-use-suggestion]').addEventListener('click', () => {
+      input.value = meant;
+      box.hidden = true;
+      input.focus();
+    });
+  }
+
+  // What was just signed, kept in this tab only, for the check-email page and a correction.
+  const SIGNED = 'people-first:signed';
+  const CORRECTING = 'people-first:correcting';
+
+  function remember(key, value) {
+    try {
+      sessionStorage.setItem(key, JSON.stringify(value));
+    } catch (e) { /* storage refused: the pages work without it */ }
+  }
+
+  function recall(key) {
+    try {
+      const value = JSON.parse(sessionStorage.getItem(key) || 'null');
+      sessionStorage.removeItem(key);
+      return value;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function showSentTo(line) {
+    const signed = recall(SIGNED);
+    if (!signed || !signed.email) return;
+    line.textContent = line.dataset.sentTo.replace('%ADDRESS%', signed.email);
+    line.hidden = false;
+    const correct = document.querySelector('[data-correct-address]');
+    correct.hidden = false;
+    correct.querySelector('a').addEventListener('click', () => remember(CORRECTING, signed));
+  }
+
+  function fillCorrection(form) {
+    const signed = recall(CORRECTING);
+    if (!signed) return;
+    form.elements.name.value = signed.name || '';
+    form.elements.email.value = signed.email || '';
+    if (signed.country) form.elements.country.value = signed.country;
+    form.elements.updates.checked = Boolean(signed.updates);
+    // Once the browser has scrolled to the form, which may move the focus.
+    window.addEventListener('load', () => {
+      form.elements.email.focus();
+      form.elements.email.select();
+    });
   }
 
   function showErrors(form, errors, summary) {
@@ -55,6 +163,8 @@
         body: JSON.stringify(body),
       });
       if (answer.status === 202) {
+        const { name, email, country, updates } = body;
+        remember(SIGNED, { name, email, country, updates });
         location.assign(form.dataset.checkEmail);
         return;
       }
@@ -93,8 +203,11 @@
     shownAt = performance.now();
     document.querySelectorAll('form[data-sign]').forEach((form) => {
       likelyCountry(form.elements.country);
+      fillCorrection(form);
+      suggestFixes(form);
       form.addEventListener('submit', submit);
     });
+    document.querySelectorAll('[data-sent-to]').forEach(showSentTo);
     document.querySelectorAll('[data-share]').forEach(share);
   });
 })();

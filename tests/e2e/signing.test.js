@@ -90,3 +90,60 @@ test('a form sent faster than a person could is answered like any other and drop
   await context.close();
 });
 
+
+// Typing an address on a phone, in the page's language: the likely provider is suggested, and the
+// check-email page says where the email went, with a way back to correct it.
+const typos = [
+  {
+    lang: 'uk', locale: 'uk-UA', name: 'Оксана Петренко', typed: 'oksana.typo@gmial.com', meant: 'oksana.typo@gmail.com',
+    suggestion: 'Можливо, ви мали на увазі', use: 'Використати цю адресу', email: 'Ваша електронна адреса',
+    country: 'Країна', sign: 'Підписати', sentTo: 'Ми надіслали його на', correct: 'Адреса неправильна?',
+  },
+  {
+    lang: 'fr', locale: 'fr-FR', name: 'Marie Dubois', typed: 'marie.typo@orange.fe', meant: 'marie.typo@orange.fr',
+    suggestion: 'Vouliez-vous dire', use: 'Utiliser cette adresse', email: 'Votre adresse e-mail',
+    country: 'Pays', sign: 'Signer', sentTo: 'Nous l’avons envoyé à', correct: 'Ce n’est pas la bonne adresse',
+  },
+];
+
+for (const t of typos) {
+  test(`in ${t.lang}, a likely typo is pointed out and the check-email page shows the address`, async () => {
+    const context = await browser.newContext({ locale: t.locale });
+    const page = await context.newPage();
+    await page.goto(`${stack.base}/${t.lang}/`);
+    await page.locator('#name').fill(t.name);
+    const email = page.getByLabel(t.email);
+    await email.fill(t.typed);
+    await email.blur();
+    const suggestion = page.locator('#email-suggestion');
+    await suggestion.waitFor();
+    const said = await suggestion.locator('[data-suggestion]').textContent();
+    assert.ok(said.startsWith(t.suggestion) && said.includes(t.meant), said);
+    await page.getByRole('button', { name: t.use }).click();
+    assert.equal(await email.inputValue(), t.meant);
+    assert.ok(await suggestion.isHidden());
+
+    await page.getByLabel(t.country).selectOption(t.lang === 'uk' ? 'UA' : 'FR');
+    await page.waitForTimeout(PERSON_MS);
+    await page.getByRole('button', { name: t.sign, exact: true }).click();
+    await page.waitForURL(`**/${t.lang}/check-email/`);
+    const sentTo = page.locator('[data-sent-to]');
+    assert.ok((await sentTo.textContent()).includes(`${t.sentTo} \u2068${t.meant}\u2069`), await sentTo.textContent());
+
+    // The address was wrong after all: back to the form, filled in, to correct it.
+    await page.getByRole('link', { name: t.correct }).click();
+    await page.waitForURL(`**/${t.lang}/#sign`);
+    assert.equal(await email.inputValue(), t.meant);
+    assert.equal(await page.locator('#name').inputValue(), t.name);
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'email', 'the address has the focus');
+    const corrected = t.meant.replace('.typo@', '.corrected@');
+    await email.fill(corrected);
+    await page.waitForTimeout(PERSON_MS);
+    await page.getByRole('button', { name: t.sign, exact: true }).click();
+    await page.waitForURL(`**/${t.lang}/check-email/`);
+    assert.ok((await sentTo.textContent()).includes(corrected));
+    // Nothing of it stays in the tab once shown.
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await context.close();
+  });
+}
