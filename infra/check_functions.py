@@ -73,7 +73,7 @@ def impl_methods(text, trait):
 
 
 # The sending use case's methods, which its handler reaches through a value, not by name.
-USE_CASE_METHODS = {("handle_mail_requests", "send_all"), ("send_all", "send")}
+USE_CASE_METHODS = {("handle_mail_requests", "send_all"), ("send_all", "send"), ("send", "email_for")}
 
 
 def reachable(start, functions, limit=8):
@@ -170,6 +170,19 @@ def template_functions(problems):
     return result
 
 
+def custom_metric_problems(template, sources):
+    """Alarms on the stack's own metrics (namespace PeopleFirst) watch a metric the code counts
+    (`telemetry::count("Name")`): an alarm on a name no code emits can never fire."""
+    counted = {name for text in sources.values() for name in re.findall(r'count\("(\w+)"\)', text)}
+    problems = []
+    for logical, resource in template["Resources"].items():
+        properties = resource.get("Properties", {})
+        if resource.get("Type") == "AWS::CloudWatch::Alarm" and properties.get("Namespace") == "PeopleFirst" \
+                and properties.get("MetricName") not in counted:
+            problems.append(f"{logical}: watches PeopleFirst/{properties.get('MetricName')}, which no code counts")
+    return problems
+
+
 def main():
     binaries = {}
     for manifest in sorted((ROOT / "functions").glob("*/Cargo.toml")):
@@ -181,7 +194,9 @@ def main():
         problems.append(f"{name}: a binary with no function in the template")
     for name in sorted(set(deployed) - set(binaries)):
         problems.append(f"{name}: a function in the template with no binary")
-    functions = bodies(rust_sources())
+    sources = rust_sources()
+    problems += custom_metric_problems(cfn_yaml.load(str(ROOT / "infra" / "template.yaml")), sources)
+    functions = bodies(sources)
     adapters = [SHARED / "adapters" / f for f in ("dynamo.rs", "dynamo_counter.rs", "ses.rs", "sqs.rs")]
     for name in sorted(set(binaries) & set(deployed)):
         needed = code_actions(binaries[name], functions, adapters)

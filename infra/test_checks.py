@@ -14,6 +14,7 @@ sys.path.insert(0, str(HERE))
 
 from check_data import problems_of  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
+from check_functions import custom_metric_problems, rust_sources  # noqa: E402
 from check_readme import known_names  # noqa: E402
 from check_readme import problems_of as readme_problems  # noqa: E402
 from check_edge import load  # noqa: E402
@@ -107,6 +108,17 @@ class DeliveryTest(unittest.TestCase):
         template = expanded()
         del template["Resources"]["Alarms"]["Properties"]["Subscription"]
         self.assertIn("Alarms has no subscriber", self.problems(template))
+
+
+class CustomMetricTest(unittest.TestCase):
+    def test_every_alarm_on_our_metrics_watches_one_the_code_counts(self):
+        self.assertEqual(custom_metric_problems(expanded(), rust_sources()), [])
+
+    def test_an_alarm_on_a_renamed_metric_could_never_fire(self):
+        template = expanded()
+        template["Resources"]["MailWithheldAlarm"]["Properties"]["MetricName"] = "EmailWithheld"
+        self.assertEqual(custom_metric_problems(template, rust_sources()),
+                         ["MailWithheldAlarm: watches PeopleFirst/EmailWithheld, which no code counts"])
 
 
 STACK_POLICY = json.loads((HERE / "stack-policy.json").read_text())

@@ -80,6 +80,13 @@ pub trait SignatureStore: Send + Sync {
         limit: u32,
     ) -> Result<bool, StoreError>;
 
+    /// Gives back an email counted by `count_email_to` for which none was sent.
+    async fn uncount_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
+
     /// Deletes a signature if it is still pending (its mailbox's owner called our email spam);
     /// returns what was deleted.
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
@@ -119,9 +126,12 @@ pub enum MailError {
     /// The provider refused this message for good: retrying will not help.
     #[error("the message was rejected: {0}")]
     Rejected(String),
-    /// Sending faster than the account's quota: wait, then send again.
+    /// Sending faster than the account's rate: wait, then send again.
     #[error("mail is throttled: {0}")]
     Throttled(String),
+    /// The account's emails for the day are spent: nothing goes out for a while.
+    #[error("the daily sending quota is spent: {0}")]
+    QuotaSpent(String),
     /// Throttled or failing: try again later.
     #[error("mail is unavailable: {0}")]
     Unavailable(String),

@@ -5,61 +5,78 @@
 use crate::domain::{Signature, SignatureStatus};
 use crate::keyring::Keyring;
 use crate::mailing::{MailSettings, confirmation_email};
-use crate::ports::{MailError, MailRequest, Mailer, SignatureStore};
+use crate::ports::{MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
 use tracing::instrument;
 
-/// One mailer instance's share of the account's sending rate: evenly spaced slots.
+/// One mailer instance's share of the account's sending rate: evenly spaced slots, and a hold
+/// that pushes back every slot not yet used when SES says the account sends too fast.
 pub struct Pace {
     interval: Duration,
-    next: Mutex<Instant>,
+    slots: Mutex<Slots>,
+}
+
+struct Slots {
+    next: Instant,
+    held_until: Instant,
 }
 
 impl Pace {
     /// `rate` emails a second.
     pub fn per_second(rate: f64) -> Self {
-        Self {
-            interval: Duration::from_secs_f64(1.0 / rate.max(0.001)),
-            next: Mutex::new(Instant::now()),
-        }
+        Self::every(Duration::from_secs_f64(1.0 / rate.max(0.001)))
     }
 
     /// No pace: the local stack's outbox takes mail as fast as it comes.
     pub fn unlimited() -> Self {
+        Self::every(Duration::ZERO)
+    }
+
+    fn every(interval: Duration) -> Self {
+        let now = Instant::now();
         Self {
-            interval: Duration::ZERO,
-            next: Mutex::new(Instant::now()),
+            interval,
+            slots: Mutex::new(Slots {
+                next: now,
+                held_until: now,
+            }),
         }
     }
 
-    /// Waits for the next free slot and takes it; false, without waiting or taking it, when that
-    /// slot comes after `deadline`.
-    pub async fn slot_before(&self, deadline: Instant) -> bool {
-        let at = {
-            let mut next = self
-                .next
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            let at = (*next).max(Instant::now());
-            if at > deadline {
-                return false;
-            }
-            *next = at + self.interval;
-            at
-        };
-        tokio::time::sleep_until(at).await;
-        true
+    fn slots(&self) -> std::sync::MutexGuard<'_, Slots> {
+        self.slots
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Holds every slot back until `until`: SES said this account sends too fast.
+    /// Waits for the next free slot and takes it; false, without taking one, when that slot
+    /// comes after `deadline`. A slot that a hold overtook while it waited is taken again after
+    /// the hold, so a batch booked ahead does not fire into SES's throttling.
+    pub async fn slot_before(&self, deadline: Instant) -> bool {
+        loop {
+            let at = {
+                let mut slots = self.slots();
+                let at = slots.next.max(slots.held_until).max(Instant::now());
+                if at > deadline {
+                    return false;
+                }
+                slots.next = at + self.interval;
+                at
+            };
+            tokio::time::sleep_until(at).await;
+            if self.slots().held_until <= at {
+                return true;
+            }
+        }
+    }
+
+    /// Holds every slot back until `until`.
     pub fn hold_until(&self, until: Instant) {
-        let mut next = self
-            .next
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *next = (*next).max(until);
+        let mut slots = self.slots();
+        slots.held_until = slots.held_until.max(until);
+        slots.next = slots.next.max(until);
     }
 }
 
@@ -82,6 +99,10 @@ impl Backoff {
     }
 }
 
+/// How long the mailers stop after SES says the day's quota is spent: a retry sooner only
+/// repeats the refusal, and AWS asks senders to wait.
+const QUOTA_PAUSE: Duration = Duration::from_mins(10);
+
 /// How many times a failing provider is tried for one email before its request goes back to the
 /// queue, which will bring it again.
 const FAULTS_PER_ATTEMPT: u32 = 3;
@@ -94,8 +115,6 @@ pub enum Outcome {
     NotNeeded,
     /// SES refused the message for good; it will not be tried again.
     Refused,
-    /// The mailbox had its emails for the day: our mail is not to be aimed at anyone.
-    Withheld,
     /// Not sent this time: the queue brings the request back.
     Later,
 }
@@ -110,15 +129,10 @@ fn wants_email(signature: &Signature, request: &MailRequest) -> bool {
             .is_some_and(|mailed| mailed.matches(&request.link))
 }
 
-/// The most confirmation emails one mailbox gets in a UTC day, whatever `+tags` its addresses
-/// carry: a signer needs one, and two more leave room to sign again.
-pub const EMAILS_PER_MAILBOX_PER_DAY: u32 = 3;
-
 /// What sending needs, borrowed for one batch.
 pub struct Sending<'a> {
     pub mailer: &'a dyn Mailer,
     pub store: &'a dyn SignatureStore,
-    pub clock: &'a dyn crate::clock::Clock,
     pub keyring: &'a Keyring,
     pub settings: &'a MailSettings,
     pub pace: &'a Pace,
@@ -172,43 +186,26 @@ impl Sending<'_> {
         outcomes.iter().all(|((), o)| *o != Outcome::Later)
     }
 
-    /// Sends the email one request asks for, if the signature still needs it.
+    /// Sends the email one request asks for, if the signature still needs it when its slot
+    /// comes: read then, so a signature confirmed, erased or renewed while it waited gets no
+    /// stale email.
     pub async fn send(&self, request: &MailRequest, deadline: Instant) -> Outcome {
-        let signature = match self.store.find(&request.signer).await {
-            Ok(Some(signature)) if wants_email(&signature, request) => signature,
-            Ok(_) => return Outcome::NotNeeded,
-            Err(e) => {
-                tracing::warn!(error = %e, "the signature could not be read; mailing later");
-                return Outcome::Later;
-            }
-        };
-        let Some(email) = confirmation_email(self.settings, self.keyring, &signature) else {
-            return Outcome::NotNeeded;
-        };
-        let mailbox = self.keyring.mailbox_key(&email.to);
-        match self
-            .store
-            .count_email_to(&mailbox, self.clock.now(), EMAILS_PER_MAILBOX_PER_DAY)
-            .await
-        {
-            Ok(true) => {}
-            Ok(false) => {
-                tracing::warn!("a mailbox had its confirmation emails for the day; not sent");
-                crate::telemetry::count("EmailsWithheld");
-                return Outcome::Withheld;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "the mailbox's emails could not be counted; mailing later");
-                return Outcome::Later;
-            }
-        }
         let mut backoff = Backoff { attempts: 0 };
         let mut faults = 0;
+        let mut email = None;
         loop {
             if !self.pace.slot_before(deadline).await {
                 return Outcome::Later;
             }
-            match self.mailer.send(&email).await {
+            let email = match &email {
+                Some(email) => email,
+                None => match self.email_for(request).await {
+                    Ok(Some(read)) => email.insert(read),
+                    Ok(None) => return Outcome::NotNeeded,
+                    Err(()) => return Outcome::Later,
+                },
+            };
+            match self.mailer.send(email).await {
                 Ok(()) => {
                     tracing::info!("confirmation email sent");
                     self.mark_mailed(request).await;
@@ -222,7 +219,14 @@ impl Sending<'_> {
                     self.mark_mailed(request).await;
                     return Outcome::Refused;
                 }
-                // Every instance slows down: the next slot anyone gets is after the wait.
+                // Every email of this instance waits; the queue brings this one back.
+                Err(MailError::QuotaSpent(reason)) => {
+                    tracing::warn!(%reason, "SES's daily quota is spent; pausing");
+                    crate::telemetry::count("EmailsOverDailyQuota");
+                    self.pace.hold_until(Instant::now() + QUOTA_PAUSE);
+                    return Outcome::Later;
+                }
+                // Every email of this instance waits: the next slot is after the wait.
                 Err(MailError::Throttled(reason)) => {
                     tracing::info!(%reason, "SES throttled; waiting");
                     crate::telemetry::count("EmailsThrottled");
@@ -242,6 +246,21 @@ impl Sending<'_> {
         }
     }
 
+    /// The email a request calls for, if its signature still waits for it; `Err` when the
+    /// signature cannot be read now.
+    async fn email_for(&self, request: &MailRequest) -> Result<Option<OutgoingEmail>, ()> {
+        match self.store.find(&request.signer).await {
+            Ok(Some(signature)) if wants_email(&signature, request) => {
+                Ok(confirmation_email(self.settings, self.keyring, &signature))
+            }
+            Ok(_) => Ok(None),
+            Err(e) => {
+                tracing::warn!(error = %e, "the signature could not be read; mailing later");
+                Err(())
+            }
+        }
+    }
+
     /// A mark that cannot be written costs at most a second email, if the request comes again.
     async fn mark_mailed(&self, request: &MailRequest) {
         if let Err(e) = self.store.mark_mailed(&request.signer, &request.link).await {
@@ -254,7 +273,6 @@ impl Sending<'_> {
 pub struct MailerState {
     pub mailer: Box<dyn Mailer>,
     pub store: Box<dyn SignatureStore>,
-    pub clock: Box<dyn crate::clock::Clock>,
     pub keyring: Keyring,
     pub settings: MailSettings,
     pub pace: Pace,
@@ -298,7 +316,6 @@ pub async fn handle_mail_requests(
     let sending = Sending {
         mailer: state.mailer.as_ref(),
         store: state.store.as_ref(),
-        clock: state.clock.as_ref(),
         keyring: &state.keyring,
         settings: &state.settings,
         pace: &state.pace,
@@ -322,13 +339,9 @@ mod tests {
     use async_trait::async_trait;
     use std::collections::HashMap;
 
-    /// Signatures in memory, and the emails counted per mailbox and day: all the mailer reads
-    /// and writes.
+    /// Signatures in memory: all the mailer reads and writes.
     #[derive(Default)]
-    struct Signatures(
-        Mutex<HashMap<SignerKey, Signature>>,
-        Mutex<HashMap<String, u32>>,
-    );
+    struct Signatures(Mutex<HashMap<SignerKey, Signature>>);
 
     #[async_trait]
     impl SignatureStore for Signatures {
@@ -377,15 +390,18 @@ mod tests {
         }
         async fn count_email_to(
             &self,
-            mailbox: &crate::domain::MailboxKey,
-            at: Timestamp,
-            limit: u32,
+            _: &crate::domain::MailboxKey,
+            _: Timestamp,
+            _: u32,
         ) -> Result<bool, StoreError> {
-            let (item, _) = crate::ports::mailbox_day(mailbox, at);
-            let mut counts = self.1.lock().unwrap();
-            let sent = counts.entry(item).or_default();
-            *sent += 1;
-            Ok(*sent <= limit)
+            unreachable!("signing counts emails, not the mailer")
+        }
+        async fn uncount_email_to(
+            &self,
+            _: &crate::domain::MailboxKey,
+            _: Timestamp,
+        ) -> Result<(), StoreError> {
+            unreachable!("signing counts emails, not the mailer")
         }
         async fn erase_pending(&self, _: &SignerKey) -> Result<Option<Signature>, StoreError> {
             unreachable!("the mailer does not erase")
@@ -400,6 +416,9 @@ mod tests {
         throttled: Mutex<usize>,
         down_for: Option<String>,
         refuses: Option<String>,
+        /// How many it takes in all before its daily quota is spent.
+        daily: Option<usize>,
+        calls: Mutex<Vec<Instant>>,
     }
 
     impl Ses {
@@ -410,6 +429,8 @@ mod tests {
                 throttled: Mutex::default(),
                 down_for: None,
                 refuses: None,
+                daily: None,
+                calls: Mutex::default(),
             }
         }
 
@@ -422,6 +443,15 @@ mod tests {
     impl Mailer for Ses {
         async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
             let to = email.to.as_str().to_owned();
+            self.calls.lock().unwrap().push(Instant::now());
+            if self
+                .daily
+                .is_some_and(|quota| self.accepted.lock().unwrap().len() >= quota)
+            {
+                return Err(MailError::QuotaSpent(
+                    "Daily message quota exceeded.".into(),
+                ));
+            }
             if self.down_for.as_ref() == Some(&to) {
                 return Err(MailError::Unavailable("down".into()));
             }
@@ -501,11 +531,9 @@ mod tests {
     ) -> Vec<(usize, Outcome)> {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
         let settings = settings();
-        let clock = crate::clock::ManualClock::at(Timestamp::from_unix_seconds(1_764_374_400));
         let sending = Sending {
             mailer: ses,
             store,
-            clock: &clock,
             keyring: &keyring,
             settings: &settings,
             pace,
@@ -559,7 +587,13 @@ mod tests {
         )
         .await;
         assert_eq!(count(&outcomes, Outcome::Sent), 60, "{outcomes:?}");
-        assert!(*ses.throttled.lock().unwrap() > 0);
+        // Each throttle holds every booked slot back: SES is not called into its refusal
+        // again and again (without the hold, every other call would be refused).
+        let throttled = *ses.throttled.lock().unwrap();
+        assert!(
+            throttled > 0 && throttled <= 15,
+            "{throttled} calls throttled"
+        );
         let mut to: Vec<String> = ses.sent().into_iter().map(|(_, to)| to).collect();
         to.sort();
         to.dedup();
@@ -626,27 +660,25 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn one_mailbox_gets_three_emails_a_day_whatever_its_tags() {
+    async fn a_spent_daily_quota_pauses_sending_and_returns_the_rest_to_the_queue() {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
-        let mut addresses: Vec<String> =
-            (1..=5).map(|i| format!("Victim+{i}@example.org")).collect();
-        addresses.push("victim.other@example.org".into());
-        let (store, requests) = signed_as(&addresses, &keyring);
-        let ses = Ses::at(100);
+        let (store, requests) = signed(20, &keyring);
+        let mut ses = Ses::at(100);
+        ses.daily = Some(5);
         let outcomes = send(
             &ses,
             &store,
-            &Pace::unlimited(),
+            &Pace::per_second(10.0),
             requests,
-            Duration::from_mins(1),
+            Duration::from_mins(4),
         )
         .await;
-        assert_eq!(count(&outcomes, Outcome::Withheld), 2, "{outcomes:?}");
-        assert_eq!(count(&outcomes, Outcome::Sent), 4);
+        assert_eq!(count(&outcomes, Outcome::Sent), 5);
+        assert_eq!(count(&outcomes, Outcome::Later), 15);
         assert_eq!(
-            outcomes[5],
-            (5, Outcome::Sent),
-            "another mailbox is not held back"
+            ses.calls.lock().unwrap().len(),
+            6,
+            "one refusal, then no call for the pause"
         );
     }
 

@@ -145,7 +145,13 @@ pub enum SignOutcome {
     Created,
     LinkRenewed,
     Unchanged,
+    /// The mailbox had its emails for the day: nothing was written, the live link stays live.
+    Withheld,
 }
+
+/// The most confirmation emails one mailbox is sent in a UTC day, whatever `+tags` its
+/// addresses carry: a signer needs one, and two more leave room to sign again.
+pub const EMAILS_PER_MAILBOX_PER_DAY: u32 = 3;
 
 fn fresh_link(
     keyring: &Keyring,
@@ -161,6 +167,9 @@ fn fresh_link(
     }
 }
 
+/// Records a signature, or renews its link, within the mailbox's emails for the day. The email
+/// is counted before anything is written, so a mailbox past its limit keeps the link it was
+/// last sent (a renewal would kill it), and the count is given back when no email results.
 #[instrument(skip_all, err(Display))]
 pub async fn sign_petition(
     store: &dyn SignatureStore,
@@ -169,6 +178,36 @@ pub async fn sign_petition(
     petition: Petition,
 ) -> Result<SignOutcome, StoreError> {
     let now = clock.now();
+    let mailbox = keyring.mailbox_key(&petition.email);
+    if !store
+        .count_email_to(&mailbox, now, EMAILS_PER_MAILBOX_PER_DAY)
+        .await?
+    {
+        tracing::warn!(
+            outcome = "withheld",
+            "the mailbox had its emails for the day"
+        );
+        crate::telemetry::count("EmailsWithheld");
+        return Ok(SignOutcome::Withheld);
+    }
+    let outcome = record(store, keyring, now, petition).await;
+    if !matches!(outcome, Ok(SignOutcome::Created | SignOutcome::LinkRenewed))
+        && let Err(e) = store.uncount_email_to(&mailbox, now).await
+    {
+        tracing::warn!(error = %e, "an email counted for nothing could not be given back");
+    }
+    if let Ok(outcome) = &outcome {
+        tracing::info!(outcome = ?outcome, "signature recorded");
+    }
+    outcome
+}
+
+async fn record(
+    store: &dyn SignatureStore,
+    keyring: &Keyring,
+    now: Timestamp,
+    petition: Petition,
+) -> Result<SignOutcome, StoreError> {
     let signer = keyring.signer_key(&petition.email);
     let link = fresh_link(keyring, &signer, now);
     let erase_nonce = LinkNonce::random();
@@ -194,10 +233,7 @@ pub async fn sign_petition(
         expires_at: Some(now.plus_seconds(PENDING_LIFETIME_SECONDS)),
     };
     let existing = match store.insert_pending(&signature).await? {
-        Insertion::Inserted => {
-            tracing::info!(outcome = "created", "signature recorded");
-            return Ok(SignOutcome::Created);
-        }
+        Insertion::Inserted => return Ok(SignOutcome::Created),
         Insertion::AlreadySigned(existing) => existing,
     };
     let outcome = if existing.is_confirmed()
@@ -219,6 +255,5 @@ pub async fn sign_petition(
             SignOutcome::Unchanged
         }
     };
-    tracing::info!(outcome = ?outcome, "signature recorded");
     Ok(outcome)
 }

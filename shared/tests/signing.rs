@@ -4,6 +4,7 @@
 mod support;
 
 use people_first::domain::{Email, Locale};
+use people_first::sign::RESEND_INTERVAL_SECONDS;
 use serde_json::json;
 use support::link_token;
 use support::stack::{Stack, address, request};
@@ -467,6 +468,22 @@ async fn one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_t
     assert_eq!(stack.inbox(&tagged(6)).await.len(), 1);
 }
 
+async fn signing_past_the_mailboxs_limit_leaves_its_last_link_working(stack: Stack) {
+    // Someone signs again and again with another's address, each time as a fresh link is due.
+    let email = address("targeted");
+    let mut mail = Vec::new();
+    for _ in 0..4 {
+        assert_eq!(stack.sign_json(&petition(&email, "uk")).await.status, 202);
+        mail = stack.inbox(&email).await;
+        stack.clock.advance(RESEND_INTERVAL_SECONDS + 1);
+    }
+    assert_eq!(mail.len(), 3, "the fourth email was withheld");
+    // The fourth signing renewed nothing: the link last sent still confirms.
+    let last = mail.last().unwrap();
+    assert_eq!(stack.confirm_form(&link_token(last)).await.status, 303);
+    assert_eq!(stack.store.confirmations().await, 1);
+}
+
 async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     // The emulator's table is deleted under the running handler: every write now fails.
     let support::Feed::Dynamo { config, table } = &stack.store.feed else {
@@ -489,6 +506,7 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
 }
 
 crate::both_stacks!(
+    signing_past_the_mailboxs_limit_leaves_its_last_link_working,
     one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags,
     signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address,
     signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes,

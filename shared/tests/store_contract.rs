@@ -428,6 +428,10 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
         allowed.push(subject.store.count_email_to(&victim, NOW, 3).await.unwrap());
     }
     assert_eq!(allowed, [true, true, true, false]);
+    // An email counted for nothing is given back, once.
+    subject.store.uncount_email_to(&victim, NOW).await.unwrap();
+    assert!(subject.store.count_email_to(&victim, NOW, 3).await.unwrap());
+    assert!(!subject.store.count_email_to(&victim, NOW, 3).await.unwrap());
     let other = mailbox("someone@example.org");
     assert!(subject.store.count_email_to(&other, NOW, 3).await.unwrap());
     let tomorrow = NOW.plus_seconds(86_400);

@@ -87,7 +87,6 @@ pub async fn send_confirmations(
             let sending = Sending {
                 mailer: outbox.as_ref(),
                 store: store.as_ref(),
-                clock: &SystemClock,
                 keyring: &keyring,
                 settings: &settings,
                 pace,

@@ -3,7 +3,6 @@
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
-use people_first::clock::SystemClock;
 use people_first::sending::{MailerState, handle_mail_requests};
 use people_first::{config, telemetry};
 
@@ -14,7 +13,6 @@ async fn main() -> Result<(), Error> {
     let state = MailerState {
         mailer: Box::new(SesMailer::from_sdk_config(&aws)),
         store: Box::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
-        clock: Box::new(SystemClock),
         keyring: config::keyring(&aws).await?,
         settings: config::mail_settings()?,
         pace: config::sending_pace()?,

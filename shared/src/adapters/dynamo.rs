@@ -282,4 +282,24 @@ impl SignatureStore for DynamoStore {
             .await;
         applied(result)
     }
+
+    async fn uncount_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (item, _) = crate::ports::mailbox_day(mailbox, at);
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(item))
+            .update_expression("ADD emails :less")
+            .condition_expression("emails > :none")
+            .expression_attribute_values(":less", AttributeValue::N("-1".into()))
+            .expression_attribute_values(":none", AttributeValue::N("0".into()))
+            .send()
+            .await;
+        applied(result).map(drop)
+    }
 }

@@ -45,6 +45,7 @@ enum Write {
     MarkUndeliverable(SignerKey, Reply<bool>),
     ErasePending(SignerKey, Reply<Option<Signature>>),
     CountEmail(String, u32, Reply<bool>),
+    UncountEmail(String, Reply<()>),
     Purge(Vec<SignerKey>, Timestamp, Reply<usize>),
     Checkpoint(String, u64, Reply<()>),
     Count(CountWrite, Reply<bool>),
@@ -358,6 +359,15 @@ impl SignatureStore for EmbeddedStore {
         self.write(|reply| Write::CountEmail(item, limit, reply))
             .await
     }
+
+    async fn uncount_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (item, _) = crate::ports::mailbox_day(mailbox, at);
+        self.write(|reply| Write::UncountEmail(item, reply)).await
+    }
 }
 
 impl EmbeddedStore {
@@ -535,6 +545,14 @@ impl Batch<'_> {
         }
         self.put_count_item(item, &(sent + 1))?;
         Ok(true)
+    }
+
+    fn uncount_email(&mut self, item: &str) -> Result<(), StoreError> {
+        let sent: u32 = self.count_item(item)?.unwrap_or(0);
+        if sent > 0 {
+            self.put_count_item(item, &(sent - 1))?;
+        }
+        Ok(())
     }
 
     /// Forgets the counts of emails to mailboxes on days before `today` (`YYYY-MM-DD`).
@@ -721,6 +739,7 @@ fn apply(
                 Write::CountEmail(item, limit, reply) => {
                     answer(reply, batch.count_email(&item, limit))
                 }
+                Write::UncountEmail(item, reply) => answer(reply, batch.uncount_email(&item)),
                 Write::Purge(candidates, now, reply) => {
                     answer(reply, batch.purge(&candidates, now))
                 }

@@ -19,8 +19,13 @@ impl SesMailer {
         Self { client }
     }
 
+    /// A client that does not retry on its own: the mailer's pace and backoff decide when to
+    /// call SES again, and the SDK's retries would call it outside that pace.
     pub fn from_sdk_config(config: &aws_config::SdkConfig) -> Self {
-        Self::new(Client::new(config))
+        let config = aws_sdk_ses::config::Builder::from(config)
+            .retry_config(aws_sdk_ses::config::retry::RetryConfig::disabled())
+            .build();
+        Self::new(Client::from_conf(config))
     }
 }
 
@@ -59,6 +64,9 @@ impl Mailer for SesMailer {
                 Some(error) if refusal(error).is_some() => Err(MailError::Rejected(
                     refusal(error).unwrap_or_default().to_owned(),
                 )),
+                Some(error) if is_throttling(error) && spends_the_day(error) => {
+                    Err(MailError::QuotaSpent(DisplayErrorContext(&e).to_string()))
+                }
                 Some(error) if is_throttling(error) => {
                     Err(MailError::Throttled(DisplayErrorContext(&e).to_string()))
                 }
@@ -81,6 +89,14 @@ fn refusal(error: &SendRawEmailError) -> Option<&str> {
 /// SES's answer to a sender over its rate or daily quota (both are `Throttling`).
 fn is_throttling(error: &SendRawEmailError) -> bool {
     error.meta().code() == Some("Throttling")
+}
+
+/// Which of the two: the daily quota says so in its message.
+fn spends_the_day(error: &SendRawEmailError) -> bool {
+    error
+        .meta()
+        .message()
+        .is_some_and(|m| m.contains("Daily message quota exceeded"))
 }
 
 #[cfg(test)]
@@ -108,8 +124,18 @@ mod tests {
     }
 
     #[test]
-    fn throttling_is_told_from_a_fault() {
+    fn throttling_is_told_from_a_fault_and_the_daily_quota_from_the_rate() {
         assert!(is_throttling(&answered("Throttling")));
         assert!(!is_throttling(&answered("ServiceUnavailable")));
+        let said = |message: &str| {
+            SendRawEmailError::generic(
+                ErrorMetadata::builder()
+                    .code("Throttling")
+                    .message(message)
+                    .build(),
+            )
+        };
+        assert!(spends_the_day(&said("Daily message quota exceeded.")));
+        assert!(!spends_the_day(&said("Maximum sending rate exceeded.")));
     }
 }

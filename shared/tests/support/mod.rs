@@ -446,4 +446,11 @@ impl SignatureStore for AcceptingStore {
     ) -> Result<bool, people_first::ports::StoreError> {
         Ok(true)
     }
+    async fn uncount_email_to(
+        &self,
+        _: &people_first::domain::MailboxKey,
+        _: people_first::domain::Timestamp,
+    ) -> Result<(), people_first::ports::StoreError> {
+        Ok(())
+    }
 }

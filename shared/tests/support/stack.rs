@@ -238,7 +238,6 @@ impl Stack {
                 let sending = Sending {
                     mailer: self.mail.mailer.as_ref(),
                     store: self.store.store.as_ref(),
-                    clock: self.clock.as_ref(),
                     keyring: &keyring,
                     settings: &settings,
                     pace: &pace,
@@ -270,7 +269,6 @@ impl Stack {
                 let mailing = MailerState {
                     mailer: Box::new(self.mail.mailer.clone()),
                     store: Box::new(DynamoStore::from_sdk_config(config, table)),
-                    clock: Box::new(self.clock.clone()),
                     keyring,
                     settings,
                     pace: Pace::unlimited(),
