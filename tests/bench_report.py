@@ -7,7 +7,7 @@ import sys
 
 out = pathlib.Path(sys.argv[1])
 part = lambda name: json.loads((out / f"{name}.json").read_text())
-functions, counter, spike = part("functions"), part("counter"), part("spike")
+functions, counter, spike, mail = part("functions"), part("counter"), part("spike"), part("mail")
 
 results = {
     "functions": functions["functions"],
@@ -20,6 +20,7 @@ results = {
         "signs_per_s", "p50_ms", "p99_ms", "max_ms", "errors", "floor_per_s",
         "confirms_per_s", "count_exact", "count_visible_s")},
     "wcu_per_signature": counter["wcu_per_signature"],
+    "mail": mail["mail"],
 }
 (out / "results.json").write_text(json.dumps(results, indent=2) + "\n")
 
@@ -52,6 +53,16 @@ rows += [
     ("write units per signature", f"{results['wcu_per_signature']:.3f}", "", "≤ 2.05",
      results["wcu_per_signature"] <= 2.05),
 ]
+for quota, m in results["mail"].items():
+    faulty = m["with_faults"]
+    rows += [
+        (f"launch at {quota} emails/s: p50 / p99 / max", f"{m['p50_s']:,.0f} / {m['p99_s']:,.0f} / {m['max_s']:,.0f} s",
+         "", f"p99 ≤ {m['budget_p99_s']:,.0f} s", m["p99_s"] <= m["budget_p99_s"]),
+        (f"launch at {quota} emails/s: lost, sent twice, throttled", f"{m['lost']}, {m['duplicates']}, {m['throttled']}",
+         "", "0, 0", m["lost"] == 0 and m["duplicates"] == 0),
+        (f"launch at {quota} emails/s, 5 % faults: p99; lost, twice", f"{faulty['p99_s']:,.0f} s; {faulty['lost']}, {faulty['duplicates']}",
+         "", "0 lost", faulty["lost"] == 0),
+    ]
 verdict = {True: "meets", False: "MISSES", None: ""}
 widths = [max(len(str(r[i])) for r in rows) for i in range(4)]
 print()

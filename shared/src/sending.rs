@@ -80,19 +80,36 @@ impl Pace {
     }
 }
 
-/// Waits that double from one second, with jitter so instances throttled together do not come
+/// Waits that double from a first one, with jitter so instances throttled together do not come
 /// back together.
 struct Backoff {
+    first: Duration,
     attempts: u32,
 }
 
 impl Backoff {
-    const FIRST: Duration = Duration::from_secs(1);
     const LONGEST: Duration = Duration::from_mins(1);
 
+    /// After throttling: SES's rate is counted by the second.
+    fn throttled() -> Self {
+        Self {
+            first: Duration::from_secs(1),
+            attempts: 0,
+        }
+    }
+
+    /// After a fault: most are over at once, and a batch waits for its slowest email.
+    fn faulted() -> Self {
+        Self {
+            first: Duration::from_millis(100),
+            attempts: 0,
+        }
+    }
+
     fn next(&mut self) -> Duration {
-        let base = Self::FIRST
-            .saturating_mul(1 << self.attempts.min(6))
+        let base = self
+            .first
+            .saturating_mul(1 << self.attempts.min(10))
             .min(Self::LONGEST);
         self.attempts += 1;
         base.mul_f64(rand::random_range(0.5..1.0))
@@ -190,7 +207,8 @@ impl Sending<'_> {
     /// comes: read then, so a signature confirmed, erased or renewed while it waited gets no
     /// stale email.
     pub async fn send(&self, request: &MailRequest, deadline: Instant) -> Outcome {
-        let mut backoff = Backoff { attempts: 0 };
+        let mut throttled = Backoff::throttled();
+        let mut faulted = Backoff::faulted();
         let mut faults = 0;
         let mut email = None;
         loop {
@@ -230,11 +248,11 @@ impl Sending<'_> {
                 Err(MailError::Throttled(reason)) => {
                     tracing::info!(%reason, "SES throttled; waiting");
                     crate::telemetry::count("EmailsThrottled");
-                    self.pace.hold_until(Instant::now() + backoff.next());
+                    self.pace.hold_until(Instant::now() + throttled.next());
                 }
                 Err(MailError::Unavailable(reason)) => {
                     faults += 1;
-                    let wait = backoff.next();
+                    let wait = faulted.next();
                     if faults >= FAULTS_PER_ATTEMPT || Instant::now() + wait > deadline {
                         tracing::warn!(%reason, "mail unavailable; the email goes back to the queue");
                         return Outcome::Later;
@@ -279,7 +297,7 @@ pub struct MailerState {
 }
 
 /// The time an invocation leaves its last email: enough to send it and answer.
-const LAST_EMAIL_BEFORE_TIMEOUT: Duration = Duration::from_secs(5);
+pub const LAST_EMAIL_BEFORE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// When an invocation must stop starting emails, from Lambda's deadline (milliseconds since
 /// the epoch).
