@@ -17,5 +17,5 @@ erase-body = Drücken Sie die Schaltfläche, um Ihre Unterschrift zurückzuziehe
 erase-button = Meine Unterschrift löschen
 erased-title = Ihre Unterschrift ist gelöscht
 erased-body = Wir bewahren nichts mehr von Ihrer Unterschrift auf. Sie können jederzeit erneut unterzeichnen.
-check-email-sent-to = Wir haben sie an { $address } gesendet.
-check-email-correct = Falsche Adresse? Korrigieren Sie sie und unterschreiben Sie erneut
+check-email-sent-to = Wir haben sie an { $address } geschickt.
+check-email-correct = Falsche Adresse? Korrigieren Sie sie und unterzeichnen Sie erneut
