@@ -80,6 +80,29 @@ impl Column {
     }
 }
 
+/// A cell a spreadsheet would run as a formula (`=HYPERLINK(…)` typed as a name) is written
+/// after an apostrophe, which spreadsheets read as "text follows" and do not show.
+fn neutralised(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
+}
+
+/// The export file, readable and writable by its owner only: it holds names and addresses.
+fn private_file(path: &std::path::Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path)?;
+    // A file that existed keeps its mode through `open`: narrow it too.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
+}
+
 /// Writes rows as they come, so an export of a million signatures holds one in memory.
 enum Writer {
     Csv(Box<csv::Writer<Box<dyn Write>>>),
@@ -104,7 +127,9 @@ impl Writer {
 
     fn row(&mut self, columns: &[Column], signature: &Signature) -> anyhow::Result<()> {
         match self {
-            Self::Csv(csv) => csv.write_record(columns.iter().map(|c| c.value(signature)))?,
+            Self::Csv(csv) => {
+                csv.write_record(columns.iter().map(|c| neutralised(c.value(signature))))?;
+            }
             Self::Json { out, rows } => {
                 let row: serde_json::Map<String, serde_json::Value> = columns
                     .iter()
@@ -135,8 +160,7 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
     let (store, source) = super::staff::open().await?;
     let out: Box<dyn Write> = match &options.output {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
-                .with_context(|| format!("cannot write {}", path.display()))?,
+            private_file(path).with_context(|| format!("cannot write {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -159,4 +183,32 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
     writer.finish()?;
     eprintln!("{exported} confirmed signatures exported, of {read} read.");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_written_as_text() {
+        for formula in [
+            "=HYPERLINK(\"http://evil.example\",\"open\")",
+            "+1+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
+            assert_eq!(neutralised(formula.to_owned()), format!("'{formula}"));
+        }
+        for plain in [
+            "Olena Koval",
+            "Jean-Paul",
+            "2026-11-29T10:00:00Z",
+            "",
+            "'quoted",
+        ] {
+            assert_eq!(neutralised(plain.to_owned()), plain);
+        }
+    }
 }

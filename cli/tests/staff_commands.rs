@@ -33,7 +33,7 @@ async fn staff_export_erase_and_count_the_local_stacks_signatures() {
     let stack = support::start(data.path(), env!("CARGO_BIN_EXE_people-first"));
     let base = stack.base.clone();
     let signers = [
-        ("Jana Müller", "jana@example.org", "DE", "on"),
+        ("=1+2 Müller", "jana@example.org", "DE", "on"),
         ("Олена Коваль", "olena@example.org", "UA", ""),
         ("Piotr Nowak", "piotr@example.org", "PL", ""),
     ];
@@ -69,11 +69,21 @@ async fn staff_export_erase_and_count_the_local_stacks_signatures() {
         lines,
         [
             "name,country",
-            "Jana Müller,DE",
+            "'=1+2 Müller,DE",
             "Piotr Nowak,PL",
             "Олена Коваль,UA"
         ]
     );
+
+    // A file holds names and addresses: only its owner may read it, even if it existed before.
+    let file = data.path().join("export.csv");
+    std::fs::write(&file, "").unwrap();
+    std::fs::set_permissions(&file, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    staff(data.path(), &["export", "--output", file.to_str().unwrap()]);
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&file).unwrap().permissions());
+    assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), csv);
 
     let json = stdout(&staff(
         data.path(),
@@ -90,7 +100,7 @@ async fn staff_export_erase_and_count_the_local_stacks_signatures() {
     assert_eq!(
         rows,
         serde_json::json!([
-            { "name": "Jana Müller", "country_name": "Germany", "email": "jana@example.org" },
+            { "name": "=1+2 Müller", "country_name": "Germany", "email": "jana@example.org" },
             { "name": "Piotr Nowak", "country_name": "Poland", "email": "" },
             { "name": "Олена Коваль", "country_name": "Ukraine", "email": "" },
         ])
