@@ -1,6 +1,6 @@
 //! Every parser of outside input under generated input: the signing body in both encodings, the
-//! link tokens, `Accept-Language` and stream records. None panics; a refused signature stores
-//! nothing; what is accepted holds only valid fields.
+//! link tokens, `Accept-Language`, stream records and names. None panics; a refused signature
+//! stores nothing; what is accepted holds only valid fields.
 
 mod support;
 
@@ -140,4 +140,50 @@ proptest! {
             }
         }
     }
+
+    #[test]
+    fn an_accepted_name_is_composed_and_shows_every_character_it_holds(raw in "\\PC{1,60}") {
+        if let Ok(name) = people_first::domain::SignerName::parse(&raw) {
+            prop_assert!(is_composed(name.as_str()), "{:?}", name.as_str());
+            for (i, c) in name.as_str().char_indices() {
+                let joiner = matches!(c, '\u{200C}' | '\u{200D}');
+                prop_assert!(
+                    joiner || !is_invisible(c),
+                    "{:?} holds {:?} at {}", name.as_str(), c, i
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_hidden_character_anywhere_in_a_name_refuses_it(
+        name in "[A-Za-zА-Яа-яÀ-ÿ ]{2,30}",
+        at in any::<prop::sample::Index>(),
+        hidden in prop::sample::select(vec![
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200B}', '\u{200E}', '\u{200F}', '\u{2060}', '\u{FEFF}',
+            '\u{061C}', '\u{180E}', '\u{AD}',
+        ]),
+    ) {
+        let chars: Vec<char> = name.chars().collect();
+        let mut with_hidden = chars.clone();
+        with_hidden.insert(at.index(chars.len() + 1), hidden);
+        let with_hidden: String = with_hidden.into_iter().collect();
+        prop_assert!(
+            people_first::domain::SignerName::parse(&with_hidden).is_err(),
+            "{:?}", with_hidden
+        );
+    }
+}
+
+/// Invisible in a name: the format characters (general category Cf).
+fn is_invisible(c: char) -> bool {
+    let categories =
+        icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new();
+    categories.get(c) == icu_properties::props::GeneralCategory::Format
+}
+
+/// Whether a text is in NFC: normalising it again changes nothing.
+fn is_composed(text: &str) -> bool {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().is_normalized(text)
 }

@@ -288,6 +288,22 @@ async fn bad_input_gets_a_clear_4xx_in_the_signers_language_and_stores_nothing(s
             422,
             "адрес электронной почты",
         ),
+        // A name that shows other than it reads: a right-to-left override, a zero-width space.
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"Olena\u{202E}lavoK","email":email,"country":"UA","locale":"fr"})
+                .to_string(),
+            422,
+            "caractères",
+        ),
+        (
+            "POST",
+            Some("application/json"),
+            json!({"name":"Ole\u{200B}na","email":email,"country":"UA","locale":"de"}).to_string(),
+            422,
+            "Zeichen",
+        ),
         // A name that would make our signed mail deliver a stranger's link.
         (
             "POST",

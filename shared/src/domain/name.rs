@@ -11,8 +11,14 @@ impl SignerName {
 
     /// A name as a signer types it: also refused when it carries more than a name (a link, an
     /// email address or markup), which a stranger could otherwise make our signed mail deliver.
+    /// A name as a signer types it: in its composed form (NFC), so one name has one spelling,
+    /// and without the invisible characters no name needs.
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let name = Self::stored(raw)?;
+        let composed = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(raw);
+        if has_invisible_characters(&composed) {
+            return Err(InputError::ControlCharacters);
+        }
+        let name = Self::stored(&composed)?;
         if name.carries_more_than_a_name() {
             return Err(InputError::NotAName);
         }
@@ -54,6 +60,30 @@ impl SignerName {
 
 /// `example.org`, `bit.ly/x`, `приклад.укр`: a label of two or more characters, a dot, and two or
 /// more letters. Initials (`J.R.R.`, `O.Neil`) and abbreviations (`Dr.`) are not.
+/// Format characters are invisible: bidi controls can reverse what a name shows in an email or
+/// the export, zero-width ones make two names look alike. The zero-width joiner and non-joiner
+/// stay allowed inside a word, where scripts such as Persian and Devanagari need them: after a
+/// letter or a mark (a virama), before a letter.
+fn has_invisible_characters(name: &str) -> bool {
+    use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
+    let categories = icu_properties::CodePointMapData::<GeneralCategory>::new();
+    let in_a_word = |c: &char| {
+        let category = categories.get(*c);
+        GeneralCategoryGroup::Letter.contains(category)
+            || GeneralCategoryGroup::Mark.contains(category)
+    };
+    let chars: Vec<char> = name.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        let joiner_inside_a_word = matches!(c, '\u{200C}' | '\u{200D}')
+            && i > 0
+            && in_a_word(&chars[i - 1])
+            && chars
+                .get(i + 1)
+                .is_some_and(|next| GeneralCategoryGroup::Letter.contains(categories.get(*next)));
+        categories.get(c) == GeneralCategory::Format && !joiner_inside_a_word
+    })
+}
+
 fn looks_like_a_domain(word: &str) -> bool {
     let labels: Vec<&str> = word.trim_end_matches('.').split('.').collect();
     let [.., before, after] = labels.as_slice() else {
@@ -117,6 +147,34 @@ mod tests {
         ] {
             assert!(SignerName::parse(good).is_ok(), "{good}");
         }
+    }
+
+    #[test]
+    fn a_name_is_kept_composed_and_without_invisible_characters() {
+        // "Zoë" typed with a combining diaeresis is the same name as with "ë".
+        assert_eq!(
+            SignerName::parse("Zoe\u{308}").unwrap().as_str(),
+            "Zo\u{eb}"
+        );
+        for hidden in [
+            "Olena\u{202E}lavoK",         // right-to-left override
+            "Olena\u{2066}Koval\u{2069}", // isolate
+            "Ole\u{200B}na",              // zero-width space
+            "Olena\u{2060}Koval",         // word joiner
+            "\u{FEFF}Olena",              // byte-order mark
+            "Olena\u{200F}",              // right-to-left mark
+            "Ole\u{AD}na",                // soft hyphen
+            "Olena\u{200D}",              // a joiner with no letter after it
+        ] {
+            assert_eq!(
+                SignerName::parse(hidden),
+                Err(InputError::ControlCharacters),
+                "{hidden:?}"
+            );
+        }
+        // Persian needs the zero-width non-joiner between letters: "Mehrdad" with a ZWNJ.
+        assert!(SignerName::parse("می\u{200C}خواهم").is_ok());
+        assert!(SignerName::parse("क्\u{200D}ष").is_ok());
     }
 
     #[test]
