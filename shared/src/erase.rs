@@ -7,15 +7,11 @@ use crate::domain::{LinkToken, Locale, Signature};
 use crate::ports::SignatureStore;
 use tracing::instrument;
 
-fn check(signature: Option<Signature>, token: &LinkToken) -> Result<Option<Signature>, LinkError> {
-    match signature {
-        // Nothing left: erased before, or expired unconfirmed. Erasing is idempotent.
-        None => Ok(None),
-        Some(signature) if signature.erase_hash.matches(&token.secret.hash()) => {
-            Ok(Some(signature))
-        }
-        Some(_) => Err(LinkError::UnknownLink),
-    }
+/// The signature a link erases, or `None` when nothing of its signature is left: erased before,
+/// expired unconfirmed, or since followed by a newer signature of the same address (whose link
+/// is another). All three answer alike, so an old link never tells that its signer signed again.
+fn check(signature: Option<Signature>, token: &LinkToken) -> Option<Signature> {
+    signature.filter(|s| s.erase_hash.matches(&token.secret.hash()))
 }
 
 /// For the page a `GET` shows: the signature's language, or `None` when nothing is left to erase.
@@ -24,7 +20,7 @@ pub async fn inspect_erasure(
     store: &dyn SignatureStore,
     token: &LinkToken,
 ) -> Result<Option<Locale>, LinkError> {
-    Ok(check(store.find(&token.signer).await?, token)?.map(|s| s.locale))
+    Ok(check(store.find(&token.signer).await?, token).map(|s| s.locale))
 }
 
 /// Deletes the signature; the same answer when it is already gone.
@@ -33,7 +29,7 @@ pub async fn erase_signature(
     store: &dyn SignatureStore,
     token: &LinkToken,
 ) -> Result<Option<Locale>, LinkError> {
-    let Some(signature) = check(store.find(&token.signer).await?, token)? else {
+    let Some(signature) = check(store.find(&token.signer).await?, token) else {
         tracing::info!(outcome = "already gone", "erasure");
         return Ok(None);
     };

@@ -86,6 +86,13 @@ async fn erasing_a_confirmed_signature_twice_at_once_drops_the_count_once(stack:
     assert!(find(&stack, &email).await.is_none());
     assert_eq!(stack.count().await, 1, "one signature left");
     assert_eq!(stack.erase(&token, JSON).await.status, 200, "idempotent");
+    let erased_page = stack.open_erase_link(&token).await;
+    assert_eq!(erased_page.status, 200);
+    let old_confirm = link_token(&stack.inbox(&email).await[0]);
+    let nothing_left = (
+        stack.confirm_json(&old_confirm).await,
+        stack.open_link(&old_confirm).await,
+    );
     assert_eq!(stack.count().await, 1);
 
     // They may sign again later, with a new link to confirm and a new one to erase.
@@ -96,9 +103,29 @@ async fn erasing_a_confirmed_signature_twice_at_once_drops_the_count_once(stack:
     assert_ne!(erase_token(&mail[1]), token);
     assert_eq!(stack.confirm_json(&link_token(&mail[1])).await.status, 200);
     assert_eq!(stack.count().await, 2);
-    // The old erasure link does not reach the new signature.
-    assert_eq!(stack.erase(&token, JSON).await.status, 404);
+    // The old erasure link does not reach the new signature, and answers as it did when
+    // nothing was left: it never tells that its signer signed again.
+    let after_signing_again = stack.erase(&token, JSON).await;
+    assert_eq!(
+        (
+            after_signing_again.status,
+            after_signing_again.body.as_str()
+        ),
+        (200, r#"{"status":"erased"}"#)
+    );
     assert!(find(&stack, &email).await.is_some());
+    let opened = stack.open_erase_link(&token).await;
+    assert_eq!(opened.status, 200);
+    assert_eq!(
+        opened.body, erased_page.body,
+        "the page of a link with nothing left"
+    );
+    // So does the old confirmation link.
+    let pressed = stack.confirm_json(&old_confirm).await;
+    let shown = stack.open_link(&old_confirm).await;
+    for (now, then) in [(&pressed, &nothing_left.0), (&shown, &nothing_left.1)] {
+        assert_eq!((now.status, &now.body), (then.status, &then.body));
+    }
 }
 
 async fn a_tampered_or_foreign_erasure_link_erases_nothing(stack: Stack) {
@@ -107,17 +134,20 @@ async fn a_tampered_or_foreign_erasure_link_erases_nothing(stack: Stack) {
     stack.sign_json(&petition(&taras)).await;
     let olena_token = erase_token(&stack.inbox(&olena).await[0]);
     let taras_token = erase_token(&stack.inbox(&taras).await[0]);
-    // Olena's signer key with Taras's secret; a token cut short; the confirmation link.
+    // Olena's signer key with Taras's secret, and her confirmation link: well formed, they
+    // answer as any dead link does and erase nothing. A token cut short is no link at all.
     let foreign = format!("{}{}", &olena_token[..43], &taras_token[43..]);
     let confirm = link_token(&stack.inbox(&olena).await[0]);
-    for token in [foreign.as_str(), &olena_token[..80], confirm.as_str()] {
+    for token in [foreign.as_str(), confirm.as_str()] {
         let answer = stack.erase(token, FORM).await;
-        assert_eq!(answer.status, 404, "{token}");
-        assert!(
-            answer.body.contains("lang=\"en\""),
-            "a page in the browser's language"
-        );
+        assert_eq!(answer.status, 303, "{token}");
     }
+    let answer = stack.erase(&olena_token[..80], FORM).await;
+    assert_eq!(answer.status, 404);
+    assert!(
+        answer.body.contains("lang=\"en\""),
+        "a page in the browser's language"
+    );
     assert!(find(&stack, &olena).await.is_some());
     assert!(find(&stack, &taras).await.is_some());
 }

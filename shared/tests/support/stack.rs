@@ -155,6 +155,11 @@ impl Stack {
         .await
     }
 
+    pub async fn open_erase_link(&self, token: &str) -> Answer {
+        self.send(request("GET", &format!("/api/erase?t={token}"), None, ""))
+            .await
+    }
+
     pub async fn open_link(&self, token: &str) -> Answer {
         self.send(request("GET", &format!("/api/confirm?t={token}"), None, ""))
             .await
