@@ -34,7 +34,11 @@ impl Site {
             .context("/api/count")?
             .json()
             .await?;
-        Ok(answer["countries"][COUNTRY].as_u64().unwrap_or(0))
+        // A country counts on its own only from ten signatures: below, it is among the others.
+        Ok(answer["countries"][COUNTRY]
+            .as_u64()
+            .or_else(|| answer["other_countries"].as_u64())
+            .unwrap_or(0))
     }
 
     async fn wait_for_count(&self, wanted: u64, began: Instant) -> anyhow::Result<()> {

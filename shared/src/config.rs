@@ -158,6 +158,19 @@ pub fn goal() -> Result<u64, ConfigError> {
     }
 }
 
+/// The smallest count of a country the public count shows on its own.
+pub const DEFAULT_SMALLEST_COUNTRY_SHOWN: u64 = 10;
+
+pub fn smallest_country_shown() -> Result<u64, ConfigError> {
+    match std::env::var("PEOPLE_FIRST_SMALLEST_COUNTRY_SHOWN") {
+        Ok(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_SMALLEST_COUNTRY_SHOWN", raw)),
+        Err(_) => Ok(DEFAULT_SMALLEST_COUNTRY_SHOWN),
+    }
+}
+
 /// The bot challenge's widget, when `PEOPLE_FIRST_CHALLENGE` names a provider (`turnstile` or
 /// `hcaptcha`) and `PEOPLE_FIRST_CHALLENGE_SITE_KEY` its key for this site; off otherwise.
 pub fn challenge_widget() -> Result<Option<crate::challenge::Widget>, ConfigError> {

@@ -23,6 +23,7 @@ fn subject() -> Subject {
         state: CountState {
             counter: store.clone(),
             goal: 100_000,
+            smallest_country_shown: 10,
         },
         store,
         _dir: dir,
@@ -60,13 +61,39 @@ async fn get(state: &CountState, method: &str, uri: &str, headers: &[(&str, &str
 }
 
 #[tokio::test]
+async fn small_counts_are_summed_as_other_countries_and_the_time_is_to_the_minute() {
+    let mut subject = subject();
+    set_count(
+        &subject.store,
+        &[("UA", 12_000), ("BY", 3), ("PL", 10), ("RU", 9)],
+    )
+    .await;
+    let answer = get(&subject.state, "GET", "/api/count", &[]).await;
+    assert_eq!(
+        answer.json(),
+        serde_json::json!({
+            "total": 12_022, "countries": { "PL": 10, "UA": 12_000 }, "other_countries": 12,
+            "updated_at": "2025-01-27T17:46:00Z", "goal": 100_000
+        }),
+        "the total stays exact; 1,738,000,000 s is 17:46:40"
+    );
+    // A campaign that may show every country says so.
+    subject.state.smallest_country_shown = 1;
+    let answer = get(&subject.state, "GET", "/api/count", &[]).await;
+    assert_eq!(answer.json()["countries"]["BY"], 3);
+    assert_eq!(answer.json()["other_countries"], 0);
+}
+
+#[tokio::test]
 async fn a_missing_counter_reads_as_zero() {
     let subject = subject();
     let answer = get(&subject.state, "GET", "/api/count", &[]).await;
     assert_eq!(answer.status, 200);
     assert_eq!(
         answer.json(),
-        serde_json::json!({ "total": 0, "countries": {}, "updated_at": null, "goal": 100_000 })
+        serde_json::json!({
+            "total": 0, "countries": {}, "other_countries": 0, "updated_at": null, "goal": 100_000
+        })
     );
 }
 
@@ -85,8 +112,8 @@ async fn the_count_is_cacheable_open_to_every_origin_and_revalidates_with_its_et
     assert_eq!(
         answer.json(),
         serde_json::json!({
-            "total": 12_345, "countries": { "PL": 345, "UA": 12_000 },
-            "updated_at": "2025-01-27T17:46:40Z", "goal": 100_000
+            "total": 12_345, "countries": { "PL": 345, "UA": 12_000 }, "other_countries": 0,
+            "updated_at": "2025-01-27T17:46:00Z", "goal": 100_000
         })
     );
     assert_eq!(answer.header("cache-control"), CACHE_CONTROL_VALUE);

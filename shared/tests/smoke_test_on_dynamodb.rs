@@ -68,6 +68,7 @@ async fn the_smoke_test_signs_confirms_counts_and_erases_through_the_site() {
             people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
         ),
         goal: 100,
+        smallest_country_shown: people_first::config::DEFAULT_SMALLEST_COUNTRY_SHOWN,
     });
     let site = serve(stack.clone(), count).await;
     let smoke_test = |args: &[&str]| {

@@ -79,6 +79,7 @@ pub async fn run() -> anyhow::Result<()> {
         count: CountState {
             counter: store.clone(),
             goal,
+            smallest_country_shown: people_first::config::smallest_country_shown()?,
         },
         outbox: outbox.clone(),
         site: site_dir.clone(),

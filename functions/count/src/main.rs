@@ -14,6 +14,7 @@ async fn main() -> Result<(), Error> {
     let state = CountState {
         counter: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         goal: config::goal()?,
+        smallest_country_shown: config::smallest_country_shown()?,
     };
     run(service_fn(|request| {
         edge.guard(request, |request| handle_count(&state, request))

@@ -25,6 +25,9 @@ pub struct CountState {
     pub counter: Arc<dyn CounterStore>,
     /// The number the campaign aims for, shown with the count.
     pub goal: u64,
+    /// The smallest count of a country shown on its own; smaller ones are summed as other
+    /// countries, so that a count of 3 where signing is dangerous does not narrow down who.
+    pub smallest_country_shown: u64,
 }
 
 fn open_to_every_origin(response: &mut Response<Body>) {
@@ -122,17 +125,28 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
         );
         answer
     } else {
-        let countries: serde_json::Map<String, serde_json::Value> = counter
+        let (shown, hidden): (Vec<_>, Vec<_>) = counter
             .countries
             .iter()
+            .partition(|(_, n)| **n >= state.smallest_country_shown);
+        let countries: serde_json::Map<String, serde_json::Value> = shown
+            .into_iter()
             .map(|(c, n)| (c.code().to_owned(), (*n).into()))
             .collect();
+        // To the minute: a time to the second, polled, would tell when each signature came.
+        let updated_at = counter.updated_at.map(|at| {
+            crate::domain::Timestamp::from_unix_seconds(
+                at.unix_seconds() - at.unix_seconds().rem_euclid(60),
+            )
+            .to_rfc3339()
+        });
         json(
             StatusCode::OK,
             &serde_json::json!({
                 "total": counter.total(),
                 "countries": countries,
-                "updated_at": counter.updated_at.map(crate::domain::Timestamp::to_rfc3339),
+                "other_countries": hidden.into_iter().map(|(_, n)| n).sum::<u64>(),
+                "updated_at": updated_at,
                 "goal": state.goal,
             }),
         )
