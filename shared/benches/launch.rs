@@ -99,11 +99,12 @@ impl SignatureStore for Table {
             .insert(signature.signer, signature.clone());
         Ok(Insertion::Inserted)
     }
-    async fn renew_link(
+    async fn revise_pending(
         &self,
         _: &SignerKey,
+        _: &people_first::ports::SignerChoices,
+        _: Option<&LinkRenewal>,
         _: Timestamp,
-        _: &LinkRenewal,
     ) -> Result<bool, StoreError> {
         unreachable!("nobody signs twice in this launch")
     }

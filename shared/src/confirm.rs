@@ -17,11 +17,12 @@ pub enum LinkError {
     Store(#[from] StoreError),
 }
 
-/// What a link leads to, without changing anything.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a link leads to, without changing anything: what pressing its button would confirm.
+#[derive(Debug, Clone, PartialEq)]
 pub struct LinkState {
     pub locale: Locale,
     pub already_confirmed: bool,
+    pub choices: crate::ports::SignerChoices,
 }
 
 fn check(
@@ -50,6 +51,12 @@ pub async fn inspect_link(
     Ok(LinkState {
         locale: signature.locale,
         already_confirmed: signature.is_confirmed(),
+        choices: crate::ports::SignerChoices {
+            name: signature.name,
+            country: signature.country,
+            locale: signature.locale,
+            updates: signature.updates,
+        },
     })
 }
 

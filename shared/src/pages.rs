@@ -158,11 +158,18 @@ pub(crate) fn message_context(heading: &str, body: &str, sign_again: bool) -> Va
     }
 }
 
-/// The page a confirmation link opens: one button, which POSTs.
-pub fn confirm_page(locale: Locale, token: &str, already_confirmed: bool) -> String {
+/// The page a confirmation link opens: what the button confirms (the name, the country, and
+/// whether updates were asked for), one button, which POSTs, and a way to sign differently.
+pub fn confirm_page(token: &str, link: &crate::confirm::LinkState) -> String {
+    let locale = link.locale;
+    let choices = &link.choices;
     render(
         "confirm.html",
-        &context! { locale => locale.code(), token => token, already_confirmed => already_confirmed },
+        &context! {
+            locale => locale.code(), token => token, already_confirmed => link.already_confirmed,
+            name => choices.name.as_str(), country => choices.country.name(locale),
+            updates => choices.updates,
+        },
     )
 }
 

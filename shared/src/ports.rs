@@ -21,6 +21,15 @@ pub enum Insertion {
     AlreadySigned(Box<Signature>),
 }
 
+/// What a signer chooses when signing: how their signature reads and whether we may write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignerChoices {
+    pub name: crate::domain::SignerName,
+    pub country: crate::domain::Country,
+    pub locale: crate::domain::Locale,
+    pub updates: bool,
+}
+
 /// A fresh confirmation link replacing the live one of a pending signature.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkRenewal {
@@ -34,13 +43,15 @@ pub trait SignatureStore: Send + Sync {
     /// Writes a pending signature unless one exists for its signer.
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError>;
 
-    /// Replaces the link of a pending signature whose link was sent at `sent_before`; false
-    /// when another request renewed it first or it is no longer pending.
-    async fn renew_link(
+    /// Replaces the choices of a pending signature with a newer submission's, under the current
+    /// privacy policy, and with `renewal` its link too if that was sent at `sent_before`; false
+    /// when it is no longer pending, or another request renewed the link first.
+    async fn revise_pending(
         &self,
         signer: &SignerKey,
+        choices: &SignerChoices,
+        renewal: Option<&LinkRenewal>,
         sent_before: Timestamp,
-        renewal: &LinkRenewal,
     ) -> Result<bool, StoreError>;
 
     async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;

@@ -366,13 +366,14 @@ mod tests {
         async fn insert_pending(&self, _: &Signature) -> Result<Insertion, StoreError> {
             unreachable!("the mailer does not sign")
         }
-        async fn renew_link(
+        async fn revise_pending(
             &self,
             _: &SignerKey,
+            _: &crate::ports::SignerChoices,
+            _: Option<&LinkRenewal>,
             _: Timestamp,
-            _: &LinkRenewal,
         ) -> Result<bool, StoreError> {
-            unreachable!("the mailer does not renew links")
+            unreachable!("the mailer does not revise signatures")
         }
         async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
             Ok(self.0.lock().unwrap().get(signer).cloned())

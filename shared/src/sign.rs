@@ -6,7 +6,7 @@ use crate::domain::{
     Signature, SignatureStatus, SignerName, Timestamp,
 };
 use crate::keyring::Keyring;
-use crate::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
+use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
 use std::collections::BTreeMap;
 use tracing::instrument;
 
@@ -144,6 +144,8 @@ impl PetitionForm {
 pub enum SignOutcome {
     Created,
     LinkRenewed,
+    /// A pending signature took the newer submission's choices; its live link stays.
+    Revised,
     Unchanged,
     /// The mailbox had its emails for the day: nothing was written, the live link stays live.
     Withheld,
@@ -210,6 +212,12 @@ async fn record(
 ) -> Result<SignOutcome, StoreError> {
     let signer = keyring.signer_key(&petition.email);
     let link = fresh_link(keyring, &signer, now);
+    let choices = SignerChoices {
+        name: petition.name.clone(),
+        country: petition.country,
+        locale: petition.locale,
+        updates: petition.updates,
+    };
     let erase_nonce = LinkNonce::random();
     let signature = Signature {
         signer,
@@ -236,24 +244,24 @@ async fn record(
         Insertion::Inserted => return Ok(SignOutcome::Created),
         Insertion::AlreadySigned(existing) => existing,
     };
-    let outcome = if existing.is_confirmed()
-        || now < existing.link_sent_at.plus_seconds(RESEND_INTERVAL_SECONDS)
-    {
-        SignOutcome::Unchanged
-    } else {
-        let renewal = LinkRenewal {
+    if existing.is_confirmed() {
+        return Ok(SignOutcome::Unchanged);
+    }
+    // Whoever submits last decides what the signature says: the address's owner, signing
+    // after a stranger used their address, is never left confirming the stranger's choices.
+    // A fresh link goes out at most every few minutes.
+    let renewal =
+        (now >= existing.link_sent_at.plus_seconds(RESEND_INTERVAL_SECONDS)).then(|| LinkRenewal {
             link,
             expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS),
-        };
-        if store
-            .renew_link(&signer, existing.link_sent_at, &renewal)
-            .await?
-        {
-            SignOutcome::LinkRenewed
-        } else {
-            // Another request renewed it or confirmed it in between: nothing more to do.
-            SignOutcome::Unchanged
-        }
-    };
-    Ok(outcome)
+        });
+    let revised = store
+        .revise_pending(&signer, &choices, renewal.as_ref(), existing.link_sent_at)
+        .await?;
+    Ok(match (revised, renewal) {
+        (true, Some(_)) => SignOutcome::LinkRenewed,
+        (true, None) => SignOutcome::Revised,
+        // Another request renewed it or confirmed it in between: nothing more to do.
+        (false, _) => SignOutcome::Unchanged,
+    })
 }

@@ -145,8 +145,19 @@ fn every_page_renders_in_every_language() {
             message.contains(" 7 ") || message.contains("\u{2068}7\u{2069}"),
             "{locale}: {message}"
         );
-        let confirm = pages::confirm_page(locale, "token", false);
+        let link = people_first::confirm::LinkState {
+            locale,
+            already_confirmed: false,
+            choices: people_first::ports::SignerChoices {
+                name: people_first::domain::SignerName::parse("Anna & Co").unwrap(),
+                country: people_first::domain::Country::parse("UA").unwrap(),
+                locale,
+                updates: true,
+            },
+        };
+        let confirm = pages::confirm_page("token", &link);
         assert!(confirm.contains(r#"name="t" value="token""#));
+        assert!(confirm.contains("Anna &amp; Co"), "the name, escaped");
         let (text, html) = pages::confirmation_email(
             locale,
             "Anna",

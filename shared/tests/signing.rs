@@ -500,6 +500,57 @@ async fn signing_past_the_mailboxs_limit_leaves_its_last_link_working(stack: Sta
     assert_eq!(stack.store.confirmations().await, 1);
 }
 
+async fn the_last_submission_for_a_pending_address_decides_what_its_link_confirms(stack: Stack) {
+    let email = address("owner");
+    // A stranger uses the address first, with a name and choices of their own.
+    let stranger = json!({
+        "name": "Someone Else", "email": email, "country": "RU", "locale": "ru", "updates": true
+    });
+    assert_eq!(stack.sign_json(&stranger).await.status, 202);
+    let mail = stack.inbox(&email).await;
+    assert_eq!(mail.len(), 1);
+    // The page of that link shows what its button would confirm, and a way to sign otherwise.
+    let token = link_token(&mail[0]);
+    let shown = stack.open_link(&token).await;
+    for what in [
+        "Someone Else",
+        "Россия",
+        "Да, по электронной почте",
+        "Подписать ещё раз",
+    ] {
+        assert!(shown.body.contains(what), "{what}: {}", shown.body);
+    }
+
+    // The address's owner signs a minute later: no second email, and the link they have now
+    // confirms their own choices, in their language.
+    stack.clock.advance(60);
+    let owner = json!({
+        "name": "Оксана Петренко", "email": email, "country": "UA", "locale": "uk", "updates": false
+    });
+    assert_eq!(stack.sign_json(&owner).await.status, 202);
+    assert_eq!(stack.inbox(&email).await.len(), 1);
+    let shown = stack.open_link(&token).await;
+    for what in ["Оксана Петренко", "Україна", "<dd>Ні</dd>"] {
+        assert!(shown.body.contains(what), "{what}: {}", shown.body);
+    }
+    assert!(!shown.body.contains("Someone Else"));
+    assert_eq!(stack.confirm_form(&token).await.status, 303);
+    let signer = support::keyring().signer_key(&Email::parse(&email).unwrap());
+    let confirmed = stack.store.store.find(&signer).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            confirmed.name.as_str(),
+            confirmed.country.code(),
+            confirmed.updates
+        ),
+        ("Оксана Петренко", "UA", false)
+    );
+    assert_eq!(
+        confirmed.email, None,
+        "no updates asked: the address is forgotten"
+    );
+}
+
 async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     // The emulator's table is deleted under the running handler: every write now fails.
     let support::Feed::Dynamo { config, table } = &stack.store.feed else {
@@ -522,6 +573,7 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
 }
 
 crate::both_stacks!(
+    the_last_submission_for_a_pending_address_decides_what_its_link_confirms,
     signing_past_the_mailboxs_limit_leaves_its_last_link_working,
     one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags,
     signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address,

@@ -7,7 +7,7 @@ use people_first::clock::{Clock, ManualClock};
 use people_first::domain::{
     ConfirmationLink, LinkNonce, Signature, SignatureStatus, SignerName, Timestamp,
 };
-use people_first::ports::{Insertion, LinkRenewal};
+use people_first::ports::{Insertion, LinkRenewal, SignerChoices};
 use support::StoreUnderTest;
 
 const NOW: Timestamp = support::SIGNED_AT;
@@ -63,25 +63,52 @@ async fn a_link_is_renewed_only_from_the_link_it_replaces(subject: StoreUnderTes
         },
         expires_at: later.plus_seconds(8 * 86_400),
     };
-    assert!(
-        !subject
-            .store
-            .renew_link(&signature.signer, later, &renewal)
-            .await
-            .unwrap()
-    );
+    let choices = choices_of(&signature);
+    let revise = |before| {
+        let (store, signer, choices) = (subject.store.clone(), signature.signer, choices.clone());
+        async move {
+            store
+                .revise_pending(&signer, &choices, Some(&renewal), before)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(!revise(later).await);
+    assert!(revise(NOW).await);
+    // The same renewal again: the link it names is gone.
+    assert!(!revise(NOW).await);
+    let stored = subject
+        .store
+        .find(&signature.signer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.link(), renewal.link);
+    assert_eq!(stored.expires_at, Some(renewal.expires_at));
+}
+
+fn choices_of(signature: &people_first::domain::Signature) -> SignerChoices {
+    SignerChoices {
+        name: signature.name.clone(),
+        country: signature.country,
+        locale: signature.locale,
+        updates: signature.updates,
+    }
+}
+
+async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: StoreUnderTest) {
+    let signature = pending("oksana@example.org");
+    subject.store.insert_pending(&signature).await.unwrap();
+    let newer = SignerChoices {
+        name: SignerName::parse("Оксана Петренко").unwrap(),
+        country: people_first::domain::Country::parse("PL").unwrap(),
+        locale: people_first::domain::Locale::De,
+        updates: !signature.updates,
+    };
     assert!(
         subject
             .store
-            .renew_link(&signature.signer, NOW, &renewal)
-            .await
-            .unwrap()
-    );
-    // The same renewal again: the link it names is gone.
-    assert!(
-        !subject
-            .store
-            .renew_link(&signature.signer, NOW, &renewal)
+            .revise_pending(&signature.signer, &newer, None, NOW)
             .await
             .unwrap()
     );
@@ -91,8 +118,29 @@ async fn a_link_is_renewed_only_from_the_link_it_replaces(subject: StoreUnderTes
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.link(), renewal.link);
-    assert_eq!(stored.expires_at, Some(renewal.expires_at));
+    assert_eq!(choices_of(&stored), newer);
+    assert_eq!(stored.link(), signature.link(), "the live link stays");
+    assert_eq!(stored.erase_hash, signature.erase_hash);
+    // Confirmed, the signature is its owner's: a submission changes nothing.
+    subject
+        .store
+        .confirm(&signature.signer, &signature.secret_hash, NOW, false)
+        .await
+        .unwrap();
+    assert!(
+        !subject
+            .store
+            .revise_pending(&signature.signer, &choices_of(&signature), None, NOW)
+            .await
+            .unwrap()
+    );
+    let confirmed = subject
+        .store
+        .find(&signature.signer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(choices_of(&confirmed), newer);
 }
 
 async fn confirming_moves_to_confirmed_once_and_forgets_the_address(subject: StoreUnderTest) {
@@ -457,6 +505,7 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
 }
 
 contract!(
+    a_newer_submission_replaces_a_pending_signatures_choices_only,
     emails_to_a_mailbox_are_counted_per_day_up_to_the_limit,
     ses_feedback_marks_or_erases_only_pending_signatures,
     only_the_live_link_of_a_pending_signature_is_marked_mailed,

@@ -1,7 +1,7 @@
 //! The signature store on DynamoDB: one item per signer, keyed by the signer key.
 
 use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
-use crate::ports::{Insertion, LinkRenewal, SignatureStore, StoreError};
+use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
@@ -130,31 +130,55 @@ impl SignatureStore for DynamoStore {
         }
     }
 
-    async fn renew_link(
+    async fn revise_pending(
         &self,
         signer: &SignerKey,
+        choices: &SignerChoices,
+        renewal: Option<&LinkRenewal>,
         sent_before: Timestamp,
-        renewal: &LinkRenewal,
     ) -> Result<bool, StoreError> {
-        let link = renewal.link;
-        let result = self
+        let mut update = "SET #name = :name, country = :country, #locale = :locale, \
+                          updates = :updates, privacy_policy = :policy"
+            .to_owned();
+        let mut condition = "#status = :pending".to_owned();
+        let mut request = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("pk", key(signer))
-            .update_expression(
-                "SET link_nonce = :nonce, secret_hash = :hash, link_sent_at = :sent, \
-                 link_expires_at = :dies, expires_at = :ttl",
-            )
-            .condition_expression("#status = :pending AND link_sent_at = :before")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":nonce", AttributeValue::S(link.nonce.to_hex()))
-            .expression_attribute_values(":hash", AttributeValue::S(link.secret_hash.to_hex()))
-            .expression_attribute_values(":sent", number(link.sent_at))
-            .expression_attribute_values(":dies", number(link.expires_at))
-            .expression_attribute_values(":ttl", number(renewal.expires_at))
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_names("#locale", "locale")
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
-            .expression_attribute_values(":before", number(sent_before))
+            .expression_attribute_values(":name", AttributeValue::S(choices.name.as_str().into()))
+            .expression_attribute_values(
+                ":country",
+                AttributeValue::S(choices.country.code().into()),
+            )
+            .expression_attribute_values(":locale", AttributeValue::S(choices.locale.code().into()))
+            .expression_attribute_values(":updates", AttributeValue::Bool(choices.updates))
+            .expression_attribute_values(
+                ":policy",
+                AttributeValue::S(crate::domain::PRIVACY_POLICY_VERSION.into()),
+            );
+        if let Some(renewal) = renewal {
+            let link = renewal.link;
+            update.push_str(
+                ", link_nonce = :nonce, secret_hash = :hash, link_sent_at = :sent, \
+                 link_expires_at = :dies, expires_at = :ttl",
+            );
+            condition.push_str(" AND link_sent_at = :before");
+            request = request
+                .expression_attribute_values(":nonce", AttributeValue::S(link.nonce.to_hex()))
+                .expression_attribute_values(":hash", AttributeValue::S(link.secret_hash.to_hex()))
+                .expression_attribute_values(":sent", number(link.sent_at))
+                .expression_attribute_values(":dies", number(link.expires_at))
+                .expression_attribute_values(":ttl", number(renewal.expires_at))
+                .expression_attribute_values(":before", number(sent_before));
+        }
+        let result = request
+            .update_expression(update)
+            .condition_expression(condition)
             .send()
             .await;
         applied(result)

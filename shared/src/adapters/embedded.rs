@@ -7,7 +7,8 @@ use crate::domain::{
 };
 use crate::mailing::SignatureChange;
 use crate::ports::{
-    CounterStore, Insertion, LinkRenewal, SignaturePage, SignatureScan, SignatureStore, StoreError,
+    CounterStore, Insertion, LinkRenewal, SignaturePage, SignatureScan, SignatureStore,
+    SignerChoices, StoreError,
 };
 use async_trait::async_trait;
 use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
@@ -38,7 +39,7 @@ type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
 enum Write {
     Insert(Box<Signature>, Reply<Insertion>),
-    Renew(SignerKey, Timestamp, LinkRenewal, Reply<bool>),
+    Revise(Box<Revision>, Reply<bool>),
     Confirm(SignerKey, SecretHash, Timestamp, bool, Reply<bool>),
     Erase(SignerKey, Option<SecretHash>, Reply<Option<Signature>>),
     MarkMailed(SignerKey, SecretHash, Reply<bool>),
@@ -50,6 +51,13 @@ enum Write {
     Checkpoint(String, u64, Reply<()>),
     Count(CountWrite, Reply<bool>),
     ReplaceCounter(Box<(Counter, Counter)>, Reply<bool>),
+}
+
+struct Revision {
+    signer: SignerKey,
+    choices: SignerChoices,
+    renewal: Option<LinkRenewal>,
+    sent_before: Timestamp,
 }
 
 struct CountWrite {
@@ -296,14 +304,20 @@ impl SignatureStore for EmbeddedStore {
             .await
     }
 
-    async fn renew_link(
+    async fn revise_pending(
         &self,
         signer: &SignerKey,
+        choices: &SignerChoices,
+        renewal: Option<&LinkRenewal>,
         sent_before: Timestamp,
-        renewal: &LinkRenewal,
     ) -> Result<bool, StoreError> {
-        self.write(|reply| Write::Renew(*signer, sent_before, *renewal, reply))
-            .await
+        let revision = Box::new(Revision {
+            signer: *signer,
+            choices: choices.clone(),
+            renewal: renewal.copied(),
+            sent_before,
+        });
+        self.write(|reply| Write::Revise(revision, reply)).await
     }
 
     async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
@@ -598,24 +612,29 @@ impl Batch<'_> {
         Ok(Insertion::Inserted)
     }
 
-    fn renew(
-        &mut self,
-        signer: &SignerKey,
-        sent_before: Timestamp,
-        renewal: &LinkRenewal,
-    ) -> Result<bool, StoreError> {
-        let Some(old) = self.get(signer)? else {
+    fn revise(&mut self, revision: &Revision) -> Result<bool, StoreError> {
+        let Some(old) = self.get(&revision.signer)? else {
             return Ok(false);
         };
-        if old.status != SignatureStatus::Pending || old.link_sent_at != sent_before {
+        if old.status != SignatureStatus::Pending
+            || (revision.renewal.is_some() && old.link_sent_at != revision.sent_before)
+        {
             return Ok(false);
         }
         let mut new = old.clone();
-        new.link_nonce = renewal.link.nonce;
-        new.secret_hash = renewal.link.secret_hash;
-        new.link_sent_at = renewal.link.sent_at;
-        new.link_expires_at = renewal.link.expires_at;
-        new.expires_at = Some(renewal.expires_at);
+        let choices = &revision.choices;
+        new.name = choices.name.clone();
+        new.country = choices.country;
+        new.locale = choices.locale;
+        new.updates = choices.updates;
+        crate::domain::PRIVACY_POLICY_VERSION.clone_into(&mut new.privacy_policy);
+        if let Some(renewal) = &revision.renewal {
+            new.link_nonce = renewal.link.nonce;
+            new.secret_hash = renewal.link.secret_hash;
+            new.link_sent_at = renewal.link.sent_at;
+            new.link_expires_at = renewal.link.expires_at;
+            new.expires_at = Some(renewal.expires_at);
+        }
         self.put(Some(old), new)?;
         Ok(true)
     }
@@ -720,9 +739,7 @@ fn apply(
         for write in writes {
             answers.push(match write {
                 Write::Insert(signature, reply) => answer(reply, batch.insert(*signature)),
-                Write::Renew(signer, before, renewal, reply) => {
-                    answer(reply, batch.renew(&signer, before, &renewal))
-                }
+                Write::Revise(revision, reply) => answer(reply, batch.revise(&revision)),
                 Write::Confirm(signer, hash, at, keep, reply) => {
                     answer(reply, batch.confirm(&signer, &hash, at, keep))
                 }

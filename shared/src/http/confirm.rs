@@ -30,7 +30,7 @@ pub async fn handle_confirm(
                 Ok(link) => page(
                     StatusCode::OK,
                     link.locale,
-                    pages::confirm_page(link.locale, &token.encode(), link.already_confirmed),
+                    pages::confirm_page(&token.encode(), &link),
                 ),
                 Err(e) => link_problem(&request, &e, locale),
             }

@@ -389,11 +389,12 @@ impl SignatureStore for AcceptingStore {
         }
         Ok(people_first::ports::Insertion::Inserted)
     }
-    async fn renew_link(
+    async fn revise_pending(
         &self,
         _: &people_first::domain::SignerKey,
+        _: &people_first::ports::SignerChoices,
+        _: Option<&people_first::ports::LinkRenewal>,
         _: people_first::domain::Timestamp,
-        _: &people_first::ports::LinkRenewal,
     ) -> Result<bool, people_first::ports::StoreError> {
         Ok(false)
     }
