@@ -60,6 +60,14 @@ def problems_of(template, edge):
         problems.append("the distribution has no web ACL: no firewall rule applies")
 
     api_ids = {o["Id"] for o in api_origins}
+    # Signing refuses a form on another site by the headers browsers add: the CDN must pass them.
+    for behaviour in config.get("CacheBehaviors", []):
+        if behaviour["TargetOriginId"] in api_ids and behaviour["PathPattern"] == "/api/*":
+            policy = resources.get(named(behaviour.get("OriginRequestPolicyId")), {})
+            headers = policy.get("Properties", {}).get("OriginRequestPolicyConfig", {}).get("HeadersConfig", {})
+            missing = {"origin", "sec-fetch-site"} - {h.lower() for h in headers.get("Headers", [])}
+            if headers.get("HeaderBehavior") != "allViewer" and missing:
+                problems.append(f"/api/*: the CDN does not pass {', '.join(sorted(missing))} to sign")
     for behaviour in config.get("CacheBehaviors", []):
         if behaviour["TargetOriginId"] not in api_ids or behaviour["CachePolicyId"] == CACHING_DISABLED:
             continue
@@ -95,7 +103,8 @@ def problems_of(template, edge):
 
 def main():
     problems = problems_of(load("template.yaml"), load("edge.yaml"))
-    verdict(problems, "the API answers through the CDN only, under a cache key of five languages at most")
+    verdict(problems, "the API answers through the CDN only, under a cache key of five languages at most, "
+                      "and sign hears where a form came from")
 
 
 if __name__ == "__main__":

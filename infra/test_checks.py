@@ -195,6 +195,12 @@ class EdgeTest(unittest.TestCase):
                 "request.querystring = {", "request.querystring.kept = {")
         self.assertIn("/api/count*: no viewer function keeps lang", self.problems(change))
 
+    def test_an_api_that_is_not_told_where_a_form_came_from(self):
+        def change(template, edge):
+            policy = template["Resources"]["ApiRequests"]["Properties"]["OriginRequestPolicyConfig"]
+            policy["HeadersConfig"]["Headers"].remove("sec-fetch-site")
+        self.assertIn("/api/*: the CDN does not pass sec-fetch-site to sign", self.problems(change))
+
     def test_a_firewall_without_an_api_rate_rule(self):
         def change(template, edge):
             rules = edge["Resources"]["WebAcl"]["Properties"]["Rules"]

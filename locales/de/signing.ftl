@@ -33,3 +33,4 @@ error-not-through-site = Diese Adresse antwortet nur über die Website der Kampa
 error-title = Etwas ist schiefgelaufen
 email-suggestion = Meinten Sie { $address }?
 email-suggestion-use = Diese Adresse verwenden
+error-other-site = Bitte unterzeichnen Sie auf der Website der Kampagne: Unterschriften von anderen Websites werden nicht angenommen.

@@ -33,3 +33,4 @@ error-not-through-site = This address answers only through the campaign’s site
 error-title = Something went wrong
 email-suggestion = Did you mean { $address }?
 email-suggestion-use = Use this address
+error-other-site = Please sign on the campaign’s own site: signatures from other sites are not accepted.

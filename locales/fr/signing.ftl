@@ -33,3 +33,4 @@ error-not-through-site = Cette adresse ne répond que par l’intermédiaire du 
 error-title = Une erreur s’est produite
 email-suggestion = Vouliez-vous dire { $address } ?
 email-suggestion-use = Utiliser cette adresse
+error-other-site = Veuillez signer sur le site de la campagne : les signatures venant d’autres sites ne sont pas acceptées.

@@ -33,3 +33,4 @@ error-not-through-site = Этот адрес отвечает только че�
 error-title = Произошла ошибка
 email-suggestion = Возможно, вы имели в виду { $address }?
 email-suggestion-use = Использовать этот адрес
+error-other-site = Пожалуйста, подпишите на сайте кампании: подписи с других сайтов не принимаются.

@@ -33,3 +33,4 @@ error-not-through-site = Ця адреса відповідає лише чер�
 error-title = Сталася помилка
 email-suggestion = Можливо, ви мали на увазі { $address }?
 email-suggestion-use = Використати цю адресу
+error-other-site = Будь ласка, підпишіть на сайті кампанії: підписи з інших сайтів не приймаються.

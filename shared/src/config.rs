@@ -158,6 +158,16 @@ pub fn goal() -> Result<u64, ConfigError> {
     }
 }
 
+/// The origins a signature may come from: the site's own (`PEOPLE_FIRST_PUBLIC_URL`) and the
+/// partners' listed in `PEOPLE_FIRST_PARTNER_ORIGINS` (comma-separated).
+pub fn sign_origins() -> Result<crate::http::origin::SignOrigins, ConfigError> {
+    let own = required("PEOPLE_FIRST_PUBLIC_URL")?;
+    let partners = std::env::var("PEOPLE_FIRST_PARTNER_ORIGINS").unwrap_or_default();
+    Ok(crate::http::origin::SignOrigins::new(
+        std::iter::once(own.as_str()).chain(partners.split(',')),
+    ))
+}
+
 /// The smallest count of a country the public count shows on its own.
 pub const DEFAULT_SMALLEST_COUNTRY_SHOWN: u64 = 10;
 

@@ -104,16 +104,21 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     let body =
         serde_json::json!({ "name": "Oksana", "email": email, "country": "UA", "locale": "uk" })
             .to_string();
-    let signed = sign
-        .invoke(http_event(
-            "POST",
-            "/api/sign",
-            "",
-            "application/json",
-            &body,
-        ))
-        .await
-        .unwrap();
+    // A form on another site: refused, in the signer's language, before anything is stored.
+    let mut from_elsewhere = http_event("POST", "/api/sign", "", "application/json", &body);
+    from_elsewhere["headers"]["origin"] = "https://prize.example".into();
+    from_elsewhere["headers"]["sec-fetch-site"] = "cross-site".into();
+    let refused = sign.invoke(from_elsewhere).await.unwrap();
+    assert_eq!(refused["statusCode"], 403);
+    assert!(
+        refused["body"]
+            .as_str()
+            .unwrap()
+            .contains("Будь ласка, підпишіть на сайті кампанії")
+    );
+    let mut from_the_site = http_event("POST", "/api/sign", "", "application/json", &body);
+    from_the_site["headers"]["origin"] = support::mail_settings().public_url.into();
+    let signed = sign.invoke(from_the_site).await.unwrap();
     assert_eq!(signed["statusCode"], 202);
     assert_eq!(signed["body"], r#"{"status":"check-email"}"#);
     let refused = sign

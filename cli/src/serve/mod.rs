@@ -24,6 +24,8 @@ use tokio::net::TcpListener;
 /// Everything the routes need, built once.
 pub struct LocalStack {
     pub sign: SignState,
+    /// Its own address, as `127.0.0.1` and as `localhost`, and any partners listed.
+    pub sign_origins: people_first::http::origin::SignOrigins,
     pub confirm: ConfirmState,
     pub erase: EraseState,
     pub count: CountState,
@@ -69,6 +71,7 @@ pub async fn run() -> anyhow::Result<()> {
             clock: clock.clone(),
             challenge: people_first::config::challenge()?,
         },
+        sign_origins: settings.sign_origins(address),
         confirm: ConfirmState {
             store: store.clone(),
             clock: clock.clone(),

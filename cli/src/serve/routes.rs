@@ -20,7 +20,12 @@ const OPENAPI: &str = include_str!("../../../openapi.yaml");
 pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
     let path = request.uri().path().to_owned();
     let answer = match path.as_str() {
-        "/api/sign" => handle_sign(&stack.sign, request).await,
+        "/api/sign" => {
+            stack
+                .sign_origins
+                .guard(request, |request| handle_sign(&stack.sign, request))
+                .await
+        }
         "/api/confirm" => handle_confirm(&stack.confirm, request).await,
         "/api/erase" => handle_erase(&stack.erase, request).await,
         "/api/count" | "/api/count.svg" => handle_count(&stack.count, request).await,

@@ -27,6 +27,22 @@ impl Settings {
         })
     }
 
+    /// Where the local stack's pages are served from: its address by number and by name, the
+    /// public address when one is set, and partners' from `PEOPLE_FIRST_PARTNER_ORIGINS`.
+    pub fn sign_origins(&self, bound: SocketAddr) -> people_first::http::origin::SignOrigins {
+        let own = [
+            format!("http://{bound}"),
+            format!("http://localhost:{}", bound.port()),
+        ];
+        let partners = std::env::var("PEOPLE_FIRST_PARTNER_ORIGINS").unwrap_or_default();
+        people_first::http::origin::SignOrigins::new(
+            own.iter()
+                .map(String::as_str)
+                .chain(self.public_url.as_deref())
+                .chain(partners.split(',')),
+        )
+    }
+
     pub fn mail(&self, bound: SocketAddr) -> MailSettings {
         MailSettings {
             public_url: self

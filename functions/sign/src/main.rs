@@ -19,8 +19,11 @@ async fn main() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         challenge: config::challenge()?,
     };
+    let origins = config::sign_origins()?;
     run(service_fn(|request| {
-        edge.guard(request, |request| handle_sign(&state, request))
+        edge.guard(request, |request| {
+            origins.guard(request, |request| handle_sign(&state, request))
+        })
     }))
     .await
 }

@@ -2,8 +2,6 @@
 //! function answers only requests that carry it: a call to the API's own address would skip the
 //! firewall, the CDN's cache and its headers.
 
-use super::{browser_locale, problem};
-use http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -40,17 +38,13 @@ impl EdgeSecret {
         Handler: FnOnce(Request) -> Answer,
         Answer: Future<Output = Result<Response<Body>, Error>>,
     {
-        if self.admits(&request) {
-            handler(request).await
-        } else {
-            let locale = browser_locale(&request);
-            Ok(problem(
-                &request,
-                StatusCode::FORBIDDEN,
-                locale,
-                "error-not-through-site",
-            ))
-        }
+        super::guarded(
+            self.admits(&request),
+            request,
+            "error-not-through-site",
+            handler,
+        )
+        .await
     }
 }
 

@@ -6,6 +6,7 @@ pub mod count;
 pub mod edge;
 pub mod erase;
 mod link;
+pub mod origin;
 pub mod sign;
 
 use crate::domain::Locale;
@@ -183,4 +184,24 @@ pub fn without_body_for_head(method: &Method, mut response: Response<Body>) -> R
         *response.body_mut() = Body::Empty;
     }
     response
+}
+
+/// Runs `handler` when a guard admitted the request; otherwise a 403 that says why (`refusal`,
+/// a message id) in the requester's language.
+async fn guarded<Handler, Answer>(
+    admitted: bool,
+    request: Request,
+    refusal: &str,
+    handler: Handler,
+) -> Result<Response<Body>, lambda_http::Error>
+where
+    Handler: FnOnce(Request) -> Answer,
+    Answer: Future<Output = Result<Response<Body>, lambda_http::Error>>,
+{
+    if admitted {
+        handler(request).await
+    } else {
+        let locale = browser_locale(&request);
+        Ok(problem(&request, StatusCode::FORBIDDEN, locale, refusal))
+    }
 }
