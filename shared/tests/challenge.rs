@@ -145,8 +145,16 @@ async fn a_mistake_keeps_the_answer_unspent_and_shows_the_widget_again() {
     let (url, asked) = provider().await;
     let state = state(&store, url);
     let form = "name=&email=olena%40example.org&country=UA&locale=uk&cf-turnstile-response=genuine";
-    let (status, _, page) = sign(&state, "application/x-www-form-urlencoded", form).await;
+    let (status, headers, page) = sign(&state, "application/x-www-form-urlencoded", form).await;
     assert_eq!(status, 422);
+    // The page's own policy lets in the provider's script and frame, and nothing else.
+    let policy = headers["content-security-policy"].to_str().unwrap();
+    assert!(
+        policy.contains("script-src 'self' https://challenges.cloudflare.com;")
+            && policy.contains("frame-src https://challenges.cloudflare.com;")
+            && policy.contains("frame-ancestors 'none'"),
+        "{policy}"
+    );
     assert_eq!(
         asked.load(Ordering::SeqCst),
         0,

@@ -174,6 +174,15 @@ async fn head_and_options_work_and_writes_are_refused() {
     );
     let post = get(&subject.state, "POST", "/api/count", &[]).await;
     assert_eq!(post.status, 405);
+    // Each answer carries its own protection, whatever passes it on.
+    let badge = get(&subject.state, "GET", "/api/count.svg", &[]).await;
+    for answer in [&head, &preflight, &post, &badge] {
+        assert_eq!(
+            answer.header("content-security-policy"),
+            "default-src 'none'; frame-ancestors 'none'"
+        );
+        assert_eq!(answer.header("x-content-type-options"), "nosniff");
+    }
 }
 
 #[tokio::test]

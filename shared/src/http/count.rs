@@ -30,8 +30,11 @@ pub struct CountState {
     pub smallest_country_shown: u64,
 }
 
+/// Every answer of the count: open to partner pages, and data, never a page (the badge is an
+/// image styled by its attributes).
 fn open_to_every_origin(response: &mut Response<Body>) {
     let headers = response.headers_mut();
+    super::secure(headers, super::API_POLICY);
     headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
     headers.insert(
         "access-control-allow-methods",

@@ -95,17 +95,36 @@ pub fn query_parameter(request: &Request, name: &str) -> Option<String> {
         .find_map(|(k, v)| (k == name).then_some(v))
 }
 
-fn response(status: StatusCode, content_type: &'static str, body: Body) -> Response<Body> {
-    let mut response = Response::new(body);
-    *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // Answers about one person's signature are never cached anywhere.
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+/// What a page of ours may load: its own files, nothing from elsewhere; and nobody may frame it.
+/// The CDN sends the same, but a response that reaches a browser another way must be safe too.
+pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+    base-uri 'none'";
+/// What an API answer that is no page may do: nothing.
+pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// The headers every response of the functions carries, whoever passes it on.
+pub fn secure(headers: &mut http::HeaderMap, policy: &'static str) {
+    headers.insert("content-security-policy", HeaderValue::from_static(policy));
     headers.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
     );
+}
+
+fn response(status: StatusCode, content_type: &'static str, body: Body) -> Response<Body> {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    let policy = if content_type.starts_with("text/html") {
+        PAGE_POLICY
+    } else {
+        API_POLICY
+    };
+    secure(headers, policy);
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Answers about one person's signature are never cached anywhere.
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Links carry secrets in their query: never send them on as a referrer.
     headers.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     response
@@ -203,5 +222,37 @@ where
     } else {
         let locale = browser_locale(&request);
         Ok(problem(&request, StatusCode::FORBIDDEN, locale, refusal))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_answer_carries_its_own_policy_and_no_sniffing() {
+        let request = http::Request::builder()
+            .header("accept", "text/html")
+            .body(Body::Empty)
+            .unwrap();
+        let answers = [
+            (json(StatusCode::OK, &serde_json::json!({})), API_POLICY),
+            (redirect("/en/thank-you/"), API_POLICY),
+            (page(StatusCode::OK, Locale::En, String::new()), PAGE_POLICY),
+            (
+                problem(
+                    &request,
+                    StatusCode::FORBIDDEN,
+                    Locale::En,
+                    "error-other-site",
+                ),
+                PAGE_POLICY,
+            ),
+        ];
+        for (answer, policy) in answers {
+            assert_eq!(answer.headers()["content-security-policy"], policy);
+            assert_eq!(answer.headers()["x-content-type-options"], "nosniff");
+            assert!(policy.contains("frame-ancestors 'none'"));
+        }
     }
 }

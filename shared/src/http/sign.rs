@@ -89,13 +89,21 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
                     &serde_json::json!({ "errors": localised(&errors, locale, Medium::PlainText) }),
                 ),
                 Encoding::Form => {
+                    let widget = state.challenge.as_ref().map(|c| c.widget());
                     let html = pages::sign_page(
                         locale,
                         &form,
                         &localised(&errors, locale, Medium::Html),
-                        state.challenge.as_ref().map(|c| c.widget()),
+                        widget,
                     );
-                    super::page(StatusCode::UNPROCESSABLE_ENTITY, locale, html)
+                    let mut page = super::page(StatusCode::UNPROCESSABLE_ENTITY, locale, html);
+                    if let Some(widget) = widget {
+                        // The challenge's widget runs the provider's script in a frame of its own.
+                        if let Ok(policy) = http::HeaderValue::from_str(&widget.page_policy()) {
+                            page.headers_mut().insert("content-security-policy", policy);
+                        }
+                    }
+                    page
                 }
             });
         }
