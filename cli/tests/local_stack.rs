@@ -204,3 +204,58 @@ async fn a_confirmation_is_counted_behind_more_unconfirmed_signatures_than_a_bat
         "the count reached the confirmation past sixty unconfirmed signatures"
     );
 }
+
+/// What the server answers to `raw`, written as is on a fresh connection: the status line, or
+/// "closed" when it closes the connection without one. Gives up after 30 s.
+async fn raw_answer(base: &str, raw: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = base.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.write_all(raw).await.unwrap();
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        stream.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(
+        read.is_ok(),
+        "the server still held the connection after 30 s"
+    );
+    String::from_utf8_lossy(&answer)
+        .lines()
+        .next()
+        .map_or_else(|| "closed".to_owned(), str::to_owned)
+}
+
+#[tokio::test]
+async fn another_host_name_or_a_slow_client_gets_no_hold_on_the_local_stack() {
+    let data = tempfile::tempdir().unwrap();
+    let stack = start(data.path());
+    let port = stack.base.rsplit(':').next().unwrap().to_owned();
+    // A page on another name that resolves to this machine (DNS rebinding) reads nothing.
+    let rebound = format!(
+        "GET /_dev/mail.json HTTP/1.1\r\nHost: rebind.example:{port}\r\nConnection: close\r\n\r\n"
+    );
+    assert_eq!(
+        raw_answer(&stack.base, rebound.as_bytes()).await,
+        "HTTP/1.1 421 Misdirected Request"
+    );
+    let by_name =
+        format!("GET /api/count HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n");
+    assert_eq!(
+        raw_answer(&stack.base, by_name.as_bytes()).await,
+        "HTTP/1.1 200 OK"
+    );
+    // Headers that never end, and a body that never comes, are cut off.
+    let unfinished = format!("GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n");
+    let cut = raw_answer(&stack.base, unfinished.as_bytes()).await;
+    assert!(cut == "closed" || cut.contains(" 408 "), "{cut}");
+    let short_body = format!(
+        "POST /api/sign HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{{\"name\":"
+    );
+    assert_eq!(
+        raw_answer(&stack.base, short_body.as_bytes()).await,
+        "HTTP/1.1 408 Request Timeout"
+    );
+}

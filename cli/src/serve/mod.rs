@@ -32,7 +32,15 @@ pub struct LocalStack {
     /// The built site, served as the CDN serves it.
     pub site: std::path::PathBuf,
     pub outbox: Arc<Outbox>,
+    /// The `Host` values it answers: its own address, by number and by name, and the public
+    /// address when one is set. A page of any other name (DNS rebinding) is refused.
+    pub hosts: Vec<String>,
 }
+
+/// How long a client may take to send its request's headers, and then its body: a slow client
+/// must not hold a connection forever.
+const HEADERS_TIME: std::time::Duration = std::time::Duration::from_secs(5);
+const BODY_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[tokio::main]
 pub async fn run() -> anyhow::Result<()> {
@@ -86,6 +94,7 @@ pub async fn run() -> anyhow::Result<()> {
         },
         outbox: outbox.clone(),
         site: site_dir.clone(),
+        hosts: settings.hosts(address),
     });
     tokio::spawn(feed::send_confirmations(
         store.clone(),
@@ -115,6 +124,8 @@ pub async fn run() -> anyhow::Result<()> {
                 async move { Ok::<_, std::convert::Infallible>(answer(&stack, request).await) }
             });
             let _ = http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADERS_TIME)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });
@@ -129,11 +140,29 @@ async fn answer(
     request: hyper::Request<hyper::body::Incoming>,
 ) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
     let (parts, body) = request.into_parts();
+    let host = parts
+        .headers
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !stack.hosts.contains(&host) {
+        return plain(
+            hyper::StatusCode::MISDIRECTED_REQUEST,
+            "This server answers only at its own address.\n",
+        );
+    }
     let limit = people_first::http::MAX_BODY_BYTES + 1;
     // A body over the limit is cut at limit + 1 bytes: enough for the handler to refuse it.
-    let bytes = match Limited::new(body, limit).collect().await {
-        Ok(collected) => collected.to_bytes().to_vec(),
-        Err(_) => vec![0; limit],
+    let bytes = match tokio::time::timeout(BODY_TIME, Limited::new(body, limit).collect()).await {
+        Ok(Ok(collected)) => collected.to_bytes().to_vec(),
+        Ok(Err(_)) => vec![0; limit],
+        Err(_) => {
+            return plain(
+                hyper::StatusCode::REQUEST_TIMEOUT,
+                "The request's body came too slowly.\n",
+            );
+        }
     };
     let request = lambda_http::Request::from_parts(parts, lambda_http::Body::from(bytes));
     let response = routes::route(stack, request).await;
@@ -142,4 +171,23 @@ async fn answer(
         parts,
         http_body_util::Full::new(bytes::Bytes::from(body.to_vec())),
     )
+}
+
+/// A short answer of the server itself, closing the connection.
+fn plain(
+    status: hyper::StatusCode,
+    text: &'static str,
+) -> hyper::Response<http_body_util::Full<bytes::Bytes>> {
+    let mut answer = hyper::Response::new(http_body_util::Full::new(bytes::Bytes::from(text)));
+    *answer.status_mut() = status;
+    let headers = answer.headers_mut();
+    headers.insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    headers.insert(
+        hyper::header::CONNECTION,
+        hyper::header::HeaderValue::from_static("close"),
+    );
+    answer
 }

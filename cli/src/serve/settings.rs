@@ -27,6 +27,20 @@ impl Settings {
         })
     }
 
+    /// The `Host` values the local stack answers.
+    pub fn hosts(&self, bound: SocketAddr) -> Vec<String> {
+        let mut hosts = vec![bound.to_string(), format!("localhost:{}", bound.port())];
+        if let Some(host) = self
+            .public_url
+            .as_deref()
+            .and_then(|url| url.split("://").nth(1))
+            .and_then(|rest| rest.split('/').next())
+        {
+            hosts.push(host.to_ascii_lowercase());
+        }
+        hosts
+    }
+
     /// Where the local stack's pages are served from: its address by number and by name, the
     /// public address when one is set, and partners' from `PEOPLE_FIRST_PARTNER_ORIGINS`.
     pub fn sign_origins(&self, bound: SocketAddr) -> people_first::http::origin::SignOrigins {
