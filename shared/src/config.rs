@@ -202,6 +202,13 @@ pub fn challenge() -> Result<Option<std::sync::Arc<dyn crate::challenge::Challen
     };
     let secret = required("PEOPLE_FIRST_CHALLENGE_SECRET")?;
     let url = required("PEOPLE_FIRST_CHALLENGE_VERIFY_URL").ok();
-    let verify = crate::adapters::siteverify::SiteVerify::new(widget, secret, url);
+    // The host name the provider saw the widget solved on: the site's own.
+    let hostname = required("PEOPLE_FIRST_PUBLIC_URL")?
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split(['/', ':']).next())
+        .unwrap_or_default()
+        .to_owned();
+    let verify = crate::adapters::siteverify::SiteVerify::new(widget, secret, &hostname, url);
     Ok(Some(std::sync::Arc::new(verify)))
 }

@@ -38,9 +38,25 @@ async fn provider() -> (String, Arc<AtomicUsize>) {
                             let body = request.into_body().collect().await.unwrap().to_bytes();
                             let form: std::collections::HashMap<String, String> =
                                 serde_urlencoded::from_bytes(&body).unwrap();
+                            // "genuine" was solved on our site for signing; the others were
+                            // solved too, but on another site, or for another action.
+                            let answer = form.get("response").map(String::as_str);
                             let success = form.get("secret").map(String::as_str) == Some(SECRET)
-                                && form.get("response").map(String::as_str) == Some("genuine");
-                            let verdict = serde_json::json!({ "success": success }).to_string();
+                                && matches!(answer, Some("genuine" | "elsewhere" | "other-action"));
+                            let hostname = if answer == Some("elsewhere") {
+                                "prize.example"
+                            } else {
+                                "people-first.example"
+                            };
+                            let action = if answer == Some("other-action") {
+                                "login"
+                            } else {
+                                "sign"
+                            };
+                            let verdict = serde_json::json!({
+                                "success": success, "hostname": hostname, "action": action,
+                            })
+                            .to_string();
                             Ok::<_, std::convert::Infallible>(hyper::Response::new(Full::new(
                                 Bytes::from(verdict),
                             )))
@@ -68,6 +84,7 @@ fn state(store: &StoreUnderTest, url: String) -> SignState {
         challenge: Some(Arc::new(SiteVerify::new(
             widget(),
             SECRET.into(),
+            "people-first.example",
             Some(url),
         ))),
     }
@@ -108,7 +125,12 @@ async fn only_a_genuine_answer_signs_and_a_failed_one_learns_nothing() {
     assert_eq!(person.0, 202);
     assert_eq!(store.changes().await.len(), 1);
 
-    for answer in [Some("forged"), None] {
+    for answer in [
+        Some("forged"),
+        Some("elsewhere"),
+        Some("other-action"),
+        None,
+    ] {
         let bot = sign(
             &state,
             "application/json",
@@ -134,7 +156,7 @@ async fn only_a_genuine_answer_signs_and_a_failed_one_learns_nothing() {
     assert_eq!(store.changes().await.len(), 2);
     assert_eq!(
         asked.load(Ordering::SeqCst),
-        3,
+        5,
         "an empty answer is not even asked about"
     );
 }
@@ -160,7 +182,9 @@ async fn a_mistake_keeps_the_answer_unspent_and_shows_the_widget_again() {
         0,
         "asked only of a petition fit to sign"
     );
-    assert!(page.contains(r#"<div class="cf-turnstile" data-sitekey="site-key-1"></div>"#));
+    assert!(page.contains(
+        r#"<div class="cf-turnstile" data-sitekey="site-key-1" data-action="sign"></div>"#
+    ));
     assert!(
         page.replace("&#x2f;", "/")
             .contains("https://challenges.cloudflare.com/turnstile/v0/api.js")

@@ -15,22 +15,32 @@ use std::time::Duration;
 /// A provider slower than this is treated as unreachable: the signer retries.
 const TIMEOUT: Duration = Duration::from_secs(3);
 
-/// The provider's answer; the rest of it (error codes, host name) is not needed.
+/// The provider's answer: whether the widget was solved, on which site, for which action.
 #[derive(serde::Deserialize)]
 struct Verdict {
     success: bool,
+    #[serde(default)]
+    hostname: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
 }
+
+/// The action the sign form's widget names (Turnstile's `data-action`).
+pub const ACTION: &str = "sign";
 
 pub struct SiteVerify {
     widget: Widget,
     url: String,
     secret: String,
+    /// The site's host name: an answer solved on another site (one that shows our site key) does
+    /// not count.
+    hostname: String,
     connector: Connector,
 }
 
 impl SiteVerify {
     /// `url` replaces the provider's own address (a test's stand-in).
-    pub fn new(widget: Widget, secret: String, url: Option<String>) -> Self {
+    pub fn new(widget: Widget, secret: String, hostname: &str, url: Option<String>) -> Self {
         let settings = HttpConnectorSettings::builder()
             .connect_timeout(TIMEOUT)
             .read_timeout(TIMEOUT)
@@ -39,6 +49,7 @@ impl SiteVerify {
             url: url.unwrap_or_else(|| widget.provider.verify_url().to_owned()),
             widget,
             secret,
+            hostname: hostname.to_ascii_lowercase(),
             connector: Connector::builder()
                 .connector_settings(settings)
                 .tls_provider(TlsProvider::Rustls(CryptoMode::Ring))
@@ -72,7 +83,18 @@ impl SiteVerify {
             .map_err(|e| unavailable(&e))?;
         let verdict: Verdict =
             serde_json::from_slice(&body.into_bytes()).map_err(|e| unavailable(&e))?;
-        Ok(verdict.success)
+        let here = verdict
+            .hostname
+            .is_some_and(|h| h.eq_ignore_ascii_case(&self.hostname));
+        // hCaptcha names no action; Turnstile names the one the widget was given.
+        let for_signing = match self.widget.provider {
+            crate::challenge::Provider::Turnstile => verdict.action.as_deref() == Some(ACTION),
+            crate::challenge::Provider::HCaptcha => true,
+        };
+        if verdict.success && !(here && for_signing) {
+            tracing::warn!("a challenge solved on another site or for another action");
+        }
+        Ok(verdict.success && here && for_signing)
     }
 }
 
