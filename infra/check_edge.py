@@ -92,7 +92,13 @@ def problems_of(template, edge):
                    for f in viewer):
             problems.append(f"{path}: no viewer function keeps lang to the five languages")
 
-    rules = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")["Properties"]["Rules"]
+    acl = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")["Properties"]
+    # The privacy policy says no IP address is kept: WAF's sampled requests would keep them.
+    for name, visibility in [("the web ACL", acl["VisibilityConfig"])] + [
+            (f"the rule {rule['Name']}", rule["VisibilityConfig"]) for rule in acl["Rules"]]:
+        if visibility.get("SampledRequestsEnabled"):
+            problems.append(f"{name} keeps sampled requests (IP addresses and URLs) the privacy policy says are not kept")
+    rules = acl["Rules"]
     covering = [rule["Name"] for rule in rules
                 if "RateBasedStatement" in rule["Statement"] and "Block" in rule.get("Action", {})
                 and '"SearchString": "/api/"' in json.dumps(rule["Statement"]["RateBasedStatement"].get("ScopeDownStatement"))]

@@ -195,6 +195,13 @@ class EdgeTest(unittest.TestCase):
                 "request.querystring = {", "request.querystring.kept = {")
         self.assertIn("/api/count*: no viewer function keeps lang", self.problems(change))
 
+    def test_a_firewall_that_samples_requests_keeps_ip_addresses(self):
+        def change(template, edge):
+            acl = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")
+            acl["Properties"]["Rules"][0]["VisibilityConfig"]["SampledRequestsEnabled"] = True
+        self.assertIn("keeps sampled requests (IP addresses and URLs) the privacy policy says are not kept",
+                      self.problems(change))
+
     def test_an_api_that_is_not_told_where_a_form_came_from(self):
         def change(template, edge):
             policy = template["Resources"]["ApiRequests"]["Properties"]["OriginRequestPolicyConfig"]

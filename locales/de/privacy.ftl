@@ -1,7 +1,7 @@
 privacy-title = Datenschutzerklärung
 privacy-intro = Diese Erklärung sagt, was People First mit den Daten der Unterzeichnenden tut, und warum. Sie beschreibt, was die Software zum Unterzeichnen tatsächlich tut.
 privacy-what-heading = Was wir speichern
-privacy-what = Ihren Namen, Ihre E-Mail-Adresse, Ihr Land, die Sprache, in der Sie unterzeichnet haben, ob Sie informiert werden möchten, wann Sie unterzeichnet und wann Sie bestätigt haben und welche Fassung dieser Erklärung Ihnen gezeigt wurde. Ihre IP-Adresse speichern wir nicht. Die Website setzt kein Cookie und lädt nichts von anderen Unternehmen.
+privacy-what = Ihren Namen, Ihre E-Mail-Adresse, Ihr Land, die Sprache, in der Sie unterzeichnet haben, ob Sie informiert werden möchten, wann Sie unterzeichnet und wann Sie bestätigt haben und welche Fassung dieser Erklärung Ihnen gezeigt wurde. Ihre IP-Adresse speichern wir nicht.
 privacy-why-heading = Warum
 privacy-why = Um sicherzugehen, dass ein echter Mensch unterzeichnet hat (dafür ist die Bestätigungs-E-Mail da), um die Unterschriften nach Ländern zu zählen und um die Namen und Länder denen zu übergeben, die über die Freilassung der Festgehaltenen verhandeln. Wir schreiben Ihnen über die Kampagne nur, wenn Sie das entsprechende Feld angekreuzt haben.
 privacy-how-long-heading = Wie lange
@@ -13,3 +13,5 @@ privacy-who = Die Organisatorinnen und Organisatoren der Kampagne. Die Unterschr
 privacy-rights-heading = Ihre Rechte
 privacy-rights = Jede E-Mail, die wir Ihnen schicken, enthält einen Link, mit dem Sie Ihre Unterschrift sofort selbst löschen können: Name, Adresse und Land werden gelöscht, und der Zähler sinkt um eins; Sie können später erneut unterzeichnen. Sie können außerdem jederzeit verlangen, Ihre Unterschrift einzusehen, zu berichtigen oder zu löschen, indem Sie an { $contact } schreiben.
 privacy-version = Fassung vom { $version }
+privacy-third-parties = Die Website setzt kein Cookie und lädt nichts von anderen Unternehmen.
+privacy-challenge = Die Website setzt kein Cookie. Solange gefälschte Unterschriften das Formular fluten, zeigt sie eine Prüfung, die Menschen von Bots unterscheidet: { $provider }, betrieben von { $company }; der Dienst erhält dabei Ihre IP-Adresse und Angaben zu Ihrem Browser gemäß seiner eigenen Datenschutzerklärung. Von dieser Prüfung behalten wir nichts.

@@ -1,7 +1,7 @@
 privacy-title = Privacy policy
 privacy-intro = This policy says what People First does with the data of those who sign, and why. It describes what the signing software actually does.
 privacy-what-heading = What we keep
-privacy-what = Your name, your email address, your country, the language you signed in, whether you asked to be kept informed, when you signed and when you confirmed, and the version of this policy you were shown. We do not keep your IP address. The site sets no cookie and loads nothing from any other company.
+privacy-what = Your name, your email address, your country, the language you signed in, whether you asked to be kept informed, when you signed and when you confirmed, and the version of this policy you were shown. We do not keep your IP address.
 privacy-why-heading = Why
 privacy-why = To make sure a real person signed (that is what the confirmation email is for), to count the signatures per country, and to hand the names and countries to those negotiating the release of detainees. We write to you about the campaign only if you ticked that box.
 privacy-how-long-heading = For how long
@@ -13,3 +13,5 @@ privacy-who = The campaign’s organisers. Signatures are stored, and emails sen
 privacy-rights-heading = Your rights
 privacy-rights = Every email we send you carries a link to erase your signature yourself, at once: your name, address and country are deleted and the count drops by one; you may sign again later. You may also ask at any time to see, correct or erase your signature by writing to { $contact }.
 privacy-version = Version of { $version }
+privacy-third-parties = The site sets no cookie and loads nothing from any other company.
+privacy-challenge = The site sets no cookie. While fake signatures flood the form, it shows a check that tells people from bots: { $provider }, run by { $company }, which then receives your IP address and details of your browser under its own privacy policy. We keep nothing of that check.

@@ -1,7 +1,7 @@
 privacy-title = Politique de confidentialité
 privacy-intro = Cette politique dit ce que People First fait des données des personnes qui signent, et pourquoi. Elle décrit ce que fait réellement le logiciel de signature.
 privacy-what-heading = Ce que nous conservons
-privacy-what = Votre nom, votre adresse e-mail, votre pays, la langue dans laquelle vous avez signé, si vous avez demandé à être tenu·e informé·e, la date de votre signature et celle de votre confirmation, et la version de cette politique qui vous a été présentée. Nous ne conservons pas votre adresse IP. Le site ne dépose aucun cookie et ne charge rien depuis une autre entreprise.
+privacy-what = Votre nom, votre adresse e-mail, votre pays, la langue dans laquelle vous avez signé, si vous avez demandé à être tenu·e informé·e, la date de votre signature et celle de votre confirmation, et la version de cette politique qui vous a été présentée. Nous ne conservons pas votre adresse IP.
 privacy-why-heading = Pourquoi
 privacy-why = Pour nous assurer qu’une vraie personne a signé (c’est le rôle de l’e-mail de confirmation), pour compter les signatures par pays et pour remettre les noms et les pays à celles et ceux qui négocient la libération des détenus. Nous ne vous écrivons au sujet de la campagne que si vous avez coché cette case.
 privacy-how-long-heading = Pour combien de temps
@@ -13,3 +13,5 @@ privacy-who = Les organisateurs de la campagne. Les signatures sont conservées,
 privacy-rights-heading = Vos droits
 privacy-rights = Chaque e-mail que nous vous envoyons contient un lien pour effacer vous-même votre signature, immédiatement : votre nom, votre adresse et votre pays sont supprimés et le compteur baisse d’une unité ; vous pourrez signer à nouveau plus tard. Vous pouvez aussi demander à tout moment à consulter, corriger ou effacer votre signature en écrivant à { $contact }.
 privacy-version = Version du { $version }
+privacy-third-parties = Le site ne dépose aucun cookie et ne charge rien depuis une autre entreprise.
+privacy-challenge = Le site ne dépose aucun cookie. Tant que de fausses signatures inondent le formulaire, il affiche une vérification qui distingue les personnes des robots : { $provider }, exploité par { $company }, qui reçoit alors votre adresse IP et des informations sur votre navigateur selon sa propre politique de confidentialité. Nous ne gardons rien de cette vérification.

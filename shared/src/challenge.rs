@@ -36,6 +36,14 @@ impl Provider {
         }
     }
 
+    /// The check's name and its company, as the privacy policy names them.
+    pub fn names(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Turnstile => ("Cloudflare Turnstile", "Cloudflare, Inc."),
+            Self::HCaptcha => ("hCaptcha", "Intuition Machines, Inc."),
+        }
+    }
+
     /// The class of the element the provider's script fills with its widget.
     pub fn widget_class(self) -> &'static str {
         match self {
@@ -62,6 +70,9 @@ pub struct Widget {
     pub site_key: String,
     pub script: &'static str,
     pub class: &'static str,
+    /// How the privacy policy names the check, and the company that runs it.
+    pub name: &'static str,
+    pub company: &'static str,
 }
 
 impl Widget {
@@ -87,6 +98,8 @@ impl Widget {
             site_key,
             script: provider.script_url(),
             class: provider.widget_class(),
+            name: provider.names().0,
+            company: provider.names().1,
         }
     }
 }

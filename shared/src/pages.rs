@@ -155,6 +155,7 @@ pub(crate) fn message_context(heading: &str, body: &str, sign_again: bool) -> Va
     context! {
         heading => heading, body => body, sign_again => sign_again,
         days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
+        backup_days => crate::domain::BACKUP_RETENTION_DAYS,
     }
 }
 

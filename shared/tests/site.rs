@@ -14,13 +14,17 @@ const PAGES: [&str; 6] = [
     "404.html",
 ];
 
-fn site() -> Vec<SiteFile> {
-    build(&SiteSettings {
+fn settings() -> SiteSettings {
+    SiteSettings {
         challenge: None,
         origin: "https://people-first.example".into(),
         contact: "privacy@people-first.example".into(),
         goal: 100_000,
-    })
+    }
+}
+
+fn site() -> Vec<SiteFile> {
+    build(&settings())
 }
 
 fn html(files: &[SiteFile]) -> impl Iterator<Item = (&str, String)> {
@@ -228,5 +232,47 @@ fn the_privacy_policy_states_how_long_the_deployed_backups_keep_a_signature() {
             page.contains(&format!("\u{2068}{deployed}\u{2069}")),
             "{path} does not say that backups are kept {deployed} days"
         );
+    }
+}
+
+#[test]
+fn the_erased_page_says_the_backups_still_hold_a_signature_for_their_days() {
+    let files = site();
+    for locale in Locale::ALL {
+        let path = format!("{}/erased/index.html", locale.code());
+        let (_, page) = html(&files).find(|(p, _)| *p == path).unwrap();
+        let days = people_first::domain::BACKUP_RETENTION_DAYS;
+        assert!(
+            page.contains(&format!("\u{2068}{days}\u{2069}")),
+            "{path} says nothing is kept, though backups keep it {days} days"
+        );
+    }
+}
+
+#[test]
+fn the_privacy_policy_names_the_challenges_company_exactly_when_the_form_shows_it() {
+    use people_first::challenge::{Provider, Widget};
+    let with = |challenge| {
+        build(&SiteSettings {
+            challenge,
+            ..settings()
+        })
+    };
+    for locale in Locale::ALL {
+        let path = format!("{}/privacy/index.html", locale.code());
+        let off = with(None);
+        let (_, page) = html(&off).find(|(p, _)| *p == path).unwrap();
+        assert!(
+            !page.contains("Cloudflare") && !page.contains("hCaptcha"),
+            "{path}"
+        );
+        for (provider, company) in [
+            (Provider::Turnstile, "Cloudflare, Inc."),
+            (Provider::HCaptcha, "Intuition Machines, Inc."),
+        ] {
+            let on = with(Some(Widget::new(provider, "site-key".into())));
+            let (_, page) = html(&on).find(|(p, _)| *p == path).unwrap();
+            assert!(page.contains(company), "{path} does not name {company}");
+        }
     }
 }
