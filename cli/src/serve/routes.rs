@@ -100,6 +100,11 @@ fn site_file(stack: &LocalStack, path: &str, fallback: Locale) -> Response<Body>
         answer
             .headers_mut()
             .insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        // As the CDN's page headers say: the browser then sends a form's Origin as `null`,
+        // which signing must take, as it does on AWS.
+        answer
+            .headers_mut()
+            .insert("referrer-policy", HeaderValue::from_static("no-referrer"));
         if file.file_name().is_some_and(|n| n == "embed.js") {
             answer
                 .headers_mut()

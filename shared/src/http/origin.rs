@@ -36,10 +36,12 @@ impl SignOrigins {
                 .map(str::to_owned)
         };
         match (header("origin"), header("sec-fetch-site").as_deref()) {
-            // `null` (a sandboxed frame, a privacy redirect) names no site we can trust.
-            (Some(origin), _) => self.allowed.contains(&normalised(&origin)),
-            (None, Some("same-origin" | "none") | None) => true,
-            (None, Some(_)) => false,
+            (Some(origin), _) if origin != "null" => self.allowed.contains(&normalised(&origin)),
+            // No origin, or `null`: what a browser sends for our own form under the pages'
+            // `Referrer-Policy: no-referrer`, and for a sandboxed frame anywhere. The fetch
+            // metadata tells them apart where the browser sends it.
+            (_, Some("same-origin" | "none") | None) => true,
+            (_, Some(_)) => false,
         }
     }
 
@@ -86,6 +88,8 @@ mod tests {
             ],
             vec![("sec-fetch-site", "same-origin")],
             vec![("sec-fetch-site", "none")],
+            // Our own form, posted under `Referrer-Policy: no-referrer`.
+            vec![("origin", "null"), ("sec-fetch-site", "same-origin")],
             vec![],
         ] {
             assert!(origins.admits(&from(&admitted)), "{admitted:?}");
@@ -96,7 +100,7 @@ mod tests {
                 ("sec-fetch-site", "cross-site"),
             ],
             vec![("origin", "https://evil.example")],
-            vec![("origin", "null")],
+            vec![("origin", "null"), ("sec-fetch-site", "cross-site")],
             vec![("sec-fetch-site", "cross-site")],
             vec![("sec-fetch-site", "same-site")],
         ] {
