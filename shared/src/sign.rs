@@ -190,7 +190,9 @@ pub async fn sign_petition(
             "the mailbox had its emails for the day"
         );
         crate::telemetry::count("EmailsWithheld");
-        return Ok(SignOutcome::Withheld);
+        // No email today, but a pending signature still takes the newer choices: a stranger
+        // who used up the mailbox's emails does not keep theirs on the owner's link.
+        return revise_without_email(store, keyring, &petition).await;
     }
     let outcome = record(store, keyring, now, petition).await;
     if !matches!(outcome, Ok(SignOutcome::Created | SignOutcome::LinkRenewed))
@@ -202,6 +204,33 @@ pub async fn sign_petition(
         tracing::info!(outcome = ?outcome, "signature recorded");
     }
     outcome
+}
+
+async fn revise_without_email(
+    store: &dyn SignatureStore,
+    keyring: &Keyring,
+    petition: &Petition,
+) -> Result<SignOutcome, StoreError> {
+    let signer = keyring.signer_key(&petition.email);
+    let Some(existing) = store.find(&signer).await?.filter(|s| !s.is_confirmed()) else {
+        return Ok(SignOutcome::Withheld);
+    };
+    let choices = SignerChoices {
+        name: petition.name.clone(),
+        country: petition.country,
+        locale: petition.locale,
+        updates: petition.updates,
+    };
+    Ok(
+        if store
+            .revise_pending(&signer, &choices, None, existing.link_sent_at)
+            .await?
+        {
+            SignOutcome::Revised
+        } else {
+            SignOutcome::Withheld
+        },
+    )
 }
 
 async fn record(

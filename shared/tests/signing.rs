@@ -493,6 +493,12 @@ async fn signing_past_the_mailboxs_limit_leaves_its_last_link_working(stack: Sta
         mail = stack.inbox(&email).await;
         stack.clock.advance(RESEND_INTERVAL_SECONDS + 1);
     }
+    // Past the limit, the address's owner still decides what the live link confirms.
+    let owner = json!({"name": "Оксана Петренко", "email": email, "country": "UA", "locale": "uk"});
+    assert_eq!(stack.sign_json(&owner).await.status, 202);
+    let signer = support::keyring().signer_key(&Email::parse(&email).unwrap());
+    let pending = stack.store.store.find(&signer).await.unwrap().unwrap();
+    assert_eq!(pending.name.as_str(), "Оксана Петренко");
     assert_eq!(mail.len(), 3, "the fourth email was withheld");
     // The fourth signing renewed nothing: the link last sent still confirms.
     let last = mail.last().unwrap();
