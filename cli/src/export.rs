@@ -113,7 +113,11 @@ impl Writer {
     fn new(format: Format, out: Box<dyn Write>, columns: &[Column]) -> anyhow::Result<Self> {
         Ok(match format {
             Format::Csv => {
-                let mut csv = csv::Writer::from_writer(out);
+                // Every cell quoted: a spreadsheet that splits on `;` (as Excel does in German,
+                // French, Russian and Ukrainian) must not find a formula inside a name.
+                let mut csv = csv::WriterBuilder::new()
+                    .quote_style(csv::QuoteStyle::Always)
+                    .from_writer(out);
                 csv.write_record(columns.iter().map(|c| c.header()))?;
                 Self::Csv(Box::new(csv))
             }

@@ -68,10 +68,10 @@ async fn staff_export_erase_and_count_the_local_stacks_signatures() {
     assert_eq!(
         lines,
         [
-            "name,country",
-            "'=1+2 Müller,DE",
-            "Piotr Nowak,PL",
-            "Олена Коваль,UA"
+            r#""name","country""#,
+            r#""'=1+2 Müller","DE""#,
+            r#""Piotr Nowak","PL""#,
+            r#""Олена Коваль","UA""#
         ]
     );
 
@@ -142,7 +142,10 @@ fn an_export_file_is_readable_by_its_owner_only_even_if_it_existed() {
     staff(data.path(), &["export", "--output", file.to_str().unwrap()]);
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "{mode:o}");
-    assert_eq!(std::fs::read_to_string(&file).unwrap(), "name,country\n");
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "\"name\",\"country\"\n"
+    );
 }
 
 #[test]
