@@ -142,7 +142,7 @@ proptest! {
     }
 
     #[test]
-    fn an_accepted_name_is_composed_and_shows_every_character_it_holds(raw in "\\PC{1,60}") {
+    fn an_accepted_name_is_composed_and_shows_every_character_it_holds(raw in "(\\PC|\\p{Cf}|\\p{Mn}){1,60}") {
         if let Ok(name) = people_first::domain::SignerName::parse(&raw) {
             prop_assert!(is_composed(name.as_str()), "{:?}", name.as_str());
             for (i, c) in name.as_str().char_indices() {
@@ -157,7 +157,7 @@ proptest! {
 
     #[test]
     fn a_hidden_character_anywhere_in_a_name_refuses_it(
-        name in "[A-Za-zА-Яа-яÀ-ÿ ]{2,30}",
+        name in "[A-Za-zА-Яа-яÀ-ÿ][A-Za-zА-Яа-яÀ-ÿ ]{1,29}",
         at in any::<prop::sample::Index>(),
         hidden in prop::sample::select(vec![
             '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
@@ -169,18 +169,18 @@ proptest! {
         let mut with_hidden = chars.clone();
         with_hidden.insert(at.index(chars.len() + 1), hidden);
         let with_hidden: String = with_hidden.into_iter().collect();
-        prop_assert!(
-            people_first::domain::SignerName::parse(&with_hidden).is_err(),
+        prop_assert_eq!(
+            people_first::domain::SignerName::parse(&with_hidden).err(),
+            Some(people_first::domain::InputError::ControlCharacters),
             "{:?}", with_hidden
         );
     }
 }
 
-/// Invisible in a name: the format characters (general category Cf).
+/// Invisible in a name: Unicode's default-ignorable code points.
 fn is_invisible(c: char) -> bool {
-    let categories =
-        icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new();
-    categories.get(c) == icu_properties::props::GeneralCategory::Format
+    icu_properties::CodePointSetData::new::<icu_properties::props::DefaultIgnorableCodePoint>()
+        .contains(c)
 }
 
 /// Whether a text is in NFC: normalising it again changes nothing.

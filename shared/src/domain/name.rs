@@ -60,27 +60,34 @@ impl SignerName {
 
 /// `example.org`, `bit.ly/x`, `приклад.укр`: a label of two or more characters, a dot, and two or
 /// more letters. Initials (`J.R.R.`, `O.Neil`) and abbreviations (`Dr.`) are not.
-/// Format characters are invisible: bidi controls can reverse what a name shows in an email or
-/// the export, zero-width ones make two names look alike. The zero-width joiner and non-joiner
-/// stay allowed inside a word, where scripts such as Persian and Devanagari need them: after a
-/// letter or a mark (a virama), before a letter.
+/// Characters that show nothing are refused: bidi controls can reverse what a name shows in an
+/// email or the export, zero-width ones and fillers make two names look alike or a name look
+/// blank (Unicode's default-ignorable code points: format characters, variation selectors,
+/// Hangul fillers, the combining grapheme joiner). The zero-width joiner and non-joiner stay
+/// allowed inside a word of a script that needs them (Persian, Devanagari...), never between
+/// Latin, Cyrillic or Greek letters, where they only hide.
 fn has_invisible_characters(name: &str) -> bool {
-    use icu_properties::props::{GeneralCategory, GeneralCategoryGroup};
-    let categories = icu_properties::CodePointMapData::<GeneralCategory>::new();
-    let in_a_word = |c: &char| {
-        let category = categories.get(*c);
-        GeneralCategoryGroup::Letter.contains(category)
-            || GeneralCategoryGroup::Mark.contains(category)
+    use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategoryGroup, Script};
+    let invisible = icu_properties::CodePointSetData::new::<DefaultIgnorableCodePoint>();
+    let categories =
+        icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new();
+    let scripts = icu_properties::CodePointMapData::<Script>::new();
+    let needs_joiners = |c: char| {
+        let category = categories.get(c);
+        (GeneralCategoryGroup::Letter.contains(category)
+            || GeneralCategoryGroup::Mark.contains(category))
+            && !matches!(
+                scripts.get(c),
+                Script::Latin | Script::Cyrillic | Script::Greek
+            )
     };
     let chars: Vec<char> = name.chars().collect();
     chars.iter().enumerate().any(|(i, &c)| {
         let joiner_inside_a_word = matches!(c, '\u{200C}' | '\u{200D}')
             && i > 0
-            && in_a_word(&chars[i - 1])
-            && chars
-                .get(i + 1)
-                .is_some_and(|next| GeneralCategoryGroup::Letter.contains(categories.get(*next)));
-        categories.get(c) == GeneralCategory::Format && !joiner_inside_a_word
+            && needs_joiners(chars[i - 1])
+            && chars.get(i + 1).is_some_and(|&next| needs_joiners(next));
+        invisible.contains(c) && !joiner_inside_a_word
     })
 }
 
