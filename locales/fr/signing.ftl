@@ -1,7 +1,7 @@
 campaign-name = People First
 campaign-title = Campagne internationale pour la libération de toutes les personnes détenues à la suite de l’invasion de l’Ukraine par la Russie
 sign-heading = Ajoutez votre soutien
-sign-intro = Signez l’appel : faire passer les êtres humains en premier, et faire de la libération de tous les captifs une priorité de tout accord négocié.
+sign-intro = Signez l’appel : faire passer les êtres humains en premier, et faire de la libération de tous les captifs une priorité de tout accord négocié.
 field-name = Votre nom
 field-email = Votre adresse e-mail
 field-country = Pays
@@ -12,7 +12,7 @@ privacy-link = Politique de confidentialité
 sign-submit = Signer
 form-has-errors = Veuillez corriger les champs signalés ci-dessous.
 error-name-missing = Veuillez indiquer votre nom.
-error-name-too-long = Votre nom est trop long : { $max } caractères au plus.
+error-name-too-long = Votre nom est trop long : { $max } caractères au plus.
 error-name-control = Votre nom contient des caractères qui ne peuvent pas être utilisés.
 error-name-not-a-name = Veuillez n’indiquer que votre nom, sans adresse web, adresse e-mail ni HTML.
 error-email-missing = Veuillez indiquer votre adresse e-mail.

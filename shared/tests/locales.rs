@@ -86,6 +86,34 @@ fn every_language_has_exactly_the_messages_and_variables_of_english() {
 }
 
 #[test]
+fn french_keeps_its_punctuation_and_numbers_from_breaking_across_lines() {
+    // A space before : ; ! ? », after «, or inside "20 000" lets a phone break the line there.
+    let catalogue = catalogue();
+    for (id, variables) in catalogue["fr"].values().flatten() {
+        let args: Vec<(&str, fluent_bundle::FluentValue)> = variables
+            .iter()
+            .map(|v| (v.as_str(), fluent_bundle::FluentValue::from(7)))
+            .collect();
+        let text = i18n::message(Locale::Fr, Medium::PlainText, id, &args);
+        let chars: Vec<char> = text.chars().collect();
+        for (i, pair) in chars.windows(2).enumerate() {
+            let breaks = (pair[0] == ' ' && matches!(pair[1], ':' | ';' | '!' | '?' | '»'))
+                || (pair[0] == '«' && pair[1] == ' ')
+                || (pair[0] == ' '
+                    && pair[1].is_ascii_digit()
+                    && i > 0
+                    && chars[i - 1].is_ascii_digit()
+                    && chars[i + 1..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_digit())
+                        .count()
+                        == 3);
+            assert!(!breaks, "fr {id}: a breakable space at {i} ({}): {text:?}", pair.iter().collect::<String>().escape_unicode());
+        }
+    }
+}
+
+#[test]
 fn every_message_renders_in_every_language_without_leftover_placeholders() {
     let catalogue = catalogue();
     for locale in Locale::ALL {

@@ -175,7 +175,7 @@ fn the_home_page_carries_the_whole_campaign_in_order() {
     let order = [
         "Campagne internationale pour la libération",
         "Parmi eux",
-        "au moins 20 000 enfants ukrainiens",
+        "au moins 20\u{202f}000 enfants ukrainiens",
         "Ajoutez votre soutien",
         "Nos revendications",
         "Un mécanisme international indépendant",

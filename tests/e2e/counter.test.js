@@ -75,7 +75,7 @@ test('a partner page on another origin shows the count in its chosen languages',
   await page.locator('#fr .count strong').filter({ hasText: '1' }).waitFor();
   assert.equal(await page.locator('#fr .count').textContent(), '1 signature');
   assert.equal(await page.locator('#uk .count').textContent(), '1 підпис');
-  assert.equal(await page.locator('#fr .goal').textContent(), 'Objectif : 10');
+  assert.equal(await page.locator('#fr .goal').textContent(), 'Objectif\u00a0: 10');
   const bar = page.locator('#uk [role=progressbar]');
   assert.equal(await bar.getAttribute('aria-valuenow'), '1');
   assert.equal(await bar.getAttribute('aria-valuemax'), '10');

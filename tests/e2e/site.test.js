@@ -48,11 +48,11 @@ async function countReaches(n) {
 
 const flows = [
   { lang: 'fr', browserLocale: 'fr-FR', javaScript: true, name: 'Marie Dupont', button: 'Signer',
-    checkEmail: 'Consultez vos e-mails', confirm: 'Confirmer ma signature', thanks: 'Merci !' },
+    checkEmail: 'Consultez vos e-mails', confirm: 'Confirmer ma signature', thanks: 'Merci\u00a0!' },
   { lang: 'uk', browserLocale: 'uk-UA', javaScript: true, name: 'Оксана Петренко', button: 'Підписати',
     checkEmail: 'Перевірте свою пошту', confirm: 'Підтвердити мій підпис', thanks: 'Дякуємо!' },
   { lang: 'fr', browserLocale: 'fr-FR', javaScript: false, name: 'Jean Martin', button: 'Signer',
-    checkEmail: 'Consultez vos e-mails', confirm: 'Confirmer ma signature', thanks: 'Merci !' },
+    checkEmail: 'Consultez vos e-mails', confirm: 'Confirmer ma signature', thanks: 'Merci\u00a0!' },
   { lang: 'uk', browserLocale: 'uk-UA', javaScript: false, name: 'Тарас Шевчук', button: 'Підписати',
     checkEmail: 'Перевірте свою пошту', confirm: 'Підтвердити мій підпис', thanks: 'Дякуємо!' },
 ];
