@@ -67,19 +67,17 @@ impl SignerName {
 /// allowed inside a word of a script that needs them (Persian, Devanagari...), never between
 /// Latin, Cyrillic or Greek letters, where they only hide.
 fn has_invisible_characters(name: &str) -> bool {
-    use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategoryGroup, Script};
+    use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategoryGroup};
     let invisible = icu_properties::CodePointSetData::new::<DefaultIgnorableCodePoint>();
     let categories =
         icu_properties::CodePointMapData::<icu_properties::props::GeneralCategory>::new();
-    let scripts = icu_properties::CodePointMapData::<Script>::new();
+    // By their blocks, not the Script property, whose data would weigh on every binary.
+    let latin_cyrillic_or_greek = |c: char| matches!(u32::from(c), 0..=0x24F | 0x370..=0x52F | 0x1E00..=0x1FFF | 0x2DE0..=0x2DFF | 0xA640..=0xA69F);
     let needs_joiners = |c: char| {
         let category = categories.get(c);
         (GeneralCategoryGroup::Letter.contains(category)
             || GeneralCategoryGroup::Mark.contains(category))
-            && !matches!(
-                scripts.get(c),
-                Script::Latin | Script::Cyrillic | Script::Greek
-            )
+            && !latin_cyrillic_or_greek(c)
     };
     let chars: Vec<char> = name.chars().collect();
     chars.iter().enumerate().any(|(i, &c)| {
