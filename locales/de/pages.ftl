@@ -1,4 +1,4 @@
-check-email-title = Sehen Sie in Ihr Postfach
+check-email-title = Sehen Sie in Ihrem Postfach nach
 check-email-body = Wir haben Ihnen eine E-Mail geschickt. Öffnen Sie den Link darin, um Ihre Unterschrift zu bestätigen. Es kann einige Minuten dauern; sehen Sie auch im Spam-Ordner nach.
 confirm-title = Bestätigen Sie Ihre Unterschrift
 confirm-body = Ein letzter Schritt: Drücken Sie die Schaltfläche, um Ihre Unterschrift zu bestätigen.

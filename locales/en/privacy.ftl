@@ -15,3 +15,18 @@ privacy-rights = Every email we send you carries a link to erase your signature 
 privacy-version = Version of { $version }
 privacy-third-parties = The site sets no cookie and loads nothing from any other company.
 privacy-challenge = The site sets no cookie. While fake signatures flood the form, it shows a check that tells people from bots: { $provider }, run by { $company }, which then receives your IP address and details of your browser under its own privacy policy. We keep nothing of that check.
+# The policy's date, as the language writes a date: $month is 1 to 12.
+policy-date = { $day } { $month ->
+         [1] January
+         [2] February
+         [3] March
+         [4] April
+         [5] May
+         [6] June
+         [7] July
+         [8] August
+         [9] September
+         [10] October
+         [11] November
+        *[12] December
+    } { $year }

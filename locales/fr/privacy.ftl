@@ -5,7 +5,7 @@ privacy-what = Votre nom, votre adresse e-mail, votre pays, la langue dans laque
 privacy-why-heading = Pourquoi
 privacy-why = Pour nous assurer qu’une vraie personne a signé (c’est le rôle de l’e-mail de confirmation), pour compter les signatures par pays et pour remettre les noms et les pays à celles et ceux qui négocient la libération des détenus. Nous ne vous écrivons au sujet de la campagne que si vous avez coché cette case.
 privacy-how-long-heading = Pour combien de temps
-privacy-how-long = Une signature non confirmée est supprimée automatiquement { $days } jours après le dernier e-mail envoyé pour elle. Dès que vous confirmez, nous oublions votre adresse e-mail, sauf si vous avez demandé à être tenu·e informé·e ; nous n’en gardons qu’une empreinte chiffrée, pour qu’une même adresse ne puisse pas signer deux fois. Pour qu’aucune boîte de messagerie ne reçoive plus de trois de nos e-mails par jour, nous gardons aussi jusqu’au lendemain une autre empreinte de l’adresse, calculée avec une clé secrète, avec le nombre d’e-mails qui lui ont été envoyés. Si un e-mail nous revient parce que l’adresse n’existe pas, nous le notons sur la signature non confirmée et n’écrivons plus à cette adresse. Votre nom et votre pays sont conservés jusqu’à la fin de la campagne.
+privacy-how-long = Une signature non confirmée est supprimée automatiquement { $days } jours après le dernier e-mail envoyé pour elle. Dès que vous confirmez, nous oublions votre adresse e-mail, sauf si vous avez demandé à être tenu·e informé·e ; nous n’en gardons qu’une empreinte calculée avec une clé secrète, pour qu’une même adresse ne puisse pas signer deux fois. Pour qu’aucune boîte de messagerie ne reçoive plus de trois de nos e-mails par jour, nous gardons aussi jusqu’au lendemain une autre empreinte de l’adresse, calculée de la même façon, avec le nombre d’e-mails qui lui ont été envoyés. Si un e-mail nous revient parce que l’adresse n’existe pas, nous le notons sur la signature non confirmée et n’écrivons plus à cette adresse. Votre nom et votre pays sont conservés jusqu’à la fin de la campagne.
 privacy-backups-heading = Sauvegardes
 privacy-backups = Pour qu’aucune erreur ne puisse faire perdre de signatures, la table des signatures est sauvegardée en continu et chaque sauvegarde est conservée { $backup_days } jours. Une signature effacée, ou expirée, disparaît des sauvegardes au bout de ces { $backup_days } jours.
 privacy-who-heading = Qui traite vos données
@@ -15,3 +15,21 @@ privacy-rights = Chaque e-mail que nous vous envoyons contient un lien pour effa
 privacy-version = Version du { $version }
 privacy-third-parties = Le site ne dépose aucun cookie et ne charge rien depuis une autre entreprise.
 privacy-challenge = Le site ne dépose aucun cookie. Tant que de fausses signatures inondent le formulaire, il affiche une vérification qui distingue les personnes des robots : { $provider }, exploité par { $company }, qui reçoit alors votre adresse IP et des informations sur votre navigateur selon sa propre politique de confidentialité. Nous ne gardons rien de cette vérification.
+# The policy's date, as the language writes a date: $month is 1 to 12.
+policy-date = { $day ->
+        [1] 1er
+       *[other] { $day }
+    } { $month ->
+         [1] janvier
+         [2] février
+         [3] mars
+         [4] avril
+         [5] mai
+         [6] juin
+         [7] juillet
+         [8] août
+         [9] septembre
+         [10] octobre
+         [11] novembre
+        *[12] décembre
+    } { $year }

@@ -75,9 +75,30 @@ pub fn home_page(settings: &SiteSettings, locale: Locale) -> String {
     render("home.html", &page_context(settings, locale, "", particular))
 }
 
+/// The policy's version (an ISO date) as the language writes a date.
+fn policy_date(locale: Locale) -> String {
+    let parts: Vec<u32> = PRIVACY_POLICY_VERSION
+        .split('-')
+        .map(|part| part.parse().expect("the policy version is a date"))
+        .collect();
+    let [year, month, day] = parts[..] else {
+        panic!("the policy version is a date: {PRIVACY_POLICY_VERSION}");
+    };
+    crate::i18n::message(
+        locale,
+        crate::i18n::Medium::Html,
+        "policy-date",
+        &[
+            ("day", day.into()),
+            ("month", month.into()),
+            ("year", year.to_string().into()),
+        ],
+    )
+}
+
 pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
-        contact => settings.contact, policy_version => PRIVACY_POLICY_VERSION,
+        contact => settings.contact, policy_date => policy_date(locale),
         pending_days => crate::sign::PENDING_LIFETIME_SECONDS / 86_400,
         backup_days => BACKUP_RETENTION_DAYS,
     };

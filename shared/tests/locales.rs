@@ -195,3 +195,89 @@ fn every_page_renders_in_every_language() {
         assert!(text.contains("https://people-first.example/x") && html.contains("Anna"));
     }
 }
+
+#[test]
+fn ukrainian_and_russian_count_days_with_the_plural_the_number_needs() {
+    let expected = [
+        (
+            Locale::Uk,
+            [(1, "1 день"), (3, "3 дні"), (8, "8 днів"), (21, "21 день")],
+        ),
+        (
+            Locale::Ru,
+            [(1, "1 день"), (3, "3 дня"), (8, "8 дней"), (21, "21 день")],
+        ),
+    ];
+    for (locale, counts) in expected {
+        for id in ["email-expiry", "link-expired-body", "privacy-how-long"] {
+            for (days, words) in counts {
+                let text = i18n::message(
+                    locale,
+                    Medium::PlainText,
+                    id,
+                    &[("days", fluent_bundle::FluentValue::from(days))],
+                );
+                assert!(text.contains(words), "{locale:?} {id} with {days}: {text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_policys_date_is_written_as_each_language_writes_a_date() {
+    let expected = [
+        (Locale::Fr, "1er mars 2025", "24 décembre 2026"),
+        (Locale::En, "1 March 2025", "24 December 2026"),
+        (Locale::De, "1. März 2025", "24. Dezember 2026"),
+        (Locale::Uk, "1 березня 2025 р.", "24 грудня 2026 р."),
+        (Locale::Ru, "1 марта 2025 г.", "24 декабря 2026 г."),
+    ];
+    for (locale, first_of_march, christmas_eve) in expected {
+        for ((day, month, year), written) in [
+            ((1, 3, "2025"), first_of_march),
+            ((24, 12, "2026"), christmas_eve),
+        ] {
+            let text = i18n::message(
+                locale,
+                Medium::PlainText,
+                "policy-date",
+                &[
+                    ("day", fluent_bundle::FluentValue::from(day)),
+                    ("month", fluent_bundle::FluentValue::from(month)),
+                    ("year", fluent_bundle::FluentValue::from(year)),
+                ],
+            );
+            // Spaces inside a date are non-breaking where the language wants them.
+            assert_eq!(text.replace('\u{a0}', " "), written, "{locale:?}");
+        }
+    }
+}
+
+#[test]
+fn german_quotes_with_its_own_marks() {
+    // German opens low („) and closes high (“); « », " and ” belong to other languages.
+    for (lang, file, source) in SOURCES.iter().filter(|(lang, _, _)| *lang == "de") {
+        for line in source.lines().filter(|l| !l.starts_with('#')) {
+            let text = line.split_once(" = ").map_or(line, |(_, text)| text);
+            assert!(
+                !text.contains(['«', '»', '"', '”']),
+                "{lang}/{file}: a foreign quotation mark in {line}"
+            );
+            let mut open = false;
+            for c in text.chars() {
+                match c {
+                    '„' => {
+                        assert!(!open, "{lang}/{file}: „ opened twice in {line}");
+                        open = true;
+                    }
+                    '“' => {
+                        assert!(open, "{lang}/{file}: “ closes nothing in {line}");
+                        open = false;
+                    }
+                    _ => {}
+                }
+            }
+            assert!(!open, "{lang}/{file}: „ never closed in {line}");
+        }
+    }
+}

@@ -276,3 +276,141 @@ fn the_privacy_policy_names_the_challenges_company_exactly_when_the_form_shows_i
         }
     }
 }
+
+/// Where the campaign's published text has a slip the page corrects: (as published, as shown).
+const CAMPAIGN_TEXT_ERRATA: [(&str, &str); 3] = [
+    // A doubled word.
+    ("qu’un un processus", "qu’un processus"),
+    // The organisations' own French names.
+    ("Association International", "Association internationale"),
+    (
+        "Assemblée European des Citoyens",
+        "Assemblée européenne des citoyens",
+    ),
+];
+
+/// Text as a reader sees it: one kind of space, none before French punctuation, no quotation
+/// marks (the page sets quotes as blockquotes), no footnote numbers glued to a word.
+fn as_read(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{a0}' | '\u{202f}' | '\u{2009}' | '\n' | '\t' => out.push(' '),
+            '«' | '»' | '“' | '”' | '\u{2068}' | '\u{2069}' => out.push(' '),
+            // "24 heures1": a footnote call, which the page leaves out.
+            d if d.is_ascii_digit()
+                && out.chars().last().is_some_and(char::is_alphabetic)
+                && chars.peek().is_none_or(|n| !n.is_alphanumeric()) =>
+            {
+                continue;
+            }
+            c => out.push(c),
+        }
+    }
+    let mut spaced = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    for mark in [":", ";", "!", "?", ".", ","] {
+        spaced = spaced.replace(&format!(" {mark}"), mark);
+    }
+    spaced
+}
+
+fn page_text(html: &str) -> String {
+    let body = &html[html.find("<main").expect("a main element")..];
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    as_read(&text)
+}
+
+/// The campaign's sentences, each without the stop or colon that ends it.
+fn campaign_sentences(text: &str) -> Vec<String> {
+    let mut text = text.to_owned();
+    for (published, shown) in CAMPAIGN_TEXT_ERRATA {
+        assert!(
+            text.contains(published),
+            "erratum no longer needed: {published}"
+        );
+        text = text.replace(published, shown);
+    }
+    let mut sentences = Vec::new();
+    for line in text.lines() {
+        let line = as_read(line);
+        let mut sentence = String::new();
+        for word in line.split(' ') {
+            sentence.push_str(word);
+            sentence.push(' ');
+            if word.ends_with(['.', '?', '!']) && !word.ends_with("e.V.") {
+                sentences.push(sentence.trim().to_owned());
+                sentence.clear();
+            }
+        }
+        sentences.push(sentence.trim().to_owned());
+    }
+    sentences
+        .into_iter()
+        .map(|s| s.trim_end_matches(['.', ':']).to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_french_page_says_every_sentence_of_the_campaigns_text_unchanged() {
+    let text = include_str!("data/campaign-fr.txt");
+    let files = site();
+    let home = html(&files)
+        .find(|(path, _)| *path == "fr/index.html")
+        .map(|(_, html)| page_text(&html))
+        .expect("the French home page");
+    let sentences = campaign_sentences(text);
+    assert!(sentences.len() > 90, "{} sentences", sentences.len());
+    let missing: Vec<&String> = sentences.iter().filter(|s| !home.contains(*s)).collect();
+    assert!(
+        missing.is_empty(),
+        "{} sentences of the campaign's text are not on the French page as written:\n{}",
+        missing.len(),
+        missing
+            .iter()
+            .map(|s| format!("  {s}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn the_privacy_policy_dates_its_version_as_the_page_language_writes_dates() {
+    let files = site();
+    let (year, _) = people_first::domain::PRIVACY_POLICY_VERSION
+        .split_once('-')
+        .unwrap();
+    for locale in Locale::ALL {
+        let path = format!("{}/privacy/index.html", locale.code());
+        let (_, page) = html(&files).find(|(p, _)| *p == path).unwrap();
+        assert!(
+            !page.contains(people_first::domain::PRIVACY_POLICY_VERSION),
+            "{path} shows the version as an ISO date"
+        );
+        let version = page_text(&page);
+        assert!(version.contains(year), "{path}: {version}");
+    }
+    let (_, french) = html(&files)
+        .find(|(p, _)| *p == "fr/privacy/index.html")
+        .unwrap();
+    assert!(page_text(&french).contains("Version du 29 novembre 2026"));
+}
