@@ -12,7 +12,7 @@ privacy-who-heading = Who handles your data
 privacy-who = The campaign’s organisers. Signatures are stored, and emails sent, on Amazon Web Services (DynamoDB and Simple Email Service), which process them only on the campaign’s behalf. Names are never published.
 privacy-rights-heading = Your rights
 privacy-rights = Every email we send you carries a link to erase your signature yourself, at once: your name, address and country are deleted and the count drops by one; you may sign again later. You may also ask at any time to see, correct or erase your signature by writing to { $contact }.
-privacy-version = Version of { $version }
+privacy-version = Version dated { $version }
 privacy-third-parties = The site sets no cookie and loads nothing from any other company.
 privacy-challenge = The site sets no cookie. While fake signatures flood the form, it shows a check that tells people from bots: { $provider }, run by { $company }, which then receives your IP address and details of your browser under its own privacy policy. We keep nothing of that check.
 # The policy's date, as the language writes a date: $month is 1 to 12.
