@@ -2,6 +2,7 @@
 //! folder (dist/site) ready to upload to the CDN's bucket.
 
 use anyhow::Context;
+use people_first::ports::SupporterStore;
 use people_first::site::{SiteSettings, build, write};
 use std::path::Path;
 
@@ -15,13 +16,37 @@ pub fn run(out: &Path) -> anyhow::Result<()> {
         goal: people_first::config::goal()?,
         challenge: people_first::config::challenge_widget()?,
     };
-    let files = build(&settings);
+    let (supporters, source) = supporters()?;
+    let files = build(&settings, &supporters);
     write(&files, out).with_context(|| format!("cannot write the site into {}", out.display()))?;
     println!(
-        "Built {} files into {} for {}.",
+        "Built {} files into {} for {}, with the supporters of {source}.",
         files.len(),
         out.display(),
         settings.origin
     );
     Ok(())
+}
+
+/// The supporters list as it stands: on AWS the table's (writing the campaign's first
+/// supporters once, the first time), otherwise the campaign's first supporters.
+fn supporters() -> anyhow::Result<(Vec<people_first::domain::Organisation>, String)> {
+    let first = people_first::supporters::first_supporters();
+    let Ok(table) = people_first::config::table() else {
+        return Ok((first, "the campaign's text".into()));
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let aws = people_first::config::aws().await;
+        let store = people_first::adapters::dynamo::DynamoStore::from_sdk_config(&aws, &table);
+        store
+            .seed(&first)
+            .await
+            .context("cannot write the first supporters")?;
+        let all = store
+            .organisations()
+            .await
+            .context("cannot read the supporters")?;
+        Ok((all, format!("DynamoDB table {table}")))
+    })
 }

@@ -8,6 +8,7 @@ mod serve;
 mod smoke_test;
 mod staff;
 mod stats;
+mod supporters;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -51,6 +52,11 @@ enum Command {
     },
     /// Confirmed signatures per day and per country, and those still waiting for confirmation
     Stats,
+    /// Organisations asking to join the supporters list: review, approve, reject, remove, list
+    Supporters {
+        #[command(subcommand)]
+        command: supporters::Command,
+    },
     /// After a deploy: the deployed site answers and takes a signature from SES's mailbox
     /// simulator; with --confirm, confirm it, see the count move, erase it, see it move back
     SmokeTest {
@@ -76,6 +82,7 @@ fn main() -> ExitCode {
         Command::Erase { address } => erase::run(&address),
         Command::SmokeTest { url, confirm } => smoke_test::run(&url, confirm),
         Command::Stats => stats::run().map(|()| ExitCode::SUCCESS),
+        Command::Supporters { command } => supporters::run(command),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("people-first: {e:#}");

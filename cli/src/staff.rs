@@ -8,11 +8,19 @@ use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::domain::Signature;
 use people_first::keyring::Keyring;
-use people_first::ports::{CounterStore, SignatureScan, SignatureStore, read_every_signature};
+use people_first::ports::{
+    CounterStore, SignatureScan, SignatureStore, SupporterStore, read_every_signature,
+};
 
 /// Everything a staff command may ask of the table.
-pub trait StaffStore: SignatureStore + SignatureScan + CounterStore {}
-impl<T: SignatureStore + SignatureScan + CounterStore> StaffStore for T {}
+pub trait StaffStore: SignatureStore + SignatureScan + CounterStore + SupporterStore {
+    fn as_supporters(&self) -> &dyn SupporterStore;
+}
+impl<T: SignatureStore + SignatureScan + CounterStore + SupporterStore> StaffStore for T {
+    fn as_supporters(&self) -> &dyn SupporterStore {
+        self
+    }
+}
 
 /// Whether the commands work on AWS: `PEOPLE_FIRST_TABLE` names the table.
 fn on_aws() -> Option<String> {

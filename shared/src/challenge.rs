@@ -117,3 +117,31 @@ pub trait Challenge: Send + Sync {
     /// Whether the widget's answer is genuine; an empty answer never is.
     async fn passed(&self, answer: &str) -> Result<bool, ChallengeUnavailable>;
 }
+
+/// What tells a person from a bot in a form of ours, whichever form it is.
+pub trait BotSignals {
+    /// The honeypot field: people leave it empty, simple bots fill it.
+    fn honeypot(&self) -> Option<&str>;
+    /// Milliseconds between showing the form and sending it, as the page's script measured them.
+    fn elapsed(&self) -> Option<u64>;
+    /// The challenge widget's answer under each name it may be sent with.
+    fn challenge_answers(&self) -> [Option<&str>; 3];
+
+    /// A filled honeypot, or a form sent faster than a person can. Bots get the answer a person
+    /// gets, so they learn nothing, and nothing is stored or sent.
+    fn is_bot(&self) -> bool {
+        let honeypot = self.honeypot().is_some_and(|h| !h.trim().is_empty());
+        honeypot || self.elapsed().is_some_and(|ms| ms < MIN_FILL_MILLIS)
+    }
+
+    /// The challenge widget's answer, however it was sent; empty when none was.
+    fn challenge_answer(&self) -> &str {
+        self.challenge_answers()
+            .into_iter()
+            .find_map(|answer| answer.filter(|a| !a.is_empty()))
+            .unwrap_or_default()
+    }
+}
+
+/// Faster than any person fills a form, even with the browser's autofill.
+pub const MIN_FILL_MILLIS: u64 = 1500;

@@ -212,3 +212,18 @@ pub fn challenge() -> Result<Option<std::sync::Arc<dyn crate::challenge::Challen
     let verify = crate::adapters::siteverify::SiteVerify::new(widget, secret, &hostname, url);
     Ok(Some(std::sync::Arc::new(verify)))
 }
+
+/// Who moderates organisations' requests: `PEOPLE_FIRST_MODERATION_EMAIL`, when set.
+pub fn moderation_address() -> Result<Option<crate::domain::Email>, ConfigError> {
+    match std::env::var("PEOPLE_FIRST_MODERATION_EMAIL") {
+        Ok(raw) if !raw.trim().is_empty() => {
+            crate::domain::Email::parse(&raw).map(Some).map_err(|_| {
+                ConfigError::Invalid(
+                    "PEOPLE_FIRST_MODERATION_EMAIL",
+                    "not an email address".into(),
+                )
+            })
+        }
+        _ => Ok(None),
+    }
+}

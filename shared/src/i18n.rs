@@ -15,6 +15,7 @@ macro_rules! locale_files {
             ($lang, "home.ftl", include_str!(concat!("../../locales/", $lang, "/home.ftl"))),
             ($lang, "site.ftl", include_str!(concat!("../../locales/", $lang, "/site.ftl"))),
             ($lang, "privacy.ftl", include_str!(concat!("../../locales/", $lang, "/privacy.ftl"))),
+            ($lang, "organisations.ftl", include_str!(concat!("../../locales/", $lang, "/organisations.ftl"))),
         )*]
     };
 }

@@ -21,4 +21,5 @@ pub mod sending;
 pub mod sign;
 pub mod site;
 pub mod stream;
+pub mod supporters;
 pub mod telemetry;

@@ -30,7 +30,12 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "badge.svg",
     "embed.html",
     "email/confirmation.html",
-    "email/confirmation.txt"
+    "email/confirmation.txt",
+    "email/notice.html",
+    "email/notice.txt",
+    "organisations.html",
+    "organisation-form.html",
+    "organisation-confirm.html"
 );
 
 /// `{{ t("message-id", name=value) }}`: a Fluent message in the page's `locale`.
@@ -196,6 +201,63 @@ pub fn confirmation_email(
     (
         render("email/confirmation.txt", &context),
         render("email/confirmation.html", &context),
+    )
+}
+
+/// A short email's plain text and HTML: paragraphs, an optional link with its button, and
+/// closing paragraphs.
+pub fn notice_email(
+    locale: Locale,
+    subject: &str,
+    paragraphs: &[String],
+    link: Option<(&str, &str)>,
+    closing: &[String],
+) -> (String, String) {
+    let context = context! {
+        locale => locale.code(), subject => subject, paragraphs => paragraphs,
+        link => link.map(|(href, _)| href), button => link.map(|(_, label)| label),
+        closing => closing,
+    };
+    (
+        render("email/notice.txt", &context),
+        render("email/notice.html", &context),
+    )
+}
+
+/// The organisations' form again, with the fields as sent and what was wrong with them.
+pub fn organisation_form_page(
+    locale: Locale,
+    values: &crate::supporters::SupportForm,
+    errors: &std::collections::BTreeMap<&str, String>,
+    challenge: Option<&crate::challenge::Widget>,
+) -> String {
+    render(
+        "organisations.html",
+        &context! {
+            locale => locale.code(), values => values, errors => errors,
+            countries => country_options(locale), challenge => challenge,
+            contact_days => crate::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+        },
+    )
+}
+
+/// The page a contact's link opens: the organisation it confirms, and one button, which POSTs.
+pub fn organisation_confirm_page(locale: Locale, id: &str, token: &str, name: &str) -> String {
+    render(
+        "organisation-confirm.html",
+        &context! { locale => locale.code(), id => id, token => token, organisation => name },
+    )
+}
+
+/// A short page about an organisation's request, with a way to send it again when `again`.
+pub fn organisation_message_page(locale: Locale, heading: &str, body: &str, again: bool) -> String {
+    let message = message_context(heading, body, false);
+    render(
+        "message.html",
+        &context! {
+            locale => locale.code(), again => again.then_some("organisations/"),
+            again_label => "organisation-send-again", ..message
+        },
     )
 }
 

@@ -246,3 +246,48 @@ pub async fn read_every_signature(
         }
     }
 }
+
+/// The organisations asking to join the supporters list, the list itself, and their contacts.
+#[async_trait]
+pub trait SupporterStore: Send + Sync {
+    /// Writes a new request with its contact.
+    async fn insert_request(
+        &self,
+        organisation: &crate::domain::Organisation,
+        contact: &crate::domain::Contact,
+    ) -> Result<(), StoreError>;
+
+    /// An organisation and its contact, while the contact is kept.
+    async fn organisation(
+        &self,
+        id: &crate::domain::OrganisationId,
+    ) -> Result<Option<(crate::domain::Organisation, Option<crate::domain::Contact>)>, StoreError>;
+
+    /// Every organisation, whatever its standing, without contacts.
+    async fn organisations(&self) -> Result<Vec<crate::domain::Organisation>, StoreError>;
+
+    /// Moves an unconfirmed request whose live link has `link` to waiting for moderation, using
+    /// the link up; false when it was not unconfirmed with that link.
+    async fn confirm_contact(
+        &self,
+        id: &crate::domain::OrganisationId,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces an organisation standing at `from` with `decided`, and moves the day its contact
+    /// is forgotten to `forget_contact_at`; false when it no longer stood at `from`.
+    async fn decide(
+        &self,
+        decided: &crate::domain::Organisation,
+        from: crate::domain::Standing,
+        forget_contact_at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Writes each organisation that was never written (the campaign's first supporters);
+    /// returns how many were.
+    async fn seed(
+        &self,
+        organisations: &[crate::domain::Organisation],
+    ) -> Result<usize, StoreError>;
+}

@@ -7,7 +7,6 @@ use crate::domain::{
 };
 use crate::keyring::Keyring;
 use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
-use std::collections::BTreeMap;
 use tracing::instrument;
 
 /// How long a confirmation link works.
@@ -57,8 +56,25 @@ pub struct PetitionForm {
     pub hcaptcha_response: Option<String>,
 }
 
-/// Faster than any person fills the form, even with the browser's autofill.
-pub const MIN_FILL_MILLIS: u64 = 1500;
+pub use crate::challenge::MIN_FILL_MILLIS;
+
+impl crate::challenge::BotSignals for PetitionForm {
+    fn honeypot(&self) -> Option<&str> {
+        self.website.as_deref()
+    }
+
+    fn elapsed(&self) -> Option<u64> {
+        self.elapsed
+    }
+
+    fn challenge_answers(&self) -> [Option<&str>; 3] {
+        [
+            self.challenge.as_deref(),
+            self.turnstile_response.as_deref(),
+            self.hcaptcha_response.as_deref(),
+        ]
+    }
+}
 
 /// JSON sends a boolean; an HTML checkbox sends "on" or nothing.
 fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
@@ -77,32 +93,9 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
     )
 }
 
-/// Which field failed and why, in the order of the form.
-pub type FieldErrors = BTreeMap<&'static str, InputError>;
+pub use crate::http::form::FieldErrors;
 
 impl PetitionForm {
-    /// A filled honeypot, or a form sent faster than a person can. Bots get the answer a person
-    /// gets, so they learn nothing, and nothing is stored or sent.
-    pub fn is_bot(&self) -> bool {
-        let honeypot = self
-            .website
-            .as_deref()
-            .is_some_and(|w| !w.trim().is_empty());
-        honeypot || self.elapsed.is_some_and(|ms| ms < MIN_FILL_MILLIS)
-    }
-
-    /// The challenge widget's answer, however it was sent; empty when none was.
-    pub fn challenge_answer(&self) -> &str {
-        [
-            &self.challenge,
-            &self.turnstile_response,
-            &self.hcaptcha_response,
-        ]
-        .into_iter()
-        .find_map(|answer| answer.as_deref().filter(|a| !a.is_empty()))
-        .unwrap_or_default()
-    }
-
     /// The language the signer asked for, if it is one of ours.
     pub fn locale(&self) -> Option<Locale> {
         self.locale.as_deref().and_then(|l| Locale::parse(l).ok())

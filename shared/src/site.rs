@@ -31,20 +31,14 @@ const STYLESHEET: &str = include_str!("../../static/assets/site.css");
 const SCRIPT: &str = include_str!("../../static/assets/site.js");
 const FAVICON: &str = include_str!("../../static/assets/favicon.svg");
 const SHARE_IMAGE: &[u8] = include_bytes!("../../static/assets/share.png");
-const SUPPORTERS: &str = include_str!("../../static/data/supporters.json");
+/// The campaign's first supporters, in its text's order: the list's initial data.
+pub(crate) const SUPPORTERS: &str = include_str!("../../static/data/supporters.json");
 
-/// The supporting organisations, each named as the language names it, in English otherwise.
-pub fn supporters(locale: Locale) -> Vec<String> {
-    let all: Vec<std::collections::BTreeMap<String, String>> =
-        serde_json::from_str(SUPPORTERS).expect("static/data/supporters.json is valid");
-    all.into_iter()
-        .map(|names| {
-            names
-                .get(locale.code())
-                .or_else(|| names.get("en"))
-                .cloned()
-                .unwrap_or_default()
-        })
+/// The names the list shows in a language, in the list's order.
+fn supporter_names(supporters: &[crate::domain::Organisation], locale: Locale) -> Vec<String> {
+    crate::domain::supporters_list(supporters)
+        .into_iter()
+        .map(|organisation| organisation.name_in(locale).to_owned())
         .collect()
 }
 
@@ -67,9 +61,25 @@ fn page_context(settings: &SiteSettings, locale: Locale, page: &str, particular:
     context! { ..particular, ..common }
 }
 
-pub fn home_page(settings: &SiteSettings, locale: Locale) -> String {
+pub fn home_page(
+    settings: &SiteSettings,
+    locale: Locale,
+    supporters: &[crate::domain::Organisation],
+) -> String {
+    let names = supporter_names(supporters, locale);
+    let count = names.len() as u64;
+    let supporters_count = i18n::message(
+        locale,
+        i18n::Medium::Html,
+        "supporters-count",
+        &[
+            ("count", count.into()),
+            ("formatted", i18n::format_number(locale, count).into()),
+        ],
+    );
     let particular = context! {
-        countries => crate::pages::country_options(locale), supporters => supporters(locale), goal => settings.goal,
+        countries => crate::pages::country_options(locale), supporters => names,
+        supporters_count => supporters_count, goal => settings.goal,
         values => context! {}, errors => context! {},
     };
     render("home.html", &page_context(settings, locale, "", particular))
@@ -101,6 +111,8 @@ pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
         contact => settings.contact, policy_date => policy_date(locale),
         pending_days => crate::sign::PENDING_LIFETIME_SECONDS / 86_400,
         backup_days => BACKUP_RETENTION_DAYS,
+        contact_days => crate::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+        waiting_days => crate::supporters::CONTACT_KEPT_WHILE_WAITING_DAYS,
     };
     render(
         "privacy.html",
@@ -186,8 +198,46 @@ pub fn embed_page(settings: &SiteSettings, locale: Locale) -> String {
     )
 }
 
-/// Every file of the site.
-pub fn build(settings: &SiteSettings) -> Vec<SiteFile> {
+/// The page where an organisation asks to join the list.
+pub fn organisations_page(settings: &SiteSettings, locale: Locale) -> String {
+    let particular = context! {
+        countries => crate::pages::country_options(locale), values => context! {}, errors => context! {},
+        contact_days => crate::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+    };
+    render(
+        "organisations.html",
+        &page_context(settings, locale, "organisations/", particular),
+    )
+}
+
+/// Where an organisation's contact is sent after asking.
+pub fn organisation_check_email_page(settings: &SiteSettings, locale: Locale) -> String {
+    site_message_page(
+        settings,
+        locale,
+        "organisations/check-email/",
+        "check-email-title",
+        "organisation-check-email-body",
+    )
+}
+
+/// The pages that show the supporters list, in every language: what an approval or a removal
+/// re-renders.
+pub fn supporter_pages(
+    settings: &SiteSettings,
+    supporters: &[crate::domain::Organisation],
+) -> Vec<SiteFile> {
+    Locale::ALL
+        .iter()
+        .map(|&locale| SiteFile {
+            path: format!("{locale}/index.html"),
+            bytes: home_page(settings, locale, supporters).into_bytes(),
+        })
+        .collect()
+}
+
+/// Every file of the site, with the supporters list as it stands.
+pub fn build(settings: &SiteSettings, supporters: &[crate::domain::Organisation]) -> Vec<SiteFile> {
     let mut files = vec![
         SiteFile {
             path: "assets/site.css".into(),
@@ -216,7 +266,25 @@ pub fn build(settings: &SiteSettings) -> Vec<SiteFile> {
     ];
     for locale in Locale::ALL {
         let pages = [
-            ("index.html", home_page(settings, locale)),
+            ("index.html", home_page(settings, locale, supporters)),
+            (
+                "organisations/index.html",
+                organisations_page(settings, locale),
+            ),
+            (
+                "organisations/check-email/index.html",
+                organisation_check_email_page(settings, locale),
+            ),
+            (
+                "organisations/confirmed/index.html",
+                site_message_page(
+                    settings,
+                    locale,
+                    "organisations/confirmed/",
+                    "organisation-confirmed-title",
+                    "organisation-confirmed-body",
+                ),
+            ),
             ("check-email/index.html", check_email_page(settings, locale)),
             ("thank-you/index.html", thank_you_page(settings, locale)),
             ("erased/index.html", erased_page(settings, locale)),

@@ -8,6 +8,7 @@ mod support;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use people_first::adapters::siteverify::SiteVerify;
+use people_first::challenge::BotSignals;
 use people_first::challenge::{Provider, Widget};
 use people_first::clock::ManualClock;
 use people_first::http::sign::{SignState, handle_sign};
@@ -221,7 +222,11 @@ fn the_site_shows_the_widget_only_when_switched_on() {
         challenge,
     };
     let home = |challenge| {
-        people_first::site::home_page(&settings(challenge), people_first::domain::Locale::Uk)
+        people_first::site::home_page(
+            &settings(challenge),
+            people_first::domain::Locale::Uk,
+            &people_first::supporters::first_supporters(),
+        )
     };
     let off = home(None);
     assert!(!off.contains("turnstile") && !off.contains("data-sitekey"));

@@ -24,7 +24,7 @@ fn settings() -> SiteSettings {
 }
 
 fn site() -> Vec<SiteFile> {
-    build(&settings())
+    build(&settings(), &people_first::supporters::first_supporters())
 }
 
 fn html(files: &[SiteFile]) -> impl Iterator<Item = (&str, String)> {
@@ -253,10 +253,13 @@ fn the_erased_page_says_the_backups_still_hold_a_signature_for_their_days() {
 fn the_privacy_policy_names_the_challenges_company_exactly_when_the_form_shows_it() {
     use people_first::challenge::{Provider, Widget};
     let with = |challenge| {
-        build(&SiteSettings {
-            challenge,
-            ..settings()
-        })
+        build(
+            &SiteSettings {
+                challenge,
+                ..settings()
+            },
+            &people_first::supporters::first_supporters(),
+        )
     };
     for locale in Locale::ALL {
         let path = format!("{}/privacy/index.html", locale.code());
@@ -296,15 +299,13 @@ fn as_read(text: &str) -> String {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\u{a0}' | '\u{202f}' | '\u{2009}' | '\n' | '\t' => out.push(' '),
-            '«' | '»' | '“' | '”' | '\u{2068}' | '\u{2069}' => out.push(' '),
+            // Spaces of every kind, quotation marks, and bidi isolation marks.
+            '\u{a0}' | '\u{202f}' | '\u{2009}' | '\n' | '\t' | '«' | '»' | '“' | '”'
+            | '\u{2068}' | '\u{2069}' => out.push(' '),
             // "24 heures1": a footnote call, which the page leaves out.
             d if d.is_ascii_digit()
                 && out.chars().last().is_some_and(char::is_alphabetic)
-                && chars.peek().is_none_or(|n| !n.is_alphanumeric()) =>
-            {
-                continue;
-            }
+                && chars.peek().is_none_or(|n| !n.is_alphanumeric()) => {}
             c => out.push(c),
         }
     }

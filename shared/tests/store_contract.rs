@@ -5,7 +5,8 @@ mod support;
 
 use people_first::clock::{Clock, ManualClock};
 use people_first::domain::{
-    ConfirmationLink, LinkNonce, Signature, SignatureStatus, SignerName, Timestamp,
+    ConfirmationLink, ConfirmationSecret, Contact, LinkNonce, Organisation, OrganisationId,
+    Signature, SignatureStatus, SignerName, Standing, Timestamp,
 };
 use people_first::ports::{Insertion, LinkRenewal, SignerChoices};
 use support::StoreUnderTest;
@@ -326,6 +327,130 @@ async fn staff_erase_whatever_the_hash(subject: StoreUnderTest) {
     );
 }
 
+fn organisation_request(name: &str) -> (Organisation, Contact, ConfirmationSecret) {
+    use people_first::domain::{Country, Email, Locale, OrganisationName, Website};
+    let secret = support::keyring().confirmation_secret(
+        &support::keyring().signer_key(&Email::parse("anna@memorial.de").unwrap()),
+        &LinkNonce::random(),
+    );
+    let expires_at = NOW.plus_seconds(people_first::supporters::UNCONFIRMED_LIFETIME_SECONDS);
+    let organisation = Organisation {
+        id: OrganisationId::random(),
+        names: [(Locale::De, OrganisationName::parse(name).unwrap())].into(),
+        locale: Locale::De,
+        country: Some(Country::parse("DE").unwrap()),
+        website: Some(Website::parse("memorial.de").unwrap()),
+        standing: Standing::Unconfirmed,
+        requested_at: NOW,
+        decided_at: None,
+        position: 0,
+        expires_at: Some(expires_at),
+    };
+    let contact = Contact {
+        name: SignerName::parse("Anna Schmidt").unwrap(),
+        email: Email::parse("anna@memorial.de").unwrap(),
+        locale: Locale::De,
+        link_hash: Some(secret.hash()),
+        forget_at: expires_at,
+    };
+    (organisation, contact, secret)
+}
+
+async fn an_organisations_request_waits_for_its_contact_then_for_a_person(subject: StoreUnderTest) {
+    let store = subject.supporters.as_ref();
+    let (organisation, contact, secret) = organisation_request("Memorial Deutschland e.V.");
+    let id = &organisation.id;
+    store.insert_request(&organisation, &contact).await.unwrap();
+    assert_eq!(
+        store.organisation(id).await.unwrap(),
+        Some((organisation.clone(), Some(contact.clone())))
+    );
+    assert_eq!(
+        store.organisations().await.unwrap(),
+        vec![organisation.clone()]
+    );
+
+    let wrong = people_first::domain::SecretHash::from_hex(&"ab".repeat(32)).unwrap();
+    assert!(!store.confirm_contact(id, &wrong, NOW).await.unwrap());
+    let later = NOW.plus_seconds(60);
+    assert!(
+        store
+            .confirm_contact(id, &secret.hash(), later)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .confirm_contact(id, &secret.hash(), later)
+            .await
+            .unwrap()
+    );
+    let (waiting, kept) = store.organisation(id).await.unwrap().unwrap();
+    assert_eq!(waiting.standing, Standing::Waiting);
+    assert_eq!(
+        waiting.expires_at, None,
+        "a confirmed request does not expire"
+    );
+    let kept = kept.expect("the contact is kept while the request waits");
+    assert_eq!(kept.link_hash, None, "the link is used up");
+    assert_eq!(
+        kept.forget_at,
+        people_first::supporters::contact_kept_while_waiting(later)
+    );
+
+    let mut approved = waiting.clone();
+    approved.standing = Standing::Approved;
+    approved.position = later.unix_seconds();
+    let forget = later.plus_seconds(30 * 86_400);
+    assert!(
+        store
+            .decide(&approved, Standing::Waiting, forget)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .decide(&approved, Standing::Waiting, forget)
+            .await
+            .unwrap(),
+        "a second decision from the same standing changes nothing"
+    );
+    let (decided, kept) = store.organisation(id).await.unwrap().unwrap();
+    assert_eq!(decided, approved);
+    assert_eq!(kept.unwrap().forget_at, forget);
+    assert_eq!(
+        subject.changes().await.len(),
+        0,
+        "organisations never reach the signatures' consumers"
+    );
+}
+
+async fn the_first_supporters_are_written_once_and_a_removal_stays(subject: StoreUnderTest) {
+    let store = subject.supporters.as_ref();
+    let first = people_first::supporters::first_supporters();
+    assert_eq!(store.seed(&first).await.unwrap(), 36);
+    let mut removed = first[2].clone();
+    removed.standing = Standing::Removed;
+    assert!(
+        store
+            .decide(&removed, Standing::Approved, NOW)
+            .await
+            .unwrap()
+    );
+    assert_eq!(store.seed(&first).await.unwrap(), 0);
+    let all = store.organisations().await.unwrap();
+    let listed: Vec<&OrganisationId> = people_first::domain::supporters_list(&all)
+        .into_iter()
+        .map(|o| &o.id)
+        .collect();
+    let expected: Vec<&OrganisationId> = first
+        .iter()
+        .filter(|o| o.id != removed.id)
+        .map(|o| &o.id)
+        .collect();
+    assert_eq!(listed, expected, "35 left, in the campaign's order");
+}
+
 macro_rules! contract {
     ($($case:ident),* $(,)?) => {
         mod embedded {
@@ -505,6 +630,8 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
 }
 
 contract!(
+    an_organisations_request_waits_for_its_contact_then_for_a_person,
+    the_first_supporters_are_written_once_and_a_removal_stays,
     a_newer_submission_replaces_a_pending_signatures_choices_only,
     emails_to_a_mailbox_are_counted_per_day_up_to_the_limit,
     ses_feedback_marks_or_erases_only_pending_signatures,
@@ -562,4 +689,65 @@ async fn the_embedded_store_purges_pending_signatures_past_their_time_and_keeps_
     let last = subject.changes().await.pop().unwrap();
     assert_eq!((last.old, last.new), (Some(stale), None));
     assert_eq!(store.purge_expired(later).await.unwrap(), 0);
+}
+
+/// As DynamoDB's TTL does on AWS: an unconfirmed request goes after its days, and a contact on
+/// the day it is forgotten, while its organisation stays.
+#[tokio::test]
+async fn the_embedded_store_forgets_contacts_and_unconfirmed_requests_on_their_day() {
+    let subject = StoreUnderTest::embedded();
+    let support::Feed::Embedded(store) = &subject.feed else {
+        unreachable!()
+    };
+    let supporters = subject.supporters.as_ref();
+    let (unconfirmed, contact, _) = organisation_request("Nie bestätigt");
+    supporters
+        .insert_request(&unconfirmed, &contact)
+        .await
+        .unwrap();
+    let (decided, contact, secret) = organisation_request("Memorial Deutschland e.V.");
+    supporters.insert_request(&decided, &contact).await.unwrap();
+    assert!(
+        supporters
+            .confirm_contact(&decided.id, &secret.hash(), NOW)
+            .await
+            .unwrap()
+    );
+    let mut approved = supporters
+        .organisation(&decided.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .0;
+    approved.standing = Standing::Approved;
+    let forget = NOW.plus_seconds(30 * 86_400);
+    supporters
+        .decide(&approved, Standing::Waiting, forget)
+        .await
+        .unwrap();
+
+    store
+        .purge_expired(unconfirmed.expires_at.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(
+        supporters.organisation(&unconfirmed.id).await.unwrap(),
+        None
+    );
+    assert!(
+        supporters
+            .organisation(&decided.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .1
+            .is_some(),
+        "kept until its day"
+    );
+    store.purge_expired(forget).await.unwrap();
+    assert_eq!(
+        supporters.organisation(&decided.id).await.unwrap(),
+        Some((approved, None)),
+        "the organisation stays on the list; its contact is gone"
+    );
 }

@@ -5,7 +5,7 @@ mod feed;
 mod routes;
 mod settings;
 
-pub use settings::{data_dir, local_keyring};
+pub use settings::{data_dir, local_keyring, moderation_address};
 
 use anyhow::Context;
 use http_body_util::{BodyExt, Limited};
@@ -18,6 +18,9 @@ use people_first::http::confirm::ConfirmState;
 use people_first::http::count::CountState;
 use people_first::http::erase::EraseState;
 use people_first::http::sign::SignState;
+use people_first::http::supporters::SupportState;
+use people_first::ports::SupporterStore;
+use people_first::supporters::SupportSettings;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -26,6 +29,8 @@ pub struct LocalStack {
     pub sign: SignState,
     /// Its own address, as `127.0.0.1` and as `localhost`, and any partners listed.
     pub sign_origins: people_first::http::origin::SignOrigins,
+    /// Organisations asking to join the list, and their contacts' links.
+    pub supporters: SupportState,
     pub confirm: ConfirmState,
     pub erase: EraseState,
     pub count: CountState,
@@ -70,8 +75,7 @@ pub async fn run() -> anyhow::Result<()> {
         goal,
         challenge: people_first::config::challenge_widget()?,
     };
-    people_first::site::write(&people_first::site::build(&site), &site_dir)
-        .with_context(|| format!("cannot build the site into {}", site_dir.display()))?;
+    build_site(&store, &site, &site_dir).await?;
     let stack = Arc::new(LocalStack {
         sign: SignState {
             store: store.clone(),
@@ -80,6 +84,18 @@ pub async fn run() -> anyhow::Result<()> {
             challenge: people_first::config::challenge()?,
         },
         sign_origins: settings.sign_origins(address),
+        supporters: SupportState {
+            store: store.clone(),
+            limits: store.clone(),
+            mailer: outbox.clone(),
+            keyring: keyring.clone(),
+            clock: clock.clone(),
+            challenge: people_first::config::challenge()?,
+            settings: SupportSettings {
+                mail: mail.clone(),
+                moderation: Some(settings::moderation_address()),
+            },
+        },
         confirm: ConfirmState {
             store: store.clone(),
             clock: clock.clone(),
@@ -132,6 +148,21 @@ pub async fn run() -> anyhow::Result<()> {
     }
     println!("Stopped.");
     Ok(())
+}
+
+/// The list's first supporters, once; then the site with the list as it stands, which is how
+/// staff decisions (taken while the stack is stopped) reach the pages.
+async fn build_site(
+    store: &EmbeddedStore,
+    site: &people_first::site::SiteSettings,
+    dir: &std::path::Path,
+) -> anyhow::Result<()> {
+    store
+        .seed(&people_first::supporters::first_supporters())
+        .await?;
+    let supporters = store.organisations().await?;
+    people_first::site::write(&people_first::site::build(site, &supporters), dir)
+        .with_context(|| format!("cannot build the site into {}", dir.display()))
 }
 
 /// Reads the body (never more than the handlers accept) and routes the request.

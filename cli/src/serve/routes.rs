@@ -9,7 +9,7 @@ use people_first::domain::Locale;
 use people_first::http::count::handle_count;
 use people_first::http::{
     browser_locale, confirm::handle_confirm, erase::handle_erase, json, sign::handle_sign,
-    without_body_for_head,
+    supporters, without_body_for_head,
 };
 use std::path::PathBuf;
 
@@ -25,6 +25,17 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
                 .sign_origins
                 .guard(request, |request| handle_sign(&stack.sign, request))
                 .await
+        }
+        "/api/organisations" => {
+            stack
+                .sign_origins
+                .guard(request, |request| {
+                    supporters::handle_request(&stack.supporters, request)
+                })
+                .await
+        }
+        "/api/organisations/confirm" => {
+            supporters::handle_confirm(&stack.supporters, request).await
         }
         "/api/confirm" => handle_confirm(&stack.confirm, request).await,
         "/api/erase" => handle_erase(&stack.erase, request).await,

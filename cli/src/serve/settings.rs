@@ -71,6 +71,12 @@ impl Settings {
 
 /// The local stack's secret key: made on first start, kept with the data so links and signer
 /// keys stay valid across restarts.
+/// Where the local stack tells staff that an organisation waits: its outbox shows the email.
+pub fn moderation_address() -> people_first::domain::Email {
+    people_first::domain::Email::parse("moderation@people-first.localhost")
+        .expect("a valid address")
+}
+
 pub fn local_keyring(data_dir: &Path) -> anyhow::Result<Keyring> {
     let path = data_dir.join("secret.key");
     if !path.exists() {

@@ -17,6 +17,8 @@ use std::path::Path;
 use std::sync::{Arc, mpsc};
 use tokio::sync::{oneshot, watch};
 
+mod organisations;
+
 const SIGNATURES: TableDefinition<&str, &[u8]> = TableDefinition::new("signatures");
 const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
 const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoints");
@@ -51,6 +53,7 @@ enum Write {
     Checkpoint(String, u64, Reply<()>),
     Count(CountWrite, Reply<bool>),
     ReplaceCounter(Box<(Counter, Counter)>, Reply<bool>),
+    Organisations(organisations::Change),
 }
 
 struct Revision {
@@ -148,6 +151,8 @@ impl EmbeddedStore {
             .map_or(0, |(k, _)| k.value());
         txn.open_table(CHECKPOINTS).map_err(unavailable)?;
         txn.open_table(COUNTS).map_err(unavailable)?;
+        txn.open_table(organisations::ORGANISATIONS)
+            .map_err(unavailable)?;
         txn.commit().map_err(unavailable)?;
 
         let (writes, queue) = mpsc::channel();
@@ -420,6 +425,7 @@ struct Batch<'t> {
     counts: redb::Table<'t, &'static str, &'static [u8]>,
     changes: redb::Table<'t, u64, &'static [u8]>,
     checkpoints: redb::Table<'t, &'static str, u64>,
+    organisations: organisations::Table<'t>,
     seq: u64,
 }
 
@@ -594,6 +600,7 @@ impl Batch<'_> {
 
     fn purge(&mut self, candidates: &[SignerKey], now: Timestamp) -> Result<usize, StoreError> {
         self.forget_mailbox_days(&now.to_rfc3339()[..10])?;
+        organisations::purge(&mut self.organisations, now)?;
         let mut purged = 0;
         for signer in candidates {
             if let Some(signature) = self.get(signer)?.filter(|s| is_expired(s, now)) {
@@ -734,6 +741,9 @@ fn apply(
             counts: txn.open_table(COUNTS).map_err(unavailable)?,
             changes: txn.open_table(CHANGES).map_err(unavailable)?,
             checkpoints: txn.open_table(CHECKPOINTS).map_err(unavailable)?,
+            organisations: txn
+                .open_table(organisations::ORGANISATIONS)
+                .map_err(unavailable)?,
             seq,
         };
         for write in writes {
@@ -761,6 +771,7 @@ fn apply(
                     answer(reply, batch.purge(&candidates, now))
                 }
                 Write::Count(write, reply) => answer(reply, batch.count(&write)),
+                Write::Organisations(change) => change(&mut batch.organisations),
                 Write::ReplaceCounter(pair, reply) => {
                     answer(reply, batch.replace_counter(&pair.0, &pair.1))
                 }

@@ -2,6 +2,8 @@
 
 pub mod dynamo;
 mod dynamo_counter;
+mod dynamo_supporters;
+pub use dynamo_supporters::ORGANISATIONS_INDEX;
 pub mod embedded;
 pub mod outbox;
 pub mod ses;

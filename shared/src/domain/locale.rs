@@ -11,7 +11,7 @@ static AVAILABLE: std::sync::LazyLock<Vec<LanguageIdentifier>> = std::sync::Lazy
 });
 
 /// One of the campaign's five languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub enum Locale {
     Fr,

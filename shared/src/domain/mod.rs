@@ -6,6 +6,7 @@ mod country;
 mod email;
 mod locale;
 mod name;
+mod organisation;
 mod secret;
 mod signature;
 mod timestamp;
@@ -15,6 +16,9 @@ pub use country::Country;
 pub use email::Email;
 pub use locale::Locale;
 pub use name::SignerName;
+pub use organisation::{
+    Contact, Organisation, OrganisationId, OrganisationName, Standing, Website, supporters_list,
+};
 pub(crate) use secret::hex;
 pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, MailboxKey, SecretHash, SignerKey};
 pub use signature::{

@@ -66,7 +66,7 @@ impl SignerName {
 /// Hangul fillers, the combining grapheme joiner). The zero-width joiner and non-joiner stay
 /// allowed inside a word of a script that needs them (Persian, Devanagari...), never between
 /// Latin, Cyrillic or Greek letters, where they only hide.
-fn has_invisible_characters(name: &str) -> bool {
+pub(super) fn has_invisible_characters(name: &str) -> bool {
     use icu_properties::props::{DefaultIgnorableCodePoint, GeneralCategoryGroup};
     let invisible = icu_properties::CodePointSetData::new::<DefaultIgnorableCodePoint>();
     let categories =

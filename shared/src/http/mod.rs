@@ -5,9 +5,11 @@ pub mod confirm;
 pub mod count;
 pub mod edge;
 pub mod erase;
+pub mod form;
 mod link;
 pub mod origin;
 pub mod sign;
+pub mod supporters;
 
 use crate::domain::Locale;
 use crate::i18n;
@@ -223,6 +225,47 @@ where
         let locale = browser_locale(&request);
         Ok(problem(&request, StatusCode::FORBIDDEN, locale, refusal))
     }
+}
+
+/// The challenge's verdict on a form otherwise fit to take, when one is asked (the widget's
+/// answer is good once, and a person correcting a typo sends it again): `Err` holds the 503 to
+/// answer when the provider cannot tell.
+pub(crate) async fn challenge_passed(
+    challenge: Option<&dyn crate::challenge::Challenge>,
+    answer: &str,
+    request: &Request,
+    locale: Locale,
+) -> Result<bool, Box<Response<Body>>> {
+    let Some(challenge) = challenge else {
+        return Ok(true);
+    };
+    challenge.passed(answer).await.map_err(|e| {
+        tracing::warn!(error = %e, "the challenge could not be checked");
+        Box::new(problem(
+            request,
+            StatusCode::SERVICE_UNAVAILABLE,
+            locale,
+            "error-unavailable",
+        ))
+    })
+}
+
+/// A form shown again with what was wrong (422), with the challenge's widget when one is asked:
+/// its script runs in a frame of its own, which the page's policy then lets in.
+pub(crate) fn form_again(
+    locale: Locale,
+    html: String,
+    widget: Option<&crate::challenge::Widget>,
+) -> Response<Body> {
+    let mut answer = page(StatusCode::UNPROCESSABLE_ENTITY, locale, html);
+    if let Some(widget) = widget
+        && let Ok(policy) = HeaderValue::from_str(&widget.page_policy())
+    {
+        answer
+            .headers_mut()
+            .insert("content-security-policy", policy);
+    }
+    answer
 }
 
 #[cfg(test)]

@@ -75,6 +75,31 @@ pub async fn fresh_table(config: &aws_config::SdkConfig) -> String {
                 .build()
                 .unwrap(),
         )
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("listed_in")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .global_secondary_indexes(
+            aws_sdk_dynamodb::types::GlobalSecondaryIndex::builder()
+                .index_name(people_first::adapters::ORGANISATIONS_INDEX)
+                .key_schema(
+                    KeySchemaElement::builder()
+                        .attribute_name("listed_in")
+                        .key_type(KeyType::Hash)
+                        .build()
+                        .unwrap(),
+                )
+                .projection(
+                    aws_sdk_dynamodb::types::Projection::builder()
+                        .projection_type(aws_sdk_dynamodb::types::ProjectionType::All)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
         .billing_mode(BillingMode::PayPerRequest)
         .stream_specification(
             StreamSpecification::builder()
@@ -154,6 +179,8 @@ pub fn mail_settings() -> MailSettings {
 /// A store under test, and a way to read back every change it made.
 pub struct StoreUnderTest {
     pub store: Arc<dyn SignatureStore>,
+    /// The same store, as the supporters list sees it.
+    pub supporters: Arc<dyn people_first::ports::SupporterStore>,
     pub feed: Feed,
     _dir: Option<tempfile::TempDir>,
 }
@@ -172,6 +199,7 @@ impl StoreUnderTest {
         let store = Arc::new(EmbeddedStore::open(dir.path()).unwrap());
         Self {
             store: store.clone(),
+            supporters: store.clone(),
             feed: Feed::Embedded(store),
             _dir: Some(dir),
         }
@@ -182,7 +210,8 @@ impl StoreUnderTest {
         let table = fresh_table(&config).await;
         let store = Arc::new(DynamoStore::from_sdk_config(&config, &table));
         Self {
-            store,
+            store: store.clone(),
+            supporters: store,
             feed: Feed::Dynamo {
                 config: Box::new(config),
                 table,

@@ -1,0 +1,181 @@
+//! `people-first supporters …`: the organisations asking to join the list, and the list.
+//! Nothing is public before a person approves it here.
+
+use anyhow::Context;
+use clap::Subcommand;
+use people_first::clock::SystemClock;
+use people_first::domain::{Locale, OrganisationId, OrganisationName, Standing};
+use people_first::ports::Mailer;
+use people_first::supporters::{self, Moderation, ModerationError, SupportSettings};
+use std::process::ExitCode;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Requests their contact confirmed, waiting for a decision, with what helps decide: the
+    /// website's domain against the contact's email domain, and names already on the list
+    Pending,
+    /// Put a waiting organisation on the list (at its end), and tell its contact
+    Approve {
+        id: String,
+        /// Its name in another language, as LANG=NAME (for example --name de="Zentrum …");
+        /// may be given for several languages
+        #[arg(long = "name", value_parser = language_and_name)]
+        names: Vec<(Locale, OrganisationName)>,
+    },
+    /// Refuse a waiting organisation: it never appears, and its contact is told
+    Reject { id: String },
+    /// Take an organisation off the list
+    Remove { id: String },
+    /// The list, in the order the site shows it
+    List,
+}
+
+fn language_and_name(raw: &str) -> Result<(Locale, OrganisationName), String> {
+    let (lang, name) = raw
+        .split_once('=')
+        .ok_or("write it as LANG=NAME, for example de=\"Zentrum für bürgerliche Freiheiten\"")?;
+    let locale =
+        Locale::parse(lang).map_err(|_| format!("{lang} is not one of fr, en, uk, ru, de"))?;
+    let name = OrganisationName::parse(name).map_err(|e| format!("the name is {e}"))?;
+    Ok((locale, name))
+}
+
+/// Where outcome emails go: SES on AWS, the local stack's outbox otherwise.
+async fn mailer_and_settings() -> anyhow::Result<(Box<dyn Mailer>, SupportSettings)> {
+    if people_first::config::table().is_ok() {
+        let aws = people_first::config::aws().await;
+        let settings = SupportSettings {
+            mail: people_first::config::mail_settings()?,
+            moderation: people_first::config::moderation_address()?,
+        };
+        return Ok((
+            Box::new(people_first::adapters::ses::SesMailer::from_sdk_config(
+                &aws,
+            )),
+            settings,
+        ));
+    }
+    let dir = super::serve::data_dir();
+    let outbox = people_first::adapters::outbox::Outbox::open(&dir.join("outbox"))
+        .context("cannot open the local outbox")?;
+    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+    let settings = SupportSettings {
+        mail: people_first::mailing::MailSettings {
+            public_url: std::env::var("PEOPLE_FIRST_PUBLIC_URL")
+                .unwrap_or_else(|_| format!("http://127.0.0.1:{port}")),
+            sender: "People First <signatures@people-first.localhost>".into(),
+            contact: "privacy@people-first.localhost".into(),
+        },
+        moderation: Some(super::serve::moderation_address()),
+    };
+    Ok((Box::new(outbox), settings))
+}
+
+fn id(raw: &str) -> anyhow::Result<OrganisationId> {
+    OrganisationId::parse(raw).map_err(|_| anyhow::anyhow!("{raw} is not an organisation's id"))
+}
+
+#[tokio::main]
+pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
+    let (store, place) = super::staff::open().await?;
+    let store = store.as_supporters();
+    match command {
+        Command::Pending => {
+            let reviews = supporters::pending(store).await?;
+            if reviews.is_empty() {
+                println!("No organisation waits for a decision in {place}.");
+            }
+            for review in reviews {
+                let o = &review.organisation;
+                println!("{}  {}", o.id, o.name_in(o.locale));
+                println!("    asked {} in {}", o.requested_at.to_rfc3339(), o.locale);
+                if let Some(country) = &o.country {
+                    println!("    country  {}", country.name(Locale::En));
+                }
+                if let Some(website) = &o.website {
+                    println!("    website  {}", website.as_str());
+                }
+                match &review.contact {
+                    Some(contact) => println!(
+                        "    contact  {} <{}>, {}",
+                        contact.name.as_str(),
+                        contact.email.as_str(),
+                        if review.domains_match {
+                            "an address at the website's domain"
+                        } else {
+                            "NOT an address at the website's domain"
+                        }
+                    ),
+                    None => println!("    contact  forgotten"),
+                }
+                if !review.same_names.is_empty() {
+                    let ids: Vec<String> =
+                        review.same_names.iter().map(ToString::to_string).collect();
+                    println!("    SAME NAME as {}", ids.join(", "));
+                }
+            }
+        }
+        Command::List => {
+            let list = supporters::list(store).await?;
+            println!("{} organisations on the list in {place}:", list.len());
+            for o in list {
+                println!("{}  {}", o.id, o.name_in(Locale::En));
+            }
+        }
+        Command::Approve { id: raw, names } => {
+            return decide(store, &raw, &Moderation::Approve(names), "is on the list").await;
+        }
+        Command::Reject { id: raw } => {
+            return decide(store, &raw, &Moderation::Reject, "is rejected").await;
+        }
+        Command::Remove { id: raw } => {
+            return decide(store, &raw, &Moderation::Remove, "is off the list").await;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn decide(
+    store: &dyn people_first::ports::SupporterStore,
+    raw: &str,
+    moderation: &Moderation,
+    done: &str,
+) -> anyhow::Result<ExitCode> {
+    let (mailer, settings) = mailer_and_settings().await?;
+    let decided = supporters::moderate(
+        store,
+        mailer.as_ref(),
+        &SystemClock,
+        &settings,
+        &id(raw)?,
+        moderation,
+    )
+    .await;
+    match decided {
+        Ok(decision) => {
+            let o = &decision.organisation;
+            println!("{} ({}) {done}.", o.name_in(o.locale), o.id);
+            if o.standing != Standing::Removed {
+                println!(
+                    "{}",
+                    if decision.contact_told {
+                        "Its contact has been told."
+                    } else {
+                        "Its contact could NOT be told (forgotten, or the email failed)."
+                    }
+                );
+            }
+            if matches!(o.standing, Standing::Approved | Standing::Removed) {
+                println!(
+                    "The site's pages show the list as it now stands within a minute (the local stack: when it starts)."
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(ModerationError::Store(e)) => Err(e).context("cannot reach the table"),
+        Err(e) => {
+            eprintln!("people-first: {e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}

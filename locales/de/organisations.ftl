@@ -1,0 +1,47 @@
+supporters-count = { $count ->
+        [one] Eine Organisation unterstützt die Kampagne.
+       *[other] { $formatted } Organisationen unterstützen die Kampagne.
+    }
+supporters-join = Unterstützt Ihre Organisation die Kampagne?
+supporters-join-link = Tragen Sie Ihre Organisation in die Liste ein
+organisation-title = Die Unterstützung Ihrer Organisation eintragen
+organisation-intro = Organisationen, die die Kampagne unterstützen, stehen in der Liste auf ihrer Startseite. Stellen Sie uns Ihre vor: Ein Mensch aus der Kampagne prüft jede Anfrage, bevor der Name erscheint.
+field-organisation = Name der Organisation, wie er in der Liste erscheinen soll
+field-website = Ihre Website
+field-organisation-country = Ihr Land
+field-contact-name = Ihr Name (wird nie veröffentlicht)
+field-contact-email = Ihre E-Mail-Adresse in der Organisation (wird nie veröffentlicht)
+organisation-privacy = Wir verwenden Ihren Namen und Ihre Adresse nur, um diese Anfrage zu bestätigen und Ihnen unsere Entscheidung mitzuteilen, und löschen sie { $contact_days } Tage nach der Entscheidung.
+organisation-submit = Anfrage senden
+organisation-check-email-body = Wir haben Ihnen eine E-Mail geschickt. Öffnen Sie den Link darin, um die Anfrage zu bestätigen; danach prüft sie ein Mensch aus der Kampagne.
+organisation-confirm-title = Bestätigen Sie die Anfrage Ihrer Organisation
+organisation-confirm-body = Drücken Sie die Schaltfläche, um zu bestätigen, dass diese Organisation unter den Unterstützern der Kampagne erscheinen möchte:
+organisation-confirm-button = Anfrage bestätigen
+organisation-confirmed-title = Ihre Anfrage ist bestätigt
+organisation-confirmed-body = Vielen Dank. Ein Mensch aus der Kampagne wird sie prüfen, und wir schreiben Ihnen, wie entschieden wurde.
+organisation-link-dead-body = Links zur Bestätigung einer Anfrage gelten { $days } Tage. Senden Sie die Anfrage erneut, und wir schicken Ihnen einen neuen.
+organisation-send-again = Anfrage erneut senden
+error-organisation-missing = Bitte geben Sie den Namen der Organisation ein.
+error-organisation-too-long = Der Name ist zu lang: höchstens { $max } Zeichen.
+error-organisation-control = Der Name enthält Zeichen, die nicht verwendet werden können.
+error-organisation-not-a-name = Bitte geben Sie nur den Namen ein, ohne Webadresse, E-Mail-Adresse oder HTML.
+error-website-missing = Bitte geben Sie die Website der Organisation ein.
+error-website-too-long = Diese Webadresse ist zu lang.
+error-website-invalid = Diese Webadresse scheint nicht zu stimmen, zum Beispiel: https://example.org
+error-contact-name-missing = Bitte geben Sie Ihren Namen ein.
+error-contact-name-too-long = Ihr Name ist zu lang: höchstens { $max } Zeichen.
+error-contact-name-control = Ihr Name enthält Zeichen, die nicht verwendet werden können.
+error-contact-name-not-a-name = Bitte geben Sie nur Ihren Namen ein, ohne Webadresse, E-Mail-Adresse oder HTML.
+supporter-email-subject = Bestätigen Sie die Unterstützung Ihrer Organisation für People First
+supporter-email-intro = Jemand, wahrscheinlich Sie, hat darum gebeten, dass { $organisation } unter den Organisationen erscheint, die die Kampagne People First unterstützen.
+supporter-email-action = Um die Anfrage zu bestätigen, öffnen Sie diesen Link:
+supporter-email-button = Anfrage bestätigen
+supporter-email-ignore = Wenn Sie nichts angefragt haben, beachten Sie diese E-Mail nicht: Es wird nichts veröffentlicht.
+supporter-approved-subject = Ihre Organisation steht auf der Liste von People First
+supporter-approved-body = Vielen Dank: { $organisation } erscheint jetzt unter den Organisationen, die die Kampagne unterstützen.
+supporter-rejected-subject = Ihre Anfrage an People First
+supporter-rejected-body = Es tut uns leid: Wir konnten { $organisation } nicht in die Liste der Organisationen aufnehmen, die die Kampagne unterstützen. Vielen Dank für Ihr Interesse.
+moderation-email-subject = Eine Organisation möchte in die Liste der Unterstützer
+moderation-email-body = { $organisation } möchte in die Liste der Unterstützer aufgenommen werden, und ihr Kontakt hat die Anfrage bestätigt. Prüfen Sie sie mit: people-first supporters pending (ihre Kennung ist { $id }).
+privacy-organisations-heading = Organisationen
+privacy-organisations = Wenn Sie darum bitten, dass Ihre Organisation in die Liste der Unterstützer aufgenommen wird, speichern wir Ihren Namen und Ihre E-Mail-Adresse, um die Anfrage zu bestätigen und Ihnen unsere Entscheidung mitzuteilen, und löschen sie { $contact_days } Tage nach der Entscheidung oder { $waiting_days } Tage nach Ihrer Bestätigung, falls bis dahin nicht entschieden wurde; eine nicht bestätigte Anfrage wird nach { $days } Tagen gelöscht. Name, Land und Website der Organisation bewahren wir auf; veröffentlicht wird nur ihr Name, und erst, nachdem ein Mensch aus der Kampagne sie angenommen hat.

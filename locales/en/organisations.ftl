@@ -1,0 +1,47 @@
+supporters-count = { $count ->
+        [one] One organisation supports the campaign.
+       *[other] { $formatted } organisations support the campaign.
+    }
+supporters-join = Does your organisation support the campaign?
+supporters-join-link = Add your organisation to the list
+organisation-title = Add your organisation’s support
+organisation-intro = Organisations that support the campaign appear in the list on its home page. Tell us about yours: a person from the campaign reviews every request before the name appears.
+field-organisation = Name of the organisation, as it should appear in the list
+field-website = Its website
+field-organisation-country = Its country
+field-contact-name = Your name (never published)
+field-contact-email = Your email address at the organisation (never published)
+organisation-privacy = We use your name and address only to confirm this request and to tell you our decision, and delete them { $contact_days } days after the decision.
+organisation-submit = Send the request
+organisation-check-email-body = We have sent you an email. Open the link in it to confirm the request; a person from the campaign will then review it.
+organisation-confirm-title = Confirm your organisation’s request
+organisation-confirm-body = Press the button to confirm that this organisation asks to appear among the campaign’s supporters:
+organisation-confirm-button = Confirm the request
+organisation-confirmed-title = Your request is confirmed
+organisation-confirmed-body = Thank you. A person from the campaign will review it, and we will write to you with the decision.
+organisation-link-dead-body = Links to confirm a request work for { $days } days. Send the request again and we will send you a new one.
+organisation-send-again = Send the request again
+error-organisation-missing = Please enter the organisation’s name.
+error-organisation-too-long = The name is too long: { $max } characters at most.
+error-organisation-control = The name contains characters that cannot be used.
+error-organisation-not-a-name = Please enter only the name, without a web address, an email address or HTML.
+error-website-missing = Please enter the organisation’s website.
+error-website-too-long = This web address is too long.
+error-website-invalid = This web address does not look right, for example: https://example.org
+error-contact-name-missing = Please enter your name.
+error-contact-name-too-long = Your name is too long: { $max } characters at most.
+error-contact-name-control = Your name contains characters that cannot be used.
+error-contact-name-not-a-name = Please enter only your name, without a web address, an email address or HTML.
+supporter-email-subject = Confirm your organisation’s support for People First
+supporter-email-intro = Someone, probably you, asked for { $organisation } to appear among the organisations that support the People First campaign.
+supporter-email-action = To confirm the request, open this link:
+supporter-email-button = Confirm the request
+supporter-email-ignore = If you did not ask for this, ignore this email: nothing will be published.
+supporter-approved-subject = Your organisation is on the People First list
+supporter-approved-body = Thank you: { $organisation } now appears among the organisations that support the campaign.
+supporter-rejected-subject = Your request to People First
+supporter-rejected-body = We are sorry: we could not add { $organisation } to the list of organisations that support the campaign. Thank you for your interest.
+moderation-email-subject = An organisation asks to join the supporters list
+moderation-email-body = { $organisation } asks to join the list of supporters, and its contact has confirmed the request. Review it with: people-first supporters pending (its id is { $id }).
+privacy-organisations-heading = Organisations
+privacy-organisations = If you ask for your organisation to join the list of supporters, we keep your name and email address to confirm the request and to tell you our decision, and delete them { $contact_days } days after the decision, or { $waiting_days } days after you confirmed if no decision was made by then; an unconfirmed request is deleted after { $days } days. We keep the organisation’s name, country and website; only its name is published, once a person from the campaign has approved it.

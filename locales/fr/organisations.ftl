@@ -1,0 +1,47 @@
+supporters-count = { $count ->
+        [one] Une organisation soutient la campagne.
+       *[other] { $formatted } organisations soutiennent la campagne.
+    }
+supporters-join = Votre organisation soutient-elle la campagne ?
+supporters-join-link = Ajoutez votre organisation à la liste
+organisation-title = Ajoutez le soutien de votre organisation
+organisation-intro = Les organisations qui soutiennent la campagne figurent dans la liste de sa page d’accueil. Présentez-nous la vôtre : une personne de la campagne examine chaque demande avant que le nom n’apparaisse.
+field-organisation = Nom de l’organisation, tel qu’il doit apparaître dans la liste
+field-website = Son site web
+field-organisation-country = Son pays
+field-contact-name = Votre nom (jamais publié)
+field-contact-email = Votre adresse e-mail au sein de l’organisation (jamais publiée)
+organisation-privacy = Nous utilisons votre nom et votre adresse uniquement pour confirmer cette demande et vous faire part de notre décision, et les supprimons { $contact_days } jours après la décision.
+organisation-submit = Envoyer la demande
+organisation-check-email-body = Nous vous avons envoyé un e-mail. Ouvrez le lien qu’il contient pour confirmer la demande ; une personne de la campagne l’examinera ensuite.
+organisation-confirm-title = Confirmez la demande de votre organisation
+organisation-confirm-body = Appuyez sur le bouton pour confirmer que cette organisation demande à figurer parmi les soutiens de la campagne :
+organisation-confirm-button = Confirmer la demande
+organisation-confirmed-title = Votre demande est confirmée
+organisation-confirmed-body = Merci. Une personne de la campagne va l’examiner, et nous vous écrirons pour vous faire part de la décision.
+organisation-link-dead-body = Les liens de confirmation d’une demande sont valables { $days } jours. Envoyez à nouveau la demande et nous vous en enverrons un nouveau.
+organisation-send-again = Envoyer à nouveau la demande
+error-organisation-missing = Veuillez indiquer le nom de l’organisation.
+error-organisation-too-long = Ce nom est trop long : { $max } caractères au plus.
+error-organisation-control = Ce nom contient des caractères qui ne peuvent pas être utilisés.
+error-organisation-not-a-name = Veuillez indiquer seulement le nom, sans adresse web, adresse e-mail ni HTML.
+error-website-missing = Veuillez indiquer le site web de l’organisation.
+error-website-too-long = Cette adresse web est trop longue.
+error-website-invalid = Cette adresse web ne semble pas correcte, par exemple : https://example.org
+error-contact-name-missing = Veuillez indiquer votre nom.
+error-contact-name-too-long = Votre nom est trop long : { $max } caractères au plus.
+error-contact-name-control = Votre nom contient des caractères qui ne peuvent pas être utilisés.
+error-contact-name-not-a-name = Veuillez indiquer seulement votre nom, sans adresse web, adresse e-mail ni HTML.
+supporter-email-subject = Confirmez le soutien de votre organisation à People First
+supporter-email-intro = Quelqu’un, probablement vous, a demandé que { $organisation } figure parmi les organisations qui soutiennent la campagne People First.
+supporter-email-action = Pour confirmer la demande, ouvrez ce lien :
+supporter-email-button = Confirmer la demande
+supporter-email-ignore = Si vous n’avez rien demandé, ignorez cet e-mail : rien ne sera publié.
+supporter-approved-subject = Votre organisation figure sur la liste de People First
+supporter-approved-body = Merci : { $organisation } figure désormais parmi les organisations qui soutiennent la campagne.
+supporter-rejected-subject = Votre demande à People First
+supporter-rejected-body = Nous sommes désolés : nous n’avons pas pu ajouter { $organisation } à la liste des organisations qui soutiennent la campagne. Merci de votre intérêt.
+moderation-email-subject = Une organisation demande à rejoindre la liste des soutiens
+moderation-email-body = { $organisation } demande à rejoindre la liste des soutiens, et son contact a confirmé la demande. Examinez-la avec : people-first supporters pending (son identifiant est { $id }).
+privacy-organisations-heading = Organisations
+privacy-organisations = Si vous demandez que votre organisation rejoigne la liste des soutiens, nous conservons votre nom et votre adresse e-mail pour confirmer la demande et vous faire part de notre décision, et les supprimons { $contact_days } jours après la décision, ou { $waiting_days } jours après votre confirmation si aucune décision n’a été prise d’ici là ; une demande non confirmée est supprimée au bout de { $days } jours. Nous conservons le nom, le pays et le site web de l’organisation ; seul son nom est publié, une fois qu’une personne de la campagne l’a approuvé.

@@ -1,0 +1,284 @@
+//! The supporters list on DynamoDB: an item per organisation, found through a sparse index, and
+//! its contact in an item of its own that the table's TTL deletes on the day it is forgotten.
+
+use super::dynamo::{DynamoStore, Item, unavailable};
+use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
+use crate::ports::{StoreError, SupporterStore};
+use async_trait::async_trait;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
+
+/// The sparse index every organisation item is in, and only they: `infra/template.yaml` and the
+/// tests' tables define it.
+pub const ORGANISATIONS_INDEX: &str = "organisations";
+/// Its key attribute and the one value it holds.
+const LISTED_IN: &str = "listed_in";
+const LISTED: &str = "organisations";
+/// The attribute the table's TTL reads.
+const EXPIRES_AT: &str = "expires_at";
+
+fn organisation_key(id: &OrganisationId) -> AttributeValue {
+    AttributeValue::S(format!("organisation#{id}"))
+}
+
+fn contact_key(id: &OrganisationId) -> AttributeValue {
+    AttributeValue::S(format!("organisation-contact#{id}"))
+}
+
+fn number(t: Timestamp) -> AttributeValue {
+    AttributeValue::N(t.unix_seconds().to_string())
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn organisation_item(organisation: &Organisation) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(organisation).map_err(corrupt)?;
+    item.insert("pk".into(), organisation_key(&organisation.id));
+    item.insert(LISTED_IN.into(), AttributeValue::S(LISTED.into()));
+    Ok(item)
+}
+
+fn contact_item(id: &OrganisationId, contact: &Contact) -> Result<Item, StoreError> {
+    let mut item: Item = serde_dynamo::to_item(contact).map_err(corrupt)?;
+    item.insert("pk".into(), contact_key(id));
+    item.insert(EXPIRES_AT.into(), number(contact.forget_at));
+    Ok(item)
+}
+
+fn read_organisation(mut item: Item) -> Result<Organisation, StoreError> {
+    item.remove("pk");
+    item.remove(LISTED_IN);
+    serde_dynamo::from_item(item).map_err(corrupt)
+}
+
+fn read_contact(mut item: Item) -> Result<Contact, StoreError> {
+    item.remove("pk");
+    item.remove(EXPIRES_AT);
+    serde_dynamo::from_item(item).map_err(corrupt)
+}
+
+/// Whether a transaction failed only on a condition: an answer, not a fault.
+fn cancelled<R>(e: &SdkError<TransactWriteItemsError, R>) -> bool {
+    matches!(
+        e.as_service_error(),
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled))
+            if cancelled
+                .cancellation_reasons()
+                .iter()
+                .any(|r| r.code() == Some("ConditionalCheckFailed"))
+    )
+}
+
+impl DynamoStore {
+    async fn get(&self, key: AttributeValue) -> Result<Option<Item>, StoreError> {
+        let found = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", key)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(found.item)
+    }
+}
+
+#[async_trait]
+impl SupporterStore for DynamoStore {
+    async fn insert_request(
+        &self,
+        organisation: &Organisation,
+        contact: &Contact,
+    ) -> Result<(), StoreError> {
+        let put = |item| {
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .map_err(corrupt)
+        };
+        self.client
+            .transact_write_items()
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(put(organisation_item(organisation)?)?)
+                    .build(),
+            )
+            .transact_items(
+                TransactWriteItem::builder()
+                    .put(put(contact_item(&organisation.id, contact)?)?)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(())
+    }
+
+    async fn organisation(
+        &self,
+        id: &OrganisationId,
+    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
+        let Some(item) = self.get(organisation_key(id)).await? else {
+            return Ok(None);
+        };
+        let organisation = read_organisation(item)?;
+        let contact = self
+            .get(contact_key(id))
+            .await?
+            .map(read_contact)
+            .transpose()?;
+        Ok(Some((organisation, contact)))
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let mut all = Vec::new();
+        let mut from = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(ORGANISATIONS_INDEX)
+                .key_condition_expression("#listed = :listed")
+                .expression_attribute_names("#listed", LISTED_IN)
+                .expression_attribute_values(":listed", AttributeValue::S(LISTED.into()))
+                .set_exclusive_start_key(from)
+                .send()
+                .await
+                .map_err(|e| unavailable(&e))?;
+            for item in page.items.unwrap_or_default() {
+                all.push(read_organisation(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(next) if !next.is_empty() => from = Some(next),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    async fn confirm_contact(
+        &self,
+        id: &OrganisationId,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        // The hash is compared here, in constant time; the condition then makes sure it is
+        // still the live one.
+        let Some((_, Some(contact))) = self.organisation(id).await? else {
+            return Ok(false);
+        };
+        if !contact.link_hash.is_some_and(|hash| hash.matches(link)) {
+            return Ok(false);
+        }
+        let forget_at = crate::supporters::contact_kept_while_waiting(at);
+        let organisation = Update::builder()
+            .table_name(&self.table)
+            .key("pk", organisation_key(id))
+            .update_expression("SET standing = :waiting REMOVE expires_at")
+            .condition_expression("standing = :unconfirmed")
+            .expression_attribute_values(":waiting", AttributeValue::S("waiting".into()))
+            .expression_attribute_values(":unconfirmed", AttributeValue::S("unconfirmed".into()))
+            .build()
+            .map_err(corrupt)?;
+        let contact = Update::builder()
+            .table_name(&self.table)
+            .key("pk", contact_key(id))
+            .update_expression("SET forget_at = :forget, expires_at = :forget REMOVE link_hash")
+            .condition_expression("link_hash = :link")
+            .expression_attribute_values(":forget", number(forget_at))
+            .expression_attribute_values(":link", AttributeValue::S(link.to_hex()))
+            .build()
+            .map_err(corrupt)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(organisation).build())
+            .transact_items(TransactWriteItem::builder().update(contact).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if cancelled(&e) => Ok(false),
+            Err(e) => Err(unavailable(&e)),
+        }
+    }
+
+    async fn decide(
+        &self,
+        decided: &Organisation,
+        from: Standing,
+        forget_contact_at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let from = serde_dynamo::to_attribute_value::<_, AttributeValue>(from).map_err(corrupt)?;
+        let written = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(organisation_item(decided)?))
+            .condition_expression("standing = :from")
+            .expression_attribute_values(":from", from)
+            .send()
+            .await;
+        match written {
+            Ok(_) => {}
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
+            {
+                return Ok(false);
+            }
+            Err(e) => return Err(unavailable(&e)),
+        }
+        // The contact may be forgotten already; the decision stands either way.
+        let contact = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", contact_key(&decided.id))
+            .update_expression("SET forget_at = :forget, expires_at = :forget")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_values(":forget", number(forget_contact_at))
+            .send()
+            .await;
+        match contact {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(UpdateItemError::is_conditional_check_failed_exception) =>
+            {
+                Ok(true)
+            }
+            Err(e) => Err(unavailable(&e)),
+        }
+    }
+
+    async fn seed(&self, organisations: &[Organisation]) -> Result<usize, StoreError> {
+        let mut written = 0;
+        for organisation in organisations {
+            let result = self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(organisation_item(organisation)?))
+                .condition_expression("attribute_not_exists(pk)")
+                .send()
+                .await;
+            match result {
+                Ok(_) => written += 1,
+                Err(e)
+                    if e.as_service_error()
+                        .is_some_and(PutItemError::is_conditional_check_failed_exception) => {}
+                Err(e) => return Err(unavailable(&e)),
+            }
+        }
+        Ok(written)
+    }
+}

@@ -1,0 +1,193 @@
+//! The supporters list on the embedded store: one record per organisation, holding its contact
+//! until the day it is forgotten, written by the store's single writer.
+
+use super::{Answer, EmbeddedStore, Reply, StoreError, Write, answer, decode, unavailable};
+use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
+use crate::ports::SupporterStore;
+use async_trait::async_trait;
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+
+pub(super) const ORGANISATIONS: TableDefinition<&str, &[u8]> =
+    TableDefinition::new("organisations");
+
+pub(super) type Table<'t> = redb::Table<'t, &'static str, &'static [u8]>;
+
+/// A change to the organisations, run by the writer inside its transaction.
+pub(super) type Change = Box<dyn FnOnce(&mut Table<'_>) -> Box<dyn Answer> + Send>;
+
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    organisation: Organisation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contact: Option<Contact>,
+}
+
+fn read(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    id: &str,
+) -> Result<Option<Stored>, StoreError> {
+    let found = table.get(id).map_err(unavailable)?;
+    found.map(|bytes| decode(bytes.value())).transpose()
+}
+
+fn write(table: &mut Table<'_>, stored: &Stored) -> Result<(), StoreError> {
+    let bytes = serde_json::to_vec(stored).map_err(unavailable)?;
+    table
+        .insert(stored.organisation.id.as_str(), bytes.as_slice())
+        .map_err(unavailable)?;
+    Ok(())
+}
+
+/// Deletes what DynamoDB's TTL would have by `now`: expired requests, and contacts past the day
+/// they are forgotten.
+pub(super) fn purge(table: &mut Table<'_>, now: Timestamp) -> Result<(), StoreError> {
+    let mut expired = Vec::new();
+    let mut forgotten = Vec::new();
+    for entry in table.iter().map_err(unavailable)? {
+        let (id, bytes) = entry.map_err(unavailable)?;
+        let stored: Stored = decode(bytes.value())?;
+        if stored.organisation.expires_at.is_some_and(|at| at <= now) {
+            expired.push(id.value().to_owned());
+        } else if stored.contact.as_ref().is_some_and(|c| c.forget_at <= now) {
+            forgotten.push(stored);
+        }
+    }
+    for id in expired {
+        table.remove(id.as_str()).map_err(unavailable)?;
+    }
+    for mut stored in forgotten {
+        stored.contact = None;
+        write(table, &stored)?;
+    }
+    Ok(())
+}
+
+impl EmbeddedStore {
+    async fn change<T: Send + 'static>(
+        &self,
+        change: impl FnOnce(&mut Table<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.write(|reply: Reply<T>| {
+            Write::Organisations(Box::new(move |table| answer(reply, change(table))))
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl SupporterStore for EmbeddedStore {
+    async fn insert_request(
+        &self,
+        organisation: &Organisation,
+        contact: &Contact,
+    ) -> Result<(), StoreError> {
+        let stored = Stored {
+            organisation: organisation.clone(),
+            contact: Some(contact.clone()),
+        };
+        self.change(move |table| write(table, &stored)).await
+    }
+
+    async fn organisation(
+        &self,
+        id: &OrganisationId,
+    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
+        Ok(read(&table, id.as_str())?.map(|s| (s.organisation, s.contact)))
+    }
+
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
+        let mut all = Vec::new();
+        for entry in table.iter().map_err(unavailable)? {
+            let (_, bytes) = entry.map_err(unavailable)?;
+            all.push(decode::<Stored>(bytes.value())?.organisation);
+        }
+        Ok(all)
+    }
+
+    async fn confirm_contact(
+        &self,
+        id: &OrganisationId,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (id, link) = (id.clone(), *link);
+        self.change(move |table| {
+            let Some(mut stored) = read(table, id.as_str())? else {
+                return Ok(false);
+            };
+            let live = stored
+                .contact
+                .as_ref()
+                .and_then(|c| c.link_hash.as_ref())
+                .is_some_and(|hash| hash.matches(&link));
+            if stored.organisation.standing != Standing::Unconfirmed || !live {
+                return Ok(false);
+            }
+            stored.organisation.standing = Standing::Waiting;
+            stored.organisation.expires_at = None;
+            if let Some(contact) = stored.contact.as_mut() {
+                contact.link_hash = None;
+                contact.forget_at = crate::supporters::contact_kept_while_waiting(at);
+            }
+            write(table, &stored)?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn decide(
+        &self,
+        decided: &Organisation,
+        from: Standing,
+        forget_contact_at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let decided = decided.clone();
+        self.change(move |table| {
+            let Some(stored) = read(table, decided.id.as_str())? else {
+                return Ok(false);
+            };
+            if stored.organisation.standing != from {
+                return Ok(false);
+            }
+            let contact = stored.contact.map(|mut c| {
+                c.forget_at = forget_contact_at;
+                c
+            });
+            write(
+                table,
+                &Stored {
+                    organisation: decided,
+                    contact,
+                },
+            )?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn seed(&self, organisations: &[Organisation]) -> Result<usize, StoreError> {
+        let organisations = organisations.to_vec();
+        self.change(move |table| {
+            let mut written = 0;
+            for organisation in organisations {
+                if read(table, organisation.id.as_str())?.is_none() {
+                    write(
+                        table,
+                        &Stored {
+                            organisation,
+                            contact: None,
+                        },
+                    )?;
+                    written += 1;
+                }
+            }
+            Ok(written)
+        })
+        .await
+    }
+}

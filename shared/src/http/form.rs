@@ -1,0 +1,154 @@
+//! What the public's two forms share, signing and an organisation's request: the body read, bots
+//! answered as people are, mistakes shown in the sender's language, the challenge asked.
+
+use super::{Encoding, browser_locale, json, method_not_allowed, redirect};
+use crate::challenge::{BotSignals, Challenge, Widget};
+use crate::domain::{InputError, Locale};
+use crate::i18n::{self, Medium};
+use http::{Method, StatusCode};
+use lambda_http::{Body, Request, Response};
+use std::collections::BTreeMap;
+
+/// Which field failed and why, in the order of the form.
+pub type FieldErrors = BTreeMap<&'static str, InputError>;
+
+/// A form the public sends.
+pub trait PublicForm: serde::de::DeserializeOwned + BotSignals {
+    type Parsed;
+    /// What the logs call it.
+    const NAME: &'static str;
+    /// Where a browser goes once it is taken: `/{locale}/{TAKEN_PAGE}`.
+    const TAKEN_PAGE: &'static str;
+
+    /// The language it was sent in, if it is one of ours.
+    fn locale(&self) -> Option<Locale>;
+    fn parse(&self) -> Result<Self::Parsed, FieldErrors>;
+    /// The most characters a field takes, for its "too long" message.
+    fn max_chars(field: &str) -> usize;
+    /// The form's page again, with the fields as sent and what was wrong with them.
+    fn page_again(
+        &self,
+        locale: Locale,
+        errors: &BTreeMap<&str, String>,
+        widget: Option<&Widget>,
+    ) -> String;
+}
+
+/// The message id for a field's error.
+pub fn error_message_id(field: &str, error: InputError) -> String {
+    let kind = match error {
+        InputError::Missing => "missing",
+        InputError::TooLong => "too-long",
+        InputError::ControlCharacters => "control",
+        InputError::Invalid => "invalid",
+        InputError::Unsendable => "unsendable",
+        InputError::NotAName => "not-a-name",
+    };
+    format!("error-{field}-{kind}")
+}
+
+fn localised<F: PublicForm>(
+    errors: &FieldErrors,
+    locale: Locale,
+    medium: Medium,
+) -> BTreeMap<&'static str, String> {
+    errors
+        .iter()
+        .map(|(field, error)| {
+            let id = error_message_id(field, *error);
+            let max = F::max_chars(field);
+            (
+                *field,
+                i18n::message(locale, medium, &id, &[("max", max.into())]),
+            )
+        })
+        .collect()
+}
+
+/// A form read: either fit to take, or answered already.
+pub enum Read<P> {
+    Taken(Taken<P>),
+    Answered(Response<Body>),
+}
+
+/// A form fit to take, and how to tell its sender it was.
+pub struct Taken<P> {
+    pub parsed: P,
+    pub locale: Locale,
+    encoding: Encoding,
+    next_page: &'static str,
+}
+
+impl<P> Taken<P> {
+    /// What every sender hears once the form is taken, whatever came of it: bots and
+    /// strangers learn nothing.
+    pub fn accepted(&self) -> Response<Body> {
+        accepted(self.encoding, self.locale, self.next_page)
+    }
+}
+
+fn accepted(encoding: Encoding, locale: Locale, page: &str) -> Response<Body> {
+    match encoding {
+        Encoding::Json => json(
+            StatusCode::ACCEPTED,
+            &serde_json::json!({ "status": "check-email" }),
+        ),
+        Encoding::Form => redirect(&format!("/{locale}/{page}")),
+    }
+}
+
+/// Reads a POSTed form; answers a bot as a person, a mistake with the form again (422), and a
+/// failed challenge as a person.
+pub async fn read<F: PublicForm>(
+    request: &Request,
+    challenge: Option<&dyn Challenge>,
+) -> Read<F::Parsed> {
+    let locale = browser_locale(request);
+    if request.method() != Method::POST {
+        return Read::Answered(method_not_allowed(request, locale, "POST"));
+    }
+    let (encoding, form): (Encoding, F) = match super::read_body(request, locale) {
+        Ok(read) => read,
+        Err(refusal) => return Read::Answered(*refusal),
+    };
+    let locale = form.locale().unwrap_or(locale);
+    if form.is_bot() {
+        // The same answer as for a person, so the bot learns nothing; nothing is stored.
+        tracing::info!(outcome = "honeypot", form = F::NAME, "refused");
+        return Read::Answered(accepted(encoding, locale, F::TAKEN_PAGE));
+    }
+    let parsed = match form.parse() {
+        Ok(parsed) => parsed,
+        Err(errors) => {
+            tracing::info!(fields = ?errors.keys().collect::<Vec<_>>(), form = F::NAME, "refused");
+            return Read::Answered(match encoding {
+                Encoding::Json => json(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &serde_json::json!({ "errors": localised::<F>(&errors, locale, Medium::PlainText) }),
+                ),
+                Encoding::Form => {
+                    let widget = challenge.map(Challenge::widget);
+                    let html = form.page_again(
+                        locale,
+                        &localised::<F>(&errors, locale, Medium::Html),
+                        widget,
+                    );
+                    super::form_again(locale, html, widget)
+                }
+            });
+        }
+    };
+    match super::challenge_passed(challenge, form.challenge_answer(), request, locale).await {
+        Ok(true) => Read::Taken(Taken {
+            parsed,
+            locale,
+            encoding,
+            next_page: F::TAKEN_PAGE,
+        }),
+        Ok(false) => {
+            tracing::info!(outcome = "challenge failed", form = F::NAME, "refused");
+            Read::Answered(accepted(encoding, locale, F::TAKEN_PAGE))
+        }
+        Err(unavailable) => Read::Answered(*unavailable),
+    }
+}

@@ -1,0 +1,234 @@
+//! `POST /api/organisations`: an organisation asks to join the list; and
+//! `GET|HEAD|POST /api/organisations/confirm`: its contact's link, and the button that confirms.
+
+use super::form::{self, FieldErrors, PublicForm, Read};
+use super::{
+    Encoding, browser_locale, json, method_not_allowed, page, problem, query_parameter, redirect,
+};
+use crate::challenge::{Challenge, Widget};
+use crate::clock::Clock;
+use crate::domain::{Locale, OrganisationId, OrganisationName, SecretHash};
+use crate::i18n;
+use crate::keyring::Keyring;
+use crate::pages;
+use crate::ports::{Mailer, SignatureStore, SupporterStore};
+use crate::supporters::{
+    ContactLink, SupportForm, SupportSettings, confirm_contact, link_hash, read_contact_link,
+    request_support,
+};
+use http::{Method, StatusCode};
+use lambda_http::{Body, Error, Request, Response};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tracing::instrument;
+
+/// What the organisations' handlers need, built once per process.
+#[derive(Clone)]
+pub struct SupportState {
+    pub store: Arc<dyn SupporterStore>,
+    /// Where the day's emails to each mailbox are counted, as for signing.
+    pub limits: Arc<dyn SignatureStore>,
+    pub mailer: Arc<dyn Mailer>,
+    pub keyring: Arc<Keyring>,
+    pub clock: Arc<dyn Clock>,
+    pub challenge: Option<Arc<dyn Challenge>>,
+    pub settings: SupportSettings,
+}
+
+fn unavailable(request: &Request, locale: Locale) -> Response<Body> {
+    problem(
+        request,
+        StatusCode::SERVICE_UNAVAILABLE,
+        locale,
+        "error-unavailable",
+    )
+}
+
+impl PublicForm for SupportForm {
+    type Parsed = crate::supporters::SupportRequest;
+    const NAME: &'static str = "organisation request";
+    const TAKEN_PAGE: &'static str = "organisations/check-email/";
+
+    fn locale(&self) -> Option<Locale> {
+        SupportForm::locale(self)
+    }
+
+    fn parse(&self) -> Result<Self::Parsed, FieldErrors> {
+        SupportForm::parse(self)
+    }
+
+    fn max_chars(field: &str) -> usize {
+        if field == "organisation" {
+            OrganisationName::MAX_CHARS
+        } else {
+            crate::domain::SignerName::MAX_CHARS
+        }
+    }
+
+    fn page_again(
+        &self,
+        locale: Locale,
+        errors: &BTreeMap<&str, String>,
+        widget: Option<&Widget>,
+    ) -> String {
+        pages::organisation_form_page(locale, self, errors, widget)
+    }
+}
+
+#[instrument(skip_all, fields(method = %request.method()))]
+pub async fn handle_request(
+    state: &SupportState,
+    request: Request,
+) -> Result<Response<Body>, Error> {
+    let taken = match form::read::<SupportForm>(&request, state.challenge.as_deref()).await {
+        Read::Taken(taken) => taken,
+        Read::Answered(answer) => return Ok(answer),
+    };
+    match request_support(
+        state.store.as_ref(),
+        state.limits.as_ref(),
+        state.mailer.as_ref(),
+        &state.keyring,
+        state.clock.as_ref(),
+        &state.settings,
+        taken.parsed.clone(),
+    )
+    .await
+    {
+        Ok(()) => Ok(taken.accepted()),
+        Err(e) => {
+            tracing::warn!(error = %e, "organisation request not taken");
+            Ok(unavailable(&request, taken.locale))
+        }
+    }
+}
+
+/// A contact's link or button, read: which request, and the hash of its secret.
+fn read_link(
+    request: &Request,
+    locale: Locale,
+) -> Result<(Encoding, OrganisationId, SecretHash), Box<Response<Body>>> {
+    #[derive(serde::Deserialize)]
+    struct Posted {
+        #[serde(default)]
+        id: String,
+        #[serde(default)]
+        t: String,
+    }
+    let (encoding, posted) = match *request.method() {
+        Method::GET | Method::HEAD => (
+            Encoding::Form,
+            Posted {
+                id: query_parameter(request, "id").unwrap_or_default(),
+                t: query_parameter(request, "t").unwrap_or_default(),
+            },
+        ),
+        Method::POST => super::read_body::<Posted>(request, locale)?,
+        _ => {
+            return Err(Box::new(method_not_allowed(
+                request,
+                locale,
+                "GET, HEAD, POST",
+            )));
+        }
+    };
+    match (OrganisationId::parse(&posted.id), link_hash(&posted.t)) {
+        (Ok(id), Ok(hash)) => Ok((encoding, id, hash)),
+        _ => Err(Box::new(dead_link(request, locale))),
+    }
+}
+
+fn dead_link(request: &Request, locale: Locale) -> Response<Body> {
+    if request.method() != Method::POST || super::wants_page(request) {
+        page(
+            StatusCode::NOT_FOUND,
+            locale,
+            pages::organisation_message_page(
+                locale,
+                "link-unknown-title",
+                "organisation-link-dead-body",
+                true,
+            ),
+        )
+    } else {
+        json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({ "status": "unknown-link", "error": i18n::text(locale, "link-unknown-title") }),
+        )
+    }
+}
+
+fn confirmed(request: &Request, encoding: Encoding, locale: Locale) -> Response<Body> {
+    match encoding {
+        Encoding::Json if request.method() == Method::POST => json(
+            StatusCode::OK,
+            &serde_json::json!({ "status": "confirmed" }),
+        ),
+        _ => page(
+            StatusCode::OK,
+            locale,
+            pages::organisation_message_page(
+                locale,
+                "organisation-confirmed-title",
+                "organisation-confirmed-body",
+                false,
+            ),
+        ),
+    }
+}
+
+#[instrument(skip_all, fields(method = %request.method()))]
+pub async fn handle_confirm(
+    state: &SupportState,
+    request: Request,
+) -> Result<Response<Body>, Error> {
+    let locale = browser_locale(&request);
+    let (encoding, id, hash) = match read_link(&request, locale) {
+        Ok(read) => read,
+        Err(refusal) => return Ok(super::without_body_for_head(request.method(), *refusal)),
+    };
+    let Ok(link) = read_contact_link(state.store.as_ref(), &id, &hash).await else {
+        return Ok(unavailable(&request, locale));
+    };
+    let answer = match (request.method() == Method::POST, link) {
+        (_, ContactLink::Dead) => dead_link(&request, locale),
+        // Used already: a second click, or a mail scanner's, changes nothing.
+        (_, ContactLink::Used(_, locale)) => confirmed(&request, encoding, locale),
+        (false, ContactLink::Live(organisation, locale)) => {
+            let token = query_parameter(&request, "t").unwrap_or_default();
+            page(
+                StatusCode::OK,
+                locale,
+                pages::organisation_confirm_page(
+                    locale,
+                    id.as_str(),
+                    &token,
+                    organisation.name_in(locale),
+                ),
+            )
+        }
+        (true, ContactLink::Live(_, locale)) => match confirm_contact(
+            state.store.as_ref(),
+            state.mailer.as_ref(),
+            state.clock.as_ref(),
+            &state.settings,
+            &id,
+            &hash,
+        )
+        .await
+        {
+            // A concurrent click may have confirmed first: confirmed either way.
+            Ok(_) => match encoding {
+                Encoding::Form => redirect_confirmed(locale),
+                Encoding::Json => confirmed(&request, encoding, locale),
+            },
+            Err(_) => unavailable(&request, locale),
+        },
+    };
+    Ok(super::without_body_for_head(request.method(), answer))
+}
+
+/// After the button, the browser lands on a page it may reload without sending the form again.
+fn redirect_confirmed(locale: Locale) -> Response<Body> {
+    redirect(&format!("/{locale}/organisations/confirmed/"))
+}

@@ -1,0 +1,624 @@
+//! Organisations joining the supporters list: their request, their contact's confirmation, and
+//! the staff's moderation. Nothing reaches the public list before a person approves it.
+
+use crate::clock::Clock;
+use crate::domain::{
+    ConfirmationSecret, Contact, Country, Email, InputError, Locale, Organisation, OrganisationId,
+    OrganisationName, SecretHash, SignerName, Standing, Timestamp, Website,
+};
+use crate::i18n;
+use crate::keyring::Keyring;
+use crate::ports::{MailError, Mailer, OutgoingEmail, SignatureStore, StoreError, SupporterStore};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use std::collections::BTreeMap;
+
+const DAY: i64 = 86_400;
+/// How long a contact is kept once their request is decided: time for questions either way.
+pub const CONTACT_KEPT_AFTER_DECISION_DAYS: i64 = 30;
+/// How long a confirmed request's contact is kept if nobody decides it.
+pub const CONTACT_KEPT_WHILE_WAITING_DAYS: i64 = 90;
+/// How long a rejected request is kept (never shown), so a repeat is recognised.
+pub const REJECTED_KEPT_DAYS: i64 = 30;
+/// An unconfirmed request, and its contact, are deleted after the days a signature's are.
+pub const UNCONFIRMED_LIFETIME_SECONDS: i64 = crate::sign::PENDING_LIFETIME_SECONDS;
+
+/// When a confirmed request's contact is forgotten if nobody decides the request.
+pub fn contact_kept_while_waiting(confirmed_at: Timestamp) -> Timestamp {
+    confirmed_at.plus_seconds(CONTACT_KEPT_WHILE_WAITING_DAYS * DAY)
+}
+
+/// The fields of a request to join the list as they arrive, before parsing.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+pub struct SupportForm {
+    #[serde(default)]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub website: Option<String>,
+    #[serde(default, rename = "contact-name")]
+    pub contact_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+    /// The honeypot: people leave it empty, simple bots fill it.
+    #[serde(default)]
+    pub fax: Option<String>,
+    #[serde(default)]
+    pub elapsed: Option<u64>,
+    #[serde(default)]
+    pub challenge: Option<String>,
+    #[serde(default, rename = "cf-turnstile-response")]
+    pub turnstile_response: Option<String>,
+    #[serde(default, rename = "h-captcha-response")]
+    pub hcaptcha_response: Option<String>,
+}
+
+/// A request to join the list, parsed: every field is known good.
+#[derive(Debug, Clone)]
+pub struct SupportRequest {
+    pub name: OrganisationName,
+    pub country: Country,
+    pub website: Website,
+    pub contact_name: SignerName,
+    pub email: Email,
+    pub locale: Locale,
+}
+
+pub use crate::http::form::FieldErrors;
+
+impl crate::challenge::BotSignals for SupportForm {
+    fn honeypot(&self) -> Option<&str> {
+        self.fax.as_deref()
+    }
+
+    fn elapsed(&self) -> Option<u64> {
+        self.elapsed
+    }
+
+    fn challenge_answers(&self) -> [Option<&str>; 3] {
+        [
+            self.challenge.as_deref(),
+            self.turnstile_response.as_deref(),
+            self.hcaptcha_response.as_deref(),
+        ]
+    }
+}
+
+impl SupportForm {
+    pub fn locale(&self) -> Option<Locale> {
+        self.locale.as_deref().and_then(|l| Locale::parse(l).ok())
+    }
+
+    pub fn parse(&self) -> Result<SupportRequest, FieldErrors> {
+        let field = |value: &Option<String>| value.clone().unwrap_or_default();
+        let mut errors = FieldErrors::new();
+        let mut check = |name: &'static str, result: Result<(), InputError>| {
+            if let Err(e) = result {
+                errors.insert(name, e);
+            }
+        };
+        let name = OrganisationName::parse(&field(&self.organisation));
+        check("organisation", name.as_ref().map(drop).map_err(|e| *e));
+        let country = Country::parse(&field(&self.country));
+        check("country", country.as_ref().map(drop).map_err(|e| *e));
+        let website = Website::parse(&field(&self.website));
+        check("website", website.as_ref().map(drop).map_err(|e| *e));
+        let contact_name = SignerName::parse(&field(&self.contact_name));
+        check(
+            "contact-name",
+            contact_name.as_ref().map(drop).map_err(|e| *e),
+        );
+        let email = Email::parse(&field(&self.email));
+        check("email", email.as_ref().map(drop).map_err(|e| *e));
+        let locale = Locale::parse(&field(&self.locale));
+        check("locale", locale.as_ref().map(drop).map_err(|e| *e));
+        match (name, country, website, contact_name, email, locale) {
+            (Ok(name), Ok(country), Ok(website), Ok(contact_name), Ok(email), Ok(locale)) => {
+                Ok(SupportRequest {
+                    name,
+                    country,
+                    website,
+                    contact_name,
+                    email,
+                    locale,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Who the emails are from, where their links lead, and who moderates.
+#[derive(Debug, Clone)]
+pub struct SupportSettings {
+    pub mail: crate::mailing::MailSettings,
+    /// The campaign's moderation mailbox: told, by name only, that a request waits.
+    pub moderation: Option<Email>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SupportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the email could not be sent: {0}")]
+    Mail(#[from] MailError),
+}
+
+/// The secret of a contact's confirmation link: random, mailed once, kept only as its hash.
+fn new_link_secret() -> ConfirmationSecret {
+    ConfirmationSecret(rand::random())
+}
+
+fn encode_secret(secret: &ConfirmationSecret) -> String {
+    URL_SAFE_NO_PAD.encode(secret.0)
+}
+
+/// The hash of a link's `t` parameter, or why it is not one.
+pub fn link_hash(raw: &str) -> Result<SecretHash, InputError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(raw.trim())
+        .map_err(|_| InputError::Invalid)?;
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| InputError::Invalid)?;
+    Ok(ConfirmationSecret(bytes).hash())
+}
+
+/// Takes a request: stores it with its contact and mails the contact a confirmation link. An
+/// address past its emails for the day gets the same answer and nothing is stored or sent.
+pub async fn request_support(
+    store: &dyn SupporterStore,
+    limits: &dyn SignatureStore,
+    mailer: &dyn Mailer,
+    keyring: &Keyring,
+    clock: &dyn Clock,
+    settings: &SupportSettings,
+    request: SupportRequest,
+) -> Result<(), SupportError> {
+    let now = clock.now();
+    let mailbox = keyring.mailbox_key(&request.email);
+    if !limits
+        .count_email_to(&mailbox, now, crate::sign::EMAILS_PER_MAILBOX_PER_DAY)
+        .await?
+    {
+        tracing::info!(outcome = "mailbox limit", "organisation request not mailed");
+        return Ok(());
+    }
+    let expires_at = now.plus_seconds(UNCONFIRMED_LIFETIME_SECONDS);
+    let secret = new_link_secret();
+    let organisation = Organisation {
+        id: OrganisationId::random(),
+        names: BTreeMap::from([(request.locale, request.name)]),
+        locale: request.locale,
+        country: Some(request.country),
+        website: Some(request.website),
+        standing: Standing::Unconfirmed,
+        requested_at: now,
+        decided_at: None,
+        position: 0,
+        expires_at: Some(expires_at),
+    };
+    let contact = Contact {
+        name: request.contact_name,
+        email: request.email,
+        locale: request.locale,
+        link_hash: Some(secret.hash()),
+        forget_at: expires_at,
+    };
+    let sent = async {
+        store.insert_request(&organisation, &contact).await?;
+        let link = format!(
+            "{}/api/organisations/confirm?id={}&t={}",
+            settings.mail.public_url,
+            organisation.id,
+            encode_secret(&secret)
+        );
+        mailer
+            .send(&contact_email(
+                &settings.mail,
+                &contact,
+                &organisation,
+                &link,
+            ))
+            .await?;
+        Ok::<(), SupportError>(())
+    }
+    .await;
+    if sent.is_err() {
+        // No email went: the day's count is given back.
+        let _ = limits.uncount_email_to(&mailbox, now).await;
+    }
+    sent
+}
+
+/// The email asking the contact to confirm their organisation's request.
+fn contact_email(
+    settings: &crate::mailing::MailSettings,
+    contact: &Contact,
+    organisation: &Organisation,
+    link: &str,
+) -> OutgoingEmail {
+    let locale = contact.locale;
+    let name = organisation.name_in(locale);
+    let paragraphs = [
+        i18n::message(
+            locale,
+            i18n::Medium::PlainText,
+            "supporter-email-intro",
+            &[("organisation", name.into())],
+        ),
+        i18n::text(locale, "supporter-email-action"),
+    ];
+    let closing = [
+        i18n::message(
+            locale,
+            i18n::Medium::PlainText,
+            "email-expiry",
+            &[("days", (crate::sign::LINK_LIFETIME_SECONDS / DAY).into())],
+        ),
+        i18n::text(locale, "supporter-email-ignore"),
+    ];
+    notice(
+        settings,
+        contact.email.clone(),
+        locale,
+        &i18n::text(locale, "supporter-email-subject"),
+        &paragraphs,
+        Some((link, &i18n::text(locale, "supporter-email-button"))),
+        &closing,
+    )
+}
+
+/// A short email: paragraphs, an optional link with its button, closing paragraphs.
+fn notice(
+    settings: &crate::mailing::MailSettings,
+    to: Email,
+    locale: Locale,
+    subject: &str,
+    paragraphs: &[String],
+    link: Option<(&str, &str)>,
+    closing: &[String],
+) -> OutgoingEmail {
+    let (text, html) = crate::pages::notice_email(locale, subject, paragraphs, link, closing);
+    OutgoingEmail {
+        from: settings.sender.clone(),
+        to,
+        subject: subject.to_owned(),
+        text,
+        html,
+        list_unsubscribe: format!("<mailto:{}?subject=unsubscribe>", settings.contact),
+    }
+}
+
+/// What a contact's link leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ContactLink {
+    /// Live: the organisation it confirms.
+    Live(Organisation, Locale),
+    /// Used already: the request waits for moderation or was decided.
+    Used(Organisation, Locale),
+    /// Expired, mistyped or never sent.
+    Dead,
+}
+
+/// Reads what a contact's link leads to, changing nothing (a GET, and mail scanners).
+pub async fn read_contact_link(
+    store: &dyn SupporterStore,
+    id: &OrganisationId,
+    link: &SecretHash,
+) -> Result<ContactLink, StoreError> {
+    let Some((organisation, contact)) = store.organisation(id).await? else {
+        return Ok(ContactLink::Dead);
+    };
+    let locale = contact.as_ref().map_or(organisation.locale, |c| c.locale);
+    let live = contact
+        .as_ref()
+        .and_then(|c| c.link_hash.as_ref())
+        .is_some_and(|hash| hash.matches(link));
+    Ok(match organisation.standing {
+        Standing::Unconfirmed if live => ContactLink::Live(organisation, locale),
+        Standing::Unconfirmed => ContactLink::Dead,
+        _ => ContactLink::Used(organisation, locale),
+    })
+}
+
+/// The contact confirms: the request waits for a person, and the moderation mailbox hears of
+/// it (by the organisation's name only). True when this click confirmed it.
+pub async fn confirm_contact(
+    store: &dyn SupporterStore,
+    mailer: &dyn Mailer,
+    clock: &dyn Clock,
+    settings: &SupportSettings,
+    id: &OrganisationId,
+    link: &SecretHash,
+) -> Result<bool, StoreError> {
+    let Some((organisation, _)) = store.organisation(id).await? else {
+        return Ok(false);
+    };
+    if !store.confirm_contact(id, link, clock.now()).await? {
+        return Ok(false);
+    }
+    if let Some(moderation) = &settings.moderation {
+        let locale = Locale::En;
+        let name = organisation.name_in(organisation.locale).to_owned();
+        let email = notice(
+            &settings.mail,
+            moderation.clone(),
+            locale,
+            &i18n::text(locale, "moderation-email-subject"),
+            &[i18n::message(
+                locale,
+                i18n::Medium::PlainText,
+                "moderation-email-body",
+                &[("organisation", name.into()), ("id", id.to_string().into())],
+            )],
+            None,
+            &[],
+        );
+        // Staff see every waiting request with `supporters pending` anyway: a lost notice is
+        // logged, and the contact's confirmation stands.
+        if let Err(e) = mailer.send(&email).await {
+            tracing::warn!(error = %e, "the moderation notice was not sent");
+        }
+    }
+    Ok(true)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModerationError {
+    #[error("no organisation has the id {0}")]
+    Unknown(OrganisationId),
+    #[error("{0} is {1:?}, not {2:?}")]
+    Standing(OrganisationId, Standing, Standing),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What moderation did, and whether the contact heard of it.
+#[derive(Debug)]
+pub struct Decision {
+    pub organisation: Organisation,
+    /// The contact was told in their language; false when they had been forgotten or the
+    /// email failed (the error is logged).
+    pub contact_told: bool,
+}
+
+/// A waiting request with what helps decide it.
+#[derive(Debug)]
+pub struct Review {
+    pub organisation: Organisation,
+    pub contact: Option<Contact>,
+    /// The website's domain is the contact's email domain, or one is under the other.
+    pub domains_match: bool,
+    /// Organisations already listed or waiting whose name is this one's, ignoring case.
+    pub same_names: Vec<OrganisationId>,
+}
+
+fn folded(name: &str) -> String {
+    name.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The requests waiting for a person, oldest first.
+pub async fn pending(store: &dyn SupporterStore) -> Result<Vec<Review>, StoreError> {
+    let all = store.organisations().await?;
+    let mut reviews = Vec::new();
+    let mut waiting: Vec<&Organisation> = all
+        .iter()
+        .filter(|o| o.standing == Standing::Waiting)
+        .collect();
+    waiting.sort_by_key(|o| o.requested_at);
+    for organisation in waiting {
+        let contact = store
+            .organisation(&organisation.id)
+            .await?
+            .and_then(|(_, contact)| contact);
+        let domains_match = match (&organisation.website, &contact) {
+            (Some(website), Some(contact)) => {
+                let site = website.domain();
+                let mail = contact
+                    .email
+                    .as_str()
+                    .rsplit_once('@')
+                    .map(|(_, d)| d.to_lowercase())
+                    .unwrap_or_default();
+                site == mail
+                    || site.ends_with(&format!(".{mail}"))
+                    || mail.ends_with(&format!(".{site}"))
+            }
+            _ => false,
+        };
+        let names: Vec<String> = organisation
+            .names
+            .values()
+            .map(|n| folded(n.as_str()))
+            .collect();
+        let same_names = all
+            .iter()
+            .filter(|other| {
+                other.id != organisation.id
+                    && matches!(other.standing, Standing::Approved | Standing::Waiting)
+                    && other
+                        .names
+                        .values()
+                        .any(|n| names.contains(&folded(n.as_str())))
+            })
+            .map(|other| other.id.clone())
+            .collect();
+        reviews.push(Review {
+            organisation: organisation.clone(),
+            contact,
+            domains_match,
+            same_names,
+        });
+    }
+    Ok(reviews)
+}
+
+/// The public list, in its order.
+pub async fn list(store: &dyn SupporterStore) -> Result<Vec<Organisation>, StoreError> {
+    let all = store.organisations().await?;
+    Ok(crate::domain::supporters_list(&all)
+        .into_iter()
+        .cloned()
+        .collect())
+}
+
+/// What a person decides about an organisation.
+#[derive(Debug, Clone)]
+pub enum Moderation {
+    /// A waiting request joins the end of the list, with its name in other languages if given,
+    /// and its contact is told.
+    Approve(Vec<(Locale, OrganisationName)>),
+    /// A waiting request is never shown, and its contact is told.
+    Reject,
+    /// An organisation is taken off the list (on its own request, or the campaign's).
+    Remove,
+}
+
+impl Moderation {
+    /// Where the organisation must stand for this decision.
+    fn from(&self) -> Standing {
+        match self {
+            Self::Approve(_) | Self::Reject => Standing::Waiting,
+            Self::Remove => Standing::Approved,
+        }
+    }
+
+    /// The messages of the email that tells the contact: `{id}-subject` and `{id}-body`.
+    fn outcome(&self) -> Option<&'static str> {
+        match self {
+            Self::Approve(_) => Some("supporter-approved"),
+            Self::Reject => Some("supporter-rejected"),
+            Self::Remove => None,
+        }
+    }
+
+    fn apply(&self, organisation: &mut Organisation, now: Timestamp) {
+        organisation.decided_at = Some(now);
+        match self {
+            Self::Approve(names) => {
+                organisation.standing = Standing::Approved;
+                // After the first supporters (positions 1 to 36), in the order of approval.
+                organisation.position = now.unix_seconds();
+                for (locale, name) in names {
+                    organisation.names.insert(*locale, name.clone());
+                }
+            }
+            Self::Reject => {
+                organisation.standing = Standing::Rejected;
+                organisation.expires_at = Some(now.plus_seconds(REJECTED_KEPT_DAYS * DAY));
+            }
+            Self::Remove => organisation.standing = Standing::Removed,
+        }
+    }
+}
+
+/// Carries out a person's decision, and tells the contact when there is one to tell.
+pub async fn moderate(
+    store: &dyn SupporterStore,
+    mailer: &dyn Mailer,
+    clock: &dyn Clock,
+    settings: &SupportSettings,
+    id: &OrganisationId,
+    moderation: &Moderation,
+) -> Result<Decision, ModerationError> {
+    let now = clock.now();
+    let from = moderation.from();
+    let Some((mut organisation, contact)) = store.organisation(id).await? else {
+        return Err(ModerationError::Unknown(id.clone()));
+    };
+    if organisation.standing != from {
+        return Err(ModerationError::Standing(
+            id.clone(),
+            organisation.standing,
+            from,
+        ));
+    }
+    moderation.apply(&mut organisation, now);
+    let forget_contact_at = now.plus_seconds(CONTACT_KEPT_AFTER_DECISION_DAYS * DAY);
+    if !store.decide(&organisation, from, forget_contact_at).await? {
+        let standing = store
+            .organisation(id)
+            .await?
+            .map_or(from, |(o, _)| o.standing);
+        return Err(ModerationError::Standing(id.clone(), standing, from));
+    }
+    let contact_told = match (contact, moderation.outcome()) {
+        (Some(contact), Some(outcome)) => {
+            tell_outcome(mailer, settings, &organisation, &contact, outcome).await
+        }
+        _ => false,
+    };
+    Ok(Decision {
+        organisation,
+        contact_told,
+    })
+}
+
+/// Tells a contact what was decided, in their language; false when the email failed.
+async fn tell_outcome(
+    mailer: &dyn Mailer,
+    settings: &SupportSettings,
+    organisation: &Organisation,
+    contact: &Contact,
+    outcome: &str,
+) -> bool {
+    let locale = contact.locale;
+    let email = notice(
+        &settings.mail,
+        contact.email.clone(),
+        locale,
+        &i18n::text(locale, &format!("{outcome}-subject")),
+        &[i18n::message(
+            locale,
+            i18n::Medium::PlainText,
+            &format!("{outcome}-body"),
+            &[(
+                "organisation",
+                organisation.name_in(locale).to_owned().into(),
+            )],
+        )],
+        None,
+        &[],
+    );
+    match mailer.send(&email).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(error = %e, "the contact was not told of the decision");
+            false
+        }
+    }
+}
+
+/// The campaign's first supporters, as its text lists them, in their order.
+pub fn first_supporters() -> Vec<Organisation> {
+    let launched = Timestamp::from_unix_seconds(1_738_022_400); // 28 January 2025
+    let all: Vec<BTreeMap<String, String>> = serde_json::from_str(crate::site::SUPPORTERS)
+        .expect("static/data/supporters.json is valid");
+    all.into_iter()
+        .enumerate()
+        .map(|(i, names)| Organisation {
+            id: OrganisationId::initial(i + 1),
+            names: names
+                .iter()
+                .map(|(code, name)| {
+                    (
+                        Locale::parse(code).expect("a known language"),
+                        OrganisationName::parse(name).expect("a valid name"),
+                    )
+                })
+                .collect(),
+            locale: Locale::En,
+            country: None,
+            website: None,
+            standing: Standing::Approved,
+            requested_at: launched,
+            decided_at: Some(launched),
+            position: i64::try_from(i + 1).expect("a small number"),
+            expires_at: None,
+        })
+        .collect()
+}
