@@ -26,17 +26,22 @@ ACTIONS = {
     "delete_item": "dynamodb:DeleteItem",
     "transact_write_items": "dynamodb:UpdateItem",
     "scan": "dynamodb:Scan",
+    "query": "dynamodb:Query",
     "send_raw_email": "ses:SendRawEmail",
     "send_message_batch": "sqs:SendMessage",
     "get_secret_value": "secretsmanager:GetSecretValue",
+    "put_object": "s3:PutObject",
+    "create_invalidation": "cloudfront:CreateInvalidation",
 }
+# The items a transaction writes, each built as `Put::builder()` or `Update::builder()`.
+TRANSACTION_ITEMS = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
 # Services whose actions the code's calls decide; the rest (stream and queue reading, the failure
 # queue, KMS) are what Lambda's event source mappings and encryption need, not the code. Sending
 # to a failure queue is Lambda's, and is left out where a function's own mapping or dead-letter
 # queue names that queue.
 DECIDED_BY_CODE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan",
                    "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "ses:", "secretsmanager:",
-                   "sqs:SendMessage")
+                   "sqs:SendMessage", "s3:PutObject", "cloudfront:")
 
 
 def rust_sources():
@@ -87,7 +92,8 @@ def reachable(start, functions, limit=8):
         for name in frontier:
             for body in functions.get(name, []):
                 called |= set(re.findall(r"(?<![.\w])(\w+)\s*(?:::<[^>]*>)?\(", body))
-                found = set(re.findall(r"\.(\w+)\s*\(", body))
+                # A port method never takes a closure: `.find(|x| ..)` is an iterator's.
+                found = set(re.findall(r"\.(\w+)\s*\((?!\s*(?:move\s*)?\|)", body))
                 methods |= found
                 called |= {m for m in found if (name, m) in USE_CASE_METHODS}
         frontier = called - seen
@@ -98,6 +104,7 @@ def reachable(start, functions, limit=8):
 def operations(body, helpers, depth=3):
     """The SDK operations a method calls, itself or through `self.helper(..)` of its file."""
     found = {op for op in re.findall(r"\.(\w+)\(\)", body) if op in ACTIONS}
+    found |= {TRANSACTION_ITEMS[item] for item in re.findall(r"\b(Put|Update|Delete)::builder\(\)", body)}
     if depth:
         for helper in re.findall(r"self\.(\w+)\(", body):
             for helper_body in helpers.get(helper, []):
@@ -107,9 +114,10 @@ def operations(body, helpers, depth=3):
 
 def code_actions(main_rs, functions, adapters):
     text = main_rs.read_text()
-    # The handler the runtime calls, directly or through the edge's guard.
-    handler = re.search(r"\b(handle_\w+)\(", text).group(1)
-    called = reachable(handler, functions)
+    # The handlers the runtime calls, directly or through the edge's guard.
+    called = set()
+    for handler in set(re.findall(r"\b(handle_\w+)\(", text)):
+        called |= reachable(handler, functions)
     ops = set()
     for adapter_file in adapters:
         source = adapter_file.read_text()
@@ -117,7 +125,8 @@ def code_actions(main_rs, functions, adapters):
         if re.search(r"\b" + adapter_file.stem.split("_")[0].capitalize() + r"\w*::", text) is None:
             continue
         helpers = bodies({adapter_file: source} | ({SHARED / "adapters" / "dynamo.rs": (SHARED / "adapters" / "dynamo.rs").read_text()}))
-        for trait in ("SignatureStore", "CounterStore", "SignatureScan", "Mailer", "MailQueue"):
+        for trait in ("SignatureStore", "CounterStore", "SignatureScan", "Mailer", "MailQueue",
+                      "SupporterStore", "SitePublisher"):
             for method, body in impl_methods(source, trait).items():
                 if method in called:
                     ops |= operations(body, helpers)
@@ -197,7 +206,8 @@ def main():
     sources = rust_sources()
     problems += custom_metric_problems(cfn_yaml.load(str(ROOT / "infra" / "template.yaml")), sources)
     functions = bodies(sources)
-    adapters = [SHARED / "adapters" / f for f in ("dynamo.rs", "dynamo_counter.rs", "ses.rs", "sqs.rs")]
+    adapters = [SHARED / "adapters" / f for f in ("dynamo.rs", "dynamo_counter.rs", "dynamo_supporters.rs", "ses.rs",
+                                                  "sqs.rs", "site_bucket.rs")]
     for name in sorted(set(binaries) & set(deployed)):
         needed = code_actions(binaries[name], functions, adapters)
         granted = {a for a in deployed[name] if a.startswith(DECIDED_BY_CODE)}

@@ -227,3 +227,15 @@ pub fn moderation_address() -> Result<Option<crate::domain::Email>, ConfigError>
         _ => Ok(None),
     }
 }
+
+/// What the pages need to know about where they are published, as the deployed stack says it.
+pub fn site_settings() -> Result<crate::site::SiteSettings, ConfigError> {
+    Ok(crate::site::SiteSettings {
+        origin: required("PEOPLE_FIRST_PUBLIC_URL")?
+            .trim_end_matches('/')
+            .to_owned(),
+        contact: required("PEOPLE_FIRST_CONTACT")?,
+        goal: goal()?,
+        challenge: challenge_widget()?,
+    })
+}

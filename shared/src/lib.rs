@@ -16,6 +16,7 @@ pub mod mail_events;
 pub mod mailing;
 pub mod pages;
 pub mod ports;
+pub mod publishing;
 pub mod recount;
 pub mod sending;
 pub mod sign;

@@ -291,3 +291,14 @@ pub trait SupporterStore: Send + Sync {
         organisations: &[crate::domain::Organisation],
     ) -> Result<usize, StoreError>;
 }
+
+#[derive(Debug, thiserror::Error)]
+#[error("the site could not be published: {0}")]
+pub struct PublishError(pub String);
+
+/// Where the site's pages are published: the files the CDN serves, and its copies of them.
+#[async_trait]
+pub trait SitePublisher: Send + Sync {
+    /// Writes each file, then has the CDN drop its copies of them.
+    async fn publish(&self, files: &[crate::site::SiteFile]) -> Result<(), PublishError>;
+}

@@ -3,6 +3,9 @@
 
 mod support;
 
+use aws_sdk_cloudfront::types::{
+    DefaultCacheBehavior, DistributionConfig, Origin, Origins, S3OriginConfig,
+};
 use people_first::http::edge::ORIGIN_HEADER;
 use support::runtime_api::{Function, deployed_environment, http_event};
 use support::ses_events::{bounce, complaint, sns_delivery};
@@ -403,4 +406,256 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
     assert_eq!(failed, Vec::<String>::new());
     assert!(ses.sent_to(&gone).await.is_empty());
     assert_eq!(ses.sent_to(&full).await.len(), 1);
+}
+
+/// The `id` and `t` of an organisation contact's link in an email.
+fn organisation_link(email: &support::Delivered) -> (String, String) {
+    let start = email
+        .text
+        .find("/api/organisations/confirm?id=")
+        .expect("the email has the link");
+    let query = email.text[start..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .split_once('?')
+        .unwrap()
+        .1;
+    let pairs: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(query).unwrap();
+    (pairs["id"].clone(), pairs["t"].clone())
+}
+
+/// A site's bucket and its CDN on the emulator, as the stack makes them.
+async fn site_bucket_and_cdn(config: &aws_config::SdkConfig) -> (String, String) {
+    let bucket = format!("people-first-site-{:08x}", rand::random::<u32>());
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket(&bucket)
+        .create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let origin = Origin::builder()
+        .id("site")
+        .domain_name(format!("{bucket}.s3.amazonaws.com"))
+        .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
+        .build()
+        .unwrap();
+    let distribution = aws_sdk_cloudfront::Client::new(config)
+        .create_distribution()
+        .distribution_config(
+            DistributionConfig::builder()
+                .caller_reference(bucket.clone())
+                .comment("people first")
+                .enabled(true)
+                .origins(
+                    Origins::builder()
+                        .quantity(1)
+                        .items(origin)
+                        .build()
+                        .unwrap(),
+                )
+                .default_cache_behavior(
+                    DefaultCacheBehavior::builder()
+                        .target_origin_id("site")
+                        .viewer_protocol_policy(
+                            aws_sdk_cloudfront::types::ViewerProtocolPolicy::RedirectToHttps,
+                        )
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    (bucket, distribution.distribution.unwrap().id)
+}
+
+async fn published_page(config: &aws_config::SdkConfig, bucket: &str, key: &str) -> String {
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(config)
+            .force_path_style(true)
+            .build(),
+    );
+    let object = s3
+        .get_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(object.cache_control(), Some("public, max-age=60"));
+    let bytes = object.body.collect().await.unwrap().into_bytes();
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// An organisation asks through the function, in `locale`, and its contact confirms from the
+/// email: the page shows the organisation, the button confirms. Its id and contact's address.
+async fn ask_and_confirm(
+    organisations: &mut Function,
+    ses: &MailerUnderTest,
+    name: &str,
+    locale: &str,
+) -> (String, String) {
+    let contact = address("contact");
+    let body = serde_json::json!({
+        "organisation": name, "country": "DE", "website": "https://memorial.de",
+        "contact-name": "Anna Schmidt", "email": contact, "locale": locale,
+    })
+    .to_string();
+    let mut request = http_event("POST", "/api/organisations", "", "application/json", &body);
+    request["headers"]["origin"] = support::mail_settings().public_url.into();
+    let answer = organisations.invoke(request).await.unwrap();
+    assert_eq!(answer["statusCode"], 202, "{answer}");
+    let sent = ses.sent_to(&contact).await;
+    assert_eq!(sent.len(), 1);
+    let (id, token) = organisation_link(&sent[0]);
+    let shown = organisations
+        .invoke(http_event(
+            "GET",
+            "/api/organisations/confirm",
+            &format!("id={id}&t={token}"),
+            "text/html",
+            "",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(shown["statusCode"], 200);
+    assert!(
+        shown["body"]
+            .as_str()
+            .unwrap()
+            .contains(&name.replace('&', "&amp;"))
+    );
+    let pressed = organisations
+        .invoke(http_event(
+            "POST",
+            "/api/organisations/confirm",
+            "",
+            "application/x-www-form-urlencoded",
+            &format!("id={id}&t={token}"),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(pressed["statusCode"], 303);
+    assert_eq!(
+        pressed["headers"]["location"],
+        format!("/{locale}/organisations/confirmed/")
+    );
+    (id, contact)
+}
+
+/// A staff command on the table, as the deployed stage's staff run it.
+fn staff_on(table: &str, args: &[&str]) -> String {
+    let settings = support::mail_settings();
+    let output = support::people_first(table)
+        .env("PEOPLE_FIRST_PUBLIC_URL", settings.public_url)
+        .env("PEOPLE_FIRST_SENDER", settings.sender)
+        .env("PEOPLE_FIRST_CONTACT", settings.contact)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_joins_the_list_through_the_functions_and_staff_as_deployed() {
+    let store = StoreUnderTest::dynamo().await;
+    let ses = MailerUnderTest::ses().await;
+    let Feed::Dynamo { config, table } = &store.feed else {
+        unreachable!()
+    };
+    let (bucket, distribution) = site_bucket_and_cdn(config).await;
+    // As the deploy writes them, before any request.
+    store
+        .supporters
+        .seed(&people_first::supporters::first_supporters())
+        .await
+        .unwrap();
+    let mut env = deployed_environment(config, table).await;
+    let moderation = address("moderation");
+    env.extend([
+        ("PEOPLE_FIRST_MODERATION_EMAIL", moderation.clone()),
+        ("PEOPLE_FIRST_SITE_BUCKET", bucket.clone()),
+        ("PEOPLE_FIRST_DISTRIBUTION", distribution.clone()),
+    ]);
+    let mut organisations = Function::start("organisations", &env).await;
+
+    let mut asked = Vec::new();
+    for (name, locale) in [("Memorial Deutschland e.V.", "de"), ("Spam & Co", "en")] {
+        asked.push(ask_and_confirm(&mut organisations, &ses, name, locale).await);
+    }
+    let notices = ses.sent_to(&moderation).await;
+    assert_eq!(notices.len(), 2, "the moderation mailbox hears of each");
+    assert!(notices[0].text.contains("Memorial Deutschland e.V."));
+    assert!(
+        !notices[0].text.contains("Anna"),
+        "by the organisation's name only"
+    );
+
+    let staff = |args: &[&str]| staff_on(table, args);
+    let pending = staff(&["supporters", "pending"]);
+    assert!(
+        pending.contains(&asked[0].0) && pending.contains(&asked[1].0),
+        "{pending}"
+    );
+    staff(&[
+        "supporters",
+        "approve",
+        &asked[0].0,
+        "--name",
+        "uk=Меморіал Німеччина",
+    ]);
+    staff(&["supporters", "reject", &asked[1].0]);
+    assert!(
+        ses.sent_to(&asked[0].1).await[1].subject.contains("Liste"),
+        "told in German"
+    );
+    assert_eq!(
+        ses.sent_to(&asked[1].1).await.len(),
+        2,
+        "the rejected one is told too"
+    );
+
+    let mut publish = Function::start("publish", &env).await;
+    let event = serde_json::to_value(support::stream::read_event(config, table).await).unwrap();
+    publish.invoke(event).await.unwrap();
+    let german = published_page(config, &bucket, "de/index.html").await;
+    assert!(german.contains("<li>Memorial Deutschland e.V.</li>"));
+    assert!(german.contains("37\u{2069} Organisationen unterstützen die Kampagne"));
+    let ukrainian = published_page(config, &bucket, "uk/index.html").await;
+    assert!(ukrainian.contains("<li>Меморіал Німеччина</li>"));
+    for page in [german, ukrainian] {
+        assert!(
+            !page.contains("Spam &amp; Co"),
+            "a rejected organisation never appears"
+        );
+    }
+    let invalidations = aws_sdk_cloudfront::Client::new(config)
+        .list_invalidations()
+        .distribution_id(&distribution)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        invalidations.invalidation_list.unwrap().quantity,
+        1,
+        "the CDN drops its copies of the pages"
+    );
 }

@@ -7,5 +7,6 @@ pub use dynamo_supporters::ORGANISATIONS_INDEX;
 pub mod embedded;
 pub mod outbox;
 pub mod ses;
+pub mod site_bucket;
 pub mod siteverify;
 pub mod sqs;

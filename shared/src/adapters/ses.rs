@@ -27,6 +27,11 @@ impl SesMailer {
             .build();
         Self::new(Client::from_conf(config))
     }
+
+    /// A client that retries as the SDK does: for the odd email sent while a person waits.
+    pub fn retrying(config: &aws_config::SdkConfig) -> Self {
+        Self::new(Client::new(config))
+    }
 }
 
 /// The whole message as MIME: plain text and HTML alternatives, no remote content.

@@ -1,0 +1,45 @@
+//! `POST /api/organisations` and `GET|HEAD|POST /api/organisations/confirm` on AWS Lambda: an
+//! organisation asks to join the supporters list, and its contact confirms.
+
+use lambda_http::{Error, Request, run, service_fn};
+use people_first::adapters::dynamo::DynamoStore;
+use people_first::adapters::ses::SesMailer;
+use people_first::clock::SystemClock;
+use people_first::http::supporters::{SupportState, handle_confirm, handle_request};
+use people_first::supporters::SupportSettings;
+use people_first::{config, telemetry};
+use std::sync::Arc;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    telemetry::init_json();
+    let aws = config::lambda_aws()?;
+    let (keyring, edge) = tokio::try_join!(config::keyring(&aws), config::edge_secret(&aws))?;
+    let store = Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?));
+    let state = SupportState {
+        store: store.clone(),
+        limits: store,
+        // One email per request, sent while the contact waits: the SDK's retries are welcome.
+        mailer: Arc::new(SesMailer::retrying(&aws)),
+        keyring: Arc::new(keyring),
+        clock: Arc::new(SystemClock),
+        challenge: config::challenge()?,
+        settings: SupportSettings {
+            mail: config::mail_settings()?,
+            moderation: config::moderation_address()?,
+        },
+    };
+    let origins = config::sign_origins()?;
+    run(service_fn(|request: Request| {
+        edge.guard(request, |request| async {
+            if request.uri().path().ends_with("/confirm") {
+                handle_confirm(&state, request).await
+            } else {
+                origins
+                    .guard(request, |request| handle_request(&state, request))
+                    .await
+            }
+        })
+    }))
+    .await
+}
