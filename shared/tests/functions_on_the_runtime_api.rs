@@ -556,24 +556,6 @@ async fn ask_and_confirm(
     (id, contact)
 }
 
-/// A staff command on the table, as the deployed stage's staff run it.
-fn staff_on(table: &str, args: &[&str]) -> String {
-    let settings = support::mail_settings();
-    let output = support::people_first(table)
-        .env("PEOPLE_FIRST_PUBLIC_URL", settings.public_url)
-        .env("PEOPLE_FIRST_SENDER", settings.sender)
-        .env("PEOPLE_FIRST_CONTACT", settings.contact)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organisation_joins_the_list_through_the_functions_and_staff_as_deployed() {
     let store = StoreUnderTest::dynamo().await;
@@ -609,7 +591,7 @@ async fn an_organisation_joins_the_list_through_the_functions_and_staff_as_deplo
         "by the organisation's name only"
     );
 
-    let staff = |args: &[&str]| staff_on(table, args);
+    let staff = |args: &[&str]| support::staff(table, args);
     let pending = staff(&["supporters", "pending"]);
     assert!(
         pending.contains(&asked[0].0) && pending.contains(&asked[1].0),

@@ -5,13 +5,16 @@ use people_first::domain::Locale;
 use people_first::site::{SiteFile, SiteSettings, build};
 use std::collections::BTreeSet;
 
-const PAGES: [&str; 6] = [
+const PAGES: [&str; 9] = [
     "index.html",
     "check-email/index.html",
     "thank-you/index.html",
     "privacy/index.html",
     "embed/index.html",
     "404.html",
+    "organisations/index.html",
+    "organisations/check-email/index.html",
+    "organisations/confirmed/index.html",
 ];
 
 fn settings() -> SiteSettings {

@@ -4,18 +4,8 @@
 
 mod support;
 
-use support::link_token;
 use support::stack::{Stack, address};
-
-fn staff(table: &str, args: &[&str]) -> String {
-    let output = support::people_first(table).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
+use support::{link_token, staff};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_export_count_and_erase_on_dynamodb() {

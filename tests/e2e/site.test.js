@@ -9,7 +9,8 @@ import { PERSON_MS, startBrowser, startStack } from './stack.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const LANGUAGES = ['fr', 'en', 'uk', 'ru', 'de'];
-const PAGES = ['', 'check-email/', 'thank-you/', 'privacy/', 'embed/', 'nowhere/'];
+const PAGES = ['', 'check-email/', 'thank-you/', 'privacy/', 'embed/', 'nowhere/', 'organisations/',
+  'organisations/check-email/', 'organisations/confirmed/'];
 
 let stack;
 let browser;

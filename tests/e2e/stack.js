@@ -1,6 +1,6 @@
 // Starts the local stack (the people-first binary) on a free port over a fresh data folder,
 // and a headless Chromium to drive it.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +11,14 @@ import { chromium } from 'playwright-core';
 // server drops forms sent faster (1.5 s), as bots send them.
 export const PERSON_MS = 1600;
 
-export async function startStack() {
+// The local stack over `dataDir` (a fresh folder by default); `stop({ keepData: true })` leaves
+// the folder for the next start, as staff commands need the stack stopped.
+export async function startStack({ dataDir } = {}) {
   const binary = process.env.PEOPLE_FIRST_BIN;
   if (!binary) throw new Error('PEOPLE_FIRST_BIN is not set: run these tests with tests/run');
-  const dataDir = mkdtempSync(join(tmpdir(), 'people-first-e2e-'));
+  const data = dataDir ?? mkdtempSync(join(tmpdir(), 'people-first-e2e-'));
   const child = spawn(binary, [], {
-    env: { ...process.env, PORT: '0', PEOPLE_FIRST_DATA_DIR: dataDir },
+    env: { ...process.env, PORT: '0', PEOPLE_FIRST_DATA_DIR: data },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
@@ -29,13 +31,24 @@ export async function startStack() {
     });
   });
   lines.on('line', () => {});
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   return {
     base,
-    async stop() {
+    dataDir: data,
+    async stop({ keepData = false } = {}) {
       child.kill();
-      rmSync(dataDir, { recursive: true, force: true });
+      await exited;
+      if (!keepData) rmSync(data, { recursive: true, force: true });
     },
   };
+}
+
+// A staff command on the local stack's data (stopped first); its output.
+export function staff(dataDir, args) {
+  return execFileSync(process.env.PEOPLE_FIRST_BIN, args, {
+    env: { ...process.env, PEOPLE_FIRST_DATA_DIR: dataDir },
+    encoding: 'utf8',
+  });
 }
 
 export async function startBrowser() {

@@ -164,6 +164,25 @@ pub fn people_first(table: &str) -> std::process::Command {
     command
 }
 
+/// A staff command on `table`, as a deployed stage's staff run it; its output. Fails the test
+/// when the command fails.
+pub fn staff(table: &str, args: &[&str]) -> String {
+    let settings = mail_settings();
+    let output = people_first(table)
+        .env("PEOPLE_FIRST_PUBLIC_URL", settings.public_url)
+        .env("PEOPLE_FIRST_SENDER", settings.sender)
+        .env("PEOPLE_FIRST_CONTACT", settings.contact)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 pub fn keyring() -> Keyring {
     Keyring::from_master(&[42; 32]).unwrap()
 }
