@@ -59,7 +59,7 @@ async fn a_person_signs_reads_the_email_confirms_and_the_data_survives_a_restart
     assert_eq!(signed.status(), 303);
     assert_eq!(signed.headers()["location"], "/de/check-email/");
     let check = page_text(&format!("{base}/de/check-email/")).await;
-    assert!(check.contains("Sehen Sie in Ihr Postfach"));
+    assert!(check.contains("Sehen Sie in Ihrem Postfach nach"));
 
     let inbox = wait_for_mail(&base, 1).await;
     assert_eq!(inbox[0]["to"], "jana@example.org");

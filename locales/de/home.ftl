@@ -1,4 +1,3 @@
-home-description = People First (#People1st): die internationale Kampagne für die Freilassung aller Menschen, die infolge des russischen Einmarsches in die Ukraine festgehalten werden. Unterstützen Sie sie.
 intro = 2025 wird wahrscheinlich eine Form von Verhandlungen zwischen Russland, der Ukraine und der internationalen Gemeinschaft bringen. Unsere Bewegung hat sich um einen einfachen Aufruf versammelt: Menschen zuerst. Eine der Prioritäten jeder Verhandlungslösung muss die Freilassung aller Gefangenen und der rechtswidrig verschleppten Kinder im Krieg Russlands gegen die Ukraine sein. Zu ihnen gehören:
 captives-civilians = Tausende ukrainische Zivilpersonen, die vom russischen Staat festgehalten werden;
 captives-prisoners-of-war = Tausende ukrainische und russische Kriegsgefangene, die von beiden Seiten festgehalten werden;
@@ -38,4 +37,3 @@ initiator-ccl = Zentrum für bürgerliche Freiheiten (Ukraine)
 initiator-memorial = Menschenrechtszentrum Memorial (Russland)
 initiators-laureates = Träger des Friedensnobelpreises 2022
 supporters-heading = Unterstützt von
-launched = Kampagne gestartet am 28. Januar 2025

@@ -10,3 +10,5 @@ share-email = E-Mail
 share-text = Ich habe für die Freilassung aller Menschen unterzeichnet, die infolge des russischen Einmarsches in die Ukraine festgehalten werden. #People1st
 counter-heading = Bisherige Unterschriften
 embed-link = Zeigen Sie den Zähler auf Ihrer Website
+home-description = People First (#People1st): die internationale Kampagne für die Freilassung aller Menschen, die infolge des russischen Einmarsches in die Ukraine festgehalten werden. Unterstützen Sie sie.
+launched = Kampagne gestartet am 28. Januar 2025

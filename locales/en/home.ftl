@@ -1,4 +1,3 @@
-home-description = People First (#People1st): the international campaign for the release of all people detained as a result of Russia’s invasion of Ukraine. Add your support.
 intro = 2025 will probably bring some form of negotiation between Russia, Ukraine and the international community. Our movement has come together around a simple call: put people first. One of the priorities of any negotiated agreement must be the release of all captives and of the children unlawfully deported in the course of Russia’s war against Ukraine. Among them:
 captives-civilians = thousands of Ukrainian civilians held by the Russian state;
 captives-prisoners-of-war = thousands of Ukrainian and Russian prisoners of war, held by both sides;
@@ -38,4 +37,3 @@ initiator-ccl = Center for Civil Liberties (Ukraine)
 initiator-memorial = Memorial Human Rights Defence Centre (Russia)
 initiators-laureates = co-laureates of the 2022 Nobel Peace Prize
 supporters-heading = Supported by
-launched = Campaign launched on 28 January 2025

@@ -10,3 +10,5 @@ share-email = Email
 share-text = I signed for the release of all people detained as a result of Russia’s invasion of Ukraine. #People1st
 counter-heading = Signatures so far
 embed-link = Show the count on your site
+home-description = People First (#People1st): the international campaign for the release of all people detained as a result of Russia’s invasion of Ukraine. Add your support.
+launched = Campaign launched on 28 January 2025

@@ -1,4 +1,3 @@
-home-description = People First (#People1st) : la campagne internationale pour la libération de toutes les personnes détenues à la suite de l’invasion de l’Ukraine par la Russie. Ajoutez votre soutien.
 intro = 2025 verra probablement une forme de négociation entre la Russie, l’Ukraine et la communauté internationale. Notre mouvement s’est rassemblé autour d’un appel simple : faire passer les êtres humains en premier. L’une des priorités de tout accord négocié doit être la libération de tous les captifs et enfants illégalement déportés dans le cadre de la guerre menée par la Russie contre l’Ukraine. Parmi eux :
 captives-civilians = des milliers de civils ukrainiens détenus par l’État russe ;
 captives-prisoners-of-war = des milliers de prisonniers de guerre ukrainiens et russes, détenus par les deux parties ;
@@ -38,4 +37,3 @@ initiator-ccl = Centre pour les libertés civiles (Ukraine)
 initiator-memorial = Centre de défense des droits de l’homme « Memorial » (Russie)
 initiators-laureates = colauréats du prix Nobel de la paix 2022
 supporters-heading = Soutenu par
-launched = Campagne lancée le 28 janvier 2025

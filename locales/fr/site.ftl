@@ -10,3 +10,5 @@ share-email = E-mail
 share-text = J’ai signé pour la libération de toutes les personnes détenues à la suite de l’invasion de l’Ukraine par la Russie. #People1st
 counter-heading = Signatures à ce jour
 embed-link = Afficher le décompte sur votre site
+home-description = People First (#People1st) : la campagne internationale pour la libération de toutes les personnes détenues à la suite de l’invasion de l’Ukraine par la Russie. Ajoutez votre soutien.
+launched = Campagne lancée le 28 janvier 2025

@@ -94,6 +94,18 @@ async fn event(
             event.records = vec![message];
             serde_json::to_value(event).unwrap()
         }
+        // A contact's link of nobody: the page still reads the table, as a real one does.
+        "organisations" => http_event(
+            "GET",
+            "/api/organisations/confirm",
+            &format!("id=abcdefghjk&t={}", "A".repeat(43)),
+            "text/html",
+            "",
+        ),
+        // A batch of the stream: the home page in five languages rendered and published.
+        "publish" => {
+            serde_json::to_value(support::stream::read_event(config, table).await).unwrap()
+        }
         other => panic!("no event for {other}"),
     }
 }
@@ -338,6 +350,9 @@ async fn main() {
     let front = Front::from_env();
     let mut env = support::runtime_api::deployed_environment(config, table).await;
     env.push(("RUST_LOG", "warn".to_owned()));
+    let (bucket, distribution) = support::site::bucket_and_cdn(config).await;
+    env.push(("PEOPLE_FIRST_SITE_BUCKET", bucket));
+    env.push(("PEOPLE_FIRST_DISTRIBUTION", distribution));
     seed_the_stream(config, table).await;
     let seeded = (config.as_ref(), table.as_str());
     let floor = measure("hello", &env, &front.plain, &front, seeded, true).await;
@@ -353,6 +368,8 @@ async fn main() {
         "mailer",
         "aggregate",
         "count",
+        "organisations",
+        "publish",
     ] {
         let plain = measure(name, &env, &front.plain, &front, seeded, true).await;
         let tls = measure(name, &env, &front.tls, &front, seeded, false).await;

@@ -229,6 +229,7 @@ pub fn moderation_address() -> Result<Option<crate::domain::Email>, ConfigError>
 }
 
 /// What the pages need to know about where they are published, as the deployed stack says it.
+#[cfg(feature = "site")]
 pub fn site_settings() -> Result<crate::site::SiteSettings, ConfigError> {
     Ok(crate::site::SiteSettings {
         origin: required("PEOPLE_FIRST_PUBLIC_URL")?

@@ -6,22 +6,39 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::LazyLock;
 
 macro_rules! locale_files {
-    ($($lang:literal),*) => {
+    ($($file:literal),*) => {
         &[$(
-            ($lang, "signing.ftl", include_str!(concat!("../../locales/", $lang, "/signing.ftl"))),
-            ($lang, "pages.ftl", include_str!(concat!("../../locales/", $lang, "/pages.ftl"))),
-            ($lang, "email.ftl", include_str!(concat!("../../locales/", $lang, "/email.ftl"))),
-            ($lang, "counter.ftl", include_str!(concat!("../../locales/", $lang, "/counter.ftl"))),
-            ($lang, "home.ftl", include_str!(concat!("../../locales/", $lang, "/home.ftl"))),
-            ($lang, "site.ftl", include_str!(concat!("../../locales/", $lang, "/site.ftl"))),
-            ($lang, "privacy.ftl", include_str!(concat!("../../locales/", $lang, "/privacy.ftl"))),
-            ($lang, "organisations.ftl", include_str!(concat!("../../locales/", $lang, "/organisations.ftl"))),
+            ("fr", $file, include_str!(concat!("../../locales/fr/", $file))),
+            ("en", $file, include_str!(concat!("../../locales/en/", $file))),
+            ("uk", $file, include_str!(concat!("../../locales/uk/", $file))),
+            ("ru", $file, include_str!(concat!("../../locales/ru/", $file))),
+            ("de", $file, include_str!(concat!("../../locales/de/", $file))),
         )*]
     };
 }
 
-/// Every Fluent file: (language, file name, source).
-pub const SOURCES: &[(&str, &str, &str)] = locale_files!("fr", "en", "uk", "ru", "de");
+/// Every Fluent file: (language, file name, source). The campaign's text and the privacy policy
+/// are needed only where the site is built, and the functions stay smaller without them.
+#[cfg(feature = "site")]
+pub const SOURCES: &[(&str, &str, &str)] = locale_files!(
+    "signing.ftl",
+    "pages.ftl",
+    "email.ftl",
+    "counter.ftl",
+    "site.ftl",
+    "organisations.ftl",
+    "home.ftl",
+    "privacy.ftl"
+);
+#[cfg(not(feature = "site"))]
+pub const SOURCES: &[(&str, &str, &str)] = locale_files!(
+    "signing.ftl",
+    "pages.ftl",
+    "email.ftl",
+    "counter.ftl",
+    "site.ftl",
+    "organisations.ftl"
+);
 
 /// Where a string goes decides whether Fluent wraps arguments in bidi isolation marks: they
 /// protect HTML, and show up as junk in email subjects and plain text.

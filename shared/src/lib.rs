@@ -16,10 +16,12 @@ pub mod mail_events;
 pub mod mailing;
 pub mod pages;
 pub mod ports;
+#[cfg(feature = "site")]
 pub mod publishing;
 pub mod recount;
 pub mod sending;
 pub mod sign;
+#[cfg(feature = "site")]
 pub mod site;
 pub mod stream;
 pub mod supporters;

@@ -20,15 +20,10 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "layout.html",
     "form.html",
     "sign.html",
-    "home.html",
-    "privacy.html",
-    "share.html",
     "message.html",
-    "check-email.html",
     "confirm.html",
     "erase.html",
     "badge.svg",
-    "embed.html",
     "email/confirmation.html",
     "email/confirmation.txt",
     "email/notice.html",
@@ -37,6 +32,18 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "organisation-form.html",
     "organisation-confirm.html"
 );
+
+/// The pages only the site's build renders.
+#[cfg(feature = "site")]
+const SITE_TEMPLATES: &[(&str, &str)] = templates!(
+    "home.html",
+    "privacy.html",
+    "share.html",
+    "check-email.html",
+    "embed.html"
+);
+#[cfg(not(feature = "site"))]
+const SITE_TEMPLATES: &[(&str, &str)] = &[];
 
 /// `{{ t("message-id", name=value) }}`: a Fluent message in the page's `locale`.
 // minijinja hands keyword arguments over by value.
@@ -97,7 +104,7 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
             minijinja::AutoEscape::None
         }
     });
-    for (name, source) in TEMPLATES {
+    for (name, source) in TEMPLATES.iter().chain(SITE_TEMPLATES) {
         env.add_template(name, source).expect("the templates parse");
     }
     env.add_template("embed.js", EMBED_SCRIPT)

@@ -297,6 +297,7 @@ pub trait SupporterStore: Send + Sync {
 pub struct PublishError(pub String);
 
 /// Where the site's pages are published: the files the CDN serves, and its copies of them.
+#[cfg(feature = "site")]
 #[async_trait]
 pub trait SitePublisher: Send + Sync {
     /// Writes each file, then has the CDN drop its copies of them.

@@ -31,9 +31,6 @@ const STYLESHEET: &str = include_str!("../../static/assets/site.css");
 const SCRIPT: &str = include_str!("../../static/assets/site.js");
 const FAVICON: &str = include_str!("../../static/assets/favicon.svg");
 const SHARE_IMAGE: &[u8] = include_bytes!("../../static/assets/share.png");
-/// The campaign's first supporters, in its text's order: the list's initial data.
-pub(crate) const SUPPORTERS: &str = include_str!("../../static/data/supporters.json");
-
 /// The names the list shows in a language, in the list's order.
 fn supporter_names(supporters: &[crate::domain::Organisation], locale: Locale) -> Vec<String> {
     crate::domain::supporters_list(supporters)

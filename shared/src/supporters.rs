@@ -593,11 +593,14 @@ async fn tell_outcome(
     }
 }
 
+/// The campaign's first supporters, in its text's order: the list's initial data.
+const FIRST_SUPPORTERS: &str = include_str!("../../static/data/supporters.json");
+
 /// The campaign's first supporters, as its text lists them, in their order.
 pub fn first_supporters() -> Vec<Organisation> {
     let launched = Timestamp::from_unix_seconds(1_738_022_400); // 28 January 2025
-    let all: Vec<BTreeMap<String, String>> = serde_json::from_str(crate::site::SUPPORTERS)
-        .expect("static/data/supporters.json is valid");
+    let all: Vec<BTreeMap<String, String>> =
+        serde_json::from_str(FIRST_SUPPORTERS).expect("static/data/supporters.json is valid");
     all.into_iter()
         .enumerate()
         .map(|(i, names)| Organisation {

@@ -3,9 +3,6 @@
 
 mod support;
 
-use aws_sdk_cloudfront::types::{
-    DefaultCacheBehavior, DistributionConfig, Origin, Origins, S3OriginConfig,
-};
 use people_first::http::edge::ORIGIN_HEADER;
 use support::runtime_api::{Function, deployed_environment, http_event};
 use support::ses_events::{bounce, complaint, sns_delivery};
@@ -426,80 +423,6 @@ fn organisation_link(email: &support::Delivered) -> (String, String) {
     (pairs["id"].clone(), pairs["t"].clone())
 }
 
-/// A site's bucket and its CDN on the emulator, as the stack makes them.
-async fn site_bucket_and_cdn(config: &aws_config::SdkConfig) -> (String, String) {
-    let bucket = format!("people-first-site-{:08x}", rand::random::<u32>());
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(true)
-            .build(),
-    );
-    s3.create_bucket()
-        .bucket(&bucket)
-        .create_bucket_configuration(
-            aws_sdk_s3::types::CreateBucketConfiguration::builder()
-                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::EuWest1)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let origin = Origin::builder()
-        .id("site")
-        .domain_name(format!("{bucket}.s3.amazonaws.com"))
-        .s3_origin_config(S3OriginConfig::builder().origin_access_identity("").build())
-        .build()
-        .unwrap();
-    let distribution = aws_sdk_cloudfront::Client::new(config)
-        .create_distribution()
-        .distribution_config(
-            DistributionConfig::builder()
-                .caller_reference(bucket.clone())
-                .comment("people first")
-                .enabled(true)
-                .origins(
-                    Origins::builder()
-                        .quantity(1)
-                        .items(origin)
-                        .build()
-                        .unwrap(),
-                )
-                .default_cache_behavior(
-                    DefaultCacheBehavior::builder()
-                        .target_origin_id("site")
-                        .viewer_protocol_policy(
-                            aws_sdk_cloudfront::types::ViewerProtocolPolicy::RedirectToHttps,
-                        )
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    (bucket, distribution.distribution.unwrap().id)
-}
-
-async fn published_page(config: &aws_config::SdkConfig, bucket: &str, key: &str) -> String {
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(config)
-            .force_path_style(true)
-            .build(),
-    );
-    let object = s3
-        .get_object()
-        .bucket(bucket)
-        .key(key)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(object.cache_control(), Some("public, max-age=60"));
-    let bytes = object.body.collect().await.unwrap().into_bytes();
-    String::from_utf8(bytes.to_vec()).unwrap()
-}
-
 /// An organisation asks through the function, in `locale`, and its contact confirms from the
 /// email: the page shows the organisation, the button confirms. Its id and contact's address.
 async fn ask_and_confirm(
@@ -563,7 +486,7 @@ async fn an_organisation_joins_the_list_through_the_functions_and_staff_as_deplo
     let Feed::Dynamo { config, table } = &store.feed else {
         unreachable!()
     };
-    let (bucket, distribution) = site_bucket_and_cdn(config).await;
+    let (bucket, distribution) = support::site::bucket_and_cdn(config).await;
     // As the deploy writes them, before any request.
     store
         .supporters
@@ -618,10 +541,10 @@ async fn an_organisation_joins_the_list_through_the_functions_and_staff_as_deplo
     let mut publish = Function::start("publish", &env).await;
     let event = serde_json::to_value(support::stream::read_event(config, table).await).unwrap();
     publish.invoke(event).await.unwrap();
-    let german = published_page(config, &bucket, "de/index.html").await;
+    let german = support::site::published_page(config, &bucket, "de/index.html").await;
     assert!(german.contains("<li>Memorial Deutschland e.V.</li>"));
     assert!(german.contains("37\u{2069} Organisationen unterstützen die Kampagne"));
-    let ukrainian = published_page(config, &bucket, "uk/index.html").await;
+    let ukrainian = support::site::published_page(config, &bucket, "uk/index.html").await;
     assert!(ukrainian.contains("<li>Меморіал Німеччина</li>"));
     for page in [german, ukrainian] {
         assert!(

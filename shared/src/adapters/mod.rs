@@ -7,6 +7,7 @@ pub use dynamo_supporters::ORGANISATIONS_INDEX;
 pub mod embedded;
 pub mod outbox;
 pub mod ses;
+#[cfg(feature = "publish")]
 pub mod site_bucket;
 pub mod siteverify;
 pub mod sqs;

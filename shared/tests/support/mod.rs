@@ -21,6 +21,7 @@ pub mod faults;
 pub mod queue;
 pub mod runtime_api;
 pub mod ses_events;
+pub mod site;
 pub mod stack;
 pub mod stream;
 
