@@ -18,6 +18,59 @@ pub struct Options {
     /// Where to write (standard output when absent)
     #[arg(long, short)]
     output: Option<std::path::PathBuf>,
+    /// Write the supporters list instead: each organisation in the list's order, with its name
+    /// in each language, its country and its website (never its contact)
+    #[arg(long, conflicts_with = "columns")]
+    supporters: bool,
+}
+
+/// The columns of the supporters list.
+const SUPPORTER_COLUMNS: [&str; 10] = [
+    "position",
+    "id",
+    "name_fr",
+    "name_en",
+    "name_uk",
+    "name_ru",
+    "name_de",
+    "country",
+    "website",
+    "approved_at",
+];
+
+fn supporter_row(
+    position: usize,
+    organisation: &people_first::domain::Organisation,
+) -> Vec<String> {
+    let name = |locale: Locale| {
+        organisation
+            .names
+            .get(&locale)
+            .map(|n| n.as_str().to_owned())
+            .unwrap_or_default()
+    };
+    vec![
+        (position + 1).to_string(),
+        organisation.id.to_string(),
+        name(Locale::Fr),
+        name(Locale::En),
+        name(Locale::Uk),
+        name(Locale::Ru),
+        name(Locale::De),
+        organisation
+            .country
+            .map(|c| c.code().to_owned())
+            .unwrap_or_default(),
+        organisation
+            .website
+            .as_ref()
+            .map(|w| w.as_str().to_owned())
+            .unwrap_or_default(),
+        organisation
+            .decided_at
+            .map(people_first::domain::Timestamp::to_rfc3339)
+            .unwrap_or_default(),
+    ]
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -110,7 +163,7 @@ enum Writer {
 }
 
 impl Writer {
-    fn new(format: Format, out: Box<dyn Write>, columns: &[Column]) -> anyhow::Result<Self> {
+    fn new(format: Format, out: Box<dyn Write>, headers: &[&str]) -> anyhow::Result<Self> {
         Ok(match format {
             Format::Csv => {
                 // Every cell quoted: a spreadsheet that splits on `;` (as Excel does in German,
@@ -118,7 +171,7 @@ impl Writer {
                 let mut csv = csv::WriterBuilder::new()
                     .quote_style(csv::QuoteStyle::Always)
                     .from_writer(out);
-                csv.write_record(columns.iter().map(|c| c.header()))?;
+                csv.write_record(headers)?;
                 Self::Csv(Box::new(csv))
             }
             Format::Json => {
@@ -129,15 +182,16 @@ impl Writer {
         })
     }
 
-    fn row(&mut self, columns: &[Column], signature: &Signature) -> anyhow::Result<()> {
+    fn row(&mut self, headers: &[&str], cells: Vec<String>) -> anyhow::Result<()> {
         match self {
             Self::Csv(csv) => {
-                csv.write_record(columns.iter().map(|c| neutralised(c.value(signature))))?;
+                csv.write_record(cells.into_iter().map(neutralised))?;
             }
             Self::Json { out, rows } => {
-                let row: serde_json::Map<String, serde_json::Value> = columns
+                let row: serde_json::Map<String, serde_json::Value> = headers
                     .iter()
-                    .map(|c| (c.header().to_owned(), c.value(signature).into()))
+                    .zip(cells)
+                    .map(|(header, cell)| ((*header).to_owned(), cell.into()))
                     .collect();
                 out.write_all(if *rows == 0 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut *out, &row)?;
@@ -168,13 +222,30 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    if options.supporters {
+        eprintln!("Exporting the supporters list in {source}.");
+        let list = people_first::supporters::list(store.as_supporters()).await?;
+        let mut writer = Writer::new(options.format, out, &SUPPORTER_COLUMNS)?;
+        for (position, organisation) in list.iter().enumerate() {
+            writer.row(&SUPPORTER_COLUMNS, supporter_row(position, organisation))?;
+        }
+        writer.finish()?;
+        eprintln!("{} organisations exported.", list.len());
+        return Ok(());
+    }
     eprintln!("Exporting the confirmed signatures in {source}.");
-    let mut writer = Writer::new(options.format, out, &options.columns)?;
+    let headers: Vec<&str> = options.columns.iter().map(|c| c.header()).collect();
+    let mut writer = Writer::new(options.format, out, &headers)?;
     let mut exported = 0u64;
     let mut failure = None;
     let read = super::staff::scan(store.as_ref(), |signature| {
         if failure.is_none() && signature.is_confirmed() {
-            match writer.row(&options.columns, &signature) {
+            let cells = options
+                .columns
+                .iter()
+                .map(|c| c.value(&signature))
+                .collect();
+            match writer.row(&headers, cells) {
                 Ok(()) => exported += 1,
                 Err(e) => failure = Some(e),
             }

@@ -170,3 +170,27 @@ fn a_bad_address_or_option_is_refused_with_a_clear_message() {
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn staff_export_the_supporters_list_in_its_order_without_contacts() {
+    let data = tempfile::tempdir().unwrap();
+    // The stack writes the campaign's first supporters when it first starts.
+    drop(support::start(
+        data.path(),
+        env!("CARGO_BIN_EXE_people-first"),
+    ));
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout(&staff(
+        data.path(),
+        &["export", "--supporters", "--format", "json"],
+    )))
+    .unwrap();
+    assert_eq!(rows.len(), 36);
+    assert_eq!(rows[0]["position"], "1");
+    assert_eq!(rows[0]["name_fr"], "Centre pour les libertés civiles");
+    assert_eq!(rows[0]["name_uk"], "Центр громадянських свобод");
+    assert_eq!(rows[35]["name_en"], "Rapid Response Unit");
+    let csv = stdout(&staff(data.path(), &["export", "--supporters"]));
+    assert!(csv.starts_with("\"position\",\"id\",\"name_fr\""), "{csv}");
+    let list = stdout(&staff(data.path(), &["supporters", "list"]));
+    assert!(list.starts_with("36 organisations on the list"), "{list}");
+}
