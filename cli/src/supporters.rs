@@ -28,6 +28,8 @@ pub enum Command {
     Remove { id: String },
     /// The list, in the order the site shows it
     List,
+    /// Delete an organisation's contact at once, on the contact's request
+    Forget { id: String },
 }
 
 fn language_and_name(raw: &str) -> Result<(Locale, OrganisationName), String> {
@@ -81,7 +83,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     let store = store.as_supporters();
     match command {
         Command::Pending => {
-            let reviews = supporters::pending(store).await?;
+            let reviews = supporters::pending(store, &SystemClock).await?;
             if reviews.is_empty() {
                 println!("No organisation waits for a decision in {place}.");
             }
@@ -120,6 +122,13 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
             println!("{} organisations on the list in {place}:", list.len());
             for o in list {
                 println!("{}  {}", o.id, o.name_in(Locale::En));
+            }
+        }
+        Command::Forget { id: raw } => {
+            if store.forget_contact(&id(&raw)?).await? {
+                println!("The contact of {raw} is deleted.");
+            } else {
+                println!("{raw} has no contact to delete.");
             }
         }
         Command::Approve { id: raw, names } => {

@@ -6,10 +6,10 @@ supporters-count = { $count ->
 supporters-join = Ваша організація підтримує кампанію?
 supporters-join-link = Додайте свою організацію до списку
 organisation-title = Додайте підтримку вашої організації
-organisation-intro = Організації, які підтримують кампанію, наведено в списку на її головній сторінці. Розкажіть нам про свою: людина з кампанії переглядає кожен запит, перш ніж назва з’явиться.
-field-organisation = Назва організації, як вона має бути в списку
-field-website = Її вебсайт
-field-organisation-country = Її країна
+organisation-intro = Організації, які підтримують кампанію, наведено в списку на її головній сторінці. Розкажіть нам про свою: хтось із команди кампанії переглядає кожен запит, перш ніж назва з’явиться.
+field-organisation = Назва організації, як вона має відображатися в списку
+field-website = Вебсайт організації
+field-organisation-country = Країна організації
 field-contact-name = Ваше ім’я (ніколи не публікується)
 field-contact-email = Ваша електронна адреса в організації (ніколи не публікується)
 organisation-privacy = Ми використовуємо ваше ім’я та адресу лише для того, щоб підтвердити цей запит і повідомити вам наше рішення, і видаляємо їх через { $contact_days } { $contact_days ->
@@ -18,34 +18,34 @@ organisation-privacy = Ми використовуємо ваше ім’я та
        *[other] днів
     } після рішення.
 organisation-submit = Надіслати запит
-organisation-check-email-body = Ми надіслали вам листа. Відкрийте посилання в ньому, щоб підтвердити запит; після цього його перегляне людина з кампанії.
+organisation-check-email-body = Ми надіслали вам лист. Відкрийте посилання в ньому, щоб підтвердити запит; після цього його перегляне хтось із команди кампанії.
 organisation-confirm-title = Підтвердьте запит вашої організації
 organisation-confirm-body = Натисніть кнопку, щоб підтвердити, що ця організація просить додати її до прихильників кампанії:
 organisation-confirm-button = Підтвердити запит
 organisation-confirmed-title = Ваш запит підтверджено
-organisation-confirmed-body = Дякуємо. Людина з кампанії перегляне його, і ми напишемо вам про рішення.
+organisation-confirmed-body = Дякуємо. Хтось із команди кампанії перегляне його, і ми напишемо вам про рішення.
 organisation-link-dead-body = Посилання для підтвердження запиту діють { $days } { $days ->
         [one] день
         [few] дні
        *[other] днів
     }. Надішліть запит ще раз, і ми надішлемо вам нове.
 organisation-send-again = Надіслати запит ще раз
-error-organisation-missing = Будь ласка, введіть назву організації.
+error-organisation-missing = Будь ласка, вкажіть назву організації.
 error-organisation-too-long = Назва задовга: щонайбільше { $max } символів.
 error-organisation-control = Назва містить символи, які не можна використовувати.
-error-organisation-not-a-name = Будь ласка, введіть лише назву, без вебадреси, електронної адреси чи HTML.
-error-website-missing = Будь ласка, введіть вебсайт організації.
+error-organisation-not-a-name = Будь ласка, вкажіть лише назву, без вебадреси, електронної адреси чи HTML.
+error-website-missing = Будь ласка, вкажіть вебсайт організації.
 error-website-too-long = Ця вебадреса задовга.
-error-website-invalid = Ця вебадреса виглядає неправильно, наприклад: https://example.org
-error-contact-name-missing = Будь ласка, введіть своє ім’я.
+error-website-invalid = Ця вебадреса виглядає неправильною. Приклад: https://example.org
+error-contact-name-missing = Будь ласка, вкажіть своє ім’я.
 error-contact-name-too-long = Ваше ім’я задовге: щонайбільше { $max } символів.
 error-contact-name-control = Ваше ім’я містить символи, які не можна використовувати.
-error-contact-name-not-a-name = Будь ласка, введіть лише своє ім’я, без вебадреси, електронної адреси чи HTML.
-supporter-email-subject = Підтвердьте підтримку People First вашою організацією
+error-contact-name-not-a-name = Будь ласка, вкажіть лише своє ім’я, без вебадреси, електронної адреси чи HTML.
+supporter-email-subject = Підтвердьте, що ваша організація підтримує People First
 supporter-email-intro = Хтось, імовірно ви, попросив додати { $organisation } до організацій, які підтримують кампанію People First.
 supporter-email-action = Щоб підтвердити запит, відкрийте це посилання:
 supporter-email-button = Підтвердити запит
-supporter-email-ignore = Якщо ви нічого не просили, не зважайте на цей лист: нічого не буде опубліковано.
+supporter-email-ignore = Якщо ви нічого не просили, просто проігноруйте цей лист: нічого не буде опубліковано.
 supporter-approved-subject = Вашу організацію додано до списку People First
 supporter-approved-body = Дякуємо: { $organisation } тепер серед організацій, які підтримують кампанію.
 supporter-rejected-subject = Ваш запит до People First
@@ -65,4 +65,4 @@ privacy-organisations = Якщо ви просите додати вашу ор�
         [one] день
         [few] дні
        *[other] днів
-    }. Назву, країну та вебсайт організації ми зберігаємо; публікується лише її назва, і лише після того, як її схвалить людина з кампанії.
+    }. Назву, країну та вебсайт організації ми зберігаємо; публікується лише її назва, і лише після того, як її схвалить хтось із команди кампанії.

@@ -67,6 +67,18 @@ impl Keyring {
         ))
     }
 
+    /// The key under which emails to an organisation's contact are counted: apart from the
+    /// signatures' count, so how a request is answered tells nothing about anyone's signature.
+    pub fn contact_mailbox_key(&self, email: &Email) -> MailboxKey {
+        MailboxKey(mac(
+            &self.signer,
+            &[
+                b"people-first contact mailbox\0",
+                email.mailbox().as_bytes(),
+            ],
+        ))
+    }
+
     pub fn confirmation_secret(&self, signer: &SignerKey, nonce: &LinkNonce) -> ConfirmationSecret {
         ConfirmationSecret(mac(&self.link, &[b"confirm", &signer.0, &nonce.0]))
     }

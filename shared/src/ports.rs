@@ -284,6 +284,10 @@ pub trait SupporterStore: Send + Sync {
         forget_contact_at: Timestamp,
     ) -> Result<bool, StoreError>;
 
+    /// Deletes an organisation's contact at once (on the contact's request); false when there
+    /// was none.
+    async fn forget_contact(&self, id: &crate::domain::OrganisationId) -> Result<bool, StoreError>;
+
     /// Writes each organisation that was never written (the campaign's first supporters);
     /// returns how many were.
     async fn seed(

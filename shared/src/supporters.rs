@@ -176,7 +176,7 @@ pub async fn request_support(
     request: SupportRequest,
 ) -> Result<(), SupportError> {
     let now = clock.now();
-    let mailbox = keyring.mailbox_key(&request.email);
+    let mailbox = keyring.contact_mailbox_key(&request.email);
     if !limits
         .count_email_to(&mailbox, now, crate::sign::EMAILS_PER_MAILBOX_PER_DAY)
         .await?
@@ -301,29 +301,51 @@ pub enum ContactLink {
     Dead,
 }
 
-/// Reads what a contact's link leads to, changing nothing (a GET, and mail scanners).
+/// Whether a request's link still works: for the days its email says.
+fn link_alive(organisation: &Organisation, now: Timestamp) -> bool {
+    now < organisation
+        .requested_at
+        .plus_seconds(crate::sign::LINK_LIFETIME_SECONDS)
+}
+
+/// A contact as long as it is kept: the table's TTL may take days to delete one past its day.
+fn kept(contact: Option<Contact>, now: Timestamp) -> Option<Contact> {
+    contact.filter(|c| c.forget_at > now)
+}
+
+/// Reads what a contact's link leads to, changing nothing (a GET, and mail scanners). Only the
+/// link itself tells anything: any other token for the same id is a dead link.
 pub async fn read_contact_link(
     store: &dyn SupporterStore,
+    clock: &dyn Clock,
     id: &OrganisationId,
     link: &SecretHash,
 ) -> Result<ContactLink, StoreError> {
+    let now = clock.now();
     let Some((organisation, contact)) = store.organisation(id).await? else {
         return Ok(ContactLink::Dead);
     };
-    let locale = contact.as_ref().map_or(organisation.locale, |c| c.locale);
-    let live = contact
+    let Some(contact) = kept(contact, now) else {
+        return Ok(ContactLink::Dead);
+    };
+    let ours = contact
+        .link_hash
         .as_ref()
-        .and_then(|c| c.link_hash.as_ref())
         .is_some_and(|hash| hash.matches(link));
     Ok(match organisation.standing {
-        Standing::Unconfirmed if live => ContactLink::Live(organisation, locale),
+        _ if !ours => ContactLink::Dead,
+        Standing::Unconfirmed if link_alive(&organisation, now) => {
+            ContactLink::Live(organisation, contact.locale)
+        }
         Standing::Unconfirmed => ContactLink::Dead,
-        _ => ContactLink::Used(organisation, locale),
+        _ => ContactLink::Used(organisation, contact.locale),
     })
 }
 
-/// The contact confirms: the request waits for a person, and the moderation mailbox hears of
-/// it (by the organisation's name only). True when this click confirmed it.
+/// The contact confirms: the request waits for a person. The moderation mailbox hears of it
+/// (by the organisation's name only) when no other request was waiting: a person reviewing
+/// sees them all, and a flood of requests cannot flood the mailbox. True when this click
+/// confirmed it.
 pub async fn confirm_contact(
     store: &dyn SupporterStore,
     mailer: &dyn Mailer,
@@ -332,13 +354,20 @@ pub async fn confirm_contact(
     id: &OrganisationId,
     link: &SecretHash,
 ) -> Result<bool, StoreError> {
+    let now = clock.now();
     let Some((organisation, _)) = store.organisation(id).await? else {
         return Ok(false);
     };
-    if !store.confirm_contact(id, link, clock.now()).await? {
+    if !link_alive(&organisation, now) || !store.confirm_contact(id, link, now).await? {
         return Ok(false);
     }
-    if let Some(moderation) = &settings.moderation {
+    let waiting = store
+        .organisations()
+        .await?
+        .iter()
+        .filter(|o| o.standing == Standing::Waiting && o.id != *id)
+        .count();
+    if let (Some(moderation), 0) = (&settings.moderation, waiting) {
         let locale = Locale::En;
         let name = organisation.name_in(organisation.locale).to_owned();
         let email = notice(
@@ -402,7 +431,11 @@ fn folded(name: &str) -> String {
 }
 
 /// The requests waiting for a person, oldest first.
-pub async fn pending(store: &dyn SupporterStore) -> Result<Vec<Review>, StoreError> {
+pub async fn pending(
+    store: &dyn SupporterStore,
+    clock: &dyn Clock,
+) -> Result<Vec<Review>, StoreError> {
+    let now = clock.now();
     let all = store.organisations().await?;
     let mut reviews = Vec::new();
     let mut waiting: Vec<&Organisation> = all
@@ -411,10 +444,13 @@ pub async fn pending(store: &dyn SupporterStore) -> Result<Vec<Review>, StoreErr
         .collect();
     waiting.sort_by_key(|o| o.requested_at);
     for organisation in waiting {
-        let contact = store
-            .organisation(&organisation.id)
-            .await?
-            .and_then(|(_, contact)| contact);
+        let contact = kept(
+            store
+                .organisation(&organisation.id)
+                .await?
+                .and_then(|(_, contact)| contact),
+            now,
+        );
         let domains_match = match (&organisation.website, &contact) {
             (Some(website), Some(contact)) => {
                 let site = website.domain();
@@ -537,6 +573,7 @@ pub async fn moderate(
             from,
         ));
     }
+    let contact = kept(contact, now);
     moderation.apply(&mut organisation, now);
     let forget_contact_at = now.plus_seconds(CONTACT_KEPT_AFTER_DECISION_DAYS * DAY);
     if !store.decide(&organisation, from, forget_contact_at).await? {
@@ -624,4 +661,176 @@ pub fn first_supporters() -> Vec<Organisation> {
             expires_at: None,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::adapters::embedded::EmbeddedStore;
+    use crate::adapters::outbox::Outbox;
+    use crate::clock::ManualClock;
+
+    struct World {
+        store: EmbeddedStore,
+        outbox: Outbox,
+        clock: ManualClock,
+        settings: SupportSettings,
+        _dir: tempfile::TempDir,
+    }
+
+    fn world() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        World {
+            store: EmbeddedStore::open(&dir.path().join("store")).unwrap(),
+            outbox: Outbox::open(&dir.path().join("outbox")).unwrap(),
+            clock: ManualClock::at(Timestamp::from_unix_seconds(1_795_000_000)),
+            settings: SupportSettings {
+                mail: crate::mailing::MailSettings {
+                    public_url: "https://people-first.example".into(),
+                    sender: "People First <signatures@people-first.example>".into(),
+                    contact: "privacy@people-first.example".into(),
+                },
+                moderation: Some(Email::parse("moderation@people-first.example").unwrap()),
+            },
+            _dir: dir,
+        }
+    }
+
+    /// An organisation asks; the id and the link's hash from the email it sends.
+    async fn ask(world: &World, name: &str, email: &str) -> (OrganisationId, SecretHash) {
+        let request = SupportRequest {
+            name: OrganisationName::parse(name).unwrap(),
+            country: Country::parse("DE").unwrap(),
+            website: Website::parse("memorial.de").unwrap(),
+            contact_name: SignerName::parse("Anna Schmidt").unwrap(),
+            email: Email::parse(email).unwrap(),
+            locale: Locale::De,
+        };
+        let keyring = Keyring::from_master(&[7; 32]).unwrap();
+        let settings = &world.settings;
+        request_support(
+            &world.store,
+            &world.store,
+            &world.outbox,
+            &keyring,
+            &world.clock,
+            settings,
+            request,
+        )
+        .await
+        .unwrap();
+        let mail = world.outbox.list().mail;
+        let text = &mail.iter().find(|m| m.to == email).unwrap().text;
+        let link = text
+            .split_whitespace()
+            .find(|w| w.contains("/confirm?id="))
+            .unwrap();
+        let query: std::collections::HashMap<String, String> =
+            serde_urlencoded::from_str(link.split_once('?').unwrap().1).unwrap();
+        (
+            OrganisationId::parse(&query["id"]).unwrap(),
+            link_hash(&query["t"]).unwrap(),
+        )
+    }
+
+    #[tokio::test]
+    async fn only_its_own_link_tells_anything_about_a_request() {
+        let world = world();
+        let (id, link) = ask(&world, "Memorial Deutschland e.V.", "anna@memorial.de").await;
+        let guess = link_hash(&URL_SAFE_NO_PAD.encode([9u8; 32])).unwrap();
+        let read = |link| read_contact_link(&world.store, &world.clock, &id, link);
+        assert!(matches!(read(&link).await.unwrap(), ContactLink::Live(..)));
+        assert_eq!(read(&guess).await.unwrap(), ContactLink::Dead);
+        let confirmed = confirm_contact(
+            &world.store,
+            &world.outbox,
+            &world.clock,
+            &world.settings,
+            &id,
+            &link,
+        );
+        assert!(confirmed.await.unwrap());
+        assert!(matches!(read(&link).await.unwrap(), ContactLink::Used(..)));
+        assert_eq!(
+            read(&guess).await.unwrap(),
+            ContactLink::Dead,
+            "a guessed token does not tell that the request exists"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_link_dies_after_the_days_its_email_gives() {
+        let world = world();
+        let (id, link) = ask(&world, "Memorial Deutschland e.V.", "anna@memorial.de").await;
+        world.clock.advance(crate::sign::LINK_LIFETIME_SECONDS);
+        assert_eq!(
+            read_contact_link(&world.store, &world.clock, &id, &link)
+                .await
+                .unwrap(),
+            ContactLink::Dead
+        );
+        let confirmed = confirm_contact(
+            &world.store,
+            &world.outbox,
+            &world.clock,
+            &world.settings,
+            &id,
+            &link,
+        );
+        assert!(!confirmed.await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn the_moderation_mailbox_hears_when_requests_start_waiting_not_of_each() {
+        let world = world();
+        for n in 0..3 {
+            let (id, link) =
+                ask(&world, &format!("Organisation {n}"), &format!("c{n}@x.org")).await;
+            let confirmed = confirm_contact(
+                &world.store,
+                &world.outbox,
+                &world.clock,
+                &world.settings,
+                &id,
+                &link,
+            );
+            assert!(confirmed.await.unwrap());
+        }
+        let notices = |w: &World| {
+            w.outbox
+                .list()
+                .mail
+                .into_iter()
+                .filter(|m| m.to == "moderation@people-first.example")
+                .count()
+        };
+        assert_eq!(notices(&world), 1);
+        for review in pending(&world.store, &world.clock).await.unwrap() {
+            moderate(
+                &world.store,
+                &world.outbox,
+                &world.clock,
+                &world.settings,
+                &review.organisation.id,
+                &Moderation::Reject,
+            )
+            .await
+            .unwrap();
+        }
+        let (id, link) = ask(&world, "Organisation 4", "c4@x.org").await;
+        let confirmed = confirm_contact(
+            &world.store,
+            &world.outbox,
+            &world.clock,
+            &world.settings,
+            &id,
+            &link,
+        );
+        assert!(confirmed.await.unwrap());
+        assert_eq!(
+            notices(&world),
+            2,
+            "once the queue was emptied, the next one is told"
+        );
+    }
 }

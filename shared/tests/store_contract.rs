@@ -392,7 +392,11 @@ async fn an_organisations_request_waits_for_its_contact_then_for_a_person(subjec
         "a confirmed request does not expire"
     );
     let kept = kept.expect("the contact is kept while the request waits");
-    assert_eq!(kept.link_hash, None, "the link is used up");
+    assert!(
+        kept.link_hash
+            .is_some_and(|hash| hash.matches(&secret.hash())),
+        "the used link is still told from any other"
+    );
     assert_eq!(
         kept.forget_at,
         people_first::supporters::contact_kept_while_waiting(later)
@@ -449,6 +453,48 @@ async fn the_first_supporters_are_written_once_and_a_removal_stays(subject: Stor
         .map(|o| &o.id)
         .collect();
     assert_eq!(listed, expected, "35 left, in the campaign's order");
+}
+
+async fn a_forgotten_contact_stays_forgotten(subject: StoreUnderTest) {
+    let store = subject.supporters.as_ref();
+    let (organisation, contact, secret) = organisation_request("Memorial Deutschland e.V.");
+    let id = &organisation.id;
+    store.insert_request(&organisation, &contact).await.unwrap();
+    assert!(
+        store
+            .confirm_contact(id, &secret.hash(), NOW)
+            .await
+            .unwrap()
+    );
+    let (waiting, kept) = store.organisation(id).await.unwrap().unwrap();
+    let forgotten_on = kept.unwrap().forget_at;
+
+    // Decided after the contact's day: the decision stands, the contact is not brought back.
+    let mut rejected = waiting.clone();
+    rejected.standing = Standing::Rejected;
+    rejected.decided_at = Some(forgotten_on.plus_seconds(1));
+    let forget = forgotten_on.plus_seconds(30 * 86_400);
+    assert!(
+        store
+            .decide(&rejected, Standing::Waiting, forget)
+            .await
+            .unwrap()
+    );
+    let (_, contact) = store.organisation(id).await.unwrap().unwrap();
+    assert!(
+        contact.is_none_or(|c| c.forget_at == forgotten_on),
+        "a contact past its day is not given more days"
+    );
+
+    // On request, staff forget a contact at once.
+    let (other, contact, _) = organisation_request("Andere Organisation");
+    store.insert_request(&other, &contact).await.unwrap();
+    assert!(store.forget_contact(&other.id).await.unwrap());
+    assert_eq!(
+        store.organisation(&other.id).await.unwrap(),
+        Some((other.clone(), None))
+    );
+    assert!(!store.forget_contact(&other.id).await.unwrap());
 }
 
 macro_rules! contract {
@@ -632,6 +678,7 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
 contract!(
     an_organisations_request_waits_for_its_contact_then_for_a_person,
     the_first_supporters_are_written_once_and_a_removal_stays,
+    a_forgotten_contact_stays_forgotten,
     a_newer_submission_replaces_a_pending_signatures_choices_only,
     emails_to_a_mailbox_are_counted_per_day_up_to_the_limit,
     ses_feedback_marks_or_erases_only_pending_signatures,

@@ -62,15 +62,12 @@ fn read_contact(mut item: Item) -> Result<Contact, StoreError> {
     serde_dynamo::from_item(item).map_err(corrupt)
 }
 
-/// Whether a transaction failed only on a condition: an answer, not a fault.
+/// Whether a transaction was cancelled, on a condition or because a concurrent one (a double
+/// click) wrote the same items first: an answer, not a fault; the caller reads what now is.
 fn cancelled<R>(e: &SdkError<TransactWriteItemsError, R>) -> bool {
     matches!(
         e.as_service_error(),
-        Some(TransactWriteItemsError::TransactionCanceledException(cancelled))
-            if cancelled
-                .cancellation_reasons()
-                .iter()
-                .any(|r| r.code() == Some("ConditionalCheckFailed"))
+        Some(TransactWriteItemsError::TransactionCanceledException(_))
     )
 }
 
@@ -191,7 +188,8 @@ impl SupporterStore for DynamoStore {
         let contact = Update::builder()
             .table_name(&self.table)
             .key("pk", contact_key(id))
-            .update_expression("SET forget_at = :forget, expires_at = :forget REMOVE link_hash")
+            // The link's hash stays: only the link itself may tell that it was used.
+            .update_expression("SET forget_at = :forget, expires_at = :forget")
             .condition_expression("link_hash = :link")
             .expression_attribute_values(":forget", number(forget_at))
             .expression_attribute_values(":link", AttributeValue::S(link.to_hex()))
@@ -244,8 +242,13 @@ impl SupporterStore for DynamoStore {
             .table_name(&self.table)
             .key("pk", contact_key(&decided.id))
             .update_expression("SET forget_at = :forget, expires_at = :forget")
-            .condition_expression("attribute_exists(pk)")
+            // A contact past its day stays forgotten, whatever is decided now.
+            .condition_expression("attribute_exists(pk) AND forget_at > :decided")
             .expression_attribute_values(":forget", number(forget_contact_at))
+            .expression_attribute_values(
+                ":decided",
+                number(decided.decided_at.unwrap_or(forget_contact_at)),
+            )
             .send()
             .await;
         match contact {
@@ -258,6 +261,19 @@ impl SupporterStore for DynamoStore {
             }
             Err(e) => Err(unavailable(&e)),
         }
+    }
+
+    async fn forget_contact(&self, id: &OrganisationId) -> Result<bool, StoreError> {
+        let deleted = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", contact_key(id))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
+            .send()
+            .await
+            .map_err(|e| unavailable(&e))?;
+        Ok(deleted.attributes.is_some_and(|a| !a.is_empty()))
     }
 
     async fn seed(&self, organisations: &[Organisation]) -> Result<usize, StoreError> {

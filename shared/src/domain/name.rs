@@ -48,13 +48,7 @@ impl SignerName {
     /// A link, an email address or markup in the name. The confirmation email greets by name only
     /// a name without: one stored before the rule is left out of the greeting.
     pub fn carries_more_than_a_name(&self) -> bool {
-        let lower = self.0.to_lowercase();
-        lower.contains(['<', '>', '@'])
-            || lower.contains("://")
-            || lower.contains("www.")
-            || lower
-                .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
-                .any(looks_like_a_domain)
+        carries_more_than_a_name(&self.0)
     }
 }
 
@@ -87,6 +81,17 @@ pub(super) fn has_invisible_characters(name: &str) -> bool {
             && chars.get(i + 1).is_some_and(|&next| needs_joiners(next));
         invisible.contains(c) && !joiner_inside_a_word
     })
+}
+
+/// A link, an email address or markup in a name: a person's, or an organisation's.
+pub(super) fn carries_more_than_a_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.contains(['<', '>', '@'])
+        || lower.contains("://")
+        || lower.contains("www.")
+        || lower
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '(' | ')'))
+            .any(looks_like_a_domain)
 }
 
 fn looks_like_a_domain(word: &str) -> bool {

@@ -187,7 +187,8 @@ pub async fn handle_confirm(
         Ok(read) => read,
         Err(refusal) => return Ok(super::without_body_for_head(request.method(), *refusal)),
     };
-    let Ok(link) = read_contact_link(state.store.as_ref(), &id, &hash).await else {
+    let Ok(link) = read_contact_link(state.store.as_ref(), state.clock.as_ref(), &id, &hash).await
+    else {
         return Ok(unavailable(&request, locale));
     };
     let answer = match (request.method() == Method::POST, link) {

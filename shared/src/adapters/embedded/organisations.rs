@@ -130,8 +130,8 @@ impl SupporterStore for EmbeddedStore {
             }
             stored.organisation.standing = Standing::Waiting;
             stored.organisation.expires_at = None;
+            // The link's hash stays: only the link itself may tell that it was used.
             if let Some(contact) = stored.contact.as_mut() {
-                contact.link_hash = None;
                 contact.forget_at = crate::supporters::contact_kept_while_waiting(at);
             }
             write(table, &stored)?;
@@ -154,10 +154,15 @@ impl SupporterStore for EmbeddedStore {
             if stored.organisation.standing != from {
                 return Ok(false);
             }
-            let contact = stored.contact.map(|mut c| {
-                c.forget_at = forget_contact_at;
-                c
-            });
+            // A contact past its day stays forgotten, whatever is decided now.
+            let decided_at = decided.decided_at.unwrap_or(forget_contact_at);
+            let contact = stored
+                .contact
+                .filter(|c| c.forget_at > decided_at)
+                .map(|mut c| {
+                    c.forget_at = forget_contact_at;
+                    c
+                });
             write(
                 table,
                 &Stored {
@@ -166,6 +171,19 @@ impl SupporterStore for EmbeddedStore {
                 },
             )?;
             Ok(true)
+        })
+        .await
+    }
+
+    async fn forget_contact(&self, id: &OrganisationId) -> Result<bool, StoreError> {
+        let id = id.clone();
+        self.change(move |table| {
+            let Some(mut stored) = read(table, id.as_str())? else {
+                return Ok(false);
+            };
+            let had = stored.contact.take().is_some();
+            write(table, &stored)?;
+            Ok(had)
         })
         .await
     }
