@@ -30,12 +30,12 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
             stack
                 .sign_origins
                 .guard(request, |request| {
-                    supporters::handle_request(&stack.supporters, request)
+                    supporters::handle_organisation_request(&stack.supporters, request)
                 })
                 .await
         }
         "/api/organisations/confirm" => {
-            supporters::handle_confirm(&stack.supporters, request).await
+            supporters::handle_contact_link(&stack.supporters, request).await
         }
         "/api/confirm" => handle_confirm(&stack.confirm, request).await,
         "/api/erase" => handle_erase(&stack.erase, request).await,

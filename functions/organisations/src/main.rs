@@ -5,7 +5,9 @@ use lambda_http::{Error, Request, run, service_fn};
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
 use people_first::clock::SystemClock;
-use people_first::http::supporters::{SupportState, handle_confirm, handle_request};
+use people_first::http::supporters::{
+    SupportState, handle_contact_link, handle_organisation_request,
+};
 use people_first::supporters::SupportSettings;
 use people_first::{config, telemetry};
 use std::sync::Arc;
@@ -33,10 +35,12 @@ async fn main() -> Result<(), Error> {
     run(service_fn(|request: Request| {
         edge.guard(request, |request| async {
             if request.uri().path().ends_with("/confirm") {
-                handle_confirm(&state, request).await
+                handle_contact_link(&state, request).await
             } else {
                 origins
-                    .guard(request, |request| handle_request(&state, request))
+                    .guard(request, |request| {
+                        handle_organisation_request(&state, request)
+                    })
                     .await
             }
         })

@@ -76,7 +76,7 @@ impl PublicForm for SupportForm {
 }
 
 #[instrument(skip_all, fields(method = %request.method()))]
-pub async fn handle_request(
+pub async fn handle_organisation_request(
     state: &SupportState,
     request: Request,
 ) -> Result<Response<Body>, Error> {
@@ -178,7 +178,7 @@ fn confirmed(request: &Request, encoding: Encoding, locale: Locale) -> Response<
 }
 
 #[instrument(skip_all, fields(method = %request.method()))]
-pub async fn handle_confirm(
+pub async fn handle_contact_link(
     state: &SupportState,
     request: Request,
 ) -> Result<Response<Body>, Error> {
