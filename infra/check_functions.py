@@ -31,6 +31,7 @@ ACTIONS = {
     "send_message_batch": "sqs:SendMessage",
     "get_secret_value": "secretsmanager:GetSecretValue",
     "put_object": "s3:PutObject",
+    "head_object": "s3:GetObject",
     "create_invalidation": "cloudfront:CreateInvalidation",
 }
 # The items a transaction writes, each built as `Put::builder()` or `Update::builder()`.
@@ -41,7 +42,7 @@ TRANSACTION_ITEMS = {"Put": "put_item", "Update": "update_item", "Delete": "dele
 # queue names that queue.
 DECIDED_BY_CODE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Scan",
                    "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:BatchWriteItem", "ses:", "secretsmanager:",
-                   "sqs:SendMessage", "s3:PutObject", "cloudfront:")
+                   "sqs:SendMessage", "s3:", "cloudfront:")
 
 
 def rust_sources():

@@ -304,6 +304,7 @@ pub struct PublishError(pub String);
 #[cfg(feature = "site")]
 #[async_trait]
 pub trait SitePublisher: Send + Sync {
-    /// Writes each file, then has the CDN drop its copies of them.
-    async fn publish(&self, files: &[crate::site::SiteFile]) -> Result<(), PublishError>;
+    /// Writes each file whose content is not what is published already, then has the CDN drop
+    /// its copies of those; returns how many were written.
+    async fn publish(&self, files: &[crate::site::SiteFile]) -> Result<usize, PublishError>;
 }

@@ -1,10 +1,10 @@
-//! The supporters list reaches the site: after an approval or a removal, the pages that show it
-//! are rendered again, in every language, and published.
+//! The supporters list reaches the site: every minute the pages that show it are rendered again,
+//! in every language, and those that changed (after an approval or a removal, or a deploy that
+//! put an older list back) are published.
 
 use crate::domain::{Organisation, supporters_list};
 use crate::ports::{PublishError, SitePublisher, StoreError, SupporterStore};
 use crate::site::{SiteSettings, supporter_pages};
-use aws_lambda_events::dynamodb::EventRecord;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishFailure {
@@ -14,15 +14,24 @@ pub enum PublishFailure {
     Publish(#[from] PublishError),
 }
 
+/// What a publication did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Published {
+    /// How many organisations the list shows.
+    pub listed: usize,
+    /// How many pages changed and were written.
+    pub pages: usize,
+}
+
 /// Renders the pages that show the list, as the store has it with `changed` applied (the index
-/// it is read from may not show a change the stream already carries), and publishes them.
-/// Returns how many organisations the list now shows.
+/// it is read from may not show yet a change the caller knows of), and publishes those that
+/// changed.
 pub async fn publish_supporters(
     store: &dyn SupporterStore,
     publisher: &dyn SitePublisher,
     site: &SiteSettings,
     changed: &[Organisation],
-) -> Result<usize, PublishFailure> {
+) -> Result<Published, PublishFailure> {
     let mut all = store.organisations().await?;
     for organisation in changed {
         match all.iter().position(|o| o.id == organisation.id) {
@@ -30,31 +39,11 @@ pub async fn publish_supporters(
             None => all.push(organisation.clone()),
         }
     }
-    publisher.publish(&supporter_pages(site, &all)).await?;
-    Ok(supporters_list(&all).len())
-}
-
-/// The organisations a stream batch changed, as they now are.
-pub fn changed_organisations(records: Vec<EventRecord>) -> Vec<Organisation> {
-    records
-        .into_iter()
-        .filter(|record| {
-            record
-                .change
-                .keys
-                .get("pk")
-                .and_then(|pk| match pk {
-                    serde_dynamo::AttributeValue::S(pk) => Some(pk.starts_with("organisation#")),
-                    _ => None,
-                })
-                .unwrap_or(false)
-        })
-        .filter_map(|record| {
-            serde_dynamo::from_item(record.change.new_image)
-                .inspect_err(|e| tracing::warn!(error = %e, "an organisation record does not read"))
-                .ok()
-        })
-        .collect()
+    let pages = publisher.publish(&supporter_pages(site, &all)).await?;
+    Ok(Published {
+        listed: supporters_list(&all).len(),
+        pages,
+    })
 }
 
 /// What the publishing function needs, built once per process.
@@ -64,24 +53,34 @@ pub struct PublishState {
     pub site: SiteSettings,
 }
 
-/// The publishing function: a stream batch of organisations' changes in, the pages published. A
-/// failure fails the batch, which Lambda retries: publishing again is harmless.
-pub async fn handle_supporter_changes(
+/// What the publishing function is given: nothing from its schedule; from a caller that knows
+/// of a change the index may not show yet, the organisations it changed.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct PublishRequest {
+    #[serde(default)]
+    pub changed: Vec<Organisation>,
+}
+
+/// The publishing function, run every minute. A failure fails the invocation; the next minute
+/// publishes anyway.
+pub async fn handle_publish(
     state: &PublishState,
-    event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>,
-) -> Result<(), lambda_runtime::Error> {
-    let changed = changed_organisations(event.payload.records);
-    let listed = publish_supporters(
+    event: lambda_runtime::LambdaEvent<serde_json::Value>,
+) -> Result<Published, lambda_runtime::Error> {
+    let request: PublishRequest = serde_json::from_value(event.payload).unwrap_or_default();
+    let published = publish_supporters(
         state.store.as_ref(),
         state.publisher.as_ref(),
         &state.site,
-        &changed,
+        &request.changed,
     )
     .await?;
-    tracing::info!(
-        changed = changed.len(),
-        listed,
-        "supporters' pages published"
-    );
-    Ok(())
+    if published.pages > 0 {
+        tracing::info!(
+            listed = published.listed,
+            pages = published.pages,
+            "supporters' pages published"
+        );
+    }
+    Ok(published)
 }

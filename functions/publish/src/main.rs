@@ -1,10 +1,10 @@
-//! Publishes the pages that show the supporters list after an approval or a removal: rendered
-//! in every language into the site's bucket, and invalidated on CloudFront.
+//! Every minute, publishes the pages that show the supporters list if it changed: rendered in
+//! every language into the site's bucket, and invalidated on CloudFront.
 
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::site_bucket::SiteBucket;
-use people_first::publishing::{PublishState, handle_supporter_changes};
+use people_first::publishing::{PublishState, handle_publish};
 use people_first::{config, telemetry};
 
 #[tokio::main]
@@ -20,5 +20,5 @@ async fn main() -> Result<(), Error> {
         )),
         site: config::site_settings()?,
     };
-    run(service_fn(|event| handle_supporter_changes(&state, event))).await
+    run(service_fn(|event| handle_publish(&state, event))).await
 }

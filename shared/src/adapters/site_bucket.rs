@@ -1,5 +1,7 @@
 //! Publishing pages on AWS: into the site's S3 bucket, then an invalidation of CloudFront's
-//! copies, as `infra/deploy-site` does for the whole site.
+//! copies, as `infra/deploy-site` does for the whole site. Each page carries the SHA-256 of its
+//! content, so a page already published is neither written nor invalidated again: checking every
+//! minute costs a few reads, not an invalidation.
 
 use crate::ports::{PublishError, SitePublisher};
 use crate::site::SiteFile;
@@ -40,6 +42,14 @@ impl SiteBucket {
     }
 }
 
+/// The metadata that holds a page's digest (`x-amz-meta-sha256`).
+const DIGEST: &str = "sha256";
+
+fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    crate::domain::hex(&sha2::Sha256::digest(bytes))
+}
+
 /// A page's paths as viewers ask for it: `/de/index.html` is also `/de/`.
 fn viewer_paths(file: &SiteFile) -> Vec<String> {
     let path = format!("/{}", file.path);
@@ -59,22 +69,34 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-#[async_trait]
-impl SitePublisher for SiteBucket {
-    async fn publish(&self, files: &[SiteFile]) -> Result<(), PublishError> {
-        for file in files {
-            self.s3
-                .put_object()
-                .bucket(&self.bucket)
-                .key(&file.path)
-                .body(ByteStream::from(file.bytes.clone()))
-                .content_type(content_type(&file.path))
-                .cache_control(PAGE_CACHE_CONTROL)
-                .send()
-                .await
-                .map_err(|e| failed(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+impl SiteBucket {
+    /// Whether the bucket holds `file` as it is, by the digest it was written with (a page
+    /// written another way, by `deploy-site`, has none and is written again).
+    async fn holds(&self, file: &SiteFile, digest: &str) -> Result<bool, PublishError> {
+        let head = self
+            .s3
+            .head_object()
+            .bucket(&self.bucket)
+            .key(&file.path)
+            .send()
+            .await;
+        match head {
+            Ok(head) => Ok(head
+                .metadata()
+                .and_then(|m| m.get(DIGEST))
+                .is_some_and(|held| held == digest)),
+            Err(e)
+                if e.as_service_error().is_some_and(
+                    aws_sdk_s3::operation::head_object::HeadObjectError::is_not_found,
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(failed(aws_sdk_s3::error::DisplayErrorContext(e))),
         }
-        let paths: Vec<String> = files.iter().flat_map(viewer_paths).collect();
+    }
+
+    async fn invalidate(&self, paths: Vec<String>) -> Result<(), PublishError> {
         let batch = aws_sdk_cloudfront::types::InvalidationBatch::builder()
             .paths(
                 aws_sdk_cloudfront::types::Paths::builder()
@@ -102,6 +124,36 @@ impl SitePublisher for SiteBucket {
             .await
             .map_err(|e| failed(aws_sdk_cloudfront::error::DisplayErrorContext(e)))?;
         Ok(())
+    }
+}
+
+#[async_trait]
+impl SitePublisher for SiteBucket {
+    async fn publish(&self, files: &[SiteFile]) -> Result<usize, PublishError> {
+        let mut written = Vec::new();
+        for file in files {
+            let digest = digest(&file.bytes);
+            if self.holds(file, &digest).await? {
+                continue;
+            }
+            self.s3
+                .put_object()
+                .bucket(&self.bucket)
+                .key(&file.path)
+                .body(ByteStream::from(file.bytes.clone()))
+                .content_type(content_type(&file.path))
+                .cache_control(PAGE_CACHE_CONTROL)
+                .metadata(DIGEST, digest)
+                .send()
+                .await
+                .map_err(|e| failed(aws_sdk_s3::error::DisplayErrorContext(e)))?;
+            written.push(file);
+        }
+        if !written.is_empty() {
+            self.invalidate(written.iter().flat_map(|f| viewer_paths(f)).collect())
+                .await?;
+        }
+        Ok(written.len())
     }
 }
 
