@@ -31,11 +31,16 @@ impl Drop for Function {
     }
 }
 
-/// The function binary to run: by default where cargo put the workspace's binaries, beside this
+/// The staff's command line, which SAM does not build: always cargo's.
+const STAFF_BINARY: &str = "people-first";
+
+/// The function binary to run (or the staff's command line): by default where cargo put the workspace's binaries, beside this
 /// test's own directory; with `PEOPLE_FIRST_SAM_BUILD` set to the output of `sam build`, the
 /// `bootstrap` that SAM built for the function named after the binary (`sign`: SignFunction).
 pub fn binary(name: &str) -> PathBuf {
-    let path = if let Some(built) = std::env::var_os("PEOPLE_FIRST_SAM_BUILD") {
+    let path = if let Some(built) = std::env::var_os("PEOPLE_FIRST_SAM_BUILD")
+        && name != STAFF_BINARY
+    {
         // `mail-queue` is the template's `MailQueueFunction`.
         let function: String = name
             .split('-')
