@@ -1,8 +1,9 @@
 //! The supporters list on the embedded store: one record per organisation, holding its contact
 //! until the day it is forgotten, written by the store's single writer.
 
-use super::{Answer, EmbeddedStore, Reply, StoreError, Write, answer, decode, unavailable};
+use super::{Answer, EmbeddedStore, Reply, Write, answer, decode, unavailable};
 use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
+use crate::ports::StoreError;
 use crate::ports::SupporterStore;
 use async_trait::async_trait;
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};

@@ -1,0 +1,105 @@
+//! The counter and the aggregation's checkpoints on the embedded store, as JSON under their
+//! names.
+
+use super::writer::{CountWrite, Write};
+use super::{COUNTER, COUNTS, EmbeddedStore, read_json, unavailable};
+use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, Timestamp};
+use crate::ports::{CounterStore, StoreError};
+use async_trait::async_trait;
+use redb::ReadableDatabase;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Default)]
+pub(super) struct StoredCounter {
+    countries: std::collections::BTreeMap<String, u64>,
+    updated_at: Option<Timestamp>,
+    revision: u64,
+}
+
+impl From<&Counter> for StoredCounter {
+    fn from(counter: &Counter) -> Self {
+        Self {
+            countries: counter
+                .countries
+                .iter()
+                .map(|(c, n)| (c.code().to_owned(), *n))
+                .collect(),
+            updated_at: counter.updated_at,
+            revision: counter.revision,
+        }
+    }
+}
+
+impl TryFrom<StoredCounter> for Counter {
+    type Error = StoreError;
+    fn try_from(stored: StoredCounter) -> Result<Self, StoreError> {
+        let countries = stored
+            .countries
+            .into_iter()
+            .map(|(code, n)| Country::parse(&code).map(|c| (c, n)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Corrupt(format!("counter: {e}")))?;
+        Ok(Self {
+            countries,
+            updated_at: stored.updated_at,
+            revision: stored.revision,
+        })
+    }
+}
+
+pub(super) fn checkpoint_key(shard: &str) -> String {
+    format!("checkpoint#{shard}")
+}
+
+impl EmbeddedStore {
+    fn read_count<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        read_json(&txn.open_table(COUNTS).map_err(unavailable)?, key)
+    }
+}
+
+#[async_trait]
+impl CounterStore for EmbeddedStore {
+    async fn read_counter(&self) -> Result<Counter, StoreError> {
+        self.read_count::<StoredCounter>(COUNTER)?
+            .unwrap_or_default()
+            .try_into()
+    }
+
+    async fn checkpoint(&self, shard: &str) -> Result<Option<SequenceNumber>, StoreError> {
+        Ok(self
+            .read_count::<String>(&checkpoint_key(shard))?
+            .and_then(|s| SequenceNumber::parse(&s)))
+    }
+
+    async fn apply(
+        &self,
+        shard: &str,
+        from: Option<&SequenceNumber>,
+        to: &SequenceNumber,
+        delta: &CounterDelta,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let write = CountWrite {
+            shard: shard.to_owned(),
+            from: from.cloned(),
+            to: to.clone(),
+            delta: delta.clone(),
+            at,
+        };
+        self.write(|reply| Write::Count { write, reply }).await
+    }
+
+    async fn replace_counter(&self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
+        let (seen, recount) = (Box::new(seen.clone()), Box::new(recount.clone()));
+        self.write(|reply| Write::ReplaceCounter {
+            seen,
+            recount,
+            reply,
+        })
+        .await
+    }
+}

@@ -1,0 +1,99 @@
+//! The local stack's store: a file on disk, written by one thread that commits many requests at
+//! once, with a change feed that carries old and new images like a DynamoDB stream.
+//!
+//! `writer` is that thread and its transaction; `signatures`, `counter` and `organisations` fill
+//! the ports; `feed` numbers the changes for the local stack's consumers; `purge` does what
+//! DynamoDB's TTL does on AWS.
+
+mod counter;
+mod feed;
+mod organisations;
+mod purge;
+mod signatures;
+mod writer;
+
+use crate::ports::StoreError;
+use redb::{Database, ReadableTable, TableDefinition};
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+use tokio::sync::{oneshot, watch};
+use writer::{Answer, Reply, Write, answer};
+
+const SIGNATURES: TableDefinition<&str, &[u8]> = TableDefinition::new("signatures");
+const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
+const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoints");
+/// The counter and the aggregation's checkpoints, as JSON under their names.
+const COUNTS: TableDefinition<&str, &[u8]> = TableDefinition::new("counts");
+const COUNTER: &str = "counter";
+/// The prefix of the counts of emails to a mailbox on a day, as `ports::mailbox_day` names them.
+const MAILBOX_DAYS: &str = "mailbox#";
+
+/// The most requests one commit carries: enough to amortise the disk sync under a spike.
+const GROUP_COMMIT: usize = 1024;
+
+pub struct EmbeddedStore {
+    db: Arc<Database>,
+    writes: mpsc::Sender<Write>,
+    latest_change: watch::Receiver<u64>,
+}
+
+pub(super) fn unavailable(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Unavailable(e.to_string())
+}
+
+pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// A JSON value under `key`, read in a read or a write transaction alike.
+pub(super) fn read_json<T: serde::de::DeserializeOwned>(
+    table: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<T>, StoreError> {
+    let found = table.get(key).map_err(unavailable)?;
+    found.map(|bytes| decode(bytes.value())).transpose()
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(unavailable)?;
+        let db = Arc::new(Database::create(dir.join("signatures.redb")).map_err(unavailable)?);
+        let txn = db.begin_write().map_err(unavailable)?;
+        txn.open_table(SIGNATURES).map_err(unavailable)?;
+        let last = txn
+            .open_table(CHANGES)
+            .map_err(unavailable)?
+            .last()
+            .map_err(unavailable)?
+            .map_or(0, |(k, _)| k.value());
+        txn.open_table(CHECKPOINTS).map_err(unavailable)?;
+        txn.open_table(COUNTS).map_err(unavailable)?;
+        txn.open_table(organisations::ORGANISATIONS)
+            .map_err(unavailable)?;
+        txn.commit().map_err(unavailable)?;
+
+        let (writes, queue) = mpsc::channel();
+        let (latest, latest_change) = watch::channel(last);
+        let writer_db = Arc::clone(&db);
+        std::thread::Builder::new()
+            .name("embedded-store-writer".into())
+            .spawn(move || writer::write_loop(&writer_db, &queue, &latest, last))
+            .map_err(unavailable)?;
+        Ok(Self {
+            db,
+            writes,
+            latest_change,
+        })
+    }
+
+    async fn write<T>(&self, make: impl FnOnce(Reply<T>) -> Write) -> Result<T, StoreError> {
+        let (reply, answer) = oneshot::channel();
+        self.writes
+            .send(make(reply))
+            .map_err(|_| unavailable("the writer has stopped"))?;
+        answer
+            .await
+            .map_err(|_| unavailable("the writer has stopped"))?
+    }
+}

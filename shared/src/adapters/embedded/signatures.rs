@@ -1,0 +1,150 @@
+//! The signatures on the embedded store: reads from a snapshot, writes through the writer.
+
+use super::writer::{Revision, Write};
+use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
+use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
+use crate::ports::{
+    Insertion, LinkRenewal, SignaturePage, SignatureScan, SignatureStore, SignerChoices, StoreError,
+};
+use async_trait::async_trait;
+use redb::ReadableDatabase;
+
+#[async_trait]
+impl SignatureScan for EmbeddedStore {
+    async fn scan(&self, from: Option<String>) -> Result<SignaturePage, StoreError> {
+        const PAGE: usize = 500;
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(SIGNATURES).map_err(unavailable)?;
+        let start = from.unwrap_or_default();
+        let mut signatures: Vec<Signature> = Vec::with_capacity(PAGE + 1);
+        let range = table
+            .range::<&str>((
+                std::ops::Bound::Excluded(start.as_str()),
+                std::ops::Bound::Unbounded,
+            ))
+            .map_err(unavailable)?;
+        for entry in range.take(PAGE + 1) {
+            let (_, bytes) = entry.map_err(unavailable)?;
+            signatures.push(decode(bytes.value())?);
+        }
+        // One more than a page was read only to learn that another page follows.
+        let next = (signatures.len() > PAGE)
+            .then(|| {
+                signatures.pop();
+                signatures.last().map(|s| s.signer.to_hex())
+            })
+            .flatten();
+        Ok(SignaturePage { signatures, next })
+    }
+}
+
+#[async_trait]
+impl SignatureStore for EmbeddedStore {
+    async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
+        self.write(|reply| Write::Insert {
+            signature: Box::new(signature.clone()),
+            reply,
+        })
+        .await
+    }
+
+    async fn revise_pending(
+        &self,
+        signer: &SignerKey,
+        choices: &SignerChoices,
+        renewal: Option<&LinkRenewal>,
+        sent_before: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let revision = Box::new(Revision {
+            signer: *signer,
+            choices: choices.clone(),
+            renewal: renewal.copied(),
+            sent_before,
+        });
+        self.write(|reply| Write::Revise { revision, reply }).await
+    }
+
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        read_json(
+            &txn.open_table(SIGNATURES).map_err(unavailable)?,
+            &signer.to_hex(),
+        )
+    }
+
+    async fn confirm(
+        &self,
+        signer: &SignerKey,
+        secret_hash: &SecretHash,
+        at: Timestamp,
+        keep_email: bool,
+    ) -> Result<bool, StoreError> {
+        self.write(|reply| Write::Confirm {
+            signer: *signer,
+            secret_hash: *secret_hash,
+            at,
+            keep_email,
+            reply,
+        })
+        .await
+    }
+
+    async fn erase(
+        &self,
+        signer: &SignerKey,
+        erase_hash: Option<&SecretHash>,
+    ) -> Result<Option<Signature>, StoreError> {
+        self.write(|reply| Write::Erase {
+            signer: *signer,
+            erase_hash: erase_hash.copied(),
+            reply,
+        })
+        .await
+    }
+
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        self.write(|reply| Write::MarkMailed {
+            signer: *signer,
+            link: *link,
+            reply,
+        })
+        .await
+    }
+
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+        self.write(|reply| Write::MarkUndeliverable {
+            signer: *signer,
+            reply,
+        })
+        .await
+    }
+
+    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        self.write(|reply| Write::ErasePending {
+            signer: *signer,
+            reply,
+        })
+        .await
+    }
+
+    async fn count_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+        limit: u32,
+    ) -> Result<bool, StoreError> {
+        let (item, _) = crate::ports::mailbox_day(mailbox, at);
+        self.write(|reply| Write::CountEmail { item, limit, reply })
+            .await
+    }
+
+    async fn uncount_email_to(
+        &self,
+        mailbox: &crate::domain::MailboxKey,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        let (item, _) = crate::ports::mailbox_day(mailbox, at);
+        self.write(|reply| Write::UncountEmail { item, reply })
+            .await
+    }
+}

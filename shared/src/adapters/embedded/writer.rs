@@ -1,0 +1,499 @@
+//! The store's single writer: one thread that commits many requests in one transaction, and
+//! answers each only once its transaction is on disk.
+
+use super::counter::{StoredCounter, checkpoint_key};
+use super::feed::StoredChange;
+use super::purge::is_expired;
+use super::{
+    CHANGES, CHECKPOINTS, COUNTER, COUNTS, GROUP_COMMIT, MAILBOX_DAYS, SIGNATURES, read_json,
+    unavailable,
+};
+use crate::domain::{
+    Counter, CounterDelta, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey,
+    Timestamp,
+};
+use crate::ports::{Insertion, LinkRenewal, SignerChoices, StoreError};
+use redb::{Database, ReadableTable};
+use serde::Serialize;
+use std::sync::mpsc;
+use tokio::sync::{oneshot, watch};
+
+pub(super) type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+/// A write, as the store's methods hand it to the writer, with where its answer goes.
+pub(super) enum Write {
+    Insert {
+        signature: Box<Signature>,
+        reply: Reply<Insertion>,
+    },
+    Revise {
+        revision: Box<Revision>,
+        reply: Reply<bool>,
+    },
+    Confirm {
+        signer: SignerKey,
+        secret_hash: SecretHash,
+        at: Timestamp,
+        /// Whether the signer asked for updates, so their address stays.
+        keep_email: bool,
+        reply: Reply<bool>,
+    },
+    Erase {
+        signer: SignerKey,
+        /// The erasure link's hash; none when staff erase on a request.
+        erase_hash: Option<SecretHash>,
+        reply: Reply<Option<Signature>>,
+    },
+    MarkMailed {
+        signer: SignerKey,
+        link: SecretHash,
+        reply: Reply<bool>,
+    },
+    MarkUndeliverable {
+        signer: SignerKey,
+        reply: Reply<bool>,
+    },
+    ErasePending {
+        signer: SignerKey,
+        reply: Reply<Option<Signature>>,
+    },
+    CountEmail {
+        /// The mailbox's count for the day, as `ports::mailbox_day` names it.
+        item: String,
+        limit: u32,
+        reply: Reply<bool>,
+    },
+    UncountEmail {
+        item: String,
+        reply: Reply<()>,
+    },
+    Purge {
+        /// Signatures the snapshot found expired; each is checked again.
+        candidates: Vec<SignerKey>,
+        now: Timestamp,
+        reply: Reply<usize>,
+    },
+    Checkpoint {
+        consumer: String,
+        seq: u64,
+        reply: Reply<()>,
+    },
+    Count {
+        write: CountWrite,
+        reply: Reply<bool>,
+    },
+    ReplaceCounter {
+        seen: Box<Counter>,
+        recount: Box<Counter>,
+        reply: Reply<bool>,
+    },
+    Organisations(super::organisations::Change),
+}
+
+pub(super) struct Revision {
+    pub(super) signer: SignerKey,
+    pub(super) choices: SignerChoices,
+    pub(super) renewal: Option<LinkRenewal>,
+    pub(super) sent_before: Timestamp,
+}
+
+pub(super) struct CountWrite {
+    pub(super) shard: String,
+    pub(super) from: Option<SequenceNumber>,
+    pub(super) to: SequenceNumber,
+    pub(super) delta: CounterDelta,
+    pub(super) at: Timestamp,
+}
+
+/// One transaction's view: reads and writes signatures, appends changes.
+struct Batch<'t> {
+    signatures: redb::Table<'t, &'static str, &'static [u8]>,
+    counts: redb::Table<'t, &'static str, &'static [u8]>,
+    changes: redb::Table<'t, u64, &'static [u8]>,
+    checkpoints: redb::Table<'t, &'static str, u64>,
+    organisations: super::organisations::Table<'t>,
+    seq: u64,
+}
+
+impl Batch<'_> {
+    fn count_item<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        read_json(&self.counts, key)
+    }
+
+    fn put_count_item<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).map_err(unavailable)?;
+        self.counts
+            .insert(key, bytes.as_slice())
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    fn count(&mut self, write: &CountWrite) -> Result<bool, StoreError> {
+        let key = checkpoint_key(&write.shard);
+        let current = self
+            .count_item::<String>(&key)?
+            .and_then(|s| SequenceNumber::parse(&s));
+        if current != write.from {
+            return Ok(false);
+        }
+        let mut counter: Counter = self
+            .count_item::<StoredCounter>(COUNTER)?
+            .unwrap_or_default()
+            .try_into()?;
+        counter.apply(&write.delta, write.at);
+        self.put_count_item(COUNTER, &StoredCounter::from(&counter))?;
+        self.put_count_item(&key, &write.to.as_str())?;
+        Ok(true)
+    }
+
+    fn replace_counter(&mut self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
+        let current: Counter = self
+            .count_item::<StoredCounter>(COUNTER)?
+            .unwrap_or_default()
+            .try_into()?;
+        if current.revision != seen.revision {
+            return Ok(false);
+        }
+        let mut replaced = recount.clone();
+        replaced.revision = current.revision + 1;
+        self.put_count_item(COUNTER, &StoredCounter::from(&replaced))?;
+        Ok(true)
+    }
+
+    fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        read_json(&self.signatures, &signer.to_hex())
+    }
+
+    fn put(&mut self, old: Option<Signature>, new: Signature) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(&new).map_err(unavailable)?;
+        self.signatures
+            .insert(new.signer.to_hex().as_str(), bytes.as_slice())
+            .map_err(unavailable)?;
+        self.record(old, Some(new))
+    }
+
+    fn remove(&mut self, old: Signature) -> Result<(), StoreError> {
+        self.signatures
+            .remove(old.signer.to_hex().as_str())
+            .map_err(unavailable)?;
+        self.record(Some(old), None)
+    }
+
+    /// Appends a change to the feed, as a stream record would carry it.
+    fn record(&mut self, old: Option<Signature>, new: Option<Signature>) -> Result<(), StoreError> {
+        self.seq += 1;
+        let change = serde_json::to_vec(&StoredChange { old, new }).map_err(unavailable)?;
+        self.changes
+            .insert(self.seq, change.as_slice())
+            .map_err(unavailable)?;
+        Ok(())
+    }
+
+    fn erase(
+        &mut self,
+        signer: &SignerKey,
+        hash: Option<&SecretHash>,
+    ) -> Result<Option<Signature>, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(None);
+        };
+        if hash.is_some_and(|hash| !old.erase_hash.matches(hash)) {
+            return Ok(None);
+        }
+        self.remove(old.clone())?;
+        Ok(Some(old))
+    }
+
+    fn mark_mailed(&mut self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(false);
+        };
+        if old.status != SignatureStatus::Pending || !old.secret_hash.matches(link) {
+            return Ok(false);
+        }
+        let mut new = old.clone();
+        new.mailed_link = Some(*link);
+        self.put(Some(old), new)?;
+        Ok(true)
+    }
+
+    fn mark_undeliverable(&mut self, signer: &SignerKey) -> Result<bool, StoreError> {
+        let Some(old) = self
+            .get(signer)?
+            .filter(|s| s.status == SignatureStatus::Pending)
+        else {
+            return Ok(false);
+        };
+        let mut new = old.clone();
+        new.undeliverable = true;
+        self.put(Some(old), new)?;
+        Ok(true)
+    }
+
+    fn erase_pending(&mut self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let Some(old) = self
+            .get(signer)?
+            .filter(|s| s.status == SignatureStatus::Pending)
+        else {
+            return Ok(None);
+        };
+        self.remove(old.clone())?;
+        Ok(Some(old))
+    }
+
+    fn count_email(&mut self, item: &str, limit: u32) -> Result<bool, StoreError> {
+        let sent: u32 = self.count_item(item)?.unwrap_or(0);
+        if sent >= limit {
+            return Ok(false);
+        }
+        self.put_count_item(item, &(sent + 1))?;
+        Ok(true)
+    }
+
+    fn uncount_email(&mut self, item: &str) -> Result<(), StoreError> {
+        let sent: u32 = self.count_item(item)?.unwrap_or(0);
+        if sent > 0 {
+            self.put_count_item(item, &(sent - 1))?;
+        }
+        Ok(())
+    }
+
+    /// Forgets the counts of emails to mailboxes on days before `today` (`YYYY-MM-DD`).
+    fn forget_mailbox_days(&mut self, today: &str) -> Result<(), StoreError> {
+        let mut past = Vec::new();
+        for entry in self
+            .counts
+            .range::<&str>(MAILBOX_DAYS..)
+            .map_err(unavailable)?
+        {
+            let (key, _) = entry.map_err(unavailable)?;
+            let key = key.value().to_owned();
+            if !key.starts_with(MAILBOX_DAYS) {
+                break;
+            }
+            if key.rsplit('#').next().is_some_and(|day| day < today) {
+                past.push(key);
+            }
+        }
+        for key in past {
+            self.counts.remove(key.as_str()).map_err(unavailable)?;
+        }
+        Ok(())
+    }
+
+    fn purge(&mut self, candidates: &[SignerKey], now: Timestamp) -> Result<usize, StoreError> {
+        self.forget_mailbox_days(&now.to_rfc3339()[..10])?;
+        super::organisations::purge(&mut self.organisations, now)?;
+        let mut purged = 0;
+        for signer in candidates {
+            if let Some(signature) = self.get(signer)?.filter(|s| is_expired(s, now)) {
+                self.remove(signature)?;
+                purged += 1;
+            }
+        }
+        Ok(purged)
+    }
+
+    fn insert(&mut self, signature: Signature) -> Result<Insertion, StoreError> {
+        if let Some(existing) = self.get(&signature.signer)? {
+            return Ok(Insertion::AlreadySigned(Box::new(existing)));
+        }
+        self.put(None, signature)?;
+        Ok(Insertion::Inserted)
+    }
+
+    fn revise(&mut self, revision: &Revision) -> Result<bool, StoreError> {
+        let Some(old) = self.get(&revision.signer)? else {
+            return Ok(false);
+        };
+        if old.status != SignatureStatus::Pending
+            || (revision.renewal.is_some() && old.link_sent_at != revision.sent_before)
+        {
+            return Ok(false);
+        }
+        let mut new = old.clone();
+        let choices = &revision.choices;
+        new.name = choices.name.clone();
+        new.country = choices.country;
+        new.locale = choices.locale;
+        new.updates = choices.updates;
+        crate::domain::PRIVACY_POLICY_VERSION.clone_into(&mut new.privacy_policy);
+        if let Some(renewal) = &revision.renewal {
+            new.link_nonce = renewal.link.nonce;
+            new.secret_hash = renewal.link.secret_hash;
+            new.link_sent_at = renewal.link.sent_at;
+            new.link_expires_at = renewal.link.expires_at;
+            new.expires_at = Some(renewal.expires_at);
+        }
+        self.put(Some(old), new)?;
+        Ok(true)
+    }
+
+    fn confirm(
+        &mut self,
+        signer: &SignerKey,
+        hash: &SecretHash,
+        at: Timestamp,
+        keep_email: bool,
+    ) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(false);
+        };
+        if old.status != SignatureStatus::Pending
+            || !old.secret_hash.matches(hash)
+            || at >= old.link_expires_at
+        {
+            return Ok(false);
+        }
+        let mut new = old.clone();
+        new.status = SignatureStatus::Confirmed;
+        new.confirmed_at = Some(at);
+        new.expires_at = None;
+        if !keep_email {
+            new.email = None;
+        }
+        self.put(Some(old), new)?;
+        Ok(true)
+    }
+}
+
+pub(super) fn write_loop(
+    db: &Database,
+    queue: &mpsc::Receiver<Write>,
+    latest: &watch::Sender<u64>,
+    mut seq: u64,
+) {
+    while let Ok(first) = queue.recv() {
+        let mut writes = vec![first];
+        writes.extend(queue.try_iter().take(GROUP_COMMIT - 1));
+        let mut answers = Vec::with_capacity(writes.len());
+        // Answers go out only after the commit: nothing is acknowledged that could still be lost.
+        match apply(db, writes, seq, &mut answers) {
+            Ok(next) => {
+                seq = next;
+                latest.send_replace(seq);
+                for answer in answers {
+                    answer.send(None);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "embedded store commit failed");
+                let reason = e.to_string();
+                for answer in answers {
+                    answer.send(Some(&reason));
+                }
+            }
+        }
+    }
+}
+
+/// A result waiting for its transaction to commit.
+pub(super) trait Answer: Send {
+    fn send(self: Box<Self>, commit_failure: Option<&str>);
+}
+
+struct Answered<T> {
+    reply: Reply<T>,
+    result: Result<T, StoreError>,
+}
+
+impl<T: Send> Answer for Answered<T> {
+    fn send(self: Box<Self>, commit_failure: Option<&str>) {
+        let result = match commit_failure {
+            None => self.result,
+            Some(reason) => Err(unavailable(reason)),
+        };
+        let _ = self.reply.send(result);
+    }
+}
+
+pub(super) fn answer<T: Send + 'static>(
+    reply: Reply<T>,
+    result: Result<T, StoreError>,
+) -> Box<dyn Answer> {
+    Box::new(Answered { reply, result })
+}
+
+fn apply(
+    db: &Database,
+    writes: Vec<Write>,
+    seq: u64,
+    answers: &mut Vec<Box<dyn Answer>>,
+) -> Result<u64, StoreError> {
+    let txn = db.begin_write().map_err(unavailable)?;
+    let next = {
+        let mut batch = Batch {
+            signatures: txn.open_table(SIGNATURES).map_err(unavailable)?,
+            counts: txn.open_table(COUNTS).map_err(unavailable)?,
+            changes: txn.open_table(CHANGES).map_err(unavailable)?,
+            checkpoints: txn.open_table(CHECKPOINTS).map_err(unavailable)?,
+            organisations: txn
+                .open_table(super::organisations::ORGANISATIONS)
+                .map_err(unavailable)?,
+            seq,
+        };
+        for write in writes {
+            answers.push(match write {
+                Write::Insert { signature, reply } => answer(reply, batch.insert(*signature)),
+                Write::Revise { revision, reply } => answer(reply, batch.revise(&revision)),
+                Write::Confirm {
+                    signer,
+                    secret_hash,
+                    at,
+                    keep_email,
+                    reply,
+                } => answer(reply, batch.confirm(&signer, &secret_hash, at, keep_email)),
+                Write::Erase {
+                    signer,
+                    erase_hash,
+                    reply,
+                } => answer(reply, batch.erase(&signer, erase_hash.as_ref())),
+                Write::MarkMailed {
+                    signer,
+                    link,
+                    reply,
+                } => answer(reply, batch.mark_mailed(&signer, &link)),
+                Write::MarkUndeliverable { signer, reply } => {
+                    answer(reply, batch.mark_undeliverable(&signer))
+                }
+                Write::ErasePending { signer, reply } => {
+                    answer(reply, batch.erase_pending(&signer))
+                }
+                Write::CountEmail { item, limit, reply } => {
+                    answer(reply, batch.count_email(&item, limit))
+                }
+                Write::UncountEmail { item, reply } => answer(reply, batch.uncount_email(&item)),
+                Write::Purge {
+                    candidates,
+                    now,
+                    reply,
+                } => answer(reply, batch.purge(&candidates, now)),
+                Write::Count { write, reply } => answer(reply, batch.count(&write)),
+                Write::Organisations(change) => change(&mut batch.organisations),
+                Write::ReplaceCounter {
+                    seen,
+                    recount,
+                    reply,
+                } => answer(reply, batch.replace_counter(&seen, &recount)),
+                Write::Checkpoint {
+                    consumer,
+                    seq,
+                    reply,
+                } => {
+                    let result = batch
+                        .checkpoints
+                        .insert(consumer.as_str(), seq)
+                        .map(drop)
+                        .map_err(unavailable);
+                    answer(reply, result)
+                }
+            });
+        }
+        batch.seq
+    };
+    txn.commit().map_err(unavailable)?;
+    Ok(next)
+}
