@@ -1,7 +1,7 @@
 //! `openapi.yaml` describes what the handlers really do: the local stack serves it, routes every
 //! operation it lists, and answers each with a status it documents.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! batch again, shards interleaved, overlapping batches, a mix of every kind of change. Run on
 //! the embedded store and on DynamoDB in the emulator.
 
-mod support;
+use crate::support;
 
 use people_first::aggregate::{AggregateError, CountRecord, count_batch};
 use people_first::clock::ManualClock;

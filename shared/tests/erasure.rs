@@ -1,7 +1,7 @@
 //! Erasing a signature from the link in its email, end to end through the HTTP handlers, on the
 //! local stack's parts and on AWS's parts (the count made from the table's real stream records).
 
-mod support;
+use crate::support;
 
 use support::stack::{Stack, address, request};
 use support::{erase_token, link_token};

@@ -3,7 +3,7 @@
 //! mid-batch. Nothing accepted is lost, no signer sees a 500, every pending signature is mailed,
 //! and the counter equals the confirmed signatures.
 
-mod support;
+use crate::support;
 
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
 use people_first::adapters::dynamo::DynamoStore;

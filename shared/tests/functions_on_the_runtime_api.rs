@@ -1,7 +1,7 @@
 //! The function binaries as Lambda runs them: started under a Runtime API, configured
 //! from the environment, talking to DynamoDB and SES on the emulator.
 
-mod support;
+use crate::support;
 
 use people_first::http::edge::ORIGIN_HEADER;
 use support::runtime_api::{Function, deployed_environment, http_event};

@@ -2,7 +2,7 @@
 //! link tokens, `Accept-Language`, stream records and names. None panics; a refused signature
 //! stores nothing; what is accepted holds only valid fields.
 
-mod support;
+use crate::support;
 
 use people_first::clock::ManualClock;
 use people_first::domain::{LinkToken, Locale, Signature};

@@ -1,6 +1,6 @@
 //! No address, name, token or secret appears in the logs of a whole signing flow.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Signing and confirming, end to end through the HTTP handlers, on the local stack's parts and
 //! on AWS's parts (DynamoDB and SES on the emulator, the mailer fed by the table's stream).
 
-mod support;
+use crate::support;
 
 use people_first::domain::{Email, Locale};
 use people_first::sign::RESEND_INTERVAL_SECONDS;

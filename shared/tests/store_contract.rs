@@ -1,7 +1,7 @@
 //! The contract every `SignatureStore` keeps, run against the embedded store and against
 //! DynamoDB on the emulator.
 
-mod support;
+use crate::support;
 
 use people_first::clock::{Clock, ManualClock};
 use people_first::domain::{

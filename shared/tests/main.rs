@@ -1,0 +1,22 @@
+//! The library's integration tests, in one binary (so the AWS SDK is linked once): each module
+//! one part of the system, run against the embedded store and DynamoDB on the emulator where
+//! both apply.
+
+mod support;
+
+mod challenge;
+mod count_api;
+mod counter;
+mod counter_on_the_stream;
+mod erasure;
+mod faults;
+mod functions_on_the_runtime_api;
+mod locales;
+mod parsers_under_property_tests;
+mod privacy_in_logs;
+mod signing;
+mod site;
+mod smoke_test_on_dynamodb;
+mod staff_commands_on_dynamodb;
+mod store_contract;
+mod stream_mailer;
