@@ -13,7 +13,6 @@ mod faults;
 mod functions_on_the_runtime_api;
 mod locales;
 mod parsers_under_property_tests;
-mod privacy_in_logs;
 mod signing;
 mod site;
 mod smoke_test_on_dynamodb;

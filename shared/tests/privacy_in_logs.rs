@@ -1,6 +1,10 @@
 //! No address, name, token or secret appears in the logs of a whole signing flow.
+//!
+//! A binary of its own: it captures what the process logs, which the other tests, running
+//! beside it in one process, would disturb (tracing's interest in each call site is the
+//! process's, not the thread's).
 
-use crate::support;
+mod support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
