@@ -153,9 +153,20 @@ pub fn sign_page(
     )
 }
 
+/// Where a short page sends its reader on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Onward {
+    /// Back to the campaign's home page.
+    Home,
+    /// To the form, to sign again (a dead link, an expired one).
+    SignAgain,
+    /// To the organisations' form, to send a request again.
+    AskAgain,
+}
+
 /// A page with a heading, a sentence and a way onward: check your email, thank you, errors.
-pub fn message_page(locale: Locale, heading: &str, body: &str, sign_again: bool) -> String {
-    let message = message_context(heading, body, sign_again);
+pub fn message_page(locale: Locale, heading: &str, body: &str, onward: Onward) -> String {
+    let message = message_context(heading, body, onward);
     render(
         "message.html",
         &context! { locale => locale.code(), ..message },
@@ -163,9 +174,11 @@ pub fn message_page(locale: Locale, heading: &str, body: &str, sign_again: bool)
 }
 
 /// What `message.html` shows, whoever renders it: the functions, or the site's build.
-pub(crate) fn message_context(heading: &str, body: &str, sign_again: bool) -> Value {
+pub(crate) fn message_context(heading: &str, body: &str, onward: Onward) -> Value {
     context! {
-        heading => heading, body => body, sign_again => sign_again,
+        heading => heading, body => body, sign_again => onward == Onward::SignAgain,
+        again => (onward == Onward::AskAgain).then_some("organisations/"),
+        again_label => "organisation-send-again",
         days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
         backup_days => crate::domain::BACKUP_RETENTION_DAYS,
     }
@@ -253,18 +266,6 @@ pub fn organisation_confirm_page(locale: Locale, id: &str, token: &str, name: &s
     render(
         "organisation-confirm.html",
         &context! { locale => locale.code(), id => id, token => token, organisation => name },
-    )
-}
-
-/// A short page about an organisation's request, with a way to send it again when `again`.
-pub fn organisation_message_page(locale: Locale, heading: &str, body: &str, again: bool) -> String {
-    let message = message_context(heading, body, false);
-    render(
-        "message.html",
-        &context! {
-            locale => locale.code(), again => again.then_some("organisations/"),
-            again_label => "organisation-send-again", ..message
-        },
     )
 }
 

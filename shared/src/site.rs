@@ -125,7 +125,7 @@ fn site_message_page(
     heading: &str,
     body: &str,
 ) -> String {
-    let particular = message_context(heading, body, false);
+    let particular = message_context(heading, body, crate::pages::Onward::Home);
     render(
         "message.html",
         &page_context(settings, locale, page, particular),

@@ -168,7 +168,12 @@ fn every_page_renders_in_every_language() {
         );
         assert!(form.contains(&format!(r#"<html lang="{locale}">"#)));
         assert!(form.contains(r#"<option value="UA">"#));
-        let message = pages::message_page(locale, "link-expired-title", "link-expired-body", true);
+        let message = pages::message_page(
+            locale,
+            "link-expired-title",
+            "link-expired-body",
+            pages::Onward::SignAgain,
+        );
         assert!(
             message.contains(" 7 ") || message.contains("\u{2068}7\u{2069}"),
             "{locale}: {message}"

@@ -29,7 +29,7 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
             Ok(None) => page(
                 StatusCode::OK,
                 locale,
-                pages::message_page(locale, "erased-title", "erased-body", false),
+                pages::message_page(locale, "erased-title", "erased-body", pages::Onward::Home),
             ),
             Err(e) => link_problem(&request, &e, locale),
         },

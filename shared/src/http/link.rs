@@ -1,7 +1,7 @@
 //! What the two links of an email share: the page a `GET` or `HEAD` opens with `?t=`, the button
 //! that posts `t` back, and the answer for a link that leads nowhere.
 
-use super::{Encoding, json, method_not_allowed, page, problem, query_parameter, redirect};
+use super::{Encoding, json, method_not_allowed, page, query_parameter, redirect};
 use crate::confirm::LinkError;
 use crate::domain::{LinkToken, Locale};
 use crate::pages;
@@ -76,20 +76,13 @@ pub(super) fn link_problem(
             "link-unknown-body",
             "unknown-link",
         ),
-        LinkError::Store(_) => {
-            return problem(
-                request,
-                StatusCode::SERVICE_UNAVAILABLE,
-                fallback,
-                "error-unavailable",
-            );
-        }
+        LinkError::Store(_) => return super::unavailable(request, fallback),
     };
     if request.method() != Method::POST || super::wants_page(request) {
         page(
             status,
             locale,
-            pages::message_page(locale, heading, body, true),
+            pages::message_page(locale, heading, body, pages::Onward::SignAgain),
         )
     } else {
         let message = crate::i18n::text(locale, heading);

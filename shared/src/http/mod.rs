@@ -165,7 +165,12 @@ pub fn problem(
     message_id: &str,
 ) -> Response<Body> {
     let mut answer = if wants_page(request) {
-        let html = crate::pages::message_page(locale, "error-title", message_id, false);
+        let html = crate::pages::message_page(
+            locale,
+            "error-title",
+            message_id,
+            crate::pages::Onward::Home,
+        );
         page(status, locale, html)
     } else {
         json(
@@ -227,6 +232,16 @@ where
     }
 }
 
+/// A passing fault, in the requester's language: 503 with `Retry-After`, and they try again.
+pub(crate) fn unavailable(request: &Request, locale: Locale) -> Response<Body> {
+    problem(
+        request,
+        StatusCode::SERVICE_UNAVAILABLE,
+        locale,
+        "error-unavailable",
+    )
+}
+
 /// The challenge's verdict on a form otherwise fit to take, when one is asked (the widget's
 /// answer is good once, and a person correcting a typo sends it again): `Err` holds the 503 to
 /// answer when the provider cannot tell.
@@ -241,12 +256,7 @@ pub(crate) async fn challenge_passed(
     };
     challenge.passed(answer).await.map_err(|e| {
         tracing::warn!(error = %e, "the challenge could not be checked");
-        Box::new(problem(
-            request,
-            StatusCode::SERVICE_UNAVAILABLE,
-            locale,
-            "error-unavailable",
-        ))
+        Box::new(unavailable(request, locale))
     })
 }
 

@@ -1,7 +1,6 @@
 //! `POST /api/sign`.
 
 use super::form::{self, PublicForm, Read};
-use super::problem;
 use crate::challenge::{Challenge, Widget};
 use crate::clock::Clock;
 use crate::domain::{Locale, SignerName};
@@ -9,7 +8,6 @@ use crate::keyring::Keyring;
 use crate::pages;
 use crate::ports::SignatureStore;
 use crate::sign::{FieldErrors, Petition, PetitionForm, sign_petition};
-use http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -70,11 +68,6 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
     .await
     {
         Ok(_) => Ok(taken.accepted()),
-        Err(_) => Ok(problem(
-            &request,
-            StatusCode::SERVICE_UNAVAILABLE,
-            locale,
-            "error-unavailable",
-        )),
+        Err(_) => Ok(super::unavailable(&request, locale)),
     }
 }

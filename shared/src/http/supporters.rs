@@ -2,9 +2,7 @@
 //! `GET|HEAD|POST /api/organisations/confirm`: its contact's link, and the button that confirms.
 
 use super::form::{self, FieldErrors, PublicForm, Read};
-use super::{
-    Encoding, browser_locale, json, method_not_allowed, page, problem, query_parameter, redirect,
-};
+use super::{Encoding, browser_locale, json, method_not_allowed, page, query_parameter, redirect};
 use crate::challenge::{Challenge, Widget};
 use crate::clock::Clock;
 use crate::domain::{Locale, OrganisationId, OrganisationName, SecretHash};
@@ -33,15 +31,6 @@ pub struct SupportState {
     pub clock: Arc<dyn Clock>,
     pub challenge: Option<Arc<dyn Challenge>>,
     pub settings: SupportSettings,
-}
-
-fn unavailable(request: &Request, locale: Locale) -> Response<Body> {
-    problem(
-        request,
-        StatusCode::SERVICE_UNAVAILABLE,
-        locale,
-        "error-unavailable",
-    )
 }
 
 impl PublicForm for SupportForm {
@@ -98,7 +87,7 @@ pub async fn handle_organisation_request(
         Ok(()) => Ok(taken.accepted()),
         Err(e) => {
             tracing::warn!(error = %e, "organisation request not taken");
-            Ok(unavailable(&request, taken.locale))
+            Ok(super::unavailable(&request, taken.locale))
         }
     }
 }
@@ -143,11 +132,11 @@ fn dead_link(request: &Request, locale: Locale) -> Response<Body> {
         page(
             StatusCode::NOT_FOUND,
             locale,
-            pages::organisation_message_page(
+            pages::message_page(
                 locale,
                 "link-unknown-title",
                 "organisation-link-dead-body",
-                true,
+                pages::Onward::AskAgain,
             ),
         )
     } else {
@@ -167,11 +156,11 @@ fn confirmed(request: &Request, encoding: Encoding, locale: Locale) -> Response<
         _ => page(
             StatusCode::OK,
             locale,
-            pages::organisation_message_page(
+            pages::message_page(
                 locale,
                 "organisation-confirmed-title",
                 "organisation-confirmed-body",
-                false,
+                pages::Onward::Home,
             ),
         ),
     }
@@ -189,7 +178,7 @@ pub async fn handle_contact_link(
     };
     let Ok(link) = read_contact_link(state.store.as_ref(), state.clock.as_ref(), &id, &hash).await
     else {
-        return Ok(unavailable(&request, locale));
+        return Ok(super::unavailable(&request, locale));
     };
     let answer = match (request.method() == Method::POST, link) {
         (_, ContactLink::Dead) => dead_link(&request, locale),
@@ -223,7 +212,7 @@ pub async fn handle_contact_link(
                 Encoding::Form => redirect_confirmed(locale),
                 Encoding::Json => confirmed(&request, encoding, locale),
             },
-            Err(_) => unavailable(&request, locale),
+            Err(_) => super::unavailable(&request, locale),
         },
     };
     Ok(super::without_body_for_head(request.method(), answer))
