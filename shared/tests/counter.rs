@@ -29,7 +29,7 @@ fn signature(n: usize, country: &str, status: SignatureStatus) -> Signature {
 
 fn record(seq: u64, old: Option<Signature>, new: Option<Signature>) -> CountRecord {
     (
-        SequenceNumber::parse(&seq.to_string()).unwrap(),
+        SequenceNumber::from(seq),
         Ok(Some(SignatureChange { old, new })),
     )
 }

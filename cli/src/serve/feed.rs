@@ -116,10 +116,7 @@ pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
             let last = changes.last().map_or(0, |(seq, _)| *seq);
             let records: Vec<_> = changes
                 .into_iter()
-                .map(|(seq, change)| {
-                    let seq = SequenceNumber::parse(&seq.to_string()).expect("a number is a sequence number");
-                    (seq, Ok(Some(change)))
-                })
+                .map(|(seq, change)| (SequenceNumber::from(seq), Ok(Some(change))))
                 .collect();
             match count_batch(store.as_ref(), &SystemClock, SHARD, &records).await {
                 Ok(()) => match store.set_feed_checkpoint(AGGREGATE, last).await {
@@ -130,7 +127,8 @@ pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
                     }
                 },
                 Err(AggregateError::RetryFrom(_, cause)) => {
-                    tracing::warn!(error = ?cause.map(|e| e.to_string()), "counting will be retried");
+                    let cause = cause.map(|e| e.to_string());
+                    tracing::warn!(error = ?cause, "counting will be retried");
                     false
                 }
             }

@@ -82,6 +82,13 @@ impl SequenceNumber {
     }
 }
 
+/// The local feed numbers its changes: a number is a sequence number as it is.
+impl From<u64> for SequenceNumber {
+    fn from(n: u64) -> Self {
+        Self(n.to_string())
+    }
+}
+
 impl Ord for SequenceNumber {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.0
@@ -109,6 +116,9 @@ mod tests {
         assert!(n("100000000000000000001") > n("99999999999999999999"));
         assert_eq!(n("007"), n("7"));
         assert!(SequenceNumber::parse("12a").is_none());
+        assert_eq!(SequenceNumber::from(0), n("0"));
+        assert_eq!(SequenceNumber::from(120), n("000120"));
+        assert!(SequenceNumber::from(9) < SequenceNumber::from(10));
         assert!(SequenceNumber::parse("").is_none());
     }
 

@@ -188,8 +188,10 @@ impl Stack {
                     .unwrap()
                     .into_iter()
                     .map(|(seq, change)| {
-                        let seq = people_first::domain::SequenceNumber::parse(&seq.to_string());
-                        (seq.unwrap(), Ok(Some(change)))
+                        (
+                            people_first::domain::SequenceNumber::from(seq),
+                            Ok(Some(change)),
+                        )
                     })
                     .collect();
                 people_first::aggregate::count_batch(
