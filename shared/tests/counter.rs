@@ -130,24 +130,9 @@ async fn a_missing_counter_reads_as_zero(subject: StoreUnderTest) {
     );
 }
 
-macro_rules! both_stores {
-    ($($case:ident),* $(,)?) => {
-        mod embedded {
-            $(#[tokio::test]
-            async fn $case() {
-                super::$case(super::StoreUnderTest::embedded()).await;
-            })*
-        }
-        mod dynamodb {
-            $(#[tokio::test]
-            async fn $case() {
-                super::$case(super::StoreUnderTest::dynamo().await).await;
-            })*
-        }
-    };
-}
-
-both_stores!(
+crate::on_both!(
+    embedded => super::StoreUnderTest::embedded(),
+    dynamodb => super::StoreUnderTest::dynamo().await;
     the_same_batch_delivered_three_times_counts_once,
     interleaved_shards_and_overlapping_batches_count_each_record_once,
     a_mixed_batch_counts_confirmations_less_erasures,

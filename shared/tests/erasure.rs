@@ -152,7 +152,9 @@ async fn a_tampered_or_foreign_erasure_link_erases_nothing(stack: Stack) {
     assert!(find(&stack, &taras).await.is_some());
 }
 
-crate::both_stacks!(
+crate::on_both!(
+    local => super::Stack::local(),
+    aws => super::Stack::aws().await;
     every_email_carries_an_erasure_link_which_a_get_never_uses,
     erasing_a_pending_signature_deletes_it_and_leaves_the_count,
     erasing_a_confirmed_signature_twice_at_once_drops_the_count_once,

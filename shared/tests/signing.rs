@@ -578,7 +578,9 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     );
 }
 
-crate::both_stacks!(
+crate::on_both!(
+    local => super::Stack::local(),
+    aws => super::Stack::aws().await;
     the_last_submission_for_a_pending_address_decides_what_its_link_confirms,
     signing_past_the_mailboxs_limit_leaves_its_last_link_working,
     one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags,

@@ -497,23 +497,6 @@ async fn a_forgotten_contact_stays_forgotten(subject: StoreUnderTest) {
     assert!(!store.forget_contact(&other.id).await.unwrap());
 }
 
-macro_rules! contract {
-    ($($case:ident),* $(,)?) => {
-        mod embedded {
-            $(#[tokio::test]
-            async fn $case() {
-                super::$case(super::StoreUnderTest::embedded()).await;
-            })*
-        }
-        mod dynamodb {
-            $(#[tokio::test]
-            async fn $case() {
-                super::$case(super::StoreUnderTest::dynamo().await).await;
-            })*
-        }
-    };
-}
-
 async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: StoreUnderTest) {
     let signature = pending("oksana@example.org");
     let signer = &signature.signer;
@@ -675,7 +658,9 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
     assert_eq!(read, 0);
 }
 
-contract!(
+crate::on_both!(
+    embedded => super::StoreUnderTest::embedded(),
+    dynamodb => super::StoreUnderTest::dynamo().await;
     an_organisations_request_waits_for_its_contact_then_for_a_person,
     the_first_supporters_are_written_once_and_a_removal_stays,
     a_forgotten_contact_stays_forgotten,

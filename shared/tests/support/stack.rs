@@ -300,21 +300,23 @@ pub fn address(name: &str) -> String {
     format!("{name}.{:08x}@example.org", rand::random::<u32>())
 }
 
-/// Runs each named case, `async fn case(stack: Stack)`, once on the local stack's parts and once
-/// on AWS's parts.
+/// Runs each named case, an `async fn case(subject)`, once on the local parts and once on AWS's:
+/// `on_both!(local => super::Stack::local(), aws => super::Stack::aws().await; case, …)` (the
+/// makers run inside each side's module), or the same with the two stores under test. Each side is a module of its own, so a test is named
+/// `signing::local::case` or `store_contract::dynamodb::case`.
 #[macro_export]
-macro_rules! both_stacks {
-    ($($case:ident),* $(,)?) => {
-        mod local {
+macro_rules! on_both {
+    ($local:ident => $make_local:expr, $aws:ident => $make_aws:expr; $($case:ident),* $(,)?) => {
+        mod $local {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
-                super::$case(super::Stack::local()).await;
+                super::$case($make_local).await;
             })*
         }
-        mod aws {
+        mod $aws {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $case() {
-                super::$case(super::Stack::aws().await).await;
+                super::$case($make_aws).await;
             })*
         }
     };
