@@ -342,7 +342,7 @@ pub async fn read_contact_link(
     })
 }
 
-/// The contact confirms: the request waits for a person. The moderation mailbox hears of it
+/// The contact confirms `organisation`, as its link read it: the request waits for a person. The moderation mailbox hears of it
 /// (by the organisation's name only) when no other request was waiting: a person reviewing
 /// sees them all, and a flood of requests cannot flood the mailbox. True when this click
 /// confirmed it.
@@ -351,14 +351,12 @@ pub async fn confirm_contact(
     mailer: &dyn Mailer,
     clock: &dyn Clock,
     settings: &SupportSettings,
-    id: &OrganisationId,
+    organisation: &Organisation,
     link: &SecretHash,
 ) -> Result<bool, StoreError> {
     let now = clock.now();
-    let Some((organisation, _)) = store.organisation(id).await? else {
-        return Ok(false);
-    };
-    if !link_alive(&organisation, now) || !store.confirm_contact(id, link, now).await? {
+    let id = &organisation.id;
+    if !link_alive(organisation, now) || !store.confirm_contact(id, link, now).await? {
         return Ok(false);
     }
     let waiting = store
@@ -696,6 +694,21 @@ mod tests {
         }
     }
 
+    /// The contact presses the button of the link that read `id`.
+    async fn confirm(world: &World, id: &OrganisationId, link: &SecretHash) -> bool {
+        let (organisation, _) = world.store.organisation(id).await.unwrap().unwrap();
+        confirm_contact(
+            &world.store,
+            &world.outbox,
+            &world.clock,
+            &world.settings,
+            &organisation,
+            link,
+        )
+        .await
+        .unwrap()
+    }
+
     /// An organisation asks; the id and the link's hash from the email it sends.
     async fn ask(world: &World, name: &str, email: &str) -> (OrganisationId, SecretHash) {
         let request = SupportRequest {
@@ -741,15 +754,7 @@ mod tests {
         let read = |link| read_contact_link(&world.store, &world.clock, &id, link);
         assert!(matches!(read(&link).await.unwrap(), ContactLink::Live(..)));
         assert_eq!(read(&guess).await.unwrap(), ContactLink::Dead);
-        let confirmed = confirm_contact(
-            &world.store,
-            &world.outbox,
-            &world.clock,
-            &world.settings,
-            &id,
-            &link,
-        );
-        assert!(confirmed.await.unwrap());
+        assert!(confirm(&world, &id, &link).await);
         assert!(matches!(read(&link).await.unwrap(), ContactLink::Used(..)));
         assert_eq!(
             read(&guess).await.unwrap(),
@@ -769,15 +774,7 @@ mod tests {
                 .unwrap(),
             ContactLink::Dead
         );
-        let confirmed = confirm_contact(
-            &world.store,
-            &world.outbox,
-            &world.clock,
-            &world.settings,
-            &id,
-            &link,
-        );
-        assert!(!confirmed.await.unwrap());
+        assert!(!confirm(&world, &id, &link).await);
     }
 
     #[tokio::test]
@@ -786,15 +783,7 @@ mod tests {
         for n in 0..3 {
             let (id, link) =
                 ask(&world, &format!("Organisation {n}"), &format!("c{n}@x.org")).await;
-            let confirmed = confirm_contact(
-                &world.store,
-                &world.outbox,
-                &world.clock,
-                &world.settings,
-                &id,
-                &link,
-            );
-            assert!(confirmed.await.unwrap());
+            assert!(confirm(&world, &id, &link).await);
         }
         let notices = |w: &World| {
             w.outbox
@@ -818,15 +807,7 @@ mod tests {
             .unwrap();
         }
         let (id, link) = ask(&world, "Organisation 4", "c4@x.org").await;
-        let confirmed = confirm_contact(
-            &world.store,
-            &world.outbox,
-            &world.clock,
-            &world.settings,
-            &id,
-            &link,
-        );
-        assert!(confirmed.await.unwrap());
+        assert!(confirm(&world, &id, &link).await);
         assert_eq!(
             notices(&world),
             2,

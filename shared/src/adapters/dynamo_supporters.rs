@@ -167,14 +167,7 @@ impl SupporterStore for DynamoStore {
         link: &SecretHash,
         at: Timestamp,
     ) -> Result<bool, StoreError> {
-        // The hash is compared here, in constant time; the condition then makes sure it is
-        // still the live one.
-        let Some((_, Some(contact))) = self.organisation(id).await? else {
-            return Ok(false);
-        };
-        if !contact.link_hash.is_some_and(|hash| hash.matches(link)) {
-            return Ok(false);
-        }
+        // The link is checked by the condition, as a signature's is: the caller has just read it.
         let forget_at = crate::supporters::contact_kept_while_waiting(at);
         let organisation = Update::builder()
             .table_name(&self.table)

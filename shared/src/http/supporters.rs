@@ -197,12 +197,12 @@ pub async fn handle_contact_link(
                 ),
             )
         }
-        (true, ContactLink::Live(_, locale)) => match confirm_contact(
+        (true, ContactLink::Live(organisation, locale)) => match confirm_contact(
             state.store.as_ref(),
             state.mailer.as_ref(),
             state.clock.as_ref(),
             &state.settings,
-            &id,
+            &organisation,
             &hash,
         )
         .await
