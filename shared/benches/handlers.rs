@@ -6,11 +6,10 @@
 //! Run by `tests/bench`; bounded to a few seconds per benchmark.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use people_first::aggregate::delta_of;
 use people_first::clock::ManualClock;
+use people_first::domain::SignatureChange;
 use people_first::domain::{Locale, SignatureStatus};
 use people_first::http::sign::{SignState, handle_sign};
-use people_first::mailing::SignatureChange;
 use people_first::pages::confirmation_email;
 use people_first::sign::{PetitionForm, sign_petition};
 use std::hint::black_box;
@@ -120,7 +119,7 @@ fn aggregation(c: &mut Criterion) {
             changes.iter().fold(
                 people_first::domain::CounterDelta::default(),
                 |mut sum, change| {
-                    sum.merge(&delta_of(black_box(change)));
+                    sum.merge(&black_box(change).counter_delta());
                     sum
                 },
             )

@@ -1,30 +1,9 @@
 //! Counting confirmed signatures from the stream, exactly once, whatever the stream redelivers.
 
 use crate::clock::Clock;
-use crate::domain::{CounterDelta, SequenceNumber, SignatureStatus};
-use crate::mailing::SignatureChange;
+use crate::domain::{Change, ChangedItem, CounterDelta, SequenceNumber};
 use crate::ports::{CounterStore, StoreError};
 use tracing::instrument;
-
-/// What one change does to the counter.
-pub fn delta_of(change: &SignatureChange) -> CounterDelta {
-    let confirmed = |s: &Option<crate::domain::Signature>| {
-        s.as_ref()
-            .filter(|s| s.status == SignatureStatus::Confirmed)
-            .map(|s| s.country)
-    };
-    let mut delta = CounterDelta::default();
-    if let Some(country) = confirmed(&change.old) {
-        delta.add(country, -1);
-    }
-    if let Some(country) = confirmed(&change.new) {
-        delta.add(country, 1);
-    }
-    delta
-}
-
-/// One record of a batch: its sequence number and the change, if it is a signature's.
-pub type CountRecord = (SequenceNumber, Result<Option<SignatureChange>, String>);
 
 #[derive(Debug, thiserror::Error)]
 pub enum AggregateError {
@@ -43,9 +22,9 @@ pub async fn count_batch(
     counter: &dyn CounterStore,
     clock: &dyn Clock,
     shard: &str,
-    batch: &[CountRecord],
+    batch: &[Change],
 ) -> Result<(), AggregateError> {
-    let Some((first, _)) = batch.first() else {
+    let Some(first) = batch.first().map(|change| &change.sequence) else {
         return Ok(());
     };
     let retry = |e: StoreError| AggregateError::RetryFrom(first.clone(), Some(e));
@@ -53,21 +32,21 @@ pub async fn count_batch(
         let checkpoint = counter.checkpoint(shard).await.map_err(retry)?;
         let fresh = batch
             .iter()
-            .filter(|(seq, _)| checkpoint.as_ref().is_none_or(|c| seq > c));
+            .filter(|change| checkpoint.as_ref().is_none_or(|c| &change.sequence > c));
         let mut delta = CounterDelta::default();
         let mut last = None;
         let mut unreadable = None;
-        for (seq, change) in fresh {
-            match change {
-                Ok(Some(change)) => delta.merge(&delta_of(change)),
-                Ok(None) => {}
-                Err(reason) => {
+        for change in fresh {
+            match &change.item {
+                ChangedItem::Signature(signature) => delta.merge(&signature.counter_delta()),
+                ChangedItem::Other => {}
+                ChangedItem::Unreadable(reason) => {
                     tracing::error!(%reason, "unreadable signature record");
-                    unreadable = Some(seq.clone());
+                    unreadable = Some(change.sequence.clone());
                     break;
                 }
             }
-            last = Some(seq);
+            last = Some(&change.sequence);
         }
         let Some(last) = last else {
             return unreadable.map_or(Ok(()), |seq| Err(AggregateError::RetryFrom(seq, None)));

@@ -1,10 +1,10 @@
 //! Sending confirmation emails for the signatures that need one.
 
-use crate::domain::{Locale, Signature, SignatureStatus};
+use crate::domain::{Change, ChangedItem, Locale, SequenceNumber, Signature};
 use crate::i18n;
 use crate::keyring::Keyring;
 use crate::pages;
-use crate::ports::{MailQueue, MailRequest, OutgoingEmail};
+use crate::ports::{MailError, MailQueue, MailRequest, OutgoingEmail};
 use tracing::instrument;
 
 /// Who the email is from and where its links lead.
@@ -16,27 +16,6 @@ pub struct MailSettings {
     pub sender: String,
     /// A mailbox the campaign reads, for `List-Unsubscribe`.
     pub contact: String,
-}
-
-/// A change to one signature, as a stream record shows it.
-#[derive(Debug, Clone)]
-pub struct SignatureChange {
-    pub old: Option<Signature>,
-    pub new: Option<Signature>,
-}
-
-impl SignatureChange {
-    /// A new pending signature, or a pending one with a fresh link, needs an email.
-    pub fn needs_confirmation_email(&self) -> Option<&Signature> {
-        let new = self
-            .new
-            .as_ref()
-            .filter(|s| s.status == SignatureStatus::Pending)?;
-        match &self.old {
-            Some(old) if old.link_nonce == new.link_nonce => None,
-            _ => Some(new),
-        }
-    }
 }
 
 pub fn confirmation_link(
@@ -89,25 +68,23 @@ fn greeted(name: &crate::domain::SignerName) -> &str {
     }
 }
 
-/// One record of a batch: its id in the stream, and the change or why it could not be read.
-pub type BatchRecord = (String, Result<Option<SignatureChange>, String>);
-
 /// The emails a batch of changes calls for, in order. A record that cannot be read is logged
 /// and counted, not retried: no retry makes it readable, and waiting on it would hold back
 /// every email behind it for as long as the stream keeps it.
-pub fn requests_in(batch: Vec<BatchRecord>) -> Vec<MailRequest> {
+pub fn requests_in(batch: &[Change]) -> Vec<MailRequest> {
     let mut requests = Vec::new();
-    for (id, record) in batch {
-        match record {
-            Ok(Some(change)) => {
-                requests.extend(change.needs_confirmation_email().map(|s| MailRequest {
+    for change in batch {
+        match &change.item {
+            ChangedItem::Signature(signature) => {
+                requests.extend(signature.needs_confirmation_email().map(|s| MailRequest {
                     signer: s.signer,
                     link: s.secret_hash,
                 }));
             }
-            Ok(None) => {}
-            Err(reason) => {
-                tracing::error!(%reason, record = %id, "unreadable signature record skipped");
+            ChangedItem::Other => {}
+            ChangedItem::Unreadable(reason) => {
+                let record = change.sequence.as_str();
+                tracing::error!(%reason, record, "unreadable signature record skipped");
                 crate::telemetry::count("UnreadableRecords");
             }
         }
@@ -115,31 +92,38 @@ pub fn requests_in(batch: Vec<BatchRecord>) -> Vec<MailRequest> {
     requests
 }
 
-/// Queues the emails a stream batch calls for and returns the id of the first record that must
-/// be retried: all of them when queueing failed. A request queued twice is mailed once, since
+/// Queueing a batch's emails failed: the whole batch is delivered again, from its first record.
+#[derive(Debug, thiserror::Error)]
+#[error("the emails of records from {from:?} on were not queued")]
+pub struct QueueingError {
+    pub from: SequenceNumber,
+    #[source]
+    pub cause: MailError,
+}
+
+/// Queues the emails a stream batch calls for. A request queued twice is mailed once, since
 /// the mailer marks each link it sent.
 #[instrument(skip_all, fields(records = batch.len()))]
-pub async fn queue_batch(queue: &dyn MailQueue, batch: Vec<BatchRecord>) -> Option<String> {
-    let first = batch.first().map(|(id, _)| id.clone())?;
+pub async fn queue_batch(queue: &dyn MailQueue, batch: &[Change]) -> Result<(), QueueingError> {
     let requests = requests_in(batch);
-    if requests.is_empty() {
-        return None;
-    }
-    match queue.enqueue(&requests).await {
-        Ok(()) => {
-            tracing::info!(emails = requests.len(), "confirmation emails queued");
-            None
-        }
-        Err(e) => {
-            tracing::warn!(error = %e, "the batch will be retried");
-            Some(first)
-        }
-    }
+    let Some(first) = batch.first().filter(|_| !requests.is_empty()) else {
+        return Ok(());
+    };
+    queue
+        .enqueue(&requests)
+        .await
+        .map_err(|cause| QueueingError {
+            from: first.sequence.clone(),
+            cause,
+        })?;
+    tracing::info!(emails = requests.len(), "confirmation emails queued");
+    Ok(())
 }
 
 #[cfg(test)]
 mod batch_tests {
     use super::*;
+    use crate::domain::SignatureChange;
 
     #[test]
     fn an_unreadable_record_holds_back_no_email() {
@@ -150,18 +134,21 @@ mod batch_tests {
             "link_sent_at": 1_764_374_400, "link_expires_at": 1_764_979_200,
         }))
         .unwrap();
-        let batch = vec![
-            ("1".to_owned(), Err("garbled".to_owned())),
-            (
-                "2".to_owned(),
-                Ok(Some(SignatureChange {
+        let batch = [
+            Change {
+                sequence: SequenceNumber::from(1),
+                item: ChangedItem::Unreadable("garbled".to_owned()),
+            },
+            Change {
+                sequence: SequenceNumber::from(2),
+                item: ChangedItem::Signature(SignatureChange {
                     old: None,
                     new: Some(signature.clone()),
-                })),
-            ),
+                }),
+            },
         ];
         assert_eq!(
-            requests_in(batch),
+            requests_in(&batch),
             vec![MailRequest {
                 signer: signature.signer,
                 link: signature.secret_hash

@@ -193,7 +193,7 @@ impl Sending<'_> {
     /// when some of it must be tried again, which marks make safe: what went out is not resent.
     pub async fn send_for_changes(
         &self,
-        batch: Vec<crate::mailing::BatchRecord>,
+        batch: &[crate::domain::Change],
         deadline: Instant,
     ) -> bool {
         let requests = crate::mailing::requests_in(batch);

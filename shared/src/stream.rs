@@ -1,7 +1,6 @@
-//! DynamoDB stream records, as Lambda delivers them, read as signature changes.
+//! DynamoDB stream records, as Lambda delivers them, read into the change feed's shape.
 
-use crate::domain::{Signature, SignerKey};
-use crate::mailing::{BatchRecord, SignatureChange};
+use crate::domain::{Change, ChangedItem, SequenceNumber, Signature, SignatureChange, SignerKey};
 use aws_lambda_events::dynamodb::EventRecord;
 
 fn image(item: serde_dynamo::Item) -> Result<Option<Signature>, String> {
@@ -22,15 +21,34 @@ fn is_signature(record: &EventRecord) -> bool {
         .is_some_and(|pk| SignerKey::from_hex(&pk).is_ok())
 }
 
-/// One record: its sequence number (the id Lambda wants back for a retry) and its change.
-pub fn signature_change(record: EventRecord) -> BatchRecord {
-    let id = record.change.sequence_number.clone().unwrap_or_default();
+/// One record, read once into the change feed's shape. DynamoDB numbers every record; one
+/// without a number is refused, since no retry could be asked from it.
+pub fn change_of(record: EventRecord) -> Result<Change, String> {
+    let raw = record.change.sequence_number.as_deref().unwrap_or_default();
+    let sequence = SequenceNumber::parse(raw)
+        .ok_or_else(|| format!("a record without a sequence number: {raw:?}"))?;
     if !is_signature(&record) {
-        return (id, Ok(None));
+        return Ok(Change {
+            sequence,
+            item: ChangedItem::Other,
+        });
     }
-    let change = image(record.change.old_image)
-        .and_then(|old| image(record.change.new_image).map(|new| SignatureChange { old, new }));
-    (id, change.map(Some))
+    let item = image(record.change.old_image)
+        .and_then(|old| image(record.change.new_image).map(|new| SignatureChange { old, new }))
+        .map_or_else(ChangedItem::Unreadable, ChangedItem::Signature);
+    Ok(Change { sequence, item })
+}
+
+/// A batch's records as the consumers read them.
+pub fn changes_in(records: Vec<EventRecord>) -> Result<Vec<Change>, String> {
+    records.into_iter().map(change_of).collect()
+}
+
+/// The answer that asks Lambda to deliver the batch again from `sequence` on.
+fn retry_from(sequence: &SequenceNumber) -> aws_lambda_events::streams::DynamoDbBatchItemFailure {
+    let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();
+    failure.item_identifier = Some(sequence.as_str().to_owned());
+    failure
 }
 
 /// What the mail-queue function needs, built once per process.
@@ -44,18 +62,11 @@ pub async fn handle_stream_batch(
     state: &MailQueueState,
     event: lambda_runtime::LambdaEvent<aws_lambda_events::dynamodb::Event>,
 ) -> Result<aws_lambda_events::streams::DynamoDbEventResponse, lambda_runtime::Error> {
-    let batch = event
-        .payload
-        .records
-        .into_iter()
-        .map(signature_change)
-        .collect();
-    let failed = crate::mailing::queue_batch(state.queue.as_ref(), batch).await;
+    let batch = changes_in(event.payload.records)?;
     let mut response = aws_lambda_events::streams::DynamoDbEventResponse::default();
-    if let Some(id) = failed {
-        let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();
-        failure.item_identifier = Some(id);
-        response.batch_item_failures.push(failure);
+    if let Err(e) = crate::mailing::queue_batch(state.queue.as_ref(), &batch).await {
+        tracing::warn!(error = %e.cause, "the batch will be retried");
+        response.batch_item_failures.push(retry_from(&e.from));
     }
     Ok(response)
 }
@@ -64,21 +75,6 @@ pub async fn handle_stream_batch(
 pub struct AggregateState {
     pub counter: Box<dyn crate::ports::CounterStore>,
     pub clock: Box<dyn crate::clock::Clock>,
-}
-
-/// A batch's records as the counter reads them: sequence numbers parsed, changes decoded.
-pub fn count_records(
-    records: Vec<EventRecord>,
-) -> Result<Vec<crate::aggregate::CountRecord>, String> {
-    records
-        .into_iter()
-        .map(|record| {
-            let (id, change) = signature_change(record);
-            crate::domain::SequenceNumber::parse(&id)
-                .map(|seq| (seq, change))
-                .ok_or_else(|| format!("a record without a sequence number: {id:?}"))
-        })
-        .collect()
 }
 
 /// The aggregate function: one shard's batch in, the counter moved, the records to retry out.
@@ -93,7 +89,7 @@ pub async fn handle_count_batch(
         .shard_id
         .clone()
         .ok_or("the event names no shard: the event source mapping needs a tumbling window")?;
-    let records = count_records(event.payload.dynamo_db_event.records)?;
+    let records = changes_in(event.payload.dynamo_db_event.records)?;
     let mut response = aws_lambda_events::dynamodb::TimeWindowEventResponse::default();
     if let Err(crate::aggregate::AggregateError::RetryFrom(seq, cause)) =
         crate::aggregate::count_batch(
@@ -107,9 +103,7 @@ pub async fn handle_count_batch(
         if let Some(cause) = cause {
             tracing::warn!(error = %cause, "the batch will be retried");
         }
-        let mut failure = aws_lambda_events::streams::DynamoDbBatchItemFailure::default();
-        failure.item_identifier = Some(seq.as_str().to_owned());
-        response.batch_item_failures.push(failure);
+        response.batch_item_failures.push(retry_from(&seq));
     }
     Ok(response)
 }

@@ -4,10 +4,12 @@
 
 use crate::support;
 
-use people_first::aggregate::{AggregateError, CountRecord, count_batch};
+use people_first::aggregate::{AggregateError, count_batch};
 use people_first::clock::ManualClock;
-use people_first::domain::{Country, SequenceNumber, Signature, SignatureStatus, Timestamp};
-use people_first::mailing::SignatureChange;
+use people_first::domain::{
+    Change, ChangedItem, Country, SequenceNumber, Signature, SignatureChange, SignatureStatus,
+    Timestamp,
+};
 use people_first::ports::CounterStore;
 use std::sync::Arc;
 use support::StoreUnderTest;
@@ -27,14 +29,14 @@ fn signature(n: usize, country: &str, status: SignatureStatus) -> Signature {
     signature
 }
 
-fn record(seq: u64, old: Option<Signature>, new: Option<Signature>) -> CountRecord {
-    (
-        SequenceNumber::from(seq),
-        Ok(Some(SignatureChange { old, new })),
-    )
+fn record(seq: u64, old: Option<Signature>, new: Option<Signature>) -> Change {
+    Change {
+        sequence: SequenceNumber::from(seq),
+        item: ChangedItem::Signature(SignatureChange { old, new }),
+    }
 }
 
-fn confirmation(seq: u64, n: usize, country: &str) -> CountRecord {
+fn confirmation(seq: u64, n: usize, country: &str) -> Change {
     record(
         seq,
         Some(signature(n, country, SignatureStatus::Pending)),
@@ -42,7 +44,7 @@ fn confirmation(seq: u64, n: usize, country: &str) -> CountRecord {
     )
 }
 
-async fn count(counter: &dyn CounterStore, shard: &str, batch: &[CountRecord]) {
+async fn count(counter: &dyn CounterStore, shard: &str, batch: &[Change]) {
     let clock = ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000));
     count_batch(counter, &clock, shard, batch).await.unwrap();
 }
@@ -107,7 +109,7 @@ async fn an_unreadable_record_stops_the_count_just_before_it(subject: StoreUnder
     let mut batch: Vec<_> = (0..5)
         .map(|n| confirmation(50 + n as u64, n, "UA"))
         .collect();
-    batch[3].1 = Err("garbled".into());
+    batch[3].item = ChangedItem::Unreadable("garbled".into());
     let clock = ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000));
     let failed = count_batch(counter.as_ref(), &clock, "shard-a", &batch).await;
     let Err(AggregateError::RetryFrom(seq, _)) = failed else {

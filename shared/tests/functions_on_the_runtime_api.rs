@@ -3,6 +3,7 @@
 
 use crate::support;
 
+use people_first::domain::ChangedItem;
 use people_first::http::edge::ORIGIN_HEADER;
 use support::runtime_api::{Function, deployed_environment, http_event};
 use support::ses_events::{bounce, complaint, sns_delivery};
@@ -75,11 +76,10 @@ async fn a_request_that_skips_the_cdn_is_refused_and_changes_nothing() {
         assert_ne!(admitted["statusCode"], 403, "{name}");
     }
     let stream = support::stream::read_event(config, table).await;
-    let signatures = stream
-        .records
+    let signatures = people_first::stream::changes_in(stream.records)
+        .unwrap()
         .into_iter()
-        .map(people_first::stream::signature_change)
-        .filter(|(_, change)| matches!(change, Ok(Some(_))))
+        .filter(|change| matches!(change.item, ChangedItem::Signature(_)))
         .count();
     assert_eq!(
         signatures, 1,

@@ -136,7 +136,7 @@ proptest! {
         }]});
         if let Ok(event) = serde_json::from_value::<aws_lambda_events::dynamodb::Event>(event) {
             for record in event.records {
-                let _ = people_first::stream::signature_change(record);
+                let _ = people_first::stream::change_of(record);
             }
         }
     }

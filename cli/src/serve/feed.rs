@@ -3,12 +3,12 @@
 //! code, each from where it stopped.
 
 use people_first::adapters::embedded::EmbeddedStore;
+use people_first::adapters::embedded::FeedPage;
 use people_first::adapters::outbox::Outbox;
 use people_first::aggregate::{AggregateError, count_batch};
 use people_first::clock::{Clock, SystemClock};
-use people_first::domain::SequenceNumber;
 use people_first::keyring::Keyring;
-use people_first::mailing::{MailSettings, SignatureChange};
+use people_first::mailing::MailSettings;
 use people_first::ports::StoreError;
 use people_first::sending::{Pace, Sending};
 use std::sync::Arc;
@@ -27,30 +27,30 @@ async fn follow<S, G, H, F>(store: &EmbeddedStore, name: &str, start: S, mut han
 where
     S: Fn() -> G,
     G: Future<Output = Result<u64, StoreError>>,
-    H: FnMut(Vec<(u64, SignatureChange)>) -> F,
+    H: FnMut(FeedPage) -> F,
     F: Future<Output = bool>,
 {
     let mut latest = store.watch_changes();
     let mut delay = Duration::from_millis(200);
     loop {
-        let changes = match start()
+        let page = match start()
             .await
             .and_then(|done| store.changes_after(done, BATCH))
         {
-            Ok(changes) => changes,
+            Ok(page) => page,
             Err(e) => {
                 tracing::error!(error = %e, consumer = name, "cannot read the change feed");
                 tokio::time::sleep(delay).await;
                 continue;
             }
         };
-        if changes.is_empty() {
+        if page.changes.is_empty() {
             if latest.changed().await.is_err() {
                 return;
             }
             continue;
         }
-        if handle(changes).await {
+        if handle(page).await {
             delay = Duration::from_millis(200);
         } else {
             tokio::time::sleep(delay).await;
@@ -70,7 +70,7 @@ pub async fn send_confirmations(
 ) {
     let pace = Pace::unlimited();
     let start = || std::future::ready(store.feed_checkpoint(MAILER));
-    follow(&store, MAILER, start, |changes| {
+    follow(&store, MAILER, start, |page| {
         let (store, outbox, keyring, settings) = (
             store.clone(),
             outbox.clone(),
@@ -79,11 +79,6 @@ pub async fn send_confirmations(
         );
         let pace = &pace;
         async move {
-            let last = changes.last().map_or(0, |(seq, _)| *seq);
-            let batch = changes
-                .into_iter()
-                .map(|(seq, c)| (seq.to_string(), Ok(Some(c))))
-                .collect();
             let sending = Sending {
                 mailer: outbox.as_ref(),
                 store: store.as_ref(),
@@ -92,10 +87,10 @@ pub async fn send_confirmations(
                 pace,
             };
             let deadline = tokio::time::Instant::now() + MAILING_BATCH_TIME;
-            if !sending.send_for_changes(batch, deadline).await {
+            if !sending.send_for_changes(&page.changes, deadline).await {
                 return false;
             }
-            if let Err(e) = store.set_feed_checkpoint(MAILER, last).await {
+            if let Err(e) = store.set_feed_checkpoint(MAILER, page.last).await {
                 tracing::error!(error = %e, "cannot save the mailer's checkpoint");
                 return false;
             }
@@ -110,15 +105,11 @@ pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
     // changes no count moves it on without writing the counter, which the shard checkpoint
     // keeps exact on its own.
     let start = || std::future::ready(store.feed_checkpoint(AGGREGATE));
-    follow(&store, AGGREGATE, start, |changes| {
+    follow(&store, AGGREGATE, start, |page| {
         let store = store.clone();
         async move {
-            let last = changes.last().map_or(0, |(seq, _)| *seq);
-            let records: Vec<_> = changes
-                .into_iter()
-                .map(|(seq, change)| (SequenceNumber::from(seq), Ok(Some(change))))
-                .collect();
-            match count_batch(store.as_ref(), &SystemClock, SHARD, &records).await {
+            let last = page.last;
+            match count_batch(store.as_ref(), &SystemClock, SHARD, &page.changes).await {
                 Ok(()) => match store.set_feed_checkpoint(AGGREGATE, last).await {
                     Ok(()) => true,
                     Err(e) => {

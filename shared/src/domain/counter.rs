@@ -60,67 +60,9 @@ impl CounterDelta {
     }
 }
 
-/// A stream record's position in its shard. DynamoDB's are decimal strings of up to 40 digits,
-/// ordered as numbers, so they are compared by length first.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SequenceNumber(String);
-
-impl SequenceNumber {
-    pub fn parse(raw: &str) -> Option<Self> {
-        let digits = raw.trim_start_matches('0');
-        (!raw.is_empty() && raw.len() <= 64 && raw.bytes().all(|b| b.is_ascii_digit())).then(|| {
-            Self(if digits.is_empty() {
-                "0".into()
-            } else {
-                digits.to_owned()
-            })
-        })
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-/// The local feed numbers its changes: a number is a sequence number as it is.
-impl From<u64> for SequenceNumber {
-    fn from(n: u64) -> Self {
-        Self(n.to_string())
-    }
-}
-
-impl Ord for SequenceNumber {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.cmp(&other.0))
-    }
-}
-
-impl PartialOrd for SequenceNumber {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn sequence_numbers_order_as_numbers() {
-        let n = |s| SequenceNumber::parse(s).unwrap();
-        assert!(n("9") < n("10"));
-        assert!(n("0009") < n("10"));
-        assert!(n("100000000000000000001") > n("99999999999999999999"));
-        assert_eq!(n("007"), n("7"));
-        assert!(SequenceNumber::parse("12a").is_none());
-        assert_eq!(SequenceNumber::from(0), n("0"));
-        assert_eq!(SequenceNumber::from(120), n("000120"));
-        assert!(SequenceNumber::from(9) < SequenceNumber::from(10));
-        assert!(SequenceNumber::parse("").is_none());
-    }
 
     #[test]
     fn deltas_cancel_out() {

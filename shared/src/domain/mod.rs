@@ -1,6 +1,7 @@
 //! The campaign's domain types. Each can only be made by parsing, so the rest of the code
 //! never handles an unchecked string.
 
+mod change;
 mod counter;
 mod country;
 mod email;
@@ -11,7 +12,8 @@ mod secret;
 mod signature;
 mod timestamp;
 
-pub use counter::{Counter, CounterDelta, SequenceNumber};
+pub use change::{Change, ChangedItem, SequenceNumber, SignatureChange};
+pub use counter::{Counter, CounterDelta};
 pub use country::Country;
 pub use email::Email;
 pub use locale::Locale;

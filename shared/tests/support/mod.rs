@@ -11,8 +11,9 @@ use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
 use people_first::adapters::ses::SesMailer;
 use people_first::domain::SignatureStatus;
+use people_first::domain::{ChangedItem, SignatureChange};
 use people_first::keyring::Keyring;
-use people_first::mailing::{MailSettings, SignatureChange};
+use people_first::mailing::MailSettings;
 use people_first::ports::{Mailer, SignatureStore};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -243,19 +244,19 @@ impl StoreUnderTest {
     /// Every change so far, oldest first: the embedded feed, or the table's stream.
     pub async fn changes(&self) -> Vec<SignatureChange> {
         match &self.feed {
-            Feed::Embedded(store) => store
-                .changes_after(0, usize::MAX)
-                .unwrap()
-                .into_iter()
-                .map(|(_, c)| c)
-                .collect(),
-            Feed::Dynamo { config, table } => stream::read_event(config, table)
-                .await
-                .records
-                .into_iter()
-                .filter_map(|r| people_first::stream::signature_change(r).1.unwrap())
-                .collect(),
+            Feed::Embedded(store) => store.changes_after(0, usize::MAX).unwrap().changes,
+            Feed::Dynamo { config, table } => {
+                people_first::stream::changes_in(stream::read_event(config, table).await.records)
+                    .unwrap()
+            }
         }
+        .into_iter()
+        .filter_map(|change| match change.item {
+            ChangedItem::Signature(signature) => Some(signature),
+            ChangedItem::Other => None,
+            ChangedItem::Unreadable(reason) => panic!("an unreadable record: {reason}"),
+        })
+        .collect()
     }
 
     /// How many changes moved a signature from pending to confirmed.

@@ -183,17 +183,7 @@ impl Stack {
         use people_first::ports::CounterStore;
         match &self.store.feed {
             Feed::Embedded(store) => {
-                let records: Vec<_> = store
-                    .changes_after(0, usize::MAX)
-                    .unwrap()
-                    .into_iter()
-                    .map(|(seq, change)| {
-                        (
-                            people_first::domain::SequenceNumber::from(seq),
-                            Ok(Some(change)),
-                        )
-                    })
-                    .collect();
+                let records = store.changes_after(0, usize::MAX).unwrap().changes;
                 people_first::aggregate::count_batch(
                     store.as_ref(),
                     &people_first::clock::SystemClock,
@@ -235,12 +225,7 @@ impl Stack {
         match &self.store.feed {
             Feed::Embedded(store) => {
                 let seen = self.delivered.load(Ordering::SeqCst) as u64;
-                let changes = store.changes_after(seen, usize::MAX).unwrap();
-                let last = changes.last().map_or(seen, |(seq, _)| *seq);
-                let batch = changes
-                    .into_iter()
-                    .map(|(seq, c)| (seq.to_string(), Ok(Some(c))))
-                    .collect();
+                let unseen = store.changes_after(seen, usize::MAX).unwrap();
                 let pace = Pace::unlimited();
                 let sending = Sending {
                     mailer: self.mail.mailer.as_ref(),
@@ -250,9 +235,9 @@ impl Stack {
                     pace: &pace,
                 };
                 let deadline = tokio::time::Instant::now() + std::time::Duration::from_mins(1);
-                let sent = sending.send_for_changes(batch, deadline).await;
+                let sent = sending.send_for_changes(&unseen.changes, deadline).await;
                 self.delivered
-                    .store(usize::try_from(last).unwrap(), Ordering::SeqCst);
+                    .store(usize::try_from(unseen.last).unwrap(), Ordering::SeqCst);
                 (!sent).then(|| format!("changes after {seen}"))
             }
             Feed::Dynamo { config, table } => {

@@ -3,8 +3,7 @@
 
 use super::writer::Write;
 use super::{CHANGES, CHECKPOINTS, EmbeddedStore, unavailable};
-use crate::domain::Signature;
-use crate::mailing::SignatureChange;
+use crate::domain::{Change, ChangedItem, SequenceNumber, Signature, SignatureChange};
 use crate::ports::StoreError;
 use redb::ReadableDatabase;
 use serde::{Deserialize, Serialize};
@@ -16,29 +15,37 @@ pub(super) struct StoredChange {
     pub(super) new: Option<Signature>,
 }
 
+/// Changes read from the feed, and the number its consumer goes on from once it has them.
+pub struct FeedPage {
+    pub changes: Vec<Change>,
+    /// The last change's number, or where the read started when there was none.
+    pub last: u64,
+}
+
 impl EmbeddedStore {
-    /// Up to `limit` changes after sequence number `after`, oldest first.
-    pub fn changes_after(
-        &self,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<(u64, SignatureChange)>, StoreError> {
+    /// Up to `limit` changes after number `after`, oldest first. Only signatures are written to
+    /// the feed.
+    pub fn changes_after(&self, after: u64, limit: usize) -> Result<FeedPage, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(CHANGES).map_err(unavailable)?;
-        let mut changes = Vec::new();
+        let mut page = FeedPage {
+            changes: Vec::new(),
+            last: after,
+        };
         for entry in table.range(after + 1..).map_err(unavailable)?.take(limit) {
             let (seq, bytes) = entry.map_err(unavailable)?;
             let stored: StoredChange = serde_json::from_slice(bytes.value())
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            changes.push((
-                seq.value(),
-                SignatureChange {
+            page.changes.push(Change {
+                sequence: SequenceNumber::from(seq.value()),
+                item: ChangedItem::Signature(SignatureChange {
                     old: stored.old,
                     new: stored.new,
-                },
-            ));
+                }),
+            });
+            page.last = seq.value();
         }
-        Ok(changes)
+        Ok(page)
     }
 
     /// Wakes when changes newer than the last seen are written.

@@ -12,6 +12,8 @@ mod purge;
 mod signatures;
 mod writer;
 
+pub use feed::FeedPage;
+
 use crate::ports::StoreError;
 use redb::{Database, ReadableTable, TableDefinition};
 use std::path::Path;
