@@ -2,8 +2,8 @@
 //! folder (dist/site) ready to upload to the CDN's bucket.
 
 use anyhow::Context;
+use people_first::pages::site::{SiteSettings, build, write};
 use people_first::ports::SupporterStore;
-use people_first::site::{SiteSettings, build, write};
 use std::path::Path;
 
 pub fn run(out: &Path) -> anyhow::Result<()> {
@@ -31,7 +31,7 @@ pub fn run(out: &Path) -> anyhow::Result<()> {
 /// The supporters list as it stands: on AWS the table's (writing the campaign's first
 /// supporters once, the first time), otherwise the campaign's first supporters.
 fn supporters() -> anyhow::Result<(Vec<people_first::domain::Organisation>, String)> {
-    let first = people_first::supporters::first_supporters();
+    let first = people_first::use_cases::supporters::first_supporters();
     let Ok(table) = people_first::config::table() else {
         return Ok((first, "the campaign's text".into()));
     };

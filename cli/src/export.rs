@@ -224,7 +224,7 @@ pub async fn run(options: &Options) -> anyhow::Result<()> {
     };
     if options.supporters {
         eprintln!("Exporting the supporters list in {source}.");
-        let list = people_first::supporters::list(store.as_supporters()).await?;
+        let list = people_first::use_cases::supporters::list(store.as_supporters()).await?;
         let mut writer = Writer::new(options.format, out, &SUPPORTER_COLUMNS)?;
         for (position, organisation) in list.iter().enumerate() {
             writer.row(&SUPPORTER_COLUMNS, supporter_row(position, organisation))?;

@@ -4,9 +4,10 @@
 
 use anyhow::Context;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
-use people_first::clock::{Clock, SystemClock};
+use people_first::adapters::clock::SystemClock;
 use people_first::domain::Locale;
-use people_first::recount::{Recount, fix, recount};
+use people_first::ports::Clock;
+use people_first::use_cases::recount::{Recount, fix, recount};
 use std::process::ExitCode;
 
 fn report(recount: &Recount) -> Table {

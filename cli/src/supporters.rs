@@ -3,10 +3,10 @@
 
 use anyhow::Context;
 use clap::Subcommand;
-use people_first::clock::SystemClock;
+use people_first::adapters::clock::SystemClock;
 use people_first::domain::{Locale, OrganisationId, OrganisationName, Standing};
 use people_first::ports::Mailer;
-use people_first::supporters::{self, Moderation, ModerationError, SupportSettings};
+use people_first::use_cases::supporters::{self, Moderation, ModerationError, SupportSettings};
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -62,7 +62,7 @@ async fn mailer_and_settings() -> anyhow::Result<(Box<dyn Mailer>, SupportSettin
         .context("cannot open the local outbox")?;
     let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
     let settings = SupportSettings {
-        mail: people_first::mailing::MailSettings {
+        mail: people_first::use_cases::mailing::MailSettings {
             public_url: std::env::var("PEOPLE_FIRST_PUBLIC_URL")
                 .unwrap_or_else(|_| format!("http://127.0.0.1:{port}")),
             sender: "People First <signatures@people-first.localhost>".into(),

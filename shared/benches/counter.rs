@@ -10,10 +10,10 @@
 use async_trait::async_trait;
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
 use aws_sdk_dynamodb::types::AttributeValue;
-use people_first::clock::SystemClock;
+use people_first::adapters::clock::SystemClock;
 use people_first::domain::{Counter, CounterDelta, SequenceNumber, Timestamp};
+use people_first::events::stream::{AggregateState, handle_count_batch};
 use people_first::ports::{CounterStore, StoreError};
-use people_first::stream::{AggregateState, handle_count_batch};
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;

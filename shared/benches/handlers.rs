@@ -6,12 +6,12 @@
 //! Run by `tests/bench`; bounded to a few seconds per benchmark.
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use people_first::clock::ManualClock;
+use people_first::adapters::clock::ManualClock;
 use people_first::domain::SignatureChange;
 use people_first::domain::{Locale, SignatureStatus};
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::pages::confirmation_email;
-use people_first::sign::{PetitionForm, sign_petition};
+use people_first::use_cases::sign::{PetitionForm, sign_petition};
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;

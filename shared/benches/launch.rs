@@ -12,13 +12,14 @@
 
 use async_trait::async_trait;
 use people_first::domain::{Email, MailboxKey, SecretHash, Signature, SignerKey, Timestamp};
+use people_first::events::mailer::LAST_EMAIL_BEFORE_TIMEOUT;
 use people_first::keyring::Keyring;
-use people_first::mailing::MailSettings;
 use people_first::ports::{
     Insertion, LinkRenewal, MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore,
     StoreError,
 };
-use people_first::sending::{LAST_EMAIL_BEFORE_TIMEOUT, Outcome, Pace, Sending};
+use people_first::use_cases::mailing::MailSettings;
+use people_first::use_cases::sending::{Outcome, Pace, Sending};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{HashMap, VecDeque};

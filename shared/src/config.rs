@@ -2,7 +2,7 @@
 
 use crate::http::edge::EdgeSecret;
 use crate::keyring::Keyring;
-use crate::mailing::MailSettings;
+use crate::use_cases::mailing::MailSettings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -40,10 +40,12 @@ fn positive(name: &'static str) -> Result<f64, ConfigError> {
 
 /// This instance's share of the account's SES rate: the rate over the most mailer instances
 /// that run at once, both from the template.
-pub fn sending_pace() -> Result<crate::sending::Pace, ConfigError> {
+pub fn sending_pace() -> Result<crate::use_cases::sending::Pace, ConfigError> {
     let rate = positive("PEOPLE_FIRST_SENDING_RATE")?;
     let instances = positive("PEOPLE_FIRST_MAILER_INSTANCES")?;
-    Ok(crate::sending::Pace::per_second(rate / instances))
+    Ok(crate::use_cases::sending::Pace::per_second(
+        rate / instances,
+    ))
 }
 
 /// A secret read once at cold start: from the environment variable `direct` where there is no
@@ -183,8 +185,8 @@ pub fn smallest_country_shown() -> Result<u64, ConfigError> {
 
 /// The bot challenge's widget, when `PEOPLE_FIRST_CHALLENGE` names a provider (`turnstile` or
 /// `hcaptcha`) and `PEOPLE_FIRST_CHALLENGE_SITE_KEY` its key for this site; off otherwise.
-pub fn challenge_widget() -> Result<Option<crate::challenge::Widget>, ConfigError> {
-    use crate::challenge::{Provider, Widget};
+pub fn challenge_widget() -> Result<Option<crate::domain::challenge::Widget>, ConfigError> {
+    use crate::domain::challenge::{Provider, Widget};
     let Ok(raw) = required("PEOPLE_FIRST_CHALLENGE") else {
         return Ok(None);
     };
@@ -196,7 +198,7 @@ pub fn challenge_widget() -> Result<Option<crate::challenge::Widget>, ConfigErro
 
 /// The bot challenge as the sign handler asks it, with `PEOPLE_FIRST_CHALLENGE_SECRET`; and
 /// `PEOPLE_FIRST_CHALLENGE_VERIFY_URL` in place of the provider's address where a test says so.
-pub fn challenge() -> Result<Option<std::sync::Arc<dyn crate::challenge::Challenge>>, ConfigError> {
+pub fn challenge() -> Result<Option<std::sync::Arc<dyn crate::ports::Challenge>>, ConfigError> {
     let Some(widget) = challenge_widget()? else {
         return Ok(None);
     };
@@ -230,8 +232,8 @@ pub fn moderation_address() -> Result<Option<crate::domain::Email>, ConfigError>
 
 /// What the pages need to know about where they are published, as the deployed stack says it.
 #[cfg(feature = "site")]
-pub fn site_settings() -> Result<crate::site::SiteSettings, ConfigError> {
-    Ok(crate::site::SiteSettings {
+pub fn site_settings() -> Result<crate::pages::site::SiteSettings, ConfigError> {
+    Ok(crate::pages::site::SiteSettings {
         origin: required("PEOPLE_FIRST_PUBLIC_URL")?
             .trim_end_matches('/')
             .to_owned(),

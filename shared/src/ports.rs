@@ -1,4 +1,5 @@
-//! The narrow traits the use cases need from the outside world.
+//! The narrow traits the use cases need from the outside world: every one of them is here, and
+//! `adapters` fills each.
 
 use crate::domain::{Email, SecretHash, Signature, SignerKey, Timestamp};
 use async_trait::async_trait;
@@ -306,5 +307,31 @@ pub struct PublishError(pub String);
 pub trait SitePublisher: Send + Sync {
     /// Writes each file whose content is not what is published already, then has the CDN drop
     /// its copies of those; returns how many were written.
-    async fn publish(&self, files: &[crate::site::SiteFile]) -> Result<usize, PublishError>;
+    async fn publish(&self, files: &[crate::pages::site::SiteFile]) -> Result<usize, PublishError>;
+}
+
+/// The time, as the use cases ask for it, so tests can move it.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// A shared clock is a clock: tests hand one to several parts and move it.
+impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
+    fn now(&self) -> Timestamp {
+        self.as_ref().now()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the challenge provider could not be asked: {0}")]
+pub struct ChallengeUnavailable(pub String);
+
+/// Asks the provider about one answer.
+#[async_trait]
+pub trait Challenge: Send + Sync {
+    /// The widget the sign form shows with its errors.
+    fn widget(&self) -> &crate::domain::challenge::Widget;
+
+    /// Whether the widget's answer is genuine; an empty answer never is.
+    async fn passed(&self, answer: &str) -> Result<bool, ChallengeUnavailable>;
 }

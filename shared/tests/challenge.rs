@@ -7,12 +7,12 @@ use crate::support;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
+use people_first::adapters::clock::ManualClock;
 use people_first::adapters::siteverify::SiteVerify;
-use people_first::challenge::BotSignals;
-use people_first::challenge::{Provider, Widget};
-use people_first::clock::ManualClock;
+use people_first::domain::challenge::BotSignals;
+use people_first::domain::challenge::{Provider, Widget};
 use people_first::http::sign::{SignState, handle_sign};
-use people_first::sign::PetitionForm;
+use people_first::use_cases::sign::PetitionForm;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::StoreUnderTest;
@@ -215,17 +215,17 @@ async fn a_provider_that_cannot_be_asked_gets_a_retry_and_nothing_is_stored() {
 
 #[test]
 fn the_site_shows_the_widget_only_when_switched_on() {
-    let settings = |challenge| people_first::site::SiteSettings {
+    let settings = |challenge| people_first::pages::site::SiteSettings {
         origin: "https://people-first.example".into(),
         contact: "privacy@people-first.example".into(),
         goal: 100_000,
         challenge,
     };
     let home = |challenge| {
-        people_first::site::home_page(
+        people_first::pages::site::home_page(
             &settings(challenge),
             people_first::domain::Locale::Uk,
-            &people_first::supporters::first_supporters(),
+            &people_first::use_cases::supporters::first_supporters(),
         )
     };
     let off = home(None);

@@ -4,13 +4,13 @@
 
 use crate::support;
 
-use people_first::aggregate::{AggregateError, count_batch};
-use people_first::clock::ManualClock;
+use people_first::adapters::clock::ManualClock;
 use people_first::domain::{
     Change, ChangedItem, Country, SequenceNumber, Signature, SignatureChange, SignatureStatus,
     Timestamp,
 };
 use people_first::ports::CounterStore;
+use people_first::use_cases::aggregate::{AggregateError, count_batch};
 use std::sync::Arc;
 use support::StoreUnderTest;
 

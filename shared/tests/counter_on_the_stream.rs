@@ -5,11 +5,11 @@
 use crate::support;
 
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
-use people_first::clock::SystemClock;
 use people_first::domain::{Country, Signature};
+use people_first::events::stream::{AggregateState, handle_count_batch};
 use people_first::ports::SignatureStore;
-use people_first::stream::{AggregateState, handle_count_batch};
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};

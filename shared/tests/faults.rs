@@ -6,18 +6,19 @@
 use crate::support;
 
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
 use people_first::adapters::sqs::SqsQueue;
-use people_first::clock::SystemClock;
 use people_first::domain::{Email, SignatureStatus};
+use people_first::events::mailer::{MailerState, handle_mail_requests};
+use people_first::events::stream::{
+    AggregateState, MailQueueState, handle_count_batch, handle_stream_batch,
+};
 use people_first::http::confirm::{ConfirmState, handle_confirm};
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::ports::{CounterStore, SignatureScan, SignatureStore};
-use people_first::sending::{MailerState, Pace, handle_mail_requests};
-use people_first::stream::{
-    AggregateState, MailQueueState, handle_count_batch, handle_stream_batch,
-};
+use people_first::use_cases::sending::Pace;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;

@@ -76,7 +76,7 @@ async fn a_request_that_skips_the_cdn_is_refused_and_changes_nothing() {
         assert_ne!(admitted["statusCode"], 403, "{name}");
     }
     let stream = support::stream::read_event(config, table).await;
-    let signatures = people_first::stream::changes_in(stream.records)
+    let signatures = people_first::adapters::stream::changes_in(stream.records)
         .unwrap()
         .into_iter()
         .filter(|change| matches!(change.item, ChangedItem::Signature(_)))
@@ -490,7 +490,7 @@ async fn an_organisation_joins_the_list_through_the_functions_and_staff_as_deplo
     // As the deploy writes them, before any request.
     store
         .supporters
-        .seed(&people_first::supporters::first_supporters())
+        .seed(&people_first::use_cases::supporters::first_supporters())
         .await
         .unwrap();
     let mut env = deployed_environment(config, table).await;

@@ -162,7 +162,7 @@ fn every_page_renders_in_every_language() {
     for locale in Locale::ALL {
         let form = pages::sign_page(
             locale,
-            &people_first::sign::PetitionForm::default(),
+            &people_first::use_cases::sign::PetitionForm::default(),
             &std::collections::BTreeMap::new(),
             None,
         );
@@ -178,7 +178,7 @@ fn every_page_renders_in_every_language() {
             message.contains(" 7 ") || message.contains("\u{2068}7\u{2069}"),
             "{locale}: {message}"
         );
-        let link = people_first::confirm::LinkState {
+        let link = people_first::use_cases::confirm::LinkState {
             locale,
             already_confirmed: false,
             choices: people_first::ports::SignerChoices {

@@ -4,7 +4,7 @@
 
 use crate::support;
 
-use people_first::clock::ManualClock;
+use people_first::adapters::clock::ManualClock;
 use people_first::domain::{LinkToken, Locale, Signature};
 use people_first::http::sign::{SignState, handle_sign};
 use proptest::prelude::*;
@@ -136,7 +136,7 @@ proptest! {
         }]});
         if let Ok(event) = serde_json::from_value::<aws_lambda_events::dynamodb::Event>(event) {
             for record in event.records {
-                let _ = people_first::stream::change_of(record);
+                let _ = people_first::adapters::stream::change_of(record);
             }
         }
     }

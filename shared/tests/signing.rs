@@ -4,7 +4,7 @@
 use crate::support;
 
 use people_first::domain::{Email, Locale};
-use people_first::sign::RESEND_INTERVAL_SECONDS;
+use people_first::use_cases::sign::RESEND_INTERVAL_SECONDS;
 use serde_json::json;
 use support::link_token;
 use support::stack::{Stack, address, request};
@@ -426,9 +426,9 @@ async fn bot_signs_get_the_same_answer_and_nothing_happens(stack: Stack) {
     let mut honeypot = petition(&address("bot"), "en");
     honeypot["website"] = json!("https://spam.example");
     let mut hasty = petition(&address("script"), "en");
-    hasty["elapsed"] = json!(people_first::sign::MIN_FILL_MILLIS - 1);
+    hasty["elapsed"] = json!(people_first::use_cases::sign::MIN_FILL_MILLIS - 1);
     let mut unhurried = petition(&address("reader"), "en");
-    unhurried["elapsed"] = json!(people_first::sign::MIN_FILL_MILLIS);
+    unhurried["elapsed"] = json!(people_first::use_cases::sign::MIN_FILL_MILLIS);
     for bot in [&honeypot, &hasty] {
         let answer = stack.sign_json(bot).await;
         assert_eq!(

@@ -2,7 +2,7 @@
 //! every internal link leading to a page that exists.
 
 use people_first::domain::Locale;
-use people_first::site::{SiteFile, SiteSettings, build};
+use people_first::pages::site::{SiteFile, SiteSettings, build};
 use std::collections::BTreeSet;
 
 const PAGES: [&str; 9] = [
@@ -27,7 +27,10 @@ fn settings() -> SiteSettings {
 }
 
 fn site() -> Vec<SiteFile> {
-    build(&settings(), &people_first::supporters::first_supporters())
+    build(
+        &settings(),
+        &people_first::use_cases::supporters::first_supporters(),
+    )
 }
 
 fn html(files: &[SiteFile]) -> impl Iterator<Item = (&str, String)> {
@@ -254,14 +257,14 @@ fn the_erased_page_says_the_backups_still_hold_a_signature_for_their_days() {
 
 #[test]
 fn the_privacy_policy_names_the_challenges_company_exactly_when_the_form_shows_it() {
-    use people_first::challenge::{Provider, Widget};
+    use people_first::domain::challenge::{Provider, Widget};
     let with = |challenge| {
         build(
             &SiteSettings {
                 challenge,
                 ..settings()
             },
-            &people_first::supporters::first_supporters(),
+            &people_first::use_cases::supporters::first_supporters(),
         )
     };
     for locale in Locale::ALL {

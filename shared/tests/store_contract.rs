@@ -3,11 +3,12 @@
 
 use crate::support;
 
-use people_first::clock::{Clock, ManualClock};
+use people_first::adapters::clock::ManualClock;
 use people_first::domain::{
     ConfirmationLink, ConfirmationSecret, Contact, LinkNonce, Organisation, OrganisationId,
     Signature, SignatureStatus, SignerName, Standing, Timestamp,
 };
+use people_first::ports::Clock;
 use people_first::ports::{Insertion, LinkRenewal, SignerChoices};
 use support::StoreUnderTest;
 
@@ -333,7 +334,8 @@ fn organisation_request(name: &str) -> (Organisation, Contact, ConfirmationSecre
         &support::keyring().signer_key(&Email::parse("anna@memorial.de").unwrap()),
         &LinkNonce::random(),
     );
-    let expires_at = NOW.plus_seconds(people_first::supporters::UNCONFIRMED_LIFETIME_SECONDS);
+    let expires_at =
+        NOW.plus_seconds(people_first::use_cases::supporters::UNCONFIRMED_LIFETIME_SECONDS);
     let organisation = Organisation {
         id: OrganisationId::random(),
         names: [(Locale::De, OrganisationName::parse(name).unwrap())].into(),
@@ -399,7 +401,7 @@ async fn an_organisations_request_waits_for_its_contact_then_for_a_person(subjec
     );
     assert_eq!(
         kept.forget_at,
-        people_first::supporters::contact_kept_while_waiting(later)
+        people_first::use_cases::supporters::contact_kept_while_waiting(later)
     );
 
     let mut approved = waiting.clone();
@@ -431,7 +433,7 @@ async fn an_organisations_request_waits_for_its_contact_then_for_a_person(subjec
 
 async fn the_first_supporters_are_written_once_and_a_removal_stays(subject: StoreUnderTest) {
     let store = subject.supporters.as_ref();
-    let first = people_first::supporters::first_supporters();
+    let first = people_first::use_cases::supporters::first_supporters();
     assert_eq!(store.seed(&first).await.unwrap(), 36);
     let mut removed = first[2].clone();
     removed.standing = Standing::Removed;

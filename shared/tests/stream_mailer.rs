@@ -5,14 +5,16 @@
 use crate::support;
 
 use async_trait::async_trait;
+use people_first::adapters::clock::ManualClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::sqs::SqsQueue;
-use people_first::clock::{Clock, ManualClock};
 use people_first::domain::Timestamp;
+use people_first::events::mailer::{MailerState, handle_mail_requests};
+use people_first::events::stream::{MailQueueState, handle_stream_batch};
 use people_first::http::sign::SignState;
+use people_first::ports::Clock;
 use people_first::ports::{MailError, MailQueue, MailRequest, Mailer, OutgoingEmail};
-use people_first::sending::{MailerState, Pace, handle_mail_requests};
-use people_first::stream::{MailQueueState, handle_stream_batch};
+use people_first::use_cases::sending::Pace;
 use std::sync::Arc;
 use support::stack::address;
 use support::{Feed, MailerUnderTest, StoreUnderTest};

@@ -2,15 +2,16 @@
 //! embedded store's change feed in small batches and hands them to the mailer and aggregate
 //! code, each from where it stopped.
 
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::embedded::FeedPage;
 use people_first::adapters::outbox::Outbox;
-use people_first::aggregate::{AggregateError, count_batch};
-use people_first::clock::{Clock, SystemClock};
 use people_first::keyring::Keyring;
-use people_first::mailing::MailSettings;
+use people_first::ports::Clock;
 use people_first::ports::StoreError;
-use people_first::sending::{Pace, Sending};
+use people_first::use_cases::aggregate::{AggregateError, count_batch};
+use people_first::use_cases::mailing::MailSettings;
+use people_first::use_cases::sending::{Pace, Sending};
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -11,16 +11,16 @@ use anyhow::Context;
 use http_body_util::{BodyExt, Limited};
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
-use people_first::clock::SystemClock;
 use people_first::http::confirm::ConfirmState;
 use people_first::http::count::CountState;
 use people_first::http::erase::EraseState;
 use people_first::http::sign::SignState;
 use people_first::http::supporters::SupportState;
 use people_first::ports::SupporterStore;
-use people_first::supporters::SupportSettings;
+use people_first::use_cases::supporters::SupportSettings;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -69,7 +69,7 @@ pub async fn run() -> anyhow::Result<()> {
     let mail = settings.mail(address);
     let goal = people_first::config::goal()?;
     let site_dir = settings.data_dir.join("site");
-    let site = people_first::site::SiteSettings {
+    let site = people_first::pages::site::SiteSettings {
         origin: mail.public_url.clone(),
         contact: mail.contact.clone(),
         goal,
@@ -154,14 +154,14 @@ pub async fn run() -> anyhow::Result<()> {
 /// staff decisions (taken while the stack is stopped) reach the pages.
 async fn build_site(
     store: &EmbeddedStore,
-    site: &people_first::site::SiteSettings,
+    site: &people_first::pages::site::SiteSettings,
     dir: &std::path::Path,
 ) -> anyhow::Result<()> {
     store
-        .seed(&people_first::supporters::first_supporters())
+        .seed(&people_first::use_cases::supporters::first_supporters())
         .await?;
     let supporters = store.organisations().await?;
-    people_first::site::write(&people_first::site::build(site, &supporters), dir)
+    people_first::pages::site::write(&people_first::pages::site::build(site, &supporters), dir)
         .with_context(|| format!("cannot build the site into {}", dir.display()))
 }
 

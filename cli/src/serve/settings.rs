@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use people_first::keyring::Keyring;
-use people_first::mailing::MailSettings;
+use people_first::use_cases::mailing::MailSettings;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 

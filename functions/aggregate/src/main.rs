@@ -1,9 +1,9 @@
 //! Counts confirmed signatures from the signature table's stream into the counter item.
 
 use lambda_runtime::{Error, run, service_fn};
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
-use people_first::clock::SystemClock;
-use people_first::stream::{AggregateState, handle_count_batch};
+use people_first::events::stream::{AggregateState, handle_count_batch};
 use people_first::{config, telemetry};
 
 #[tokio::main]

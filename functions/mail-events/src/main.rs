@@ -3,7 +3,7 @@
 
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::dynamo::DynamoStore;
-use people_first::mail_events::{MailEventsState, handle_mail_events};
+use people_first::events::mail_events::{MailEventsState, handle_mail_events};
 use people_first::{config, telemetry};
 
 #[tokio::main]

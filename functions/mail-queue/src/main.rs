@@ -3,7 +3,7 @@
 
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::sqs::SqsQueue;
-use people_first::stream::{MailQueueState, handle_stream_batch};
+use people_first::events::stream::{MailQueueState, handle_stream_batch};
 use people_first::{config, telemetry};
 
 #[tokio::main]

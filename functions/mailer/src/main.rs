@@ -3,7 +3,7 @@
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
-use people_first::sending::{MailerState, handle_mail_requests};
+use people_first::events::mailer::{MailerState, handle_mail_requests};
 use people_first::{config, telemetry};
 
 #[tokio::main]

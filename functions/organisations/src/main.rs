@@ -2,13 +2,13 @@
 //! organisation asks to join the supporters list, and its contact confirms.
 
 use lambda_http::{Error, Request, run, service_fn};
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
-use people_first::clock::SystemClock;
 use people_first::http::supporters::{
     SupportState, handle_contact_link, handle_organisation_request,
 };
-use people_first::supporters::SupportSettings;
+use people_first::use_cases::supporters::SupportSettings;
 use people_first::{config, telemetry};
 use std::sync::Arc;
 

@@ -4,7 +4,7 @@
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::site_bucket::SiteBucket;
-use people_first::publishing::{PublishState, handle_publish};
+use people_first::events::publish::{PublishState, handle_publish};
 use people_first::{config, telemetry};
 
 #[tokio::main]

@@ -1,8 +1,8 @@
 //! `POST /api/sign` on AWS Lambda.
 
 use lambda_http::{Error, run, service_fn};
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
-use people_first::clock::SystemClock;
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::{config, telemetry};
 use std::sync::Arc;

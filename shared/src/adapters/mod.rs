@@ -1,5 +1,6 @@
 //! Production and local implementations of the ports.
 
+pub mod clock;
 pub mod dynamo;
 mod dynamo_counter;
 mod dynamo_supporters;
@@ -11,3 +12,4 @@ pub mod ses;
 pub mod site_bucket;
 pub mod siteverify;
 pub mod sqs;
+pub mod stream;

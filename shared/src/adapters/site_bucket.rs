@@ -3,8 +3,8 @@
 //! content, so a page already published is neither written nor invalidated again: checking every
 //! minute costs a few reads, not an invalidation.
 
+use crate::pages::site::SiteFile;
 use crate::ports::{PublishError, SitePublisher};
-use crate::site::SiteFile;
 use async_trait::async_trait;
 use aws_sdk_s3::primitives::ByteStream;
 

@@ -2,7 +2,8 @@
 //! `{"success": true|false}`, as Turnstile and hCaptcha both define it. It goes through the AWS
 //! SDK's own HTTP client, which every function already carries, rather than a second one.
 
-use crate::challenge::{Challenge, ChallengeUnavailable, Widget};
+use crate::domain::challenge::Widget;
+use crate::ports::{Challenge, ChallengeUnavailable};
 use async_trait::async_trait;
 use aws_smithy_http_client::Connector;
 use aws_smithy_http_client::tls::{Provider as TlsProvider, rustls_provider::CryptoMode};
@@ -88,8 +89,10 @@ impl SiteVerify {
             .is_some_and(|h| h.eq_ignore_ascii_case(&self.hostname));
         // hCaptcha names no action; Turnstile names the one the widget was given.
         let for_signing = match self.widget.provider {
-            crate::challenge::Provider::Turnstile => verdict.action.as_deref() == Some(ACTION),
-            crate::challenge::Provider::HCaptcha => true,
+            crate::domain::challenge::Provider::Turnstile => {
+                verdict.action.as_deref() == Some(ACTION)
+            }
+            crate::domain::challenge::Provider::HCaptcha => true,
         };
         if verdict.success && !(here && for_signing) {
             tracing::warn!("a challenge solved on another site or for another action");

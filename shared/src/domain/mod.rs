@@ -1,6 +1,7 @@
 //! The campaign's domain types. Each can only be made by parsing, so the rest of the code
 //! never handles an unchecked string.
 
+pub mod challenge;
 mod change;
 mod counter;
 mod country;

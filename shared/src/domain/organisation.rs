@@ -305,7 +305,7 @@ mod tests {
 
     #[test]
     fn every_first_supporter_in_every_language_is_a_name() {
-        assert_eq!(crate::supporters::first_supporters().len(), 36);
+        assert_eq!(crate::use_cases::supporters::first_supporters().len(), 36);
     }
 
     #[test]

@@ -2,10 +2,10 @@
 
 use super::link::{LinkRequest, link_problem, link_request, pressed};
 use super::{browser_locale, page};
-use crate::clock::Clock;
-use crate::confirm::{confirm_signature, inspect_link};
 use crate::pages;
+use crate::ports::Clock;
 use crate::ports::SignatureStore;
+use crate::use_cases::confirm::{confirm_signature, inspect_link};
 use http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;

@@ -2,9 +2,9 @@
 
 use super::link::{LinkRequest, link_problem, link_request, pressed};
 use super::{browser_locale, page};
-use crate::erase::{erase_signature, inspect_erasure};
 use crate::pages;
 use crate::ports::SignatureStore;
+use crate::use_cases::erase::{erase_signature, inspect_erasure};
 use http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;

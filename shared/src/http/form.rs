@@ -2,9 +2,10 @@
 //! answered as people are, mistakes shown in the sender's language, the challenge asked.
 
 use super::{Encoding, browser_locale, json, method_not_allowed, redirect};
-use crate::challenge::{BotSignals, Challenge, Widget};
+use crate::domain::challenge::{BotSignals, Widget};
 use crate::domain::{InputError, Locale};
 use crate::i18n::{self, Medium};
+use crate::ports::Challenge;
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use std::collections::BTreeMap;

@@ -2,9 +2,9 @@
 //! that posts `t` back, and the answer for a link that leads nowhere.
 
 use super::{Encoding, json, method_not_allowed, page, query_parameter, redirect};
-use crate::confirm::LinkError;
 use crate::domain::{LinkToken, Locale};
 use crate::pages;
+use crate::use_cases::confirm::LinkError;
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 

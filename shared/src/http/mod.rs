@@ -246,7 +246,7 @@ pub(crate) fn unavailable(request: &Request, locale: Locale) -> Response<Body> {
 /// answer is good once, and a person correcting a typo sends it again): `Err` holds the 503 to
 /// answer when the provider cannot tell.
 pub(crate) async fn challenge_passed(
-    challenge: Option<&dyn crate::challenge::Challenge>,
+    challenge: Option<&dyn crate::ports::Challenge>,
     answer: &str,
     request: &Request,
     locale: Locale,
@@ -265,7 +265,7 @@ pub(crate) async fn challenge_passed(
 pub(crate) fn form_again(
     locale: Locale,
     html: String,
-    widget: Option<&crate::challenge::Widget>,
+    widget: Option<&crate::domain::challenge::Widget>,
 ) -> Response<Body> {
     let mut answer = page(StatusCode::UNPROCESSABLE_ENTITY, locale, html);
     if let Some(widget) = widget

@@ -1,13 +1,14 @@
 //! `POST /api/sign`.
 
 use super::form::{self, PublicForm, Read};
-use crate::challenge::{Challenge, Widget};
-use crate::clock::Clock;
+use crate::domain::challenge::Widget;
 use crate::domain::{Locale, SignerName};
 use crate::keyring::Keyring;
 use crate::pages;
+use crate::ports::Challenge;
+use crate::ports::Clock;
 use crate::ports::SignatureStore;
-use crate::sign::{FieldErrors, Petition, PetitionForm, sign_petition};
+use crate::use_cases::sign::{FieldErrors, Petition, PetitionForm, sign_petition};
 use lambda_http::{Body, Error, Request, Response};
 use std::collections::BTreeMap;
 use std::sync::Arc;

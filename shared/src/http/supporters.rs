@@ -3,14 +3,15 @@
 
 use super::form::{self, FieldErrors, PublicForm, Read};
 use super::{Encoding, browser_locale, json, method_not_allowed, page, query_parameter, redirect};
-use crate::challenge::{Challenge, Widget};
-use crate::clock::Clock;
+use crate::domain::challenge::Widget;
 use crate::domain::{Locale, OrganisationId, OrganisationName, SecretHash};
 use crate::i18n;
 use crate::keyring::Keyring;
 use crate::pages;
+use crate::ports::Challenge;
+use crate::ports::Clock;
 use crate::ports::{Mailer, SignatureStore, SupporterStore};
-use crate::supporters::{
+use crate::use_cases::supporters::{
     ContactLink, SupportForm, SupportSettings, confirm_contact, link_hash, read_contact_link,
     request_support,
 };
@@ -34,7 +35,7 @@ pub struct SupportState {
 }
 
 impl PublicForm for SupportForm {
-    type Parsed = crate::supporters::SupportRequest;
+    type Parsed = crate::use_cases::supporters::SupportRequest;
     const NAME: &'static str = "organisation request";
     const TAKEN_PAGE: &'static str = "organisations/check-email/";
 

@@ -13,8 +13,8 @@ use people_first::adapters::ses::SesMailer;
 use people_first::domain::SignatureStatus;
 use people_first::domain::{ChangedItem, SignatureChange};
 use people_first::keyring::Keyring;
-use people_first::mailing::MailSettings;
 use people_first::ports::{Mailer, SignatureStore};
+use people_first::use_cases::mailing::MailSettings;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -125,7 +125,7 @@ pub fn pending_signature(address: &str, country: &str) -> people_first::domain::
     use people_first::domain::{
         Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature, SignerName,
     };
-    use people_first::sign::{LINK_LIFETIME_SECONDS, PENDING_LIFETIME_SECONDS};
+    use people_first::use_cases::sign::{LINK_LIFETIME_SECONDS, PENDING_LIFETIME_SECONDS};
     let keyring = keyring();
     let email = Email::parse(address).unwrap();
     let signer = keyring.signer_key(&email);
@@ -245,10 +245,10 @@ impl StoreUnderTest {
     pub async fn changes(&self) -> Vec<SignatureChange> {
         match &self.feed {
             Feed::Embedded(store) => store.changes_after(0, usize::MAX).unwrap().changes,
-            Feed::Dynamo { config, table } => {
-                people_first::stream::changes_in(stream::read_event(config, table).await.records)
-                    .unwrap()
-            }
+            Feed::Dynamo { config, table } => people_first::adapters::stream::changes_in(
+                stream::read_event(config, table).await.records,
+            )
+            .unwrap(),
         }
         .into_iter()
         .filter_map(|change| match change.item {

@@ -2,15 +2,16 @@
 //! test moves, and the mailer driven by the store's real change feed or stream.
 
 use super::{Delivered, Feed, MailerUnderTest, StoreUnderTest};
+use people_first::adapters::clock::ManualClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::sqs::SqsQueue;
-use people_first::clock::ManualClock;
 use people_first::domain::Timestamp;
+use people_first::events::mailer::{MailerState, handle_mail_requests};
+use people_first::events::stream::{MailQueueState, handle_stream_batch};
 use people_first::http::confirm::{ConfirmState, handle_confirm};
 use people_first::http::erase::{EraseState, handle_erase};
 use people_first::http::sign::{SignState, handle_sign};
-use people_first::sending::{MailerState, Pace, Sending, handle_mail_requests};
-use people_first::stream::{MailQueueState, handle_stream_batch};
+use people_first::use_cases::sending::{Pace, Sending};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -184,9 +185,9 @@ impl Stack {
         match &self.store.feed {
             Feed::Embedded(store) => {
                 let records = store.changes_after(0, usize::MAX).unwrap().changes;
-                people_first::aggregate::count_batch(
+                people_first::use_cases::aggregate::count_batch(
                     store.as_ref(),
-                    &people_first::clock::SystemClock,
+                    &people_first::adapters::clock::SystemClock,
                     "local",
                     &records,
                 )
@@ -195,11 +196,11 @@ impl Stack {
                 store.read_counter().await.unwrap().total()
             }
             Feed::Dynamo { config, table } => {
-                let state = people_first::stream::AggregateState {
+                let state = people_first::events::stream::AggregateState {
                     counter: Box::new(
                         people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
                     ),
-                    clock: Box::new(people_first::clock::SystemClock),
+                    clock: Box::new(people_first::adapters::clock::SystemClock),
                 };
                 let mut event = aws_lambda_events::dynamodb::TimeWindowEvent::default();
                 event.dynamo_db_event.records =
@@ -207,7 +208,7 @@ impl Stack {
                 event.time_window_properties.shard_id = Some("shardId-00000001".into());
                 let invocation =
                     lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
-                let answer = people_first::stream::handle_count_batch(&state, invocation)
+                let answer = people_first::events::stream::handle_count_batch(&state, invocation)
                     .await
                     .unwrap();
                 assert!(answer.batch_item_failures.is_empty());

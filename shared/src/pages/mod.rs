@@ -1,5 +1,8 @@
 //! The pages and emails the functions render, from `static/templates` and the Fluent strings.
 
+#[cfg(feature = "site")]
+pub mod site;
+
 use crate::domain::{Country, Locale};
 use crate::i18n::{self, Medium};
 use fluent_bundle::FluentValue;
@@ -8,11 +11,11 @@ use minijinja::{Environment, Error, ErrorKind, State, context};
 use std::sync::LazyLock;
 
 /// The partner sites' counter script, with every language's strings written in.
-const EMBED_SCRIPT: &str = include_str!("../../static/embed.js");
+const EMBED_SCRIPT: &str = include_str!("../../../static/embed.js");
 
 macro_rules! templates {
     ($($name:literal),*) => {
-        &[$(($name, include_str!(concat!("../../static/templates/", $name)))),*]
+        &[$(($name, include_str!(concat!("../../../static/templates/", $name)))),*]
     };
 }
 
@@ -139,9 +142,9 @@ pub(crate) fn country_options(locale: Locale) -> Vec<Value> {
 /// The sign form, empty or showing what was typed with the errors next to their fields.
 pub fn sign_page(
     locale: Locale,
-    values: &crate::sign::PetitionForm,
+    values: &crate::use_cases::sign::PetitionForm,
     errors: &std::collections::BTreeMap<&str, String>,
-    challenge: Option<&crate::challenge::Widget>,
+    challenge: Option<&crate::domain::challenge::Widget>,
 ) -> String {
     render(
         "sign.html",
@@ -179,14 +182,14 @@ pub(crate) fn message_context(heading: &str, body: &str, onward: Onward) -> Valu
         heading => heading, body => body, sign_again => onward == Onward::SignAgain,
         again => (onward == Onward::AskAgain).then_some("organisations/"),
         again_label => "organisation-send-again",
-        days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
+        days => crate::use_cases::sign::LINK_LIFETIME_SECONDS / 86_400,
         backup_days => crate::domain::BACKUP_RETENTION_DAYS,
     }
 }
 
 /// The page a confirmation link opens: what the button confirms (the name, the country, and
 /// whether updates were asked for), one button, which POSTs, and a way to sign differently.
-pub fn confirm_page(token: &str, link: &crate::confirm::LinkState) -> String {
+pub fn confirm_page(token: &str, link: &crate::use_cases::confirm::LinkState) -> String {
     let locale = link.locale;
     let choices = &link.choices;
     render(
@@ -216,7 +219,7 @@ pub fn confirmation_email(
 ) -> (String, String) {
     let context = context! {
         locale => locale.code(), name => name, link => link, erase_link => erase_link,
-        days => crate::sign::LINK_LIFETIME_SECONDS / 86_400,
+        days => crate::use_cases::sign::LINK_LIFETIME_SECONDS / 86_400,
     };
     (
         render("email/confirmation.txt", &context),
@@ -247,16 +250,16 @@ pub fn notice_email(
 /// The organisations' form again, with the fields as sent and what was wrong with them.
 pub fn organisation_form_page(
     locale: Locale,
-    values: &crate::supporters::SupportForm,
+    values: &crate::use_cases::supporters::SupportForm,
     errors: &std::collections::BTreeMap<&str, String>,
-    challenge: Option<&crate::challenge::Widget>,
+    challenge: Option<&crate::domain::challenge::Widget>,
 ) -> String {
     render(
         "organisations.html",
         &context! {
             locale => locale.code(), values => values, errors => errors,
             countries => country_options(locale), challenge => challenge,
-            contact_days => crate::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+            contact_days => crate::use_cases::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
         },
     )
 }

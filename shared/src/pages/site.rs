@@ -17,7 +17,7 @@ pub struct SiteSettings {
     pub contact: String,
     pub goal: u64,
     /// The bot challenge's widget on the sign form, when it is switched on.
-    pub challenge: Option<crate::challenge::Widget>,
+    pub challenge: Option<crate::domain::challenge::Widget>,
 }
 
 /// One file of the built site: its path under the site's root and its bytes.
@@ -27,10 +27,10 @@ pub struct SiteFile {
     pub bytes: Vec<u8>,
 }
 
-const STYLESHEET: &str = include_str!("../../static/assets/site.css");
-const SCRIPT: &str = include_str!("../../static/assets/site.js");
-const FAVICON: &str = include_str!("../../static/assets/favicon.svg");
-const SHARE_IMAGE: &[u8] = include_bytes!("../../static/assets/share.png");
+const STYLESHEET: &str = include_str!("../../../static/assets/site.css");
+const SCRIPT: &str = include_str!("../../../static/assets/site.js");
+const FAVICON: &str = include_str!("../../../static/assets/favicon.svg");
+const SHARE_IMAGE: &[u8] = include_bytes!("../../../static/assets/share.png");
 /// The names the list shows in a language, in the list's order.
 fn supporter_names(supporters: &[crate::domain::Organisation], locale: Locale) -> Vec<String> {
     crate::domain::supporters_list(supporters)
@@ -106,10 +106,10 @@ fn policy_date(locale: Locale) -> String {
 pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
         contact => settings.contact, policy_date => policy_date(locale),
-        pending_days => crate::sign::PENDING_LIFETIME_SECONDS / 86_400,
+        pending_days => crate::use_cases::sign::PENDING_LIFETIME_SECONDS / 86_400,
         backup_days => BACKUP_RETENTION_DAYS,
-        contact_days => crate::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
-        waiting_days => crate::supporters::CONTACT_KEPT_WHILE_WAITING_DAYS,
+        contact_days => crate::use_cases::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+        waiting_days => crate::use_cases::supporters::CONTACT_KEPT_WHILE_WAITING_DAYS,
     };
     render(
         "privacy.html",
@@ -199,7 +199,7 @@ pub fn embed_page(settings: &SiteSettings, locale: Locale) -> String {
 pub fn organisations_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
         countries => crate::pages::country_options(locale), values => context! {}, errors => context! {},
-        contact_days => crate::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+        contact_days => crate::use_cases::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
     };
     render(
         "organisations.html",

@@ -3,8 +3,8 @@
 //! put an older list back) are published.
 
 use crate::domain::supporters_list;
+use crate::pages::site::{SiteSettings, supporter_pages};
 use crate::ports::{PublishError, SitePublisher, StoreError, SupporterStore};
-use crate::site::{SiteSettings, supporter_pages};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishFailure {
@@ -36,29 +36,4 @@ pub async fn publish_supporters(
         listed: supporters_list(&all).len(),
         pages,
     })
-}
-
-/// What the publishing function needs, built once per process.
-pub struct PublishState {
-    pub store: Box<dyn SupporterStore>,
-    pub publisher: Box<dyn SitePublisher>,
-    pub site: SiteSettings,
-}
-
-/// The publishing function, run every minute; what its schedule sends it says nothing it
-/// needs. A failure fails the invocation; the next minute publishes anyway.
-pub async fn handle_publish(
-    state: &PublishState,
-    _scheduled: lambda_runtime::LambdaEvent<serde_json::Value>,
-) -> Result<Published, lambda_runtime::Error> {
-    let published =
-        publish_supporters(state.store.as_ref(), state.publisher.as_ref(), &state.site).await?;
-    if published.pages > 0 {
-        tracing::info!(
-            listed = published.listed,
-            pages = published.pages,
-            "supporters' pages published"
-        );
-    }
-    Ok(published)
 }

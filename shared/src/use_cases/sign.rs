@@ -1,11 +1,11 @@
 //! Signing the appeal: a pending signature, and a confirmation link the mailer will send.
 
-use crate::clock::Clock;
 use crate::domain::{
     ConfirmationLink, Country, Email, InputError, LinkNonce, Locale, PRIVACY_POLICY_VERSION,
     Signature, SignatureStatus, SignerName, Timestamp,
 };
 use crate::keyring::Keyring;
+use crate::ports::Clock;
 use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
 use tracing::instrument;
 
@@ -56,9 +56,9 @@ pub struct PetitionForm {
     pub hcaptcha_response: Option<String>,
 }
 
-pub use crate::challenge::MIN_FILL_MILLIS;
+pub use crate::domain::challenge::MIN_FILL_MILLIS;
 
-impl crate::challenge::BotSignals for PetitionForm {
+impl crate::domain::challenge::BotSignals for PetitionForm {
     fn honeypot(&self) -> Option<&str> {
         self.website.as_deref()
     }

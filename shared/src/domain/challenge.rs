@@ -1,8 +1,7 @@
 //! The optional bot challenge (Cloudflare Turnstile or hCaptcha): off by default, switched on by
 //! configuration when a flood of fakes calls for it. The page shows the provider's widget; the
-//! sign handler asks the provider whether the widget's answer is genuine.
-
-use async_trait::async_trait;
+//! handlers ask the provider, through the `Challenge` port, whether the widget's answer is
+//! genuine.
 
 /// The providers the site and the functions know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,20 +101,6 @@ impl Widget {
             company: provider.names().1,
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("the challenge provider could not be asked: {0}")]
-pub struct ChallengeUnavailable(pub String);
-
-/// Asks the provider about one answer.
-#[async_trait]
-pub trait Challenge: Send + Sync {
-    /// The widget the sign form shows with its errors.
-    fn widget(&self) -> &Widget;
-
-    /// Whether the widget's answer is genuine; an empty answer never is.
-    async fn passed(&self, answer: &str) -> Result<bool, ChallengeUnavailable>;
 }
 
 /// What tells a person from a bot in a form of ours, whichever form it is.

@@ -1,7 +1,7 @@
 //! Confirming a signature from the link in its email.
 
-use crate::clock::Clock;
 use crate::domain::{LinkToken, Locale, Signature};
+use crate::ports::Clock;
 use crate::ports::{SignatureStore, StoreError};
 use tracing::instrument;
 

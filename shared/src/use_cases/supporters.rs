@@ -1,13 +1,13 @@
 //! Organisations joining the supporters list: their request, their contact's confirmation, and
 //! the staff's moderation. Nothing reaches the public list before a person approves it.
 
-use crate::clock::Clock;
 use crate::domain::{
     ConfirmationSecret, Contact, Country, Email, InputError, Locale, Organisation, OrganisationId,
     OrganisationName, SecretHash, SignerName, Standing, Timestamp, Website,
 };
 use crate::i18n;
 use crate::keyring::Keyring;
+use crate::ports::Clock;
 use crate::ports::{MailError, Mailer, OutgoingEmail, SignatureStore, StoreError, SupporterStore};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use std::collections::BTreeMap;
@@ -20,7 +20,7 @@ pub const CONTACT_KEPT_WHILE_WAITING_DAYS: i64 = 90;
 /// How long a rejected request is kept (never shown), so a repeat is recognised.
 pub const REJECTED_KEPT_DAYS: i64 = 30;
 /// An unconfirmed request, and its contact, are deleted after the days a signature's are.
-pub const UNCONFIRMED_LIFETIME_SECONDS: i64 = crate::sign::PENDING_LIFETIME_SECONDS;
+pub const UNCONFIRMED_LIFETIME_SECONDS: i64 = crate::use_cases::sign::PENDING_LIFETIME_SECONDS;
 
 /// When a confirmed request's contact is forgotten if nobody decides the request.
 pub fn contact_kept_while_waiting(confirmed_at: Timestamp) -> Timestamp {
@@ -68,7 +68,7 @@ pub struct SupportRequest {
 
 pub use crate::http::form::FieldErrors;
 
-impl crate::challenge::BotSignals for SupportForm {
+impl crate::domain::challenge::BotSignals for SupportForm {
     fn honeypot(&self) -> Option<&str> {
         self.fax.as_deref()
     }
@@ -133,7 +133,7 @@ impl SupportForm {
 /// Who the emails are from, where their links lead, and who moderates.
 #[derive(Debug, Clone)]
 pub struct SupportSettings {
-    pub mail: crate::mailing::MailSettings,
+    pub mail: crate::use_cases::mailing::MailSettings,
     /// The campaign's moderation mailbox: told, by name only, that a request waits.
     pub moderation: Option<Email>,
 }
@@ -178,7 +178,11 @@ pub async fn request_support(
     let now = clock.now();
     let mailbox = keyring.contact_mailbox_key(&request.email);
     if !limits
-        .count_email_to(&mailbox, now, crate::sign::EMAILS_PER_MAILBOX_PER_DAY)
+        .count_email_to(
+            &mailbox,
+            now,
+            crate::use_cases::sign::EMAILS_PER_MAILBOX_PER_DAY,
+        )
         .await?
     {
         tracing::info!(outcome = "mailbox limit", "organisation request not mailed");
@@ -233,7 +237,7 @@ pub async fn request_support(
 
 /// The email asking the contact to confirm their organisation's request.
 fn contact_email(
-    settings: &crate::mailing::MailSettings,
+    settings: &crate::use_cases::mailing::MailSettings,
     contact: &Contact,
     organisation: &Organisation,
     link: &str,
@@ -254,7 +258,10 @@ fn contact_email(
             locale,
             i18n::Medium::PlainText,
             "email-expiry",
-            &[("days", (crate::sign::LINK_LIFETIME_SECONDS / DAY).into())],
+            &[(
+                "days",
+                (crate::use_cases::sign::LINK_LIFETIME_SECONDS / DAY).into(),
+            )],
         ),
         i18n::text(locale, "supporter-email-ignore"),
     ];
@@ -271,7 +278,7 @@ fn contact_email(
 
 /// A short email: paragraphs, an optional link with its button, closing paragraphs.
 fn notice(
-    settings: &crate::mailing::MailSettings,
+    settings: &crate::use_cases::mailing::MailSettings,
     to: Email,
     locale: Locale,
     subject: &str,
@@ -305,7 +312,7 @@ pub enum ContactLink {
 fn link_alive(organisation: &Organisation, now: Timestamp) -> bool {
     now < organisation
         .requested_at
-        .plus_seconds(crate::sign::LINK_LIFETIME_SECONDS)
+        .plus_seconds(crate::use_cases::sign::LINK_LIFETIME_SECONDS)
 }
 
 /// A contact as long as it is kept: the table's TTL may take days to delete one past its day.
@@ -629,7 +636,7 @@ async fn tell_outcome(
 }
 
 /// The campaign's first supporters, in its text's order: the list's initial data.
-const FIRST_SUPPORTERS: &str = include_str!("../../static/data/supporters.json");
+const FIRST_SUPPORTERS: &str = include_str!("../../../static/data/supporters.json");
 
 /// The campaign's first supporters, as its text lists them, in their order.
 pub fn first_supporters() -> Vec<Organisation> {
@@ -664,9 +671,9 @@ pub fn first_supporters() -> Vec<Organisation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::adapters::clock::ManualClock;
     use crate::adapters::embedded::EmbeddedStore;
     use crate::adapters::outbox::Outbox;
-    use crate::clock::ManualClock;
 
     struct World {
         store: EmbeddedStore,
@@ -683,7 +690,7 @@ mod tests {
             outbox: Outbox::open(&dir.path().join("outbox")).unwrap(),
             clock: ManualClock::at(Timestamp::from_unix_seconds(1_795_000_000)),
             settings: SupportSettings {
-                mail: crate::mailing::MailSettings {
+                mail: crate::use_cases::mailing::MailSettings {
                     public_url: "https://people-first.example".into(),
                     sender: "People First <signatures@people-first.example>".into(),
                     contact: "privacy@people-first.example".into(),
@@ -767,7 +774,9 @@ mod tests {
     async fn a_link_dies_after_the_days_its_email_gives() {
         let world = world();
         let (id, link) = ask(&world, "Memorial Deutschland e.V.", "anna@memorial.de").await;
-        world.clock.advance(crate::sign::LINK_LIFETIME_SECONDS);
+        world
+            .clock
+            .advance(crate::use_cases::sign::LINK_LIFETIME_SECONDS);
         assert_eq!(
             read_contact_link(&world.store, &world.clock, &id, &link)
                 .await

@@ -1,7 +1,7 @@
 //! Counting confirmed signatures from the stream, exactly once, whatever the stream redelivers.
 
-use crate::clock::Clock;
 use crate::domain::{Change, ChangedItem, CounterDelta, SequenceNumber};
+use crate::ports::Clock;
 use crate::ports::{CounterStore, StoreError};
 use tracing::instrument;
 

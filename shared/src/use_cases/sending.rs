@@ -4,8 +4,8 @@
 
 use crate::domain::{Signature, SignatureStatus};
 use crate::keyring::Keyring;
-use crate::mailing::{MailSettings, confirmation_email};
 use crate::ports::{MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore};
+use crate::use_cases::mailing::{MailSettings, confirmation_email};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -196,7 +196,7 @@ impl Sending<'_> {
         batch: &[crate::domain::Change],
         deadline: Instant,
     ) -> bool {
-        let requests = crate::mailing::requests_in(batch);
+        let requests = crate::use_cases::mailing::requests_in(batch);
         let outcomes = self
             .send_all(requests.into_iter().map(|r| ((), r)).collect(), deadline)
             .await;
@@ -285,68 +285,6 @@ impl Sending<'_> {
             tracing::warn!(error = %e, "the sent email could not be noted");
         }
     }
-}
-
-/// What the mailer function needs, built once per process.
-pub struct MailerState {
-    pub mailer: Box<dyn Mailer>,
-    pub store: Box<dyn SignatureStore>,
-    pub keyring: Keyring,
-    pub settings: MailSettings,
-    pub pace: Pace,
-}
-
-/// The time an invocation leaves its last email: enough to send it and answer.
-pub const LAST_EMAIL_BEFORE_TIMEOUT: Duration = Duration::from_secs(5);
-
-/// When an invocation must stop starting emails, from Lambda's deadline (milliseconds since
-/// the epoch).
-fn stop_at(deadline_ms: u64) -> Instant {
-    let now_ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-    let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
-    Instant::now() + left.saturating_sub(LAST_EMAIL_BEFORE_TIMEOUT)
-}
-
-/// The mailer function: queued requests in, the messages to bring back out.
-pub async fn handle_mail_requests(
-    state: &MailerState,
-    event: lambda_runtime::LambdaEvent<aws_lambda_events::sqs::SqsEvent>,
-) -> Result<aws_lambda_events::sqs::SqsBatchResponse, lambda_runtime::Error> {
-    let deadline = stop_at(event.context.deadline);
-    let requests = event
-        .payload
-        .records
-        .into_iter()
-        .filter_map(|message| {
-            let id = message.message_id.unwrap_or_default();
-            match serde_json::from_str::<MailRequest>(message.body.as_deref().unwrap_or_default()) {
-                Ok(request) => Some((id, request)),
-                // Only a bug writes such a message, and no retry will read it.
-                Err(e) => {
-                    tracing::error!(error = %e, "unreadable mail request dropped");
-                    None
-                }
-            }
-        })
-        .collect();
-    let sending = Sending {
-        mailer: state.mailer.as_ref(),
-        store: state.store.as_ref(),
-        keyring: &state.keyring,
-        settings: &state.settings,
-        pace: &state.pace,
-    };
-    let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
-    for (id, outcome) in sending.send_all(requests, deadline).await {
-        if outcome == Outcome::Later {
-            let mut failure = aws_lambda_events::sqs::BatchItemFailure::default();
-            failure.item_identifier = id;
-            response.batch_item_failures.push(failure);
-        }
-    }
-    Ok(response)
 }
 
 #[cfg(test)]

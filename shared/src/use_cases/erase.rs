@@ -2,9 +2,9 @@
 //! the deletion reaches the aggregate through the stream, which subtracts a confirmed signature
 //! exactly once however often the link is used.
 
-use crate::confirm::LinkError;
 use crate::domain::{LinkToken, Locale, Signature};
 use crate::ports::SignatureStore;
+use crate::use_cases::confirm::LinkError;
 use tracing::instrument;
 
 /// The signature a link erases, or `None` when nothing of its signature is left: erased before,

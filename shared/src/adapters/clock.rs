@@ -1,11 +1,8 @@
-//! The `Clock` port: use cases ask it for the time, so tests can move time.
+//! Clocks: the system's, and one that stands still until a test moves it.
 
 use crate::domain::Timestamp;
+use crate::ports::Clock;
 use std::sync::atomic::{AtomicI64, Ordering};
-
-pub trait Clock: Send + Sync {
-    fn now(&self) -> Timestamp;
-}
 
 pub struct SystemClock;
 
@@ -34,12 +31,5 @@ impl ManualClock {
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
         Timestamp::from_unix_seconds(self.0.load(Ordering::SeqCst))
-    }
-}
-
-/// A shared clock is a clock: tests hand one to several parts and move it.
-impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
-    fn now(&self) -> Timestamp {
-        self.as_ref().now()
     }
 }

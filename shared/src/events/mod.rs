@@ -1,0 +1,9 @@
+//! The functions that answer events rather than HTTP requests: the table's stream, the mail
+//! queue, SES's reports and the publishing schedule. Each reads its event, calls a use case and
+//! tells Lambda what to deliver again.
+
+pub mod mail_events;
+pub mod mailer;
+#[cfg(feature = "site")]
+pub mod publish;
+pub mod stream;
