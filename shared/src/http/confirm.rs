@@ -1,11 +1,12 @@
 //! `GET|HEAD|POST /api/confirm`: the page a link opens, and the button that confirms.
 
-use super::link::{LinkRequest, link_problem, link_request, pressed};
+use super::link::{DeadLink, LinkRequest, link_problem, link_request, pressed};
 use super::{browser_locale, page};
+use crate::domain::Locale;
 use crate::pages;
 use crate::ports::Clock;
 use crate::ports::SignatureStore;
-use crate::use_cases::confirm::{confirm_signature, inspect_link};
+use crate::use_cases::confirm::{ConfirmError, confirm_signature, inspect_link};
 use http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
@@ -32,15 +33,26 @@ pub async fn handle_confirm(
                     link.locale,
                     pages::confirm_page(&token.encode(), &link),
                 ),
-                Err(e) => link_problem(&request, &e, locale),
+                Err(e) => refused(&request, &e, locale),
             }
         }
         LinkRequest::Press(encoding, token) => {
             match confirm_signature(state.store.as_ref(), state.clock.as_ref(), &token).await {
                 Ok(locale) => pressed(encoding, locale, "thank-you", "confirmed"),
-                Err(e) => link_problem(&request, &e, locale),
+                Err(e) => refused(&request, &e, locale),
             }
         }
     };
     Ok(super::without_body_for_head(request.method(), answer))
+}
+
+/// A link that confirms nothing: dead, or waiting for the store.
+fn refused(request: &Request, error: &ConfirmError, locale: Locale) -> Response<Body> {
+    match error {
+        ConfirmError::UnknownLink => link_problem(request, &DeadLink::Unknown, locale),
+        ConfirmError::ExpiredLink(signers) => {
+            link_problem(request, &DeadLink::Expired(*signers), locale)
+        }
+        ConfirmError::Store(_) => super::unavailable(request, locale),
+    }
 }

@@ -1,6 +1,6 @@
 //! `GET|HEAD|POST /api/erase`: the page an erasure link opens, and the button that erases.
 
-use super::link::{LinkRequest, link_problem, link_request, pressed};
+use super::link::{LinkRequest, link_request, pressed};
 use super::{browser_locale, page};
 use crate::pages;
 use crate::ports::SignatureStore;
@@ -31,12 +31,12 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
                 locale,
                 pages::message_page(locale, "erased-title", "erased-body", pages::Onward::Home),
             ),
-            Err(e) => link_problem(&request, &e, locale),
+            Err(_) => super::unavailable(&request, locale),
         },
         LinkRequest::Press(encoding, token) => {
             match erase_signature(state.store.as_ref(), &token).await {
                 Ok(erased) => pressed(encoding, erased.unwrap_or(locale), "erased", "erased"),
-                Err(e) => link_problem(&request, &e, locale),
+                Err(_) => super::unavailable(&request, locale),
             }
         }
     };

@@ -4,9 +4,16 @@
 use super::{Encoding, json, method_not_allowed, page, query_parameter, redirect};
 use crate::domain::{LinkToken, Locale};
 use crate::pages;
-use crate::use_cases::confirm::LinkError;
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
+
+/// A link that leads nowhere, as the signer is told.
+pub(super) enum DeadLink {
+    /// No such signature, or not this link: replaced, mistyped or never existing.
+    Unknown,
+    /// The right link, too late: the signer may sign again, and is told in their language.
+    Expired(Locale),
+}
 
 /// A request to a link's endpoint, read.
 pub(super) enum LinkRequest {
@@ -26,7 +33,7 @@ pub(super) fn link_request(request: &Request, locale: Locale) -> LinkRequest {
         #[serde(default)]
         t: String,
     }
-    let unknown = || LinkRequest::Refused(link_problem(request, &LinkError::UnknownLink, locale));
+    let unknown = || LinkRequest::Refused(link_problem(request, &DeadLink::Unknown, locale));
     match *request.method() {
         Method::GET | Method::HEAD => {
             let raw = query_parameter(request, "t").unwrap_or_default();
@@ -56,27 +63,22 @@ pub(super) fn pressed(
 }
 
 /// A link that leads nowhere: as a page offering to sign again, or as JSON.
-pub(super) fn link_problem(
-    request: &Request,
-    error: &LinkError,
-    fallback: Locale,
-) -> Response<Body> {
-    let (status, locale, heading, body, code) = match error {
-        LinkError::ExpiredLink(locale) => (
+pub(super) fn link_problem(request: &Request, dead: &DeadLink, fallback: Locale) -> Response<Body> {
+    let (status, locale, heading, body, code) = match dead {
+        DeadLink::Expired(locale) => (
             StatusCode::GONE,
             *locale,
             "link-expired-title",
             "link-expired-body",
             "expired-link",
         ),
-        LinkError::UnknownLink => (
+        DeadLink::Unknown => (
             StatusCode::NOT_FOUND,
             fallback,
             "link-unknown-title",
             "link-unknown-body",
             "unknown-link",
         ),
-        LinkError::Store(_) => return super::unavailable(request, fallback),
     };
     if request.method() != Method::POST || super::wants_page(request) {
         page(

@@ -5,8 +5,9 @@ use crate::ports::Clock;
 use crate::ports::{SignatureStore, StoreError};
 use tracing::instrument;
 
+/// Why a link confirms nothing.
 #[derive(Debug, thiserror::Error)]
-pub enum LinkError {
+pub enum ConfirmError {
     /// No such signature, or not this link: it was replaced, mistyped or never existed.
     #[error("unknown link")]
     UnknownLink,
@@ -29,13 +30,13 @@ fn check(
     signature: Option<Signature>,
     token: &LinkToken,
     clock: &dyn Clock,
-) -> Result<Signature, LinkError> {
-    let signature = signature.ok_or(LinkError::UnknownLink)?;
+) -> Result<Signature, ConfirmError> {
+    let signature = signature.ok_or(ConfirmError::UnknownLink)?;
     if !signature.secret_hash.matches(&token.secret.hash()) {
-        return Err(LinkError::UnknownLink);
+        return Err(ConfirmError::UnknownLink);
     }
     if !signature.is_confirmed() && clock.now() >= signature.link_expires_at {
-        return Err(LinkError::ExpiredLink(signature.locale));
+        return Err(ConfirmError::ExpiredLink(signature.locale));
     }
     Ok(signature)
 }
@@ -46,7 +47,7 @@ pub async fn inspect_link(
     store: &dyn SignatureStore,
     clock: &dyn Clock,
     token: &LinkToken,
-) -> Result<LinkState, LinkError> {
+) -> Result<LinkState, ConfirmError> {
     let signature = check(store.find(&token.signer).await?, token, clock)?;
     Ok(LinkState {
         locale: signature.locale,
@@ -66,7 +67,7 @@ pub async fn confirm_signature(
     store: &dyn SignatureStore,
     clock: &dyn Clock,
     token: &LinkToken,
-) -> Result<Locale, LinkError> {
+) -> Result<Locale, ConfirmError> {
     let signature = check(store.find(&token.signer).await?, token, clock)?;
     if signature.is_confirmed() {
         tracing::info!(outcome = "already confirmed", "confirmation");
@@ -86,6 +87,6 @@ pub async fn confirm_signature(
         tracing::info!(outcome = "already confirmed", "confirmation");
         Ok(signature.locale)
     } else {
-        Err(LinkError::UnknownLink)
+        Err(ConfirmError::UnknownLink)
     }
 }

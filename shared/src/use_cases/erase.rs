@@ -3,9 +3,13 @@
 //! exactly once however often the link is used.
 
 use crate::domain::{LinkToken, Locale, Signature};
-use crate::ports::SignatureStore;
-use crate::use_cases::confirm::LinkError;
+use crate::ports::{SignatureStore, StoreError};
 use tracing::instrument;
+
+/// The store could not be read or written; nothing was erased, and the link still works.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct EraseError(#[from] StoreError);
 
 /// The signature a link erases, or `None` when nothing of its signature is left: erased before,
 /// expired unconfirmed, or since followed by a newer signature of the same address (whose link
@@ -19,7 +23,7 @@ fn check(signature: Option<Signature>, token: &LinkToken) -> Option<Signature> {
 pub async fn inspect_erasure(
     store: &dyn SignatureStore,
     token: &LinkToken,
-) -> Result<Option<Locale>, LinkError> {
+) -> Result<Option<Locale>, EraseError> {
     Ok(check(store.find(&token.signer).await?, token).map(|s| s.locale))
 }
 
@@ -28,7 +32,7 @@ pub async fn inspect_erasure(
 pub async fn erase_signature(
     store: &dyn SignatureStore,
     token: &LinkToken,
-) -> Result<Option<Locale>, LinkError> {
+) -> Result<Option<Locale>, EraseError> {
     let Some(signature) = check(store.find(&token.signer).await?, token) else {
         tracing::info!(outcome = "already gone", "erasure");
         return Ok(None);

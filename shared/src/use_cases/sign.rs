@@ -144,6 +144,12 @@ pub enum SignOutcome {
     Withheld,
 }
 
+/// The store could not be read or written: the signer is asked to try again, and whatever was
+/// written is safe to write again.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct SignError(#[from] StoreError);
+
 /// The most confirmation emails one mailbox is sent in a UTC day, whatever `+tags` its
 /// addresses carry: a signer needs one, and two more leave room to sign again.
 pub const EMAILS_PER_MAILBOX_PER_DAY: u32 = 3;
@@ -171,7 +177,7 @@ pub async fn sign_petition(
     keyring: &Keyring,
     clock: &dyn Clock,
     petition: Petition,
-) -> Result<SignOutcome, StoreError> {
+) -> Result<SignOutcome, SignError> {
     let now = clock.now();
     let mailbox = keyring.mailbox_key(&petition.email);
     if !store
@@ -185,7 +191,7 @@ pub async fn sign_petition(
         crate::telemetry::count("EmailsWithheld");
         // No email today, but a pending signature still takes the newer choices: a stranger
         // who used up the mailbox's emails does not keep theirs on the owner's link.
-        return revise_without_email(store, keyring, &petition).await;
+        return Ok(revise_without_email(store, keyring, &petition).await?);
     }
     let outcome = record(store, keyring, now, petition).await;
     if !matches!(outcome, Ok(SignOutcome::Created | SignOutcome::LinkRenewed))
@@ -196,7 +202,7 @@ pub async fn sign_petition(
     if let Ok(outcome) = &outcome {
         tracing::info!(outcome = ?outcome, "signature recorded");
     }
-    outcome
+    Ok(outcome?)
 }
 
 async fn revise_without_email(
