@@ -140,7 +140,7 @@ async fn confirm_count_and_erase(
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     println!("  pending in {source} after {:.0?}", began.elapsed());
-    let token = keyring.confirmation_token(&signer, &signature.link_nonce);
+    let token = keyring.confirmation_token(&signer, &signature.link.nonce);
     site.post("/api/confirm", &serde_json::json!({ "t": token.encode() }))
         .await?;
     println!("  confirmed through its link");

@@ -85,7 +85,7 @@ async fn event(
             .unwrap();
             let request = people_first::ports::MailRequest {
                 signer: signature.signer,
-                link: signature.secret_hash,
+                link: signature.link.secret_hash,
             };
             let mut message = aws_lambda_events::sqs::SqsMessage::default();
             message.message_id = Some(format!("message-{n}"));
@@ -298,7 +298,7 @@ async fn seed_the_stream(config: &aws_config::SdkConfig, table: &str) {
     people_first::ports::SignatureStore::confirm(
         signatures.as_ref(),
         &signer,
-        &pending.secret_hash,
+        &pending.link.secret_hash,
         pending.signed_at,
         false,
     )

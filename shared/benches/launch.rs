@@ -394,7 +394,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
                 table.insert_pending(&signature).await.unwrap();
                 let request = MailRequest {
                     signer: signature.signer,
-                    link: signature.secret_hash,
+                    link: signature.link.secret_hash,
                 };
                 // The request reaches the queue a little later, through the stream.
                 queue.send(n, request, Instant::now() + QUEUEING);

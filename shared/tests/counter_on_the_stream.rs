@@ -82,7 +82,7 @@ async fn sign_and_confirm_in_random_order(store: &Arc<DynamoStore>, random: &mut
                 let (store, s) = (store.clone(), (*s).clone());
                 tokio::spawn(async move {
                     store
-                        .confirm(&s.signer, &s.secret_hash, s.signed_at, false)
+                        .confirm(&s.signer, &s.link.secret_hash, s.signed_at, false)
                         .await
                         .unwrap()
                 })

@@ -338,7 +338,7 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
             .store
             .confirm(
                 &was_confirmed.signer,
-                &was_confirmed.secret_hash,
+                &was_confirmed.link.secret_hash,
                 support::SIGNED_AT,
                 true
             )
@@ -387,7 +387,7 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
         .iter()
         .map(|s| people_first::ports::MailRequest {
             signer: s.signer,
-            link: s.secret_hash,
+            link: s.link.secret_hash,
         })
         .collect();
     queue.enqueue(&requests).await.unwrap();

@@ -85,7 +85,7 @@ async fn a_link_is_renewed_only_from_the_link_it_replaces(subject: StoreUnderTes
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(stored.link(), renewal.link);
+    assert_eq!(stored.link, renewal.link);
     assert_eq!(stored.expires_at, Some(renewal.expires_at));
 }
 
@@ -121,12 +121,12 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
         .unwrap()
         .unwrap();
     assert_eq!(choices_of(&stored), newer);
-    assert_eq!(stored.link(), signature.link(), "the live link stays");
+    assert_eq!(stored.link, signature.link, "the live link stays");
     assert_eq!(stored.erase_hash, signature.erase_hash);
     // Confirmed, the signature is its owner's: a submission changes nothing.
     subject
         .store
-        .confirm(&signature.signer, &signature.secret_hash, NOW, false)
+        .confirm(&signature.signer, &signature.link.secret_hash, NOW, false)
         .await
         .unwrap();
     assert!(
@@ -152,14 +152,14 @@ async fn confirming_moves_to_confirmed_once_and_forgets_the_address(subject: Sto
     assert!(
         subject
             .store
-            .confirm(&signature.signer, &signature.secret_hash, at, false)
+            .confirm(&signature.signer, &signature.link.secret_hash, at, false)
             .await
             .unwrap()
     );
     assert!(
         !subject
             .store
-            .confirm(&signature.signer, &signature.secret_hash, at, false)
+            .confirm(&signature.signer, &signature.link.secret_hash, at, false)
             .await
             .unwrap()
     );
@@ -189,7 +189,7 @@ async fn a_signer_who_wants_updates_keeps_their_address(subject: StoreUnderTest)
     assert!(
         subject
             .store
-            .confirm(&signature.signer, &signature.secret_hash, NOW, true)
+            .confirm(&signature.signer, &signature.link.secret_hash, NOW, true)
             .await
             .unwrap()
     );
@@ -218,11 +218,16 @@ async fn a_wrong_or_expired_link_confirms_nothing(subject: StoreUnderTest) {
             .await
             .unwrap()
     );
-    let too_late = signature.link_expires_at;
+    let too_late = signature.link.expires_at;
     assert!(
         !subject
             .store
-            .confirm(&signature.signer, &signature.secret_hash, too_late, false)
+            .confirm(
+                &signature.signer,
+                &signature.link.secret_hash,
+                too_late,
+                false
+            )
             .await
             .unwrap()
     );
@@ -239,7 +244,7 @@ async fn fifty_concurrent_confirmations_make_exactly_one_transition(subject: Sto
         let at = clock.now();
         tokio::spawn(async move {
             store
-                .confirm(&signature.signer, &signature.secret_hash, at, false)
+                .confirm(&signature.signer, &signature.link.secret_hash, at, false)
                 .await
                 .unwrap()
         })
@@ -263,7 +268,7 @@ async fn an_unknown_signer_is_not_found(subject: StoreUnderTest) {
     assert!(
         !subject
             .store
-            .confirm(&signature.signer, &signature.secret_hash, NOW, false)
+            .confirm(&signature.signer, &signature.link.secret_hash, NOW, false)
             .await
             .unwrap()
     );
@@ -275,7 +280,7 @@ async fn an_erasure_deletes_only_with_its_own_hash_and_once(subject: StoreUnderT
     subject.store.insert_pending(&signature).await.unwrap();
     let signer = &signature.signer;
     for wrong in [
-        signature.secret_hash,
+        signature.link.secret_hash,
         support::keyring()
             .erasure_secret(signer, &LinkNonce::random())
             .hash(),
@@ -508,7 +513,7 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     assert!(
         subject
             .store
-            .mark_mailed(signer, &signature.secret_hash)
+            .mark_mailed(signer, &signature.link.secret_hash)
             .await
             .unwrap()
     );
@@ -516,7 +521,7 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     assert!(
         marked
             .mailed_link
-            .is_some_and(|m| m.matches(&signature.secret_hash))
+            .is_some_and(|m| m.matches(&signature.link.secret_hash))
     );
     let mut unmarked = marked.clone();
     unmarked.mailed_link = None;
@@ -524,13 +529,13 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     // Confirmed, it is no longer waiting for an email.
     subject
         .store
-        .confirm(signer, &signature.secret_hash, NOW, false)
+        .confirm(signer, &signature.link.secret_hash, NOW, false)
         .await
         .unwrap();
     assert!(
         !subject
             .store
-            .mark_mailed(signer, &signature.secret_hash)
+            .mark_mailed(signer, &signature.link.secret_hash)
             .await
             .unwrap()
     );
@@ -538,7 +543,7 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     assert!(
         !subject
             .store
-            .mark_mailed(&unknown.signer, &unknown.secret_hash)
+            .mark_mailed(&unknown.signer, &unknown.link.secret_hash)
             .await
             .unwrap()
     );
@@ -553,7 +558,7 @@ async fn ses_feedback_marks_or_erases_only_pending_signatures(subject: StoreUnde
     }
     subject
         .store
-        .confirm(&confirmed.signer, &confirmed.secret_hash, NOW, false)
+        .confirm(&confirmed.signer, &confirmed.link.secret_hash, NOW, false)
         .await
         .unwrap();
 
@@ -700,7 +705,7 @@ async fn the_embedded_store_purges_pending_signatures_past_their_time_and_keeps_
     assert!(
         subject
             .store
-            .confirm(&confirmed.signer, &confirmed.secret_hash, NOW, false)
+            .confirm(&confirmed.signer, &confirmed.link.secret_hash, NOW, false)
             .await
             .unwrap()
     );

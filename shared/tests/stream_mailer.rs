@@ -198,7 +198,7 @@ async fn a_signature_confirmed_or_renewed_before_its_turn_gets_no_stale_email() 
         .store
         .confirm(
             &signature.signer,
-            &signature.secret_hash,
+            &signature.link.secret_hash,
             clock.now(),
             false,
         )
@@ -220,7 +220,7 @@ async fn a_signature_confirmed_or_renewed_before_its_turn_gets_no_stale_email() 
     let live = find(&renewed).await;
     let token = support::link_token(&mail[0]);
     let secret = people_first::domain::LinkToken::parse(&token).unwrap();
-    assert!(live.secret_hash.matches(&secret.secret.hash()));
+    assert!(live.link.secret_hash.matches(&secret.secret.hash()));
 }
 
 /// A queue that keeps what it is given.

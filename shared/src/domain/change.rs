@@ -41,7 +41,7 @@ impl SignatureChange {
             .as_ref()
             .filter(|s| s.status == SignatureStatus::Pending)?;
         match &self.old {
-            Some(old) if old.link_nonce == new.link_nonce => None,
+            Some(old) if old.link.nonce == new.link.nonce => None,
             _ => Some(new),
         }
     }

@@ -16,12 +16,16 @@ pub enum SignatureStatus {
 }
 
 /// The live confirmation link of a signature: the nonce the mailer needs to write it, the hash
-/// that checks it, and when it was sent and dies.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// that checks it, and when it was sent and dies. The table keeps it as four attributes of the
+/// signature's item, under the names below.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct ConfirmationLink {
+    #[serde(rename = "link_nonce")]
     pub nonce: LinkNonce,
     pub secret_hash: SecretHash,
+    #[serde(rename = "link_sent_at")]
     pub sent_at: Timestamp,
+    #[serde(rename = "link_expires_at")]
     pub expires_at: Timestamp,
 }
 
@@ -41,10 +45,8 @@ pub struct Signature {
     pub updates: bool,
     pub privacy_policy: String,
     pub signed_at: Timestamp,
-    pub link_nonce: LinkNonce,
-    pub secret_hash: SecretHash,
-    pub link_sent_at: Timestamp,
-    pub link_expires_at: Timestamp,
+    #[serde(flatten)]
+    pub link: ConfirmationLink,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confirmed_at: Option<Timestamp>,
     /// The erasure link, fixed when signing: every email carries it, whatever its age.
@@ -65,15 +67,6 @@ pub struct Signature {
 }
 
 impl Signature {
-    pub fn link(&self) -> ConfirmationLink {
-        ConfirmationLink {
-            nonce: self.link_nonce,
-            secret_hash: self.secret_hash,
-            sent_at: self.link_sent_at,
-            expires_at: self.link_expires_at,
-        }
-    }
-
     pub fn is_confirmed(&self) -> bool {
         self.status == SignatureStatus::Confirmed
     }
@@ -94,5 +87,22 @@ mod tests {
         let first: Signature = serde_json::from_value(stored.clone()).unwrap();
         let second: Signature = serde_json::from_value(stored).unwrap();
         assert!(!first.erase_hash.matches(&second.erase_hash));
+    }
+
+    #[test]
+    fn the_link_is_stored_as_the_four_attributes_it_always_was() {
+        let stored = serde_json::json!({
+            "pk": "00".repeat(32), "status": "pending", "name": "Olena", "country": "UA",
+            "locale": "uk", "updates": false, "privacy_policy": "2026-11-29",
+            "signed_at": 1_764_374_400, "link_nonce": "01".repeat(16), "secret_hash": "02".repeat(32),
+            "link_sent_at": 1_764_374_401, "link_expires_at": 1_764_979_200,
+            "erase_nonce": "03".repeat(16), "erase_hash": "04".repeat(32),
+        });
+        let signature: Signature = serde_json::from_value(stored.clone()).unwrap();
+        assert_eq!(
+            signature.link.sent_at,
+            Timestamp::from_unix_seconds(1_764_374_401)
+        );
+        assert_eq!(serde_json::to_value(&signature).unwrap(), stored);
     }
 }

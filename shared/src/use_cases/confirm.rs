@@ -32,10 +32,10 @@ fn check(
     clock: &dyn Clock,
 ) -> Result<Signature, ConfirmError> {
     let signature = signature.ok_or(ConfirmError::UnknownLink)?;
-    if !signature.secret_hash.matches(&token.secret.hash()) {
+    if !signature.link.secret_hash.matches(&token.secret.hash()) {
         return Err(ConfirmError::UnknownLink);
     }
-    if !signature.is_confirmed() && clock.now() >= signature.link_expires_at {
+    if !signature.is_confirmed() && clock.now() >= signature.link.expires_at {
         return Err(ConfirmError::ExpiredLink(signature.locale));
     }
     Ok(signature)

@@ -23,7 +23,7 @@ pub fn confirmation_link(
     keyring: &Keyring,
     signature: &Signature,
 ) -> String {
-    let token = keyring.confirmation_token(&signature.signer, &signature.link_nonce);
+    let token = keyring.confirmation_token(&signature.signer, &signature.link.nonce);
     format!("{}/api/confirm?t={}", settings.public_url, token.encode())
 }
 
@@ -78,7 +78,7 @@ pub fn requests_in(batch: &[Change]) -> Vec<MailRequest> {
             ChangedItem::Signature(signature) => {
                 requests.extend(signature.needs_confirmation_email().map(|s| MailRequest {
                     signer: s.signer,
-                    link: s.secret_hash,
+                    link: s.link.secret_hash,
                 }));
             }
             ChangedItem::Other => {}
@@ -151,7 +151,7 @@ mod batch_tests {
             requests_in(&batch),
             vec![MailRequest {
                 signer: signature.signer,
-                link: signature.secret_hash
+                link: signature.link.secret_hash
             }]
         );
     }

@@ -140,7 +140,7 @@ pub enum Outcome {
 fn wants_email(signature: &Signature, request: &MailRequest) -> bool {
     signature.status == SignatureStatus::Pending
         && !signature.undeliverable
-        && signature.secret_hash.matches(&request.link)
+        && signature.link.secret_hash.matches(&request.link)
         && !signature
             .mailed_link
             .is_some_and(|mailed| mailed.matches(&request.link))
@@ -463,7 +463,7 @@ mod tests {
                 i,
                 MailRequest {
                     signer,
-                    link: signature.secret_hash,
+                    link: signature.link.secret_hash,
                 },
             ));
             store.0.lock().unwrap().insert(signer, signature);

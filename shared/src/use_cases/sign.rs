@@ -222,7 +222,7 @@ async fn revise_without_email(
     };
     Ok(
         if store
-            .revise_pending(&signer, &choices, None, existing.link_sent_at)
+            .revise_pending(&signer, &choices, None, existing.link.sent_at)
             .await?
         {
             SignOutcome::Revised
@@ -257,10 +257,7 @@ async fn record(
         updates: petition.updates,
         privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
         signed_at: now,
-        link_nonce: link.nonce,
-        secret_hash: link.secret_hash,
-        link_sent_at: link.sent_at,
-        link_expires_at: link.expires_at,
+        link,
         confirmed_at: None,
         erase_nonce,
         erase_hash: keyring.erasure_secret(&signer, &erase_nonce).hash(),
@@ -279,12 +276,12 @@ async fn record(
     // after a stranger used their address, is never left confirming the stranger's choices.
     // A fresh link goes out at most every few minutes.
     let renewal =
-        (now >= existing.link_sent_at.plus_seconds(RESEND_INTERVAL_SECONDS)).then(|| LinkRenewal {
+        (now >= existing.link.sent_at.plus_seconds(RESEND_INTERVAL_SECONDS)).then(|| LinkRenewal {
             link,
             expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS),
         });
     let revised = store
-        .revise_pending(&signer, &choices, renewal.as_ref(), existing.link_sent_at)
+        .revise_pending(&signer, &choices, renewal.as_ref(), existing.link.sent_at)
         .await?;
     Ok(match (revised, renewal) {
         (true, Some(_)) => SignOutcome::LinkRenewed,

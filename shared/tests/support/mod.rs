@@ -11,7 +11,7 @@ use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
 use people_first::adapters::ses::SesMailer;
 use people_first::domain::SignatureStatus;
-use people_first::domain::{ChangedItem, SignatureChange};
+use people_first::domain::{ChangedItem, ConfirmationLink, SignatureChange};
 use people_first::keyring::Keyring;
 use people_first::ports::{Mailer, SignatureStore};
 use people_first::use_cases::mailing::MailSettings;
@@ -140,10 +140,12 @@ pub fn pending_signature(address: &str, country: &str) -> people_first::domain::
         updates: false,
         privacy_policy: PRIVACY_POLICY_VERSION.into(),
         signed_at: SIGNED_AT,
-        link_nonce: nonce,
-        secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
-        link_sent_at: SIGNED_AT,
-        link_expires_at: SIGNED_AT.plus_seconds(LINK_LIFETIME_SECONDS),
+        link: ConfirmationLink {
+            nonce,
+            secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
+            sent_at: SIGNED_AT,
+            expires_at: SIGNED_AT.plus_seconds(LINK_LIFETIME_SECONDS),
+        },
         confirmed_at: None,
         erase_nonce: nonce,
         erase_hash: keyring.erasure_secret(&signer, &nonce).hash(),

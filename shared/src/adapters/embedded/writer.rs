@@ -211,7 +211,7 @@ impl Batch<'_> {
         let Some(old) = self.get(signer)? else {
             return Ok(false);
         };
-        if old.status != SignatureStatus::Pending || !old.secret_hash.matches(link) {
+        if old.status != SignatureStatus::Pending || !old.link.secret_hash.matches(link) {
             return Ok(false);
         }
         let mut new = old.clone();
@@ -310,7 +310,7 @@ impl Batch<'_> {
             return Ok(false);
         };
         if old.status != SignatureStatus::Pending
-            || (revision.renewal.is_some() && old.link_sent_at != revision.sent_before)
+            || (revision.renewal.is_some() && old.link.sent_at != revision.sent_before)
         {
             return Ok(false);
         }
@@ -322,10 +322,7 @@ impl Batch<'_> {
         new.updates = choices.updates;
         crate::domain::PRIVACY_POLICY_VERSION.clone_into(&mut new.privacy_policy);
         if let Some(renewal) = &revision.renewal {
-            new.link_nonce = renewal.link.nonce;
-            new.secret_hash = renewal.link.secret_hash;
-            new.link_sent_at = renewal.link.sent_at;
-            new.link_expires_at = renewal.link.expires_at;
+            new.link = renewal.link;
             new.expires_at = Some(renewal.expires_at);
         }
         self.put(Some(old), new)?;
@@ -343,8 +340,8 @@ impl Batch<'_> {
             return Ok(false);
         };
         if old.status != SignatureStatus::Pending
-            || !old.secret_hash.matches(hash)
-            || at >= old.link_expires_at
+            || !old.link.secret_hash.matches(hash)
+            || at >= old.link.expires_at
         {
             return Ok(false);
         }
