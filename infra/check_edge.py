@@ -1,7 +1,8 @@
 """Checks that the CDN stands between the public and the API: every function behind the HTTP
 API is told the secret that the distribution's API origin sends, no output gives out the API's own
 address, a cached API path has a cache key of at most the five languages (normalised by a viewer
-function), error pages do not replace the API's answers, and a firewall rate rule covers /api/.
+function), error pages do not replace the API's answers, a firewall rate rule covers /api/, and
+the CDN's functions know the languages of locales/languages, in its order.
 
 usage: python check_edge.py
 """
@@ -22,6 +23,26 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 def load(name):
     return cfn_yaml.load(str(HERE / name))
+
+
+def languages():
+    """The one list of the campaign's languages, which the library is built from."""
+    lines = (HERE.parent / "locales" / "languages").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def language_problems(resources):
+    """A CloudFront function's own LANGUAGES list, where it has one, is the campaign's."""
+    problems = []
+    for name, resource in resources.items():
+        if resource["Type"] != "AWS::CloudFront::Function":
+            continue
+        declared = re.search(r"var LANGUAGES = \[([^\]]*)\]", str(resource["Properties"]["FunctionCode"]))
+        if declared:
+            listed = re.findall(r"'([a-z]+)'", declared.group(1))
+            if listed != languages():
+                problems.append(f"{name} knows the languages {listed}, not locales/languages' {languages()}")
+    return problems
 
 
 def problems_of(template, edge):
@@ -104,7 +125,7 @@ def problems_of(template, edge):
                 and '"SearchString": "/api/"' in json.dumps(rule["Statement"]["RateBasedStatement"].get("ScopeDownStatement"))]
     if not covering:
         problems.append("no firewall rate rule covers /api/")
-    return problems
+    return problems + language_problems(resources)
 
 
 def main():

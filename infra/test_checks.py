@@ -165,6 +165,12 @@ class EdgeTest(unittest.TestCase):
     def test_the_stack_as_written_is_reached_through_the_cdn_only(self):
         self.assertEqual(self.problems(lambda template, edge: None), "")
 
+    def test_a_cdn_function_missing_a_language_is_named(self):
+        def change(template, edge):
+            pages = template["Resources"]["SitePages"]["Properties"]
+            pages["FunctionCode"] = pages["FunctionCode"].replace("'ru', ", "")
+        self.assertIn("SitePages knows the languages", self.problems(change))
+
     def test_a_function_not_told_the_origin_secret_answers_anyone(self):
         def change(template, edge):
             del template["Resources"]["CountFunction"]["Properties"]["Environment"]["Variables"][

@@ -36,8 +36,10 @@ fn language_and_name(raw: &str) -> Result<(Locale, OrganisationName), String> {
     let (lang, name) = raw
         .split_once('=')
         .ok_or("write it as LANG=NAME, for example de=\"Zentrum für bürgerliche Freiheiten\"")?;
-    let locale =
-        Locale::parse(lang).map_err(|_| format!("{lang} is not one of fr, en, uk, ru, de"))?;
+    let locale = Locale::parse(lang).map_err(|_| {
+        let codes: Vec<&str> = Locale::ALL.iter().map(|l| l.code()).collect();
+        format!("{lang} is not one of {}", codes.join(", "))
+    })?;
     let name = OrganisationName::parse(name).map_err(|e| format!("the name is {e}"))?;
     Ok((locale, name))
 }

@@ -5,17 +5,8 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::LazyLock;
 
-macro_rules! locale_files {
-    ($($file:literal),*) => {
-        &[$(
-            ("fr", $file, include_str!(concat!("../../locales/fr/", $file))),
-            ("en", $file, include_str!(concat!("../../locales/en/", $file))),
-            ("uk", $file, include_str!(concat!("../../locales/uk/", $file))),
-            ("ru", $file, include_str!(concat!("../../locales/ru/", $file))),
-            ("de", $file, include_str!(concat!("../../locales/de/", $file))),
-        )*]
-    };
-}
+// `locale_files!`, which includes each language's copy of the files it names.
+include!(concat!(env!("OUT_DIR"), "/locale_files.rs"));
 
 /// Every Fluent file: (language, file name, source). The campaign's text and the privacy policy
 /// are needed only where the site is built, and the functions stay smaller without them.

@@ -286,3 +286,19 @@ fn german_quotes_with_its_own_marks() {
         }
     }
 }
+
+#[test]
+fn the_locales_folder_holds_exactly_the_listed_languages() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../locales");
+    let folders: BTreeSet<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|entry| entry.unwrap())
+        .filter(|entry| entry.file_type().unwrap().is_dir())
+        .map(|entry| entry.file_name().into_string().unwrap())
+        .collect();
+    let listed: BTreeSet<String> = Locale::ALL.iter().map(|l| l.code().to_owned()).collect();
+    assert_eq!(
+        folders, listed,
+        "a language is a folder of Fluent files and a line in locales/languages"
+    );
+}

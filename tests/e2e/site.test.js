@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { PERSON_MS, startBrowser, startStack } from './stack.js';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const LANGUAGES = ['fr', 'en', 'uk', 'ru', 'de'];
+// The campaign's languages, from the one list the library is built from.
+const LANGUAGES = readFileSync(new URL('../../locales/languages', import.meta.url), 'utf8')
+  .split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
 const PAGES = ['', 'check-email/', 'thank-you/', 'privacy/', 'embed/', 'nowhere/', 'organisations/',
   'organisations/check-email/', 'organisations/confirmed/'];
 

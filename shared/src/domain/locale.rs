@@ -2,7 +2,7 @@ use super::InputError;
 use serde::{Deserialize, Serialize};
 use unic_langid::LanguageIdentifier;
 
-// Every page view and signature negotiates: the five identifiers are parsed once.
+// Every page view and signature negotiates: the identifiers are parsed once.
 static AVAILABLE: std::sync::LazyLock<Vec<LanguageIdentifier>> = std::sync::LazyLock::new(|| {
     Locale::ALL
         .iter()
@@ -10,44 +10,23 @@ static AVAILABLE: std::sync::LazyLock<Vec<LanguageIdentifier>> = std::sync::Lazy
         .collect()
 });
 
-/// One of the campaign's five languages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
-pub enum Locale {
-    Fr,
-    En,
-    Uk,
-    Ru,
-    De,
-}
+// `Locale` with a variant for each language, `Locale::ALL` and `Locale::code`, from the one list
+// in `locales/languages`.
+include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 
 impl Locale {
-    /// In the order the campaign lists them.
-    pub const ALL: [Locale; 5] = [Locale::Fr, Locale::En, Locale::Uk, Locale::Ru, Locale::De];
-
     /// Spoken to anyone whose language we cannot tell.
     pub const FALLBACK: Locale = Locale::En;
 
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "" => Err(InputError::Missing),
-            "fr" => Ok(Self::Fr),
-            "en" => Ok(Self::En),
-            "uk" => Ok(Self::Uk),
-            "ru" => Ok(Self::Ru),
-            "de" => Ok(Self::De),
-            _ => Err(InputError::Invalid),
+        let code = raw.trim().to_ascii_lowercase();
+        if code.is_empty() {
+            return Err(InputError::Missing);
         }
-    }
-
-    pub const fn code(self) -> &'static str {
-        match self {
-            Self::Fr => "fr",
-            Self::En => "en",
-            Self::Uk => "uk",
-            Self::Ru => "ru",
-            Self::De => "de",
-        }
+        Self::ALL
+            .into_iter()
+            .find(|locale| locale.code() == code)
+            .ok_or(InputError::Invalid)
     }
 
     pub const fn index(self) -> usize {
@@ -57,7 +36,7 @@ impl Locale {
     pub fn language_identifier(self) -> LanguageIdentifier {
         self.code()
             .parse()
-            .expect("the five codes are valid language identifiers")
+            .expect("every code in locales/languages is a language identifier")
     }
 
     /// The best of our languages for an `Accept-Language` header, English when none fits.
