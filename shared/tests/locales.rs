@@ -94,7 +94,7 @@ fn french_keeps_its_punctuation_and_numbers_from_breaking_across_lines() {
             .iter()
             .map(|v| (v.as_str(), fluent_bundle::FluentValue::from(7)))
             .collect();
-        let text = i18n::message(Locale::Fr, Medium::PlainText, id, &args);
+        let text = i18n::render(Locale::Fr, Medium::PlainText, id, &args);
         let chars: Vec<char> = text.chars().collect();
         for (i, pair) in chars.windows(2).enumerate() {
             let breaks = (pair[0] == ' ' && matches!(pair[1], ':' | ';' | '!' | '?' | '»'))
@@ -123,7 +123,7 @@ fn every_message_renders_in_every_language_without_leftover_placeholders() {
                     .iter()
                     .map(|v| (v.as_str(), fluent_bundle::FluentValue::from(7)))
                     .collect();
-                let text = i18n::message(locale, Medium::PlainText, id, &args);
+                let text = i18n::render(locale, Medium::PlainText, id, &args);
                 assert!(!text.trim().is_empty(), "{locale} {id} is empty");
                 assert_ne!(&text, id, "{locale} {id} is missing");
                 assert!(
@@ -137,21 +137,39 @@ fn every_message_renders_in_every_language_without_leftover_placeholders() {
 
 #[test]
 fn every_field_error_the_form_can_raise_has_a_message() {
+    use people_first::domain::Field;
     use people_first::domain::InputError::{
         ControlCharacters, Invalid, Missing, NotAName, TooLong, Unsendable,
     };
+    let named = [Missing, TooLong, ControlCharacters, NotAName];
     let possible = [
-        ("name", vec![Missing, TooLong, ControlCharacters, NotAName]),
-        ("email", vec![Missing, TooLong, Invalid, Unsendable]),
-        ("country", vec![Missing, Invalid]),
-        ("locale", vec![Missing, Invalid]),
+        (Field::Name, named.to_vec()),
+        (Field::Organisation, named.to_vec()),
+        (Field::ContactName, named.to_vec()),
+        (Field::Website, vec![Missing, TooLong, Invalid]),
+        (Field::Email, vec![Missing, TooLong, Invalid, Unsendable]),
+        (Field::Country, vec![Missing, Invalid]),
+        (Field::Locale, vec![Missing, Invalid]),
     ];
     for locale in Locale::ALL {
         for (field, errors) in &possible {
             for error in errors {
-                let id = people_first::http::sign::error_message_id(field, *error);
+                let id = i18n::field_error_id(*field, *error);
                 assert!(i18n::has_message(locale, &id), "{locale} lacks {id}");
             }
+        }
+    }
+}
+
+#[test]
+fn every_message_the_code_names_is_in_every_language() {
+    for locale in Locale::ALL {
+        for id in i18n::MessageId::ALL {
+            assert!(
+                i18n::has_message(locale, id.as_str()),
+                "{locale} lacks {}",
+                id.as_str()
+            );
         }
     }
 }
@@ -170,8 +188,8 @@ fn every_page_renders_in_every_language() {
         assert!(form.contains(r#"<option value="UA">"#));
         let message = pages::message_page(
             locale,
-            "link-expired-title",
-            "link-expired-body",
+            i18n::MessageId::LINK_EXPIRED_TITLE,
+            i18n::MessageId::LINK_EXPIRED_BODY,
             pages::Onward::SignAgain,
         );
         assert!(
@@ -216,7 +234,7 @@ fn ukrainian_and_russian_count_days_with_the_plural_the_number_needs() {
     for (locale, counts) in expected {
         for id in ["email-expiry", "link-expired-body", "privacy-how-long"] {
             for (days, words) in counts {
-                let text = i18n::message(
+                let text = i18n::render(
                     locale,
                     Medium::PlainText,
                     id,
@@ -245,7 +263,7 @@ fn the_policys_date_is_written_as_each_language_writes_a_date() {
             let text = i18n::message(
                 locale,
                 Medium::PlainText,
-                "policy-date",
+                i18n::MessageId::POLICY_DATE,
                 &[
                     ("day", fluent_bundle::FluentValue::from(day)),
                     ("month", fluent_bundle::FluentValue::from(month)),

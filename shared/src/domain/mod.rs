@@ -6,6 +6,7 @@ mod change;
 mod counter;
 mod country;
 mod email;
+mod field;
 mod locale;
 mod name;
 mod organisation;
@@ -17,6 +18,7 @@ pub use change::{Change, ChangedItem, SequenceNumber, SignatureChange};
 pub use counter::{Counter, CounterDelta};
 pub use country::Country;
 pub use email::Email;
+pub use field::{Field, FieldErrors};
 pub use locale::Locale;
 pub use name::SignerName;
 pub use organisation::{

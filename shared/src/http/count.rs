@@ -3,6 +3,7 @@
 
 use super::{json, query_parameter};
 use crate::domain::Locale;
+use crate::i18n::MessageId;
 use crate::i18n::{self, Medium};
 use crate::pages;
 use crate::ports::CounterStore;
@@ -63,7 +64,7 @@ fn matches(request: &Request, etag: &str) -> bool {
 
 /// The badge: the campaign's name and the count, in the language asked for.
 pub fn badge(locale: Locale, total: u64) -> String {
-    let label = i18n::text(locale, "campaign-name");
+    let label = i18n::text(locale, MessageId::CAMPAIGN_NAME);
     let count = i18n::signatures(locale, Medium::PlainText, total);
     // Verdana at 11 px averages about 7 px a character; the badge need not be exact.
     let width = |text: &str| u32::try_from(text.chars().count()).unwrap_or(40) * 7 + 12;
@@ -98,7 +99,7 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
             tracing::warn!(error = %e, "the counter could not be read");
             let mut answer = json(
                 StatusCode::SERVICE_UNAVAILABLE,
-                &serde_json::json!({ "error": i18n::text(locale, "counter-unavailable") }),
+                &serde_json::json!({ "error": i18n::text(locale, MessageId::COUNTER_UNAVAILABLE) }),
             );
             answer
                 .headers_mut()

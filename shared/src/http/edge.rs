@@ -2,6 +2,7 @@
 //! function answers only requests that carry it: a call to the API's own address would skip the
 //! firewall, the CDN's cache and its headers.
 
+use crate::i18n::MessageId;
 use lambda_http::{Body, Error, Request, Response};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -41,7 +42,7 @@ impl EdgeSecret {
         super::guarded(
             self.admits(&request),
             request,
-            "error-not-through-site",
+            MessageId::ERROR_NOT_THROUGH_SITE,
             handler,
         )
         .await

@@ -2,6 +2,7 @@
 
 use super::link::{LinkRequest, link_request, pressed};
 use super::{browser_locale, page};
+use crate::i18n::MessageId;
 use crate::pages;
 use crate::ports::SignatureStore;
 use crate::use_cases::erase::{erase_signature, inspect_erasure};
@@ -29,7 +30,12 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
             Ok(None) => page(
                 StatusCode::OK,
                 locale,
-                pages::message_page(locale, "erased-title", "erased-body", pages::Onward::Home),
+                pages::message_page(
+                    locale,
+                    MessageId::ERASED_TITLE,
+                    MessageId::ERASED_BODY,
+                    pages::Onward::Home,
+                ),
             ),
             Err(_) => super::unavailable(&request, locale),
         },

@@ -3,15 +3,12 @@
 
 use super::{Encoding, browser_locale, json, method_not_allowed, redirect};
 use crate::domain::challenge::{BotSignals, Widget};
-use crate::domain::{InputError, Locale};
+use crate::domain::{Field, FieldErrors, Locale};
 use crate::i18n::{self, Medium};
 use crate::ports::Challenge;
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use std::collections::BTreeMap;
-
-/// Which field failed and why, in the order of the form.
-pub type FieldErrors = BTreeMap<&'static str, InputError>;
 
 /// A form the public sends.
 pub trait PublicForm: serde::de::DeserializeOwned + BotSignals {
@@ -25,7 +22,7 @@ pub trait PublicForm: serde::de::DeserializeOwned + BotSignals {
     fn locale(&self) -> Option<Locale>;
     fn parse(&self) -> Result<Self::Parsed, FieldErrors>;
     /// The most characters a field takes, for its "too long" message.
-    fn max_chars(field: &str) -> usize;
+    fn max_chars(field: Field) -> usize;
     /// The form's page again, with the fields as sent and what was wrong with them.
     fn page_again(
         &self,
@@ -35,19 +32,6 @@ pub trait PublicForm: serde::de::DeserializeOwned + BotSignals {
     ) -> String;
 }
 
-/// The message id for a field's error.
-pub fn error_message_id(field: &str, error: InputError) -> String {
-    let kind = match error {
-        InputError::Missing => "missing",
-        InputError::TooLong => "too-long",
-        InputError::ControlCharacters => "control",
-        InputError::Invalid => "invalid",
-        InputError::Unsendable => "unsendable",
-        InputError::NotAName => "not-a-name",
-    };
-    format!("error-{field}-{kind}")
-}
-
 fn localised<F: PublicForm>(
     errors: &FieldErrors,
     locale: Locale,
@@ -55,13 +39,9 @@ fn localised<F: PublicForm>(
 ) -> BTreeMap<&'static str, String> {
     errors
         .iter()
-        .map(|(field, error)| {
-            let id = error_message_id(field, *error);
-            let max = F::max_chars(field);
-            (
-                *field,
-                i18n::message(locale, medium, &id, &[("max", max.into())]),
-            )
+        .map(|(&field, &error)| {
+            let message = i18n::field_error(locale, medium, field, error, F::max_chars(field));
+            (field.name(), message)
         })
         .collect()
 }

@@ -3,6 +3,7 @@
 
 use super::{Encoding, json, method_not_allowed, page, query_parameter, redirect};
 use crate::domain::{LinkToken, Locale};
+use crate::i18n::MessageId;
 use crate::pages;
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
@@ -68,15 +69,15 @@ pub(super) fn link_problem(request: &Request, dead: &DeadLink, fallback: Locale)
         DeadLink::Expired(locale) => (
             StatusCode::GONE,
             *locale,
-            "link-expired-title",
-            "link-expired-body",
+            MessageId::LINK_EXPIRED_TITLE,
+            MessageId::LINK_EXPIRED_BODY,
             "expired-link",
         ),
         DeadLink::Unknown => (
             StatusCode::NOT_FOUND,
             fallback,
-            "link-unknown-title",
-            "link-unknown-body",
+            MessageId::LINK_UNKNOWN_TITLE,
+            MessageId::LINK_UNKNOWN_BODY,
             "unknown-link",
         ),
     };

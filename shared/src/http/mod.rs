@@ -13,6 +13,7 @@ pub mod supporters;
 
 use crate::domain::Locale;
 use crate::i18n;
+use crate::i18n::MessageId;
 use http::header::{
     ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, LOCATION,
 };
@@ -52,13 +53,13 @@ pub fn read_body<T: serde::de::DeserializeOwned>(
     if request.body().len() > MAX_BODY_BYTES {
         return Err(refuse(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "error-body-too-large",
+            MessageId::ERROR_BODY_TOO_LARGE,
         ));
     }
     let Some(encoding) = encoding(request) else {
         return Err(refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "error-content-type",
+            MessageId::ERROR_CONTENT_TYPE,
         ));
     };
     let body: &[u8] = request.body().as_ref();
@@ -68,7 +69,7 @@ pub fn read_body<T: serde::de::DeserializeOwned>(
     };
     parsed
         .map(|value| (encoding, value))
-        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, "error-malformed"))
+        .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, MessageId::ERROR_MALFORMED))
 }
 
 /// Whether to answer with a page rather than JSON: forms, and browsers asking for HTML.
@@ -162,12 +163,12 @@ pub fn problem(
     request: &Request,
     status: StatusCode,
     locale: Locale,
-    message_id: &str,
+    message_id: MessageId,
 ) -> Response<Body> {
     let mut answer = if wants_page(request) {
         let html = crate::pages::message_page(
             locale,
-            "error-title",
+            MessageId::ERROR_TITLE,
             message_id,
             crate::pages::Onward::Home,
         );
@@ -196,7 +197,7 @@ pub fn method_not_allowed(
         request,
         StatusCode::METHOD_NOT_ALLOWED,
         locale,
-        "error-method",
+        MessageId::ERROR_METHOD,
     );
     answer
         .headers_mut()
@@ -217,7 +218,7 @@ pub fn without_body_for_head(method: &Method, mut response: Response<Body>) -> R
 async fn guarded<Handler, Answer>(
     admitted: bool,
     request: Request,
-    refusal: &str,
+    refusal: MessageId,
     handler: Handler,
 ) -> Result<Response<Body>, lambda_http::Error>
 where
@@ -238,7 +239,7 @@ pub(crate) fn unavailable(request: &Request, locale: Locale) -> Response<Body> {
         request,
         StatusCode::SERVICE_UNAVAILABLE,
         locale,
-        "error-unavailable",
+        MessageId::ERROR_UNAVAILABLE,
     )
 }
 
@@ -297,7 +298,7 @@ mod tests {
                     &request,
                     StatusCode::FORBIDDEN,
                     Locale::En,
-                    "error-other-site",
+                    MessageId::ERROR_OTHER_SITE,
                 ),
                 PAGE_POLICY,
             ),

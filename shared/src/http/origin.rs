@@ -4,6 +4,7 @@
 //! partner's origin is listed. A request that names neither (curl, an old browser) is no
 //! browser acting for another site, and passes.
 
+use crate::i18n::MessageId;
 use lambda_http::{Body, Error, Request, Response};
 
 pub struct SignOrigins {
@@ -58,7 +59,7 @@ impl SignOrigins {
         if !admitted {
             tracing::warn!("a signature from another site refused");
         }
-        super::guarded(admitted, request, "error-other-site", handler).await
+        super::guarded(admitted, request, MessageId::ERROR_OTHER_SITE, handler).await
     }
 }
 

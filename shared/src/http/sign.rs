@@ -2,19 +2,18 @@
 
 use super::form::{self, PublicForm, Read};
 use crate::domain::challenge::Widget;
+use crate::domain::{Field, FieldErrors};
 use crate::domain::{Locale, SignerName};
 use crate::keyring::Keyring;
 use crate::pages;
 use crate::ports::Challenge;
 use crate::ports::Clock;
 use crate::ports::SignatureStore;
-use crate::use_cases::sign::{FieldErrors, Petition, PetitionForm, sign_petition};
+use crate::use_cases::sign::{Petition, PetitionForm, sign_petition};
 use lambda_http::{Body, Error, Request, Response};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tracing::instrument;
-
-pub use super::form::error_message_id;
 
 /// What the signing handler needs, built once per process.
 #[derive(Clone)]
@@ -39,7 +38,7 @@ impl PublicForm for PetitionForm {
         PetitionForm::parse(self)
     }
 
-    fn max_chars(_field: &str) -> usize {
+    fn max_chars(_field: Field) -> usize {
         SignerName::MAX_CHARS
     }
 

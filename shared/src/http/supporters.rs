@@ -1,11 +1,12 @@
 //! `POST /api/organisations`: an organisation asks to join the list; and
 //! `GET|HEAD|POST /api/organisations/confirm`: its contact's link, and the button that confirms.
 
-use super::form::{self, FieldErrors, PublicForm, Read};
+use super::form::{self, PublicForm, Read};
 use super::{Encoding, browser_locale, json, method_not_allowed, page, query_parameter, redirect};
 use crate::domain::challenge::Widget;
-use crate::domain::{Locale, OrganisationId, OrganisationName, SecretHash};
+use crate::domain::{Field, FieldErrors, Locale, OrganisationId, OrganisationName, SecretHash};
 use crate::i18n;
+use crate::i18n::MessageId;
 use crate::keyring::Keyring;
 use crate::pages;
 use crate::ports::Challenge;
@@ -47,8 +48,8 @@ impl PublicForm for SupportForm {
         SupportForm::parse(self)
     }
 
-    fn max_chars(field: &str) -> usize {
-        if field == "organisation" {
+    fn max_chars(field: Field) -> usize {
+        if field == Field::Organisation {
             OrganisationName::MAX_CHARS
         } else {
             crate::domain::SignerName::MAX_CHARS
@@ -135,15 +136,15 @@ fn dead_link(request: &Request, locale: Locale) -> Response<Body> {
             locale,
             pages::message_page(
                 locale,
-                "link-unknown-title",
-                "organisation-link-dead-body",
+                MessageId::LINK_UNKNOWN_TITLE,
+                MessageId::ORGANISATION_LINK_DEAD_BODY,
                 pages::Onward::AskAgain,
             ),
         )
     } else {
         json(
             StatusCode::NOT_FOUND,
-            &serde_json::json!({ "status": "unknown-link", "error": i18n::text(locale, "link-unknown-title") }),
+            &serde_json::json!({ "status": "unknown-link", "error": i18n::text(locale, MessageId::LINK_UNKNOWN_TITLE) }),
         )
     }
 }
@@ -159,8 +160,8 @@ fn confirmed(request: &Request, encoding: Encoding, locale: Locale) -> Response<
             locale,
             pages::message_page(
                 locale,
-                "organisation-confirmed-title",
-                "organisation-confirmed-body",
+                MessageId::ORGANISATION_CONFIRMED_TITLE,
+                MessageId::ORGANISATION_CONFIRMED_BODY,
                 pages::Onward::Home,
             ),
         ),

@@ -4,6 +4,7 @@
 pub mod site;
 
 use crate::domain::{Country, Locale};
+use crate::i18n::MessageId;
 use crate::i18n::{self, Medium};
 use fluent_bundle::FluentValue;
 use minijinja::value::{Kwargs, Value};
@@ -77,7 +78,7 @@ fn translate(state: &State, id: &str, kwargs: Kwargs) -> Result<String, Error> {
         };
         args.push((name, value));
     }
-    Ok(i18n::message(locale, medium, id, &args))
+    Ok(i18n::render(locale, medium, id, &args))
 }
 
 /// `value | tojson`: JSON that stays inert inside HTML or a script, as minijinja's own filter
@@ -118,7 +119,7 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     // Every page links every language, each named in itself.
     let locales: Vec<Value> = Locale::ALL
         .iter()
-        .map(|&l| context! { code => l.code(), name => i18n::text(l, "language-name") })
+        .map(|&l| context! { code => l.code(), name => i18n::text(l, MessageId::LANGUAGE_NAME) })
         .collect();
     env.add_global("locales", locales);
     env
@@ -168,7 +169,7 @@ pub enum Onward {
 }
 
 /// A page with a heading, a sentence and a way onward: check your email, thank you, errors.
-pub fn message_page(locale: Locale, heading: &str, body: &str, onward: Onward) -> String {
+pub fn message_page(locale: Locale, heading: MessageId, body: MessageId, onward: Onward) -> String {
     let message = message_context(heading, body, onward);
     render(
         "message.html",
@@ -177,11 +178,11 @@ pub fn message_page(locale: Locale, heading: &str, body: &str, onward: Onward) -
 }
 
 /// What `message.html` shows, whoever renders it: the functions, or the site's build.
-pub(crate) fn message_context(heading: &str, body: &str, onward: Onward) -> Value {
+pub(crate) fn message_context(heading: MessageId, body: MessageId, onward: Onward) -> Value {
     context! {
         heading => heading, body => body, sign_again => onward == Onward::SignAgain,
         again => (onward == Onward::AskAgain).then_some("organisations/"),
-        again_label => "organisation-send-again",
+        again_label => MessageId::ORGANISATION_SEND_AGAIN,
         days => crate::use_cases::sign::LINK_LIFETIME_SECONDS / 86_400,
         backup_days => crate::domain::BACKUP_RETENTION_DAYS,
     }
@@ -293,11 +294,11 @@ pub fn embed_script() -> String {
                 let goal = i18n::message(
                     locale,
                     Medium::PlainText,
-                    "counter-goal",
+                    MessageId::COUNTER_GOAL,
                     &[("goal", FluentValue::from("{}"))],
                 );
                 words.insert("goal", goal);
-                words.insert("name", i18n::text(locale, "campaign-name"));
+                words.insert("name", i18n::text(locale, MessageId::CAMPAIGN_NAME));
                 (locale.code(), words)
             })
             .collect();

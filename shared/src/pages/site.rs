@@ -3,6 +3,7 @@
 
 use crate::domain::{BACKUP_RETENTION_DAYS, Locale, PRIVACY_POLICY_VERSION};
 use crate::i18n;
+use crate::i18n::MessageId;
 use crate::pages::{message_context, render};
 use minijinja::Value;
 use minijinja::context;
@@ -68,7 +69,7 @@ pub fn home_page(
     let supporters_count = i18n::message(
         locale,
         i18n::Medium::Html,
-        "supporters-count",
+        MessageId::SUPPORTERS_COUNT,
         &[
             ("count", count.into()),
             ("formatted", i18n::format_number(locale, count).into()),
@@ -94,7 +95,7 @@ fn policy_date(locale: Locale) -> String {
     crate::i18n::message(
         locale,
         crate::i18n::Medium::Html,
-        "policy-date",
+        MessageId::POLICY_DATE,
         &[
             ("day", day.into()),
             ("month", month.into()),
@@ -122,8 +123,8 @@ fn site_message_page(
     settings: &SiteSettings,
     locale: Locale,
     page: &str,
-    heading: &str,
-    body: &str,
+    heading: MessageId,
+    body: MessageId,
 ) -> String {
     let particular = message_context(heading, body, crate::pages::Onward::Home);
     render(
@@ -142,7 +143,13 @@ pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
 }
 
 pub fn erased_page(settings: &SiteSettings, locale: Locale) -> String {
-    site_message_page(settings, locale, "erased/", "erased-title", "erased-body")
+    site_message_page(
+        settings,
+        locale,
+        "erased/",
+        MessageId::ERASED_TITLE,
+        MessageId::ERASED_BODY,
+    )
 }
 
 pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
@@ -150,15 +157,15 @@ pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
         settings,
         locale,
         "404.html",
-        "error-title",
-        "error-not-found",
+        MessageId::ERROR_TITLE,
+        MessageId::ERROR_NOT_FOUND,
     )
 }
 
 /// Plain links to share on a few networks: no script of theirs is ever loaded.
 pub fn thank_you_page(settings: &SiteSettings, locale: Locale) -> String {
     let home = format!("{}/{}/", settings.origin, locale.code());
-    let text = i18n::text(locale, "share-text");
+    let text = i18n::text(locale, MessageId::SHARE_TEXT);
     let query = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap_or_default();
     let networks = vec![
         context! { name => "Telegram", href => format!("https://t.me/share/url?{}", query(&[("url", &home), ("text", &text)])) },
@@ -166,14 +173,14 @@ pub fn thank_you_page(settings: &SiteSettings, locale: Locale) -> String {
         context! { name => "Facebook", href => format!("https://www.facebook.com/sharer/sharer.php?{}", query(&[("u", &home)])) },
         context! { name => "X", href => format!("https://x.com/intent/post?{}", query(&[("text", &text), ("url", &home)])) },
     ];
-    let subject = i18n::text(locale, "campaign-name");
+    let subject = i18n::text(locale, MessageId::CAMPAIGN_NAME);
     let email_href = format!(
         "mailto:?{}",
         query(&[("subject", &subject), ("body", &format!("{text}\n{home}"))])
     )
     .replace('+', "%20");
     let particular = context! {
-        heading => "thank-you-title", body => "thank-you-body", home => home, networks => networks,
+        heading => MessageId::THANK_YOU_TITLE, body => MessageId::THANK_YOU_BODY, home => home, networks => networks,
         email_href => email_href,
     };
     render(
@@ -213,8 +220,8 @@ pub fn organisation_check_email_page(settings: &SiteSettings, locale: Locale) ->
         settings,
         locale,
         "organisations/check-email/",
-        "check-email-title",
-        "organisation-check-email-body",
+        MessageId::CHECK_EMAIL_TITLE,
+        MessageId::ORGANISATION_CHECK_EMAIL_BODY,
     )
 }
 
@@ -278,8 +285,8 @@ pub fn build(settings: &SiteSettings, supporters: &[crate::domain::Organisation]
                     settings,
                     locale,
                     "organisations/confirmed/",
-                    "organisation-confirmed-title",
-                    "organisation-confirmed-body",
+                    MessageId::ORGANISATION_CONFIRMED_TITLE,
+                    MessageId::ORGANISATION_CONFIRMED_BODY,
                 ),
             ),
             ("check-email/index.html", check_email_page(settings, locale)),

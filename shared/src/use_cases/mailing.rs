@@ -2,6 +2,7 @@
 
 use crate::domain::{Change, ChangedItem, Locale, SequenceNumber, Signature};
 use crate::i18n;
+use crate::i18n::MessageId;
 use crate::keyring::Keyring;
 use crate::pages;
 use crate::ports::{MailError, MailQueue, MailRequest, OutgoingEmail};
@@ -47,7 +48,7 @@ pub fn confirmation_email(
     Some(OutgoingEmail {
         from: settings.sender.clone(),
         to,
-        subject: i18n::text(locale, "email-subject"),
+        subject: i18n::text(locale, MessageId::EMAIL_SUBJECT),
         text,
         html,
         // The erasure page, and the campaign's mailbox for clients that only write.

@@ -1,8 +1,8 @@
 //! Signing the appeal: a pending signature, and a confirmation link the mailer will send.
 
 use crate::domain::{
-    ConfirmationLink, Country, Email, InputError, LinkNonce, Locale, PRIVACY_POLICY_VERSION,
-    Signature, SignatureStatus, SignerName, Timestamp,
+    ConfirmationLink, Country, Email, Field, FieldErrors, InputError, LinkNonce, Locale,
+    PRIVACY_POLICY_VERSION, Signature, SignatureStatus, SignerName, Timestamp,
 };
 use crate::keyring::Keyring;
 use crate::ports::Clock;
@@ -93,8 +93,6 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
     )
 }
 
-pub use crate::http::form::FieldErrors;
-
 impl PetitionForm {
     /// The language the signer asked for, if it is one of ours.
     pub fn locale(&self) -> Option<Locale> {
@@ -122,10 +120,10 @@ impl PetitionForm {
                         errors.insert(field, e);
                     }
                 };
-                note("name", name.map(drop));
-                note("email", email.map(drop));
-                note("country", country.map(drop));
-                note("locale", locale.map(drop));
+                note(Field::Name, name.map(drop));
+                note(Field::Email, email.map(drop));
+                note(Field::Country, country.map(drop));
+                note(Field::Locale, locale.map(drop));
                 Err(errors)
             }
         }

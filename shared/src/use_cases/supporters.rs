@@ -2,10 +2,12 @@
 //! the staff's moderation. Nothing reaches the public list before a person approves it.
 
 use crate::domain::{
-    ConfirmationSecret, Contact, Country, Email, InputError, Locale, Organisation, OrganisationId,
-    OrganisationName, SecretHash, SignerName, Standing, Timestamp, Website,
+    ConfirmationSecret, Contact, Country, Email, Field, FieldErrors, InputError, Locale,
+    Organisation, OrganisationId, OrganisationName, SecretHash, SignerName, Standing, Timestamp,
+    Website,
 };
 use crate::i18n;
+use crate::i18n::MessageId;
 use crate::keyring::Keyring;
 use crate::ports::Clock;
 use crate::ports::{MailError, Mailer, OutgoingEmail, SignatureStore, StoreError, SupporterStore};
@@ -66,8 +68,6 @@ pub struct SupportRequest {
     pub locale: Locale,
 }
 
-pub use crate::http::form::FieldErrors;
-
 impl crate::domain::challenge::BotSignals for SupportForm {
     fn honeypot(&self) -> Option<&str> {
         self.fax.as_deref()
@@ -94,26 +94,26 @@ impl SupportForm {
     pub fn parse(&self) -> Result<SupportRequest, FieldErrors> {
         let field = |value: &Option<String>| value.clone().unwrap_or_default();
         let mut errors = FieldErrors::new();
-        let mut check = |name: &'static str, result: Result<(), InputError>| {
+        let mut check = |name: Field, result: Result<(), InputError>| {
             if let Err(e) = result {
                 errors.insert(name, e);
             }
         };
         let name = OrganisationName::parse(&field(&self.organisation));
-        check("organisation", name.as_ref().map(drop).map_err(|e| *e));
+        check(Field::Organisation, name.as_ref().map(drop).map_err(|e| *e));
         let country = Country::parse(&field(&self.country));
-        check("country", country.as_ref().map(drop).map_err(|e| *e));
+        check(Field::Country, country.as_ref().map(drop).map_err(|e| *e));
         let website = Website::parse(&field(&self.website));
-        check("website", website.as_ref().map(drop).map_err(|e| *e));
+        check(Field::Website, website.as_ref().map(drop).map_err(|e| *e));
         let contact_name = SignerName::parse(&field(&self.contact_name));
         check(
-            "contact-name",
+            Field::ContactName,
             contact_name.as_ref().map(drop).map_err(|e| *e),
         );
         let email = Email::parse(&field(&self.email));
-        check("email", email.as_ref().map(drop).map_err(|e| *e));
+        check(Field::Email, email.as_ref().map(drop).map_err(|e| *e));
         let locale = Locale::parse(&field(&self.locale));
-        check("locale", locale.as_ref().map(drop).map_err(|e| *e));
+        check(Field::Locale, locale.as_ref().map(drop).map_err(|e| *e));
         match (name, country, website, contact_name, email, locale) {
             (Ok(name), Ok(country), Ok(website), Ok(contact_name), Ok(email), Ok(locale)) => {
                 Ok(SupportRequest {
@@ -248,30 +248,30 @@ fn contact_email(
         i18n::message(
             locale,
             i18n::Medium::PlainText,
-            "supporter-email-intro",
+            MessageId::SUPPORTER_EMAIL_INTRO,
             &[("organisation", name.into())],
         ),
-        i18n::text(locale, "supporter-email-action"),
+        i18n::text(locale, MessageId::SUPPORTER_EMAIL_ACTION),
     ];
     let closing = [
         i18n::message(
             locale,
             i18n::Medium::PlainText,
-            "email-expiry",
+            MessageId::EMAIL_EXPIRY,
             &[(
                 "days",
                 (crate::use_cases::sign::LINK_LIFETIME_SECONDS / DAY).into(),
             )],
         ),
-        i18n::text(locale, "supporter-email-ignore"),
+        i18n::text(locale, MessageId::SUPPORTER_EMAIL_IGNORE),
     ];
     notice(
         settings,
         contact.email.clone(),
         locale,
-        &i18n::text(locale, "supporter-email-subject"),
+        &i18n::text(locale, MessageId::SUPPORTER_EMAIL_SUBJECT),
         &paragraphs,
-        Some((link, &i18n::text(locale, "supporter-email-button"))),
+        Some((link, &i18n::text(locale, MessageId::SUPPORTER_EMAIL_BUTTON))),
         &closing,
     )
 }
@@ -379,11 +379,11 @@ pub async fn confirm_contact(
             &settings.mail,
             moderation.clone(),
             locale,
-            &i18n::text(locale, "moderation-email-subject"),
+            &i18n::text(locale, MessageId::MODERATION_EMAIL_SUBJECT),
             &[i18n::message(
                 locale,
                 i18n::Medium::PlainText,
-                "moderation-email-body",
+                MessageId::MODERATION_EMAIL_BODY,
                 &[("organisation", name.into()), ("id", id.to_string().into())],
             )],
             None,
@@ -528,11 +528,17 @@ impl Moderation {
         }
     }
 
-    /// The messages of the email that tells the contact: `{id}-subject` and `{id}-body`.
-    fn outcome(&self) -> Option<&'static str> {
+    /// The subject and body of the email that tells the contact.
+    fn outcome(&self) -> Option<(MessageId, MessageId)> {
         match self {
-            Self::Approve(_) => Some("supporter-approved"),
-            Self::Reject => Some("supporter-rejected"),
+            Self::Approve(_) => Some((
+                MessageId::SUPPORTER_APPROVED_SUBJECT,
+                MessageId::SUPPORTER_APPROVED_BODY,
+            )),
+            Self::Reject => Some((
+                MessageId::SUPPORTER_REJECTED_SUBJECT,
+                MessageId::SUPPORTER_REJECTED_BODY,
+            )),
             Self::Remove => None,
         }
     }
@@ -606,18 +612,18 @@ async fn tell_outcome(
     settings: &SupportSettings,
     organisation: &Organisation,
     contact: &Contact,
-    outcome: &str,
+    (subject, body): (MessageId, MessageId),
 ) -> bool {
     let locale = contact.locale;
     let email = notice(
         &settings.mail,
         contact.email.clone(),
         locale,
-        &i18n::text(locale, &format!("{outcome}-subject")),
+        &i18n::text(locale, subject),
         &[i18n::message(
             locale,
             i18n::Medium::PlainText,
-            &format!("{outcome}-body"),
+            body,
             &[(
                 "organisation",
                 organisation.name_in(locale).to_owned().into(),

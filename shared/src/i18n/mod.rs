@@ -1,6 +1,6 @@
 //! The campaign's strings, from `locales/<lang>/*.ftl`, compiled into every binary.
 
-use crate::domain::Locale;
+use crate::domain::{Field, InputError, Locale};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::LazyLock;
@@ -62,14 +62,52 @@ static HTML: LazyLock<Vec<Bundle>> =
 static PLAIN: LazyLock<Vec<Bundle>> =
     LazyLock::new(|| Locale::ALL.iter().map(|&l| bundle(l, false)).collect());
 
+mod ids;
+pub use ids::MessageId;
+
 /// Whether a message exists in a language.
 pub fn has_message(locale: Locale, id: &str) -> bool {
     HTML[locale.index()].has_message(id)
 }
 
-/// A message in a language with its arguments; the message id itself if it is missing, which
-/// the locale tests rule out.
+/// A message in a language with its arguments.
 pub fn message(
+    locale: Locale,
+    medium: Medium,
+    id: MessageId,
+    args: &[(&str, FluentValue<'_>)],
+) -> String {
+    render(locale, medium, id.as_str(), args)
+}
+
+/// The message for a field's error: "error-{field}-{kind}", with the most characters it takes.
+pub fn field_error(
+    locale: Locale,
+    medium: Medium,
+    field: Field,
+    error: InputError,
+    max_chars: usize,
+) -> String {
+    let id = field_error_id(field, error);
+    render(locale, medium, &id, &[("max", max_chars.into())])
+}
+
+/// The id of a field's error message; the locale tests check every one a form can raise.
+pub fn field_error_id(field: Field, error: InputError) -> String {
+    let kind = match error {
+        InputError::Missing => "missing",
+        InputError::TooLong => "too-long",
+        InputError::ControlCharacters => "control",
+        InputError::Invalid => "invalid",
+        InputError::Unsendable => "unsendable",
+        InputError::NotAName => "not-a-name",
+    };
+    format!("error-{}-{kind}", field.name())
+}
+
+/// A message by its id as a string, as templates and the locale tests name them; the id itself
+/// if it is missing, which the locale tests rule out.
+pub fn render(
     locale: Locale,
     medium: Medium,
     id: &str,
@@ -101,7 +139,7 @@ pub fn message(
 }
 
 /// A message without arguments, for plain text.
-pub fn text(locale: Locale, id: &str) -> String {
+pub fn text(locale: Locale, id: MessageId) -> String {
     message(locale, Medium::PlainText, id, &[])
 }
 
@@ -137,7 +175,7 @@ pub fn signatures(locale: Locale, medium: Medium, count: u64) -> String {
     message(
         locale,
         medium,
-        "counter-signatures",
+        MessageId::COUNTER_SIGNATURES,
         &[
             ("count", FluentValue::from(count)),
             ("formatted", FluentValue::from(format_number(locale, count))),
@@ -171,7 +209,7 @@ pub fn signatures_by_plural_category(
                     message(
                         locale,
                         Medium::PlainText,
-                        "counter-signatures",
+                        MessageId::COUNTER_SIGNATURES,
                         &[
                             ("count", FluentValue::from(n)),
                             ("formatted", FluentValue::from("{}")),
