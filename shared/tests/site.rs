@@ -54,8 +54,7 @@ fn html(files: &[SiteFile]) -> impl Iterator<Item = (&str, String)> {
 
 /// Every message id of the Fluent files; one showing as text means a missing translation.
 fn message_ids() -> BTreeSet<String> {
-    people_first::i18n::SOURCES
-        .iter()
+    people_first::i18n::sources()
         .flat_map(|(_, _, source)| source.lines())
         .filter_map(|line| line.split_once(" = ").map(|(id, _)| id.trim().to_owned()))
         .filter(|id| id.contains('-') && !id.starts_with(' '))

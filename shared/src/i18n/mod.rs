@@ -8,21 +8,8 @@ use std::sync::LazyLock;
 // `locale_files!`, which includes each language's copy of the files it names.
 include!(concat!(env!("OUT_DIR"), "/locale_files.rs"));
 
-/// Every Fluent file: (language, file name, source). The campaign's text and the privacy policy
-/// are needed only where the site is built, and the functions stay smaller without them.
-#[cfg(feature = "site")]
-pub const SOURCES: &[(&str, &str, &str)] = locale_files!(
-    "signing.ftl",
-    "pages.ftl",
-    "email.ftl",
-    "counter.ftl",
-    "site.ftl",
-    "organisations.ftl",
-    "home.ftl",
-    "privacy.ftl"
-);
-#[cfg(not(feature = "site"))]
-pub const SOURCES: &[(&str, &str, &str)] = locale_files!(
+/// The Fluent files every binary carries: (language, file name, source).
+const EVERYWHERE: &[(&str, &str, &str)] = locale_files!(
     "signing.ftl",
     "pages.ftl",
     "email.ftl",
@@ -30,6 +17,18 @@ pub const SOURCES: &[(&str, &str, &str)] = locale_files!(
     "site.ftl",
     "organisations.ftl"
 );
+
+/// The campaign's text and the privacy policy, needed only where the site is built: the
+/// functions stay smaller without them.
+#[cfg(feature = "site")]
+const SITE_ONLY: &[(&str, &str, &str)] = locale_files!("home.ftl", "privacy.ftl");
+#[cfg(not(feature = "site"))]
+const SITE_ONLY: &[(&str, &str, &str)] = &[];
+
+/// Every Fluent file this binary carries: (language, file name, source).
+pub fn sources() -> impl Iterator<Item = &'static (&'static str, &'static str, &'static str)> {
+    EVERYWHERE.iter().chain(SITE_ONLY)
+}
 
 /// Where a string goes decides whether Fluent wraps arguments in bidi isolation marks: they
 /// protect HTML, and show up as junk in email subjects and plain text.
@@ -44,7 +43,7 @@ type Bundle = FluentBundle<FluentResource>;
 fn bundle(locale: Locale, isolating: bool) -> Bundle {
     let mut bundle = Bundle::new_concurrent(vec![locale.language_identifier()]);
     bundle.set_use_isolating(isolating);
-    for (lang, file, source) in SOURCES {
+    for (lang, file, source) in sources() {
         if *lang != locale.code() {
             continue;
         }
