@@ -46,7 +46,10 @@ DECIDED_BY_CODE = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"
 
 
 def rust_sources():
-    return {path: path.read_text() for path in SHARED.rglob("*.rs")}
+    """The library as the functions build it: `testing/` is compiled only for the tests, and its
+    helpers' names would otherwise stand for the functions' own."""
+    return {path: path.read_text() for path in SHARED.rglob("*.rs")
+            if (SHARED / "testing") not in path.parents}
 
 
 def bodies(sources):

@@ -4,8 +4,7 @@
 // Counts here are small: converting them to f64 for ratios loses nothing.
 #![allow(clippy::cast_precision_loss)]
 
-#[path = "../tests/support/mod.rs"]
-mod support;
+use people_first::testing::local_stack as support;
 
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! `people-first` as a person runs it: the binary started on a free port over a data folder,
 //! signed and confirmed through its HTTP interface, then restarted.
 
-use crate::support;
+use people_first::testing::local_stack as support;
 
 use std::path::Path;
 use std::process::Command;

@@ -1,8 +1,6 @@
 //! The command line's tests, in one binary: the local stack as a person reaches it, the API's
 //! description, and the staff's commands on the local stack's data.
 
-mod support;
-
 mod local_stack;
 mod openapi;
 mod staff_commands;

@@ -1,7 +1,7 @@
 //! `openapi.yaml` describes what the handlers really do: the local stack serves it, routes every
 //! operation it lists, and answers each with a status it documents.
 
-use crate::support;
+use people_first::testing::local_stack as support;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! after the stack that wrote the data has stopped. (The same commands against DynamoDB are
 //! tested with the emulator in the library's tests.)
 
-use crate::support;
+use people_first::testing::local_stack as support;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -18,9 +18,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-#[path = "../tests/support/mod.rs"]
-#[allow(dead_code, unused_imports, clippy::all, clippy::pedantic)]
-mod support;
+use people_first::testing as support;
 
 const RECORDS: usize = 1000;
 const RUNS: usize = 31;

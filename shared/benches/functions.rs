@@ -9,9 +9,7 @@
 // Sizes and counts here are far below 2^52: as f64 for ratios they lose nothing.
 #![allow(clippy::cast_precision_loss)]
 
-#[path = "../tests/support/mod.rs"]
-#[allow(dead_code, unused_imports, clippy::all, clippy::pedantic)]
-mod support;
+use people_first::testing as support;
 
 use std::time::{Duration, Instant};
 use support::runtime_api::{Function, binary, http_event};

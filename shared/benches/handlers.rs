@@ -16,9 +16,7 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;
 
-#[path = "../tests/support/mod.rs"]
-#[allow(dead_code, unused_imports, clippy::all, clippy::pedantic)]
-mod support;
+use people_first::testing as support;
 
 use support::AcceptingStore;
 

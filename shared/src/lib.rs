@@ -18,4 +18,6 @@ pub mod keyring;
 pub mod pages;
 pub mod ports;
 pub mod telemetry;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod use_cases;

@@ -3,7 +3,7 @@
 //! to sign. A failed challenge gets the answer a person gets and stores nothing; a provider that
 //! cannot be asked gets a 503 to retry.
 
-use crate::support;
+use people_first::testing as support;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;

@@ -1,6 +1,6 @@
 //! `/api/count` and `/api/count.svg` as watchers, partner pages and the CDN use them.
 
-use crate::support;
+use people_first::testing as support;
 
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::domain::{Counter, Country, Locale, Timestamp};

@@ -2,7 +2,7 @@
 //! batch again, shards interleaved, overlapping batches, a mix of every kind of change. Run on
 //! the embedded store and on DynamoDB in the emulator.
 
-use crate::support;
+use people_first::testing as support;
 
 use people_first::adapters::clock::ManualClock;
 use people_first::domain::{
@@ -132,7 +132,7 @@ async fn a_missing_counter_reads_as_zero(subject: StoreUnderTest) {
     );
 }
 
-crate::on_both!(
+people_first::on_both!(
     embedded => super::StoreUnderTest::embedded(),
     dynamodb => super::StoreUnderTest::dynamo().await;
     the_same_batch_delivered_three_times_counts_once,

@@ -2,7 +2,7 @@
 //! the aggregate handler in random batches, overlapping and repeated: the count is exact, the
 //! staff recount agrees, and an injected drift is found and repaired.
 
-use crate::support;
+use people_first::testing as support;
 
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
 use people_first::adapters::clock::SystemClock;

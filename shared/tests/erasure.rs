@@ -1,7 +1,7 @@
 //! Erasing a signature from the link in its email, end to end through the HTTP handlers, on the
 //! local stack's parts and on AWS's parts (the count made from the table's real stream records).
 
-use crate::support;
+use people_first::testing as support;
 
 use support::stack::{Stack, address, request};
 use support::{erase_token, link_token};
@@ -152,7 +152,7 @@ async fn a_tampered_or_foreign_erasure_link_erases_nothing(stack: Stack) {
     assert!(find(&stack, &taras).await.is_some());
 }
 
-crate::on_both!(
+people_first::on_both!(
     local => super::Stack::local(),
     aws => super::Stack::aws().await;
     every_email_carries_an_erasure_link_which_a_get_never_uses,

@@ -3,7 +3,7 @@
 //! mid-batch. Nothing accepted is lost, no signer sees a 500, every pending signature is mailed,
 //! and the counter equals the confirmed signatures.
 
-use crate::support;
+use people_first::testing as support;
 
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
 use people_first::adapters::clock::SystemClock;

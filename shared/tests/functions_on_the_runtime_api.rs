@@ -1,7 +1,7 @@
 //! The function binaries as Lambda runs them: started under a Runtime API, configured
 //! from the environment, talking to DynamoDB and SES on the emulator.
 
-use crate::support;
+use people_first::testing as support;
 
 use people_first::domain::ChangedItem;
 use people_first::http::edge::ORIGIN_HEADER;

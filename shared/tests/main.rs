@@ -2,8 +2,6 @@
 //! one part of the system, run against the embedded store and DynamoDB on the emulator where
 //! both apply.
 
-mod support;
-
 mod challenge;
 mod count_api;
 mod counter;

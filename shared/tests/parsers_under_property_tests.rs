@@ -2,7 +2,7 @@
 //! link tokens, `Accept-Language`, stream records and names. None panics; a refused signature
 //! stores nothing; what is accepted holds only valid fields.
 
-use crate::support;
+use people_first::testing as support;
 
 use people_first::adapters::clock::ManualClock;
 use people_first::domain::{LinkToken, Locale, Signature};

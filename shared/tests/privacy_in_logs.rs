@@ -4,7 +4,7 @@
 //! beside it in one process, would disturb (tracing's interest in each call site is the
 //! process's, not the thread's).
 
-mod support;
+use people_first::testing as support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! Signing and confirming, end to end through the HTTP handlers, on the local stack's parts and
 //! on AWS's parts (DynamoDB and SES on the emulator, the mailer fed by the table's stream).
 
-use crate::support;
+use people_first::testing as support;
 
 use people_first::domain::{Email, Locale};
 use people_first::use_cases::sign::RESEND_INTERVAL_SECONDS;
@@ -578,7 +578,7 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     );
 }
 
-crate::on_both!(
+people_first::on_both!(
     local => super::Stack::local(),
     aws => super::Stack::aws().await;
     the_last_submission_for_a_pending_address_decides_what_its_link_confirms,

@@ -2,7 +2,7 @@
 //! by the real handlers on DynamoDB and SES on the emulator: its signature is signed, confirmed,
 //! counted, erased and taken off the count, and nothing of it is left.
 
-use crate::support;
+use people_first::testing as support;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;

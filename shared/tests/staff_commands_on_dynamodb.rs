@@ -2,7 +2,7 @@
 //! table through the same store port as the functions, and an erasure by address reaches the
 //! count through the table's stream.
 
-use crate::support;
+use people_first::testing as support;
 
 use support::stack::{Stack, address};
 use support::{link_token, staff};

@@ -1,7 +1,7 @@
 //! The contract every `SignatureStore` keeps, run against the embedded store and against
 //! DynamoDB on the emulator.
 
-use crate::support;
+use people_first::testing as support;
 
 use people_first::adapters::clock::ManualClock;
 use people_first::domain::{
@@ -665,7 +665,7 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
     assert_eq!(read, 0);
 }
 
-crate::on_both!(
+people_first::on_both!(
     embedded => super::StoreUnderTest::embedded(),
     dynamodb => super::StoreUnderTest::dynamo().await;
     an_organisations_request_waits_for_its_contact_then_for_a_person,

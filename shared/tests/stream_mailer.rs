@@ -2,7 +2,7 @@
 //! GetRecords and handed to the mail-queue function, whose requests go through the emulator's
 //! SQS to the mailer function, answered with partial batch failures at each step.
 
-use crate::support;
+use people_first::testing as support;
 
 use async_trait::async_trait;
 use people_first::adapters::clock::ManualClock;

@@ -1,24 +1,26 @@
-//! What the integration tests share: the emulator's AWS clients, fresh tables, the two store
-//! and mailer implementations, and readers for what they recorded.
-#![allow(dead_code)]
+//! What the integration tests and the benchmarks share: the emulator's AWS clients, fresh
+//! tables, the two store and mailer implementations, readers for what they recorded, and the
+//! local stack started as a person starts it. Only the `testing` feature builds it, which the
+//! crates' tests and benchmarks turn on; no function or command carries it.
 
+use crate::adapters::dynamo::DynamoStore;
+use crate::adapters::embedded::EmbeddedStore;
+use crate::adapters::outbox::Outbox;
+use crate::adapters::ses::SesMailer;
+use crate::domain::SignatureStatus;
+use crate::domain::{ChangedItem, ConfirmationLink, SignatureChange};
+use crate::keyring::Keyring;
+use crate::ports::{Mailer, SignatureStore};
+use crate::use_cases::mailing::MailSettings;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
     StreamSpecification, StreamViewType,
 };
-use people_first::adapters::dynamo::DynamoStore;
-use people_first::adapters::embedded::EmbeddedStore;
-use people_first::adapters::outbox::Outbox;
-use people_first::adapters::ses::SesMailer;
-use people_first::domain::SignatureStatus;
-use people_first::domain::{ChangedItem, ConfirmationLink, SignatureChange};
-use people_first::keyring::Keyring;
-use people_first::ports::{Mailer, SignatureStore};
-use people_first::use_cases::mailing::MailSettings;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod faults;
+pub mod local_stack;
 pub mod queue;
 pub mod runtime_api;
 pub mod ses_events;
@@ -42,7 +44,7 @@ pub async fn aws() -> aws_config::SdkConfig {
     let credentials =
         aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(people_first::config::http_client())
+        .http_client(crate::config::http_client())
         .endpoint_url(emulator())
         .region(aws_config::Region::new("eu-west-1"))
         .credentials_provider(credentials)
@@ -86,7 +88,7 @@ pub async fn fresh_table(config: &aws_config::SdkConfig) -> String {
         )
         .global_secondary_indexes(
             aws_sdk_dynamodb::types::GlobalSecondaryIndex::builder()
-                .index_name(people_first::adapters::ORGANISATIONS_INDEX)
+                .index_name(crate::adapters::ORGANISATIONS_INDEX)
                 .key_schema(
                     KeySchemaElement::builder()
                         .attribute_name("listed_in")
@@ -117,15 +119,15 @@ pub async fn fresh_table(config: &aws_config::SdkConfig) -> String {
 }
 
 /// When the tests' signatures are made.
-pub const SIGNED_AT: people_first::domain::Timestamp =
-    people_first::domain::Timestamp::from_unix_seconds(1_738_000_000);
+pub const SIGNED_AT: crate::domain::Timestamp =
+    crate::domain::Timestamp::from_unix_seconds(1_738_000_000);
 
 /// A pending signature of `address` from `country`, as signing at `SIGNED_AT` writes it.
-pub fn pending_signature(address: &str, country: &str) -> people_first::domain::Signature {
-    use people_first::domain::{
+pub fn pending_signature(address: &str, country: &str) -> crate::domain::Signature {
+    use crate::domain::{
         Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature, SignerName,
     };
-    use people_first::use_cases::sign::{LINK_LIFETIME_SECONDS, PENDING_LIFETIME_SECONDS};
+    use crate::use_cases::sign::{LINK_LIFETIME_SECONDS, PENDING_LIFETIME_SECONDS};
     let keyring = keyring();
     let email = Email::parse(address).unwrap();
     let signer = keyring.signer_key(&email);
@@ -203,7 +205,7 @@ pub fn mail_settings() -> MailSettings {
 pub struct StoreUnderTest {
     pub store: Arc<dyn SignatureStore>,
     /// The same store, as the supporters list sees it.
-    pub supporters: Arc<dyn people_first::ports::SupporterStore>,
+    pub supporters: Arc<dyn crate::ports::SupporterStore>,
     pub feed: Feed,
     _dir: Option<tempfile::TempDir>,
 }
@@ -247,10 +249,10 @@ impl StoreUnderTest {
     pub async fn changes(&self) -> Vec<SignatureChange> {
         match &self.feed {
             Feed::Embedded(store) => store.changes_after(0, usize::MAX).unwrap().changes,
-            Feed::Dynamo { config, table } => people_first::adapters::stream::changes_in(
-                stream::read_event(config, table).await.records,
-            )
-            .unwrap(),
+            Feed::Dynamo { config, table } => {
+                crate::adapters::stream::changes_in(stream::read_event(config, table).await.records)
+                    .unwrap()
+            }
         }
         .into_iter()
         .filter_map(|change| match change.item {
@@ -414,7 +416,7 @@ fn token_after(email: &Delivered, path: &str) -> String {
 #[derive(Default)]
 pub struct AcceptingStore {
     keeps: bool,
-    pub kept: std::sync::Mutex<Vec<people_first::domain::Signature>>,
+    pub kept: std::sync::Mutex<Vec<crate::domain::Signature>>,
 }
 
 impl AcceptingStore {
@@ -434,76 +436,76 @@ impl AcceptingStore {
 impl SignatureStore for AcceptingStore {
     async fn insert_pending(
         &self,
-        signature: &people_first::domain::Signature,
-    ) -> Result<people_first::ports::Insertion, people_first::ports::StoreError> {
+        signature: &crate::domain::Signature,
+    ) -> Result<crate::ports::Insertion, crate::ports::StoreError> {
         if self.keeps {
             self.kept.lock().unwrap().push(signature.clone());
         }
-        Ok(people_first::ports::Insertion::Inserted)
+        Ok(crate::ports::Insertion::Inserted)
     }
     async fn revise_pending(
         &self,
-        _: &people_first::domain::SignerKey,
-        _: &people_first::ports::SignerChoices,
-        _: Option<&people_first::ports::LinkRenewal>,
-        _: people_first::domain::Timestamp,
-    ) -> Result<bool, people_first::ports::StoreError> {
+        _: &crate::domain::SignerKey,
+        _: &crate::ports::SignerChoices,
+        _: Option<&crate::ports::LinkRenewal>,
+        _: crate::domain::Timestamp,
+    ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }
     async fn find(
         &self,
-        _: &people_first::domain::SignerKey,
-    ) -> Result<Option<people_first::domain::Signature>, people_first::ports::StoreError> {
+        _: &crate::domain::SignerKey,
+    ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
         Ok(None)
     }
     async fn confirm(
         &self,
-        _: &people_first::domain::SignerKey,
-        _: &people_first::domain::SecretHash,
-        _: people_first::domain::Timestamp,
+        _: &crate::domain::SignerKey,
+        _: &crate::domain::SecretHash,
+        _: crate::domain::Timestamp,
         _: bool,
-    ) -> Result<bool, people_first::ports::StoreError> {
+    ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }
     async fn erase(
         &self,
-        _: &people_first::domain::SignerKey,
-        _: Option<&people_first::domain::SecretHash>,
-    ) -> Result<Option<people_first::domain::Signature>, people_first::ports::StoreError> {
+        _: &crate::domain::SignerKey,
+        _: Option<&crate::domain::SecretHash>,
+    ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
         Ok(None)
     }
     async fn mark_mailed(
         &self,
-        _: &people_first::domain::SignerKey,
-        _: &people_first::domain::SecretHash,
-    ) -> Result<bool, people_first::ports::StoreError> {
+        _: &crate::domain::SignerKey,
+        _: &crate::domain::SecretHash,
+    ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }
     async fn mark_undeliverable(
         &self,
-        _: &people_first::domain::SignerKey,
-    ) -> Result<bool, people_first::ports::StoreError> {
+        _: &crate::domain::SignerKey,
+    ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }
     async fn erase_pending(
         &self,
-        _: &people_first::domain::SignerKey,
-    ) -> Result<Option<people_first::domain::Signature>, people_first::ports::StoreError> {
+        _: &crate::domain::SignerKey,
+    ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
         Ok(None)
     }
     async fn count_email_to(
         &self,
-        _: &people_first::domain::MailboxKey,
-        _: people_first::domain::Timestamp,
+        _: &crate::domain::MailboxKey,
+        _: crate::domain::Timestamp,
         _: u32,
-    ) -> Result<bool, people_first::ports::StoreError> {
+    ) -> Result<bool, crate::ports::StoreError> {
         Ok(true)
     }
     async fn uncount_email_to(
         &self,
-        _: &people_first::domain::MailboxKey,
-        _: people_first::domain::Timestamp,
-    ) -> Result<(), people_first::ports::StoreError> {
+        _: &crate::domain::MailboxKey,
+        _: crate::domain::Timestamp,
+    ) -> Result<(), crate::ports::StoreError> {
         Ok(())
     }
 }

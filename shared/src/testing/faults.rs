@@ -125,7 +125,7 @@ pub async fn aws_through(endpoint: &str) -> aws_config::SdkConfig {
     let credentials =
         aws_sdk_dynamodb::config::Credentials::new("testing", "testing", None, None, "tests");
     aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .http_client(people_first::config::http_client())
+        .http_client(crate::config::http_client())
         .endpoint_url(endpoint)
         .region(aws_config::Region::new("eu-west-1"))
         .credentials_provider(credentials)

@@ -2,16 +2,16 @@
 //! test moves, and the mailer driven by the store's real change feed or stream.
 
 use super::{Delivered, Feed, MailerUnderTest, StoreUnderTest};
-use people_first::adapters::clock::ManualClock;
-use people_first::adapters::dynamo::DynamoStore;
-use people_first::adapters::sqs::SqsQueue;
-use people_first::domain::Timestamp;
-use people_first::events::mailer::{MailerState, handle_mail_requests};
-use people_first::events::stream::{MailQueueState, handle_stream_batch};
-use people_first::http::confirm::{ConfirmState, handle_confirm};
-use people_first::http::erase::{EraseState, handle_erase};
-use people_first::http::sign::{SignState, handle_sign};
-use people_first::use_cases::sending::{Pace, Sending};
+use crate::adapters::clock::ManualClock;
+use crate::adapters::dynamo::DynamoStore;
+use crate::adapters::sqs::SqsQueue;
+use crate::domain::Timestamp;
+use crate::events::mailer::{MailerState, handle_mail_requests};
+use crate::events::stream::{MailQueueState, handle_stream_batch};
+use crate::http::confirm::{ConfirmState, handle_confirm};
+use crate::http::erase::{EraseState, handle_erase};
+use crate::http::sign::{SignState, handle_sign};
+use crate::use_cases::sending::{Pace, Sending};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -181,13 +181,13 @@ impl Stack {
     /// table's real stream records through the aggregate handler, with a checkpoint so that
     /// records delivered again are not counted twice.
     pub async fn count(&self) -> u64 {
-        use people_first::ports::CounterStore;
+        use crate::ports::CounterStore;
         match &self.store.feed {
             Feed::Embedded(store) => {
                 let records = store.changes_after(0, usize::MAX).unwrap().changes;
-                people_first::use_cases::aggregate::count_batch(
+                crate::use_cases::aggregate::count_batch(
                     store.as_ref(),
-                    &people_first::adapters::clock::SystemClock,
+                    &crate::adapters::clock::SystemClock,
                     "local",
                     &records,
                 )
@@ -196,11 +196,11 @@ impl Stack {
                 store.read_counter().await.unwrap().total()
             }
             Feed::Dynamo { config, table } => {
-                let state = people_first::events::stream::AggregateState {
-                    counter: Box::new(
-                        people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
-                    ),
-                    clock: Box::new(people_first::adapters::clock::SystemClock),
+                let state = crate::events::stream::AggregateState {
+                    counter: Box::new(crate::adapters::dynamo::DynamoStore::from_sdk_config(
+                        config, table,
+                    )),
+                    clock: Box::new(crate::adapters::clock::SystemClock),
                 };
                 let mut event = aws_lambda_events::dynamodb::TimeWindowEvent::default();
                 event.dynamo_db_event.records =
@@ -208,7 +208,7 @@ impl Stack {
                 event.time_window_properties.shard_id = Some("shardId-00000001".into());
                 let invocation =
                     lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default());
-                let answer = people_first::events::stream::handle_count_batch(&state, invocation)
+                let answer = crate::events::stream::handle_count_batch(&state, invocation)
                     .await
                     .unwrap();
                 assert!(answer.batch_item_failures.is_empty());

@@ -1,5 +1,4 @@
 //! Starting `people-first` as a person would, on a free port over a data folder.
-#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
