@@ -16,15 +16,7 @@ fn median(mut samples: Vec<Duration>) -> Duration {
 }
 
 async fn total(http: &reqwest::Client, base: &str) -> u64 {
-    let count: serde_json::Value = http
-        .get(format!("{base}/api/count"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    count["total"].as_u64().unwrap()
+    support::count(http, base).await["total"].as_u64().unwrap()
 }
 
 #[tokio::main]

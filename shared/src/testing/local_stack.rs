@@ -44,15 +44,14 @@ pub fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A JSON document the stack serves at `url`.
+async fn get_json<T: serde::de::DeserializeOwned>(http: &reqwest::Client, url: String) -> T {
+    http.get(url).send().await.unwrap().json().await.unwrap()
+}
+
+/// Every email the local stack wrote to its outbox.
 pub async fn mail(base: &str) -> Vec<serde_json::Value> {
-    client()
-        .get(format!("{base}/_dev/mail.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    get_json(&client(), format!("{base}/_dev/mail.json")).await
 }
 
 /// Waits for the mailer to write the nth email: it runs apart from the request.
@@ -67,19 +66,17 @@ pub async fn wait_for_mail(base: &str, count: usize) -> Vec<serde_json::Value> {
     panic!("no confirmation email after 5 s");
 }
 
+/// The count as `/api/count` answers it now.
+pub async fn count(http: &reqwest::Client, base: &str) -> serde_json::Value {
+    get_json(http, format!("{base}/api/count")).await
+}
+
 /// The count, once it reaches `total` (or as it stands after 5 s): the feed counts apart from
 /// the request.
 pub async fn wait_for_count(base: &str, total: u64) -> serde_json::Value {
     let mut count = serde_json::Value::Null;
     for _ in 0..100 {
-        count = client()
-            .get(format!("{base}/api/count"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        count = self::count(&client(), base).await;
         if count["total"] == total {
             break;
         }
