@@ -39,6 +39,12 @@ struct Recipient {
     email_address: String,
 }
 
+/// The store could not be written: the event is delivered again, and acting twice changes
+/// nothing more.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct FeedbackError(#[from] StoreError);
+
 /// What an event asks of us.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Feedback {
@@ -86,7 +92,7 @@ pub async fn act_on(
     store: &dyn SignatureStore,
     keyring: &Keyring,
     feedback: Feedback,
-) -> Result<(), StoreError> {
+) -> Result<(), FeedbackError> {
     let (addresses, complained) = match feedback {
         Feedback::Undeliverable(addresses) => (addresses, false),
         Feedback::Complained(addresses) => (addresses, true),

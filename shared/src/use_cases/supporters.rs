@@ -360,7 +360,7 @@ pub async fn confirm_contact(
     settings: &SupportSettings,
     organisation: &Organisation,
     link: &SecretHash,
-) -> Result<bool, StoreError> {
+) -> Result<bool, SupportError> {
     let now = clock.now();
     let id = &organisation.id;
     if !link_alive(organisation, now) || !store.confirm_contact(id, link, now).await? {
