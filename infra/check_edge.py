@@ -28,7 +28,7 @@ def load(name):
 def languages():
     """The one list of the campaign's languages, which the library is built from."""
     lines = (HERE.parent / "locales" / "languages").read_text().splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
 
 
 def language_problems(resources):

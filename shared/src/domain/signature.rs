@@ -89,20 +89,46 @@ mod tests {
         assert!(!first.erase_hash.matches(&second.erase_hash));
     }
 
-    #[test]
-    fn the_link_is_stored_as_the_four_attributes_it_always_was() {
-        let stored = serde_json::json!({
+    /// A pending signature as the table holds it, with its erasure link.
+    fn stored_pending() -> serde_json::Value {
+        serde_json::json!({
             "pk": "00".repeat(32), "status": "pending", "name": "Olena", "country": "UA",
             "locale": "uk", "updates": false, "privacy_policy": "2026-11-29",
             "signed_at": 1_764_374_400, "link_nonce": "01".repeat(16), "secret_hash": "02".repeat(32),
             "link_sent_at": 1_764_374_401, "link_expires_at": 1_764_979_200,
             "erase_nonce": "03".repeat(16), "erase_hash": "04".repeat(32),
-        });
+        })
+    }
+
+    #[test]
+    fn the_link_is_stored_as_the_four_attributes_it_always_was() {
+        let stored = stored_pending();
         let signature: Signature = serde_json::from_value(stored.clone()).unwrap();
         assert_eq!(
             signature.link.sent_at,
             Timestamp::from_unix_seconds(1_764_374_401)
         );
         assert_eq!(serde_json::to_value(&signature).unwrap(), stored);
+    }
+
+    #[test]
+    fn the_table_holds_the_link_under_the_same_four_attributes() {
+        let stored: Signature = serde_json::from_value(stored_pending()).unwrap();
+        let item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue> =
+            serde_dynamo::to_item(&stored).unwrap();
+        for attribute in [
+            "link_nonce",
+            "secret_hash",
+            "link_sent_at",
+            "link_expires_at",
+        ] {
+            assert!(item.contains_key(attribute), "{attribute} is written");
+        }
+        assert!(matches!(
+            &item["link_sent_at"],
+            aws_sdk_dynamodb::types::AttributeValue::N(n) if n == "1764374401"
+        ));
+        let read: Signature = serde_dynamo::from_item(item).unwrap();
+        assert_eq!(read, stored);
     }
 }
