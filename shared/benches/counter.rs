@@ -155,13 +155,28 @@ fn write_units(record: &EventRecord) -> usize {
     let bytes = item_bytes(&image(&record.change.old_image))
         .max(item_bytes(&image(&record.change.new_image)));
     let units = bytes.div_ceil(1024).max(1);
+    // The counter and the checkpoints are only ever written in the aggregate's transactions;
+    // signatures and mailbox counts by single writes.
+    if matches!(kind_of(record).as_str(), "counter" | "checkpoint") {
+        units * 2
+    } else {
+        units
+    }
+}
+
+/// What an item is, from its key: a signature, or the prefix of any other item's key.
+fn kind_of(record: &EventRecord) -> String {
     let key: HashMap<String, AttributeValue> = record.change.keys.clone().into();
-    let is_signature = key
+    let pk = key
         .get("pk")
         .and_then(|k| k.as_s().ok())
-        .is_some_and(|k| people_first::domain::SignerKey::from_hex(k).is_ok());
-    // The counter and the checkpoints are only ever written in the aggregate's transactions.
-    if is_signature { units } else { units * 2 }
+        .cloned()
+        .unwrap_or_default();
+    if people_first::domain::SignerKey::from_hex(&pk).is_ok() {
+        "signature".to_owned()
+    } else {
+        pk.split('#').next().unwrap_or_default().to_owned()
+    }
 }
 
 async fn write_units_per_confirmed_signature(signers: usize, batch: usize) -> f64 {
@@ -215,6 +230,18 @@ async fn write_units_per_confirmed_signature(signers: usize, batch: usize) -> f6
     );
     let every_write = support::stream::read_event(config, table).await.records;
     let units: usize = every_write.iter().map(write_units).sum();
+    // Where the units go, by the item's kind (the key's prefix) and the event's name.
+    let mut by_kind = std::collections::BTreeMap::<String, (usize, usize)>::new();
+    for record in &every_write {
+        let entry = by_kind
+            .entry(format!("{} {}", kind_of(record), record.event_name))
+            .or_default();
+        entry.0 += 1;
+        entry.1 += write_units(record);
+    }
+    for (kind, (records, kind_units)) in by_kind {
+        println!("  {kind:<32} {records:>6} records {kind_units:>6} units");
+    }
     units as f64 / signers as f64
 }
 
