@@ -6,23 +6,12 @@ use subtle::ConstantTimeEq;
 use super::InputError;
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
-            out
-        })
+    hex::encode(bytes)
 }
 
 fn unhex<const N: usize>(raw: &str) -> Result<[u8; N], InputError> {
-    if raw.len() != N * 2 || !raw.is_ascii() {
-        return Err(InputError::Invalid);
-    }
     let mut out = [0u8; N];
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(&raw[i * 2..i * 2 + 2], 16).map_err(|_| InputError::Invalid)?;
-    }
+    hex::decode_to_slice(raw, &mut out).map_err(|_| InputError::Invalid)?;
     Ok(out)
 }
 
