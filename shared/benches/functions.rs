@@ -17,13 +17,20 @@ use support::runtime_api::{Function, binary, http_event};
 const STARTS: usize = 7;
 const INVOCATIONS: usize = 100;
 
+/// What every function's events are made from: the emulator's table, and its stream as the
+/// seeding left it.
+struct Seeded<'a> {
+    config: &'a aws_config::SdkConfig,
+    table: &'a str,
+    /// Read once: read again for each event, the stream grows with every function measured,
+    /// and the mail queue's events with it, until the emulator's queue holds thousands of
+    /// messages and answers in seconds.
+    stream: aws_lambda_events::dynamodb::Event,
+}
+
 /// The n-th event a function is given: distinct where the function would otherwise do nothing.
-async fn event(
-    name: &str,
-    n: usize,
-    config: &aws_config::SdkConfig,
-    table: &str,
-) -> serde_json::Value {
+async fn event(name: &str, n: usize, seeded: &Seeded<'_>) -> serde_json::Value {
+    let (config, table) = (seeded.config, seeded.table);
     match name {
         "sign" => {
             let body = serde_json::json!({ "name": "Signer", "email": format!("bench{n}.{}@example.org", rand::random::<u32>()), "country": "UA", "locale": "uk" });
@@ -53,7 +60,7 @@ async fn event(
         "count" | "hello" => http_event("GET", "/api/count", "", "text/plain", ""),
         "mail-queue" | "aggregate" => {
             let mut window = aws_lambda_events::dynamodb::TimeWindowEvent::default();
-            window.dynamo_db_event = support::stream::read_event(config, table).await;
+            window.dynamo_db_event = seeded.stream.clone();
             window.time_window_properties.shard_id = Some("shardId-00000001".into());
             if name == "mail-queue" {
                 serde_json::to_value(&window.dynamo_db_event).unwrap()
@@ -101,9 +108,7 @@ async fn event(
             "",
         ),
         // A batch of the stream: the home page in five languages rendered and published.
-        "publish" => {
-            serde_json::to_value(support::stream::read_event(config, table).await).unwrap()
-        }
+        "publish" => serde_json::to_value(&seeded.stream).unwrap(),
         other => panic!("no event for {other}"),
     }
 }
@@ -202,13 +207,8 @@ struct Figures {
 
 /// The first event of a start. The mailer's sends one email: its start includes SES's first
 /// handshake, and the emulator's own time is measured beside it. The mail queue's queues one.
-async fn first_event(
-    name: &str,
-    n: usize,
-    config: &aws_config::SdkConfig,
-    table: &str,
-) -> serde_json::Value {
-    let mut event = event(name, n, config, table).await;
+async fn first_event(name: &str, n: usize, seeded: &Seeded<'_>) -> serde_json::Value {
+    let mut event = event(name, n, seeded).await;
     if name == "mail-queue" {
         event["Records"].as_array_mut().unwrap().truncate(1);
     }
@@ -220,7 +220,7 @@ async fn measure(
     env: &[(&str, String)],
     route: &Route,
     front: &Front,
-    (config, table): (&aws_config::SdkConfig, &str),
+    seeded: &Seeded<'_>,
     with_memory: bool,
 ) -> Figures {
     let mut env = env.to_vec();
@@ -231,7 +231,7 @@ async fn measure(
     let mut starts = Vec::new();
     let mut peak_rss = 0;
     for start in 0..STARTS {
-        let first = first_event(name, start, config, table).await;
+        let first = first_event(name, start, seeded).await;
         front.spent().await;
         let began = Instant::now();
         let mut function = Function::start(name, &env).await;
@@ -250,7 +250,7 @@ async fn measure(
         });
         if start == 0 && with_memory {
             for n in 1..INVOCATIONS {
-                let next = event(name, n, config, table).await;
+                let next = event(name, n, seeded).await;
                 function
                     .invoke(next)
                     .await
@@ -352,8 +352,12 @@ async fn main() {
     env.push(("PEOPLE_FIRST_SITE_BUCKET", bucket));
     env.push(("PEOPLE_FIRST_DISTRIBUTION", distribution));
     seed_the_stream(config, table).await;
-    let seeded = (config.as_ref(), table.as_str());
-    let floor = measure("hello", &env, &front.plain, &front, seeded, true).await;
+    let seeded = Seeded {
+        config,
+        table,
+        stream: support::stream::read_event(config, table).await,
+    };
+    let floor = measure("hello", &env, &front.plain, &front, &seeded, true).await;
     let ms = |d: Duration| d.as_secs_f64() * 1e3;
     print_header();
     print_row("(floor)", &floor.start, None, &floor);
@@ -369,8 +373,8 @@ async fn main() {
         "organisations",
         "publish",
     ] {
-        let plain = measure(name, &env, &front.plain, &front, seeded, true).await;
-        let tls = measure(name, &env, &front.tls, &front, seeded, false).await;
+        let plain = measure(name, &env, &front.plain, &front, &seeded, true).await;
+        let tls = measure(name, &env, &front.tls, &front, &seeded, false).await;
         print_row(name, &plain.start, Some(&tls.start), &plain);
         results.insert(
             name.into(),
