@@ -1,6 +1,6 @@
 //! The counter's costs: the aggregate handler's time per stream record, beside the floor of
 //! merely reading the event, and the DynamoDB write units a confirmed signature costs over the
-//! whole flow, priced from the table's own stream by DynamoDB's published rules.
+//! whole flow (`testing::write_units`, which `tests/run` holds to the budget).
 //!
 //! Run by `tests/bench`, which starts the emulator the write-unit figure needs.
 
@@ -9,7 +9,6 @@
 
 use async_trait::async_trait;
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
-use aws_sdk_dynamodb::types::AttributeValue;
 use people_first::adapters::clock::SystemClock;
 use people_first::domain::{Counter, CounterDelta, SequenceNumber, Timestamp};
 use people_first::events::stream::{AggregateState, handle_count_batch};
@@ -119,138 +118,6 @@ async fn time_per_record() -> (f64, f64) {
     (per_record(handler), per_record(floor))
 }
 
-/// DynamoDB's size of a stored value, by its published rules.
-fn value_bytes(value: &AttributeValue) -> usize {
-    match value {
-        AttributeValue::S(s) => s.len(),
-        AttributeValue::N(n) => {
-            let digits = n
-                .trim_start_matches('-')
-                .chars()
-                .filter(char::is_ascii_digit)
-                .count();
-            digits.div_ceil(2) + 1
-        }
-        AttributeValue::B(b) => b.as_ref().len(),
-        AttributeValue::M(m) => {
-            3 + m
-                .iter()
-                .map(|(k, v)| k.len() + value_bytes(v) + 1)
-                .sum::<usize>()
-        }
-        AttributeValue::L(l) => 3 + l.iter().map(|v| value_bytes(v) + 1).sum::<usize>(),
-        _ => 1,
-    }
-}
-
-fn item_bytes(item: &HashMap<String, AttributeValue>) -> usize {
-    item.iter()
-        .map(|(name, value)| name.len() + value_bytes(value))
-        .sum()
-}
-
-/// One unit per started kilobyte of the larger image, twice that inside a transaction.
-fn write_units(record: &EventRecord) -> usize {
-    // The emulator streams an UpdateItem that creates an item as two INSERTs, the first with
-    // the key alone; DynamoDB streams one. The first is no write of its own.
-    let key_alone = record.change.new_image.len() == record.change.keys.len();
-    if record.event_name == "INSERT" && key_alone {
-        return 0;
-    }
-    let image = |i: &serde_dynamo::Item| -> HashMap<String, AttributeValue> { i.clone().into() };
-    let bytes = item_bytes(&image(&record.change.old_image))
-        .max(item_bytes(&image(&record.change.new_image)));
-    let units = bytes.div_ceil(1024).max(1);
-    // The counter and the checkpoints are only ever written in the aggregate's transactions;
-    // signatures and mailbox counts by single writes.
-    if matches!(kind_of(record).as_str(), "counter" | "checkpoint") {
-        units * 2
-    } else {
-        units
-    }
-}
-
-/// What an item is, from its key: a signature, or the prefix of any other item's key.
-fn kind_of(record: &EventRecord) -> String {
-    let key: HashMap<String, AttributeValue> = record.change.keys.clone().into();
-    let pk = key
-        .get("pk")
-        .and_then(|k| k.as_s().ok())
-        .cloned()
-        .unwrap_or_default();
-    if people_first::domain::SignerKey::from_hex(&pk).is_ok() {
-        "signature".to_owned()
-    } else {
-        pk.split('#').next().unwrap_or_default().to_owned()
-    }
-}
-
-async fn write_units_per_confirmed_signature(signers: usize, batch: usize) -> f64 {
-    let stack = support::stack::Stack::aws().await;
-    let addresses: Vec<String> = (0..signers)
-        .map(|n| support::stack::address(&format!("signer{n}")))
-        .collect();
-    for email in &addresses {
-        let body = serde_json::json!({ "name": "Оксана Петренко", "email": email, "country": "UA", "locale": "uk" });
-        assert_eq!(stack.sign_json(&body).await.status, 202);
-    }
-    assert_eq!(stack.run_mailer().await, None);
-    let sent: HashMap<String, support::Delivered> = support::emulator_sent_mail()
-        .await
-        .into_iter()
-        .map(|m| (m.to.clone(), m))
-        .collect();
-    for email in &addresses {
-        assert_eq!(
-            stack
-                .confirm_json(&support::link_token(&sent[email]))
-                .await
-                .status,
-            200
-        );
-    }
-    let support::Feed::Dynamo { config, table } = &stack.store.feed else {
-        unreachable!()
-    };
-    let state = AggregateState {
-        counter: Box::new(
-            people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
-        ),
-        clock: Box::new(SystemClock),
-    };
-    let records = support::stream::read_event(config, table).await.records;
-    for chunk in records.chunks(batch) {
-        let mut event = TimeWindowEvent::default();
-        event.dynamo_db_event.records = chunk.to_vec();
-        event.time_window_properties.shard_id = Some("shardId-00000001".into());
-        handle_count_batch(
-            &state,
-            lambda_runtime::LambdaEvent::new(event, lambda_runtime::Context::default()),
-        )
-        .await
-        .unwrap();
-    }
-    assert_eq!(
-        state.counter.read_counter().await.unwrap().total(),
-        signers as u64
-    );
-    let every_write = support::stream::read_event(config, table).await.records;
-    let units: usize = every_write.iter().map(write_units).sum();
-    // Where the units go, by the item's kind (the key's prefix) and the event's name.
-    let mut by_kind = std::collections::BTreeMap::<String, (usize, usize)>::new();
-    for record in &every_write {
-        let entry = by_kind
-            .entry(format!("{} {}", kind_of(record), record.event_name))
-            .or_default();
-        entry.0 += 1;
-        entry.1 += write_units(record);
-    }
-    for (kind, (records, kind_units)) in by_kind {
-        println!("  {kind:<32} {records:>6} records {kind_units:>6} units");
-    }
-    units as f64 / signers as f64
-}
-
 #[tokio::main]
 async fn main() {
     let (handler_ns, floor_ns) = time_per_record().await;
@@ -259,17 +126,33 @@ async fn main() {
     println!("  floor (read)   {floor_ns:>8.0} ns   (deserialising the event alone)");
     println!("  ratio          {:>8.2}", handler_ns / floor_ns);
     let signers = 500;
-    let mut worst: f64 = 0.0;
+    let mut by_batch = serde_json::Map::new();
+    let mut worst: Option<support::write_units::WriteUnits> = None;
     for batch in [100, 1000] {
-        let wcu = write_units_per_confirmed_signature(signers, batch).await;
+        let units = support::write_units::per_confirmed_signature(signers, batch).await;
         println!(
-            "write units per confirmed signature, {signers} signers, stream batches of {batch}: {wcu:.3} (budget 2.05)"
+            "write units per confirmed signature, {signers} signers, stream batches of {batch}: {:.3} (budget {})",
+            units.per_signature,
+            support::write_units::BUDGET
         );
-        worst = worst.max(wcu);
+        for (kind, per_signature) in &units.by_kind {
+            println!("  {kind:<32} {per_signature:>8.3}");
+        }
+        by_batch.insert(batch.to_string(), units.per_signature.into());
+        if worst
+            .as_ref()
+            .is_none_or(|w| units.per_signature > w.per_signature)
+        {
+            worst = Some(units);
+        }
     }
-    // For `target/bench/results.json`: the worse of the two batch sizes.
+    let worst = worst.expect("two batch sizes were measured");
+    // For `target/bench/results.json`: the worse of the two batch sizes, and where it goes.
     let report = serde_json::json!({
-        "wcu_per_signature": worst,
+        "wcu_per_signature": worst.per_signature,
+        "wcu_budget": support::write_units::BUDGET,
+        "by_batch": by_batch,
+        "by_kind": worst.by_kind,
         "aggregate_ns_per_record": handler_ns,
         "aggregate_floor_ns_per_record": floor_ns,
     });

@@ -17,3 +17,4 @@ mod smoke_test_on_dynamodb;
 mod staff_commands_on_dynamodb;
 mod store_contract;
 mod stream_mailer;
+mod write_units;

@@ -27,6 +27,7 @@ pub mod ses_events;
 pub mod site;
 pub mod stack;
 pub mod stream;
+pub mod write_units;
 
 pub const SENDER_ADDRESS: &str = "signatures@people-first.example";
 
