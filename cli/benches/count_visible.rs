@@ -66,4 +66,15 @@ async fn main() {
         "  ratio          {:>8.1}   (budget: visible within 1 s)",
         visible.as_secs_f64() / floor.as_secs_f64()
     );
+    let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&out).unwrap();
+    let report = serde_json::json!({
+        "visible_ms": visible.as_secs_f64() * 1e3,
+        "floor_ms": floor.as_secs_f64() * 1e3,
+    });
+    std::fs::write(
+        out.join("count_visible.json"),
+        serde_json::to_vec_pretty(&report).unwrap(),
+    )
+    .unwrap();
 }
