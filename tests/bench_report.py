@@ -5,17 +5,22 @@
       prices a million confirmed signatures, and prints one table against the budget; a missing
       part is named, and the others' figures are kept.
   bench_report.py publish OUT
-      copies OUT/results.json to BENCHMARKS.json and renders BENCHMARKS.md's tables from it.
+      copies OUT/results.json to BENCHMARKS.json and renders BENCHMARKS.md's tables from it;
+      refuses the results of a run that missed a part.
+  bench_report.py render
+      renders BENCHMARKS.md's tables again from the committed BENCHMARKS.json.
   bench_report.py check
       fails when BENCHMARKS.md's tables are not what BENCHMARKS.json renders (tests/run).
 
 Every figure in BENCHMARKS.md's tables comes from here: the document cannot say what the code no
 longer does."""
 
+import datetime
 import json
 import pathlib
 import re
 import shutil
+import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -37,7 +42,7 @@ def load(path):
 def criterion_medians(directory):
     """Each criterion benchmark's median, in nanoseconds, by group and name."""
     medians = {}
-    for found in sorted(pathlib.Path(directory).glob("*/*/new/benchmark.json")):
+    for found in sorted(pathlib.Path(directory).glob("**/new/benchmark.json")):
         about = load(found)
         estimate = load(found.parent / "estimates.json")
         group = medians.setdefault(about["group_id"], {})
@@ -61,9 +66,9 @@ def price(prices, results):
             quantity = measured[quantity.removeprefix("measured:")]
             if quantity is None:
                 return None
-        dollars = quantity * 1e6 * line["price"] + line.get("monthly", 0.0)
+        dollars = round(quantity * 1e6 * line["price"] + line.get("monthly", 0.0), 2)
         total += dollars
-        lines.append({**line, "per_signature": quantity, "dollars": round(dollars, 2)})
+        lines.append({**line, "per_signature": quantity, "dollars": dollars})
     return {"date": prices["date"], "region": prices["region"], "lines": lines, "total": round(total, 2)}
 
 
@@ -72,12 +77,16 @@ def merge(out, criterion, prices_path):
     parts = {}
     missing = []
     for name in ("functions", "counter", "spike", "mail", "count_visible", "home_page"):
-        path = out / f"{name}.json"
-        if path.exists():
-            parts[name] = load(path)
-        else:
+        try:
+            parts[name] = load(out / f"{name}.json")
+        except (OSError, ValueError):
             missing.append(name)
-    results = {"missing": missing}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    results = {
+        "measured_on": datetime.date.today().isoformat(),
+        "commit": commit.stdout.strip() or "unknown",
+        "missing": missing,
+    }
     if "functions" in parts:
         results["functions"] = parts["functions"]["functions"]
         results["floor"] = parts["functions"]["floor"]
@@ -171,7 +180,7 @@ def budget_rows(r):
         rows.append(("home page, all bytes, gzip", f"{min(totals) / 1e3:.1f}–{max(totals) / 1e3:.1f} KB, "
                      f"{h['from_another_host']} from another host", "", f"≤ {HOME_PAGE_BYTES // 1000} KB, none",
                      max(totals) <= HOME_PAGE_BYTES and h["from_another_host"] == 0))
-    for quota, m in r.get("mail", {}).items():
+    for quota, m in sorted(r.get("mail", {}).items(), key=lambda item: int(item[0])):
         faulty = m["with_faults"]
         rows += [
             (f"a launch's email at {quota}/s: p99 signing → SES", f"{n(m['p99_s'], 1)} s", "",
@@ -238,7 +247,7 @@ def spike_table(r):
 
 def mail_table(r):
     rows = []
-    for quota, m in r["mail"].items():
+    for quota, m in sorted(r["mail"].items(), key=lambda item: int(item[0])):
         for faults, f in (("none", m), ("5 %", m["with_faults"])):
             rows.append((f"{n(int(quota))}/s", faults, f"{n(f['p50_s'], 1)} s", f"{n(f['p99_s'], 1)} s",
                          f"{n(f['max_s'], 1)} s", f"{n(m['budget_p99_s'])} s", n(f["throttled"]), n(f["lost"]),
@@ -272,8 +281,14 @@ def scaled(quantity, unit):
     return f"{quantity:.3g} {unit}s"
 
 
+def run_line(r):
+    return f"Measured on {r['measured_on']}, at commit `{r['commit']}`."
+
+
 def cost_table(r):
     c = r["cost"]
+    if not c:
+        raise KeyError("cost")
     rows = []
     for line in c["lines"]:
         usage = scaled(line["per_signature"] * 1e6, line["unit"]) if line["per_signature"] else ""
@@ -284,6 +299,7 @@ def cost_table(r):
 
 
 TABLES = {
+    "run": run_line,
     "budget": lambda r: render_table(budget_rows(r)),
     "functions": functions_table,
     "handlers": handlers_table,
@@ -293,6 +309,7 @@ TABLES = {
     "home-page": home_page_table,
     "cost": cost_table,
 }
+MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
 SECTION = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)\n?(<!-- end: (?P=name) -->)", re.S)
 
 
@@ -308,20 +325,45 @@ def rendered(document, results):
     return SECTION.sub(one, document)
 
 
+def sections_sound(document):
+    """Every generated section closed, and each one a table this script renders."""
+    opened = MARKER.findall(document)
+    closed = [m["name"] for m in SECTION.finditer(document)]
+    unknown = sorted(set(opened) - set(TABLES))
+    if not opened or opened != closed or unknown:
+        sys.exit(f"{DOCUMENT.name}: generated sections {opened}, closed {closed}, unknown {unknown}")
+
+
+def budget_in_the_tests():
+    """The write-unit budget tests/run holds the flow to, read from its one definition."""
+    source = (ROOT / "shared/src/testing/write_units.rs").read_text()
+    return float(re.search(r"pub const BUDGET: f64 = ([0-9.]+);", source)[1])
+
+
 def main(args):
     if args[:1] == ["merge"] and len(args) == 4:
         merge(*args[1:])
     elif args[:1] == ["publish"] and len(args) == 2:
+        results = load(pathlib.Path(args[1]) / "results.json")
+        if results["missing"]:
+            sys.exit(f"not published: the run missed {', '.join(results['missing'])}")
         shutil.copyfile(pathlib.Path(args[1]) / "results.json", RESULTS)
+        DOCUMENT.write_text(rendered(DOCUMENT.read_text(), results))
+        print(f"{DOCUMENT.name} rendered from {RESULTS.name}")
+    elif args == ["render"]:
+        sections_sound(DOCUMENT.read_text())
         DOCUMENT.write_text(rendered(DOCUMENT.read_text(), load(RESULTS)))
         print(f"{DOCUMENT.name} rendered from {RESULTS.name}")
     elif args == ["check"]:
         document = DOCUMENT.read_text()
-        if not SECTION.search(document):
-            sys.exit(f"{DOCUMENT.name} has no generated tables")
-        if rendered(document, load(RESULTS)) != document:
+        sections_sound(document)
+        results = load(RESULTS)
+        if results["wcu"]["budget"] != budget_in_the_tests():
+            sys.exit(f"{RESULTS.name} judged write units by {results['wcu']['budget']}, the tests by "
+                     f"{budget_in_the_tests()}: run tests/bench again")
+        if rendered(document, results) != document:
             sys.exit(f"{DOCUMENT.name}'s tables differ from what {RESULTS.name} renders: "
-                     "run tests/bench_report.py publish target/bench after tests/bench")
+                     "tests/bench_report.py render (or publish target/bench after tests/bench)")
         print(f"{DOCUMENT.name}: every table is what {RESULTS.name} renders")
     else:
         sys.exit(__doc__)

@@ -28,6 +28,13 @@ class Tables(unittest.TestCase):
         self.assertNotEqual(edited, self.document, "the budget table shows the spike's errors")
         self.assertNotEqual(bench_report.rendered(edited, self.results), edited)
 
+    def test_a_section_left_open_or_unknown_is_refused(self):
+        with self.assertRaises(SystemExit):
+            bench_report.sections_sound(self.document.replace("<!-- end: spike -->", ""))
+        with self.assertRaises(SystemExit):
+            bench_report.sections_sound(self.document + "\n<!-- generated: nowhere -->\n<!-- end: nowhere -->\n")
+        bench_report.sections_sound(self.document)
+
     def test_a_figure_over_its_budget_is_marked_missed(self):
         over = json.loads(json.dumps(self.results))
         over["wcu"]["per_signature"] = over["wcu"]["budget"] + 1
