@@ -42,15 +42,7 @@ impl Keyring {
     }
 
     pub fn from_hex(master: &str) -> Result<Self, KeyringError> {
-        let master = master.trim();
-        if !master.len().is_multiple_of(2) || !master.is_ascii() {
-            return Err(KeyringError);
-        }
-        let bytes = (0..master.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&master[i..i + 2], 16))
-            .collect::<Result<Vec<u8>, _>>()
-            .map_err(|_| KeyringError)?;
+        let bytes = hex::decode(master.trim()).map_err(|_| KeyringError)?;
         Self::from_master(&bytes)
     }
 
@@ -126,5 +118,13 @@ mod tests {
         assert!(Keyring::from_master(&[1; 16]).is_err());
         assert!(Keyring::from_hex("zz").is_err());
         assert!(Keyring::from_hex(&"ab".repeat(32)).is_ok());
+    }
+
+    #[test]
+    fn a_master_key_that_is_not_plain_hex_is_refused() {
+        // `from_str_radix` read "+a" as a byte: a key with a sign in it was taken.
+        assert!(Keyring::from_hex(&format!("+a{}", "ab".repeat(31))).is_err());
+        assert!(Keyring::from_hex(&format!("{}a", "ab".repeat(32))).is_err());
+        assert!(Keyring::from_hex(&format!(" {} \n", "AB".repeat(32))).is_ok());
     }
 }
