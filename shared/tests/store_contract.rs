@@ -730,6 +730,62 @@ async fn the_embedded_store_purges_pending_signatures_past_their_time_and_keeps_
     assert_eq!(store.purge_expired(later).await.unwrap(), 0);
 }
 
+/// The embedded store keeps the day's counts of emails in memory: a restart must not give a
+/// flooded mailbox three more emails, and the days the purge forgets stay forgotten.
+#[tokio::test]
+async fn the_embedded_store_keeps_the_days_email_counts_across_a_restart() {
+    use people_first::adapters::embedded::EmbeddedStore;
+    use people_first::domain::MailboxKey;
+    use people_first::ports::SignatureStore;
+    let dir = tempfile::tempdir().unwrap();
+    let keyring = support::keyring();
+    let mailbox =
+        |address: &str| keyring.mailbox_key(&people_first::domain::Email::parse(address).unwrap());
+    let (victim, other) = (mailbox("victim@example.org"), mailbox("other@example.org"));
+    async fn counted(store: &EmbeddedStore, mailbox: MailboxKey, at: Timestamp) -> bool {
+        store.count_email_to(&mailbox, at, 3).await.unwrap()
+    }
+    {
+        let store = EmbeddedStore::open(dir.path()).unwrap();
+        for _ in 0..3 {
+            assert!(counted(&store, victim, NOW).await);
+        }
+        assert!(counted(&store, other, NOW).await);
+        assert!(counted(&store, other, NOW).await);
+        store.uncount_email_to(&other, NOW).await.unwrap();
+    }
+
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    assert!(
+        !counted(&store, victim, NOW).await,
+        "three today, restart or not"
+    );
+    assert!(counted(&store, other, NOW).await);
+    assert!(counted(&store, other, NOW).await);
+    assert!(!counted(&store, other, NOW).await, "one given back, once");
+    let tomorrow = NOW.plus_seconds(86_400);
+    assert!(counted(&store, victim, tomorrow).await);
+    store.purge_expired(tomorrow).await.unwrap();
+    assert!(
+        counted(&store, victim, NOW).await,
+        "the day before is forgotten"
+    );
+    drop(store);
+
+    let store = EmbeddedStore::open(dir.path()).unwrap();
+    assert!(
+        counted(&store, victim, NOW).await && counted(&store, victim, NOW).await,
+        "the purged day is gone from the file too; only the count after the purge is left"
+    );
+    assert!(!counted(&store, victim, NOW).await);
+    assert!(counted(&store, victim, tomorrow).await);
+    assert!(counted(&store, victim, tomorrow).await);
+    assert!(
+        !counted(&store, victim, tomorrow).await,
+        "tomorrow's count was kept"
+    );
+}
+
 /// As DynamoDB's TTL does on AWS: an unconfirmed request goes after its days, and a contact on
 /// the day it is forgotten, while its organisation stays.
 #[tokio::test]

@@ -7,12 +7,42 @@ use crate::domain::{Change, ChangedItem, SequenceNumber, Signature, SignatureCha
 use crate::ports::StoreError;
 use redb::ReadableDatabase;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use tokio::sync::watch;
 
 #[derive(Serialize, Deserialize)]
 pub(super) struct StoredChange {
     pub(super) old: Option<Signature>,
     pub(super) new: Option<Signature>,
+}
+
+/// A new signature, serialised once by whoever inserts it, so the single writer that a spike
+/// waits on only copies bytes: the item, and the change that reads back as a `StoredChange`.
+pub(super) struct NewSignature {
+    pub(super) key: String,
+    pub(super) item: Box<RawValue>,
+    pub(super) change: Vec<u8>,
+}
+
+impl NewSignature {
+    pub(super) fn of(signature: &Signature) -> Result<Self, StoreError> {
+        #[derive(Serialize)]
+        struct Created<'a> {
+            old: Option<()>,
+            new: &'a RawValue,
+        }
+        let item = serde_json::value::to_raw_value(signature).map_err(unavailable)?;
+        let change = serde_json::to_vec(&Created {
+            old: None,
+            new: &item,
+        })
+        .map_err(unavailable)?;
+        Ok(Self {
+            key: signature.signer.to_hex(),
+            item,
+            change,
+        })
+    }
 }
 
 /// Changes read from the feed, and the number its consumer goes on from once it has them.

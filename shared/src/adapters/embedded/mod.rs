@@ -2,11 +2,12 @@
 //! once, with a change feed that carries old and new images like a DynamoDB stream.
 //!
 //! `writer` is that thread and its transaction; `signatures`, `counter` and `organisations` fill
-//! the ports; `feed` numbers the changes for the local stack's consumers; `purge` does what
-//! DynamoDB's TTL does on AWS.
+//! the ports; `mailboxes` keeps the emails counted to each mailbox; `feed` numbers the changes for
+//! the local stack's consumers; `purge` does what DynamoDB's TTL does on AWS.
 
 mod counter;
 mod feed;
+mod mailboxes;
 mod organisations;
 mod purge;
 mod signatures;
@@ -17,7 +18,7 @@ pub use feed::FeedPage;
 use crate::ports::StoreError;
 use redb::{Database, ReadableTable, TableDefinition};
 use std::path::Path;
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 use tokio::sync::{oneshot, watch};
 use writer::{Answer, Reply, Write, answer};
 
@@ -27,8 +28,8 @@ const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoint
 /// The counter and the aggregation's checkpoints, as JSON under their names.
 const COUNTS: TableDefinition<&str, &[u8]> = TableDefinition::new("counts");
 const COUNTER: &str = "counter";
-/// The prefix of the counts of emails to a mailbox on a day, as `ports::mailbox_day` names them.
-const MAILBOX_DAYS: &str = "mailbox#";
+/// Where stores written before `mailboxes` kept the counts of emails to a mailbox on a day.
+const FORMER_MAILBOX_DAYS: &str = "mailbox#";
 
 /// The most requests one commit carries: enough to amortise the disk sync under a spike.
 const GROUP_COMMIT: usize = 1024;
@@ -37,6 +38,23 @@ pub struct EmbeddedStore {
     db: Arc<Database>,
     writes: mpsc::Sender<Write>,
     latest_change: watch::Receiver<u64>,
+    /// The day's emails to each mailbox, decided here and logged by the writer.
+    mailboxes: Mutex<mailboxes::MailboxCounts>,
+    writer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for EmbeddedStore {
+    /// Waits for the writer to commit what it was handed (counts nobody waits for included), so
+    /// the file is closed and whole when the store is gone.
+    fn drop(&mut self) {
+        let (closed, _) = mpsc::channel();
+        drop(std::mem::replace(&mut self.writes, closed));
+        if let Some(writer) = self.writer.take()
+            && writer.join().is_err()
+        {
+            tracing::error!("the embedded store's writer panicked");
+        }
+    }
 }
 
 pub(super) fn unavailable(e: impl std::fmt::Display) -> StoreError {
@@ -70,22 +88,33 @@ impl EmbeddedStore {
             .map_err(unavailable)?
             .map_or(0, |(k, _)| k.value());
         txn.open_table(CHECKPOINTS).map_err(unavailable)?;
-        txn.open_table(COUNTS).map_err(unavailable)?;
+        txn.open_table(COUNTS)
+            .map_err(unavailable)?
+            .retain_in(FORMER_MAILBOX_DAYS.., |key, _| {
+                !key.starts_with(FORMER_MAILBOX_DAYS)
+            })
+            .map_err(unavailable)?;
         txn.open_table(organisations::ORGANISATIONS)
             .map_err(unavailable)?;
+        let (mailboxes, mailbox_place) = mailboxes::MailboxCounts::load(
+            &txn.open_table(mailboxes::MAILBOX_LOG)
+                .map_err(unavailable)?,
+        )?;
         txn.commit().map_err(unavailable)?;
 
         let (writes, queue) = mpsc::channel();
         let (latest, latest_change) = watch::channel(last);
-        let writer_db = Arc::clone(&db);
-        std::thread::Builder::new()
+        let db_to_write = Arc::clone(&db);
+        let writer_thread = std::thread::Builder::new()
             .name("embedded-store-writer".into())
-            .spawn(move || writer::write_loop(&writer_db, &queue, &latest, last))
+            .spawn(move || writer::write_loop(&db_to_write, &queue, &latest, last, mailbox_place))
             .map_err(unavailable)?;
         Ok(Self {
             db,
             writes,
             latest_change,
+            mailboxes: Mutex::new(mailboxes),
+            writer: Some(writer_thread),
         })
     }
 

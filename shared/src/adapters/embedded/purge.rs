@@ -27,6 +27,7 @@ impl EmbeddedStore {
             }
         }
         // Even with nothing expired: yesterday's counts of emails to mailboxes go too.
+        self.mailboxes().forget_before(now);
         self.write(|reply| Write::Purge {
             candidates: expired,
             now,

@@ -1,5 +1,6 @@
 //! The signatures on the embedded store: reads from a snapshot, writes through the writer.
 
+use super::feed::NewSignature;
 use super::writer::{Revision, Write};
 use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
 use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
@@ -41,11 +42,8 @@ impl SignatureScan for EmbeddedStore {
 #[async_trait]
 impl SignatureStore for EmbeddedStore {
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
-        self.write(|reply| Write::Insert {
-            signature: Box::new(signature.clone()),
-            reply,
-        })
-        .await
+        let signature = Box::new(NewSignature::of(signature)?);
+        self.write(|reply| Write::Insert { signature, reply }).await
     }
 
     async fn revise_pending(
@@ -133,9 +131,11 @@ impl SignatureStore for EmbeddedStore {
         at: Timestamp,
         limit: u32,
     ) -> Result<bool, StoreError> {
-        let (item, _) = crate::ports::mailbox_day(mailbox, at);
-        self.write(|reply| Write::CountEmail { item, limit, reply })
-            .await
+        // Logged under the lock, so the log replays the counts in the order they were decided.
+        let mut counts = self.mailboxes();
+        counts
+            .count(*mailbox, at, limit)
+            .map_or(Ok(false), |entry| self.log_mailbox(entry).map(|()| true))
     }
 
     async fn uncount_email_to(
@@ -143,8 +143,9 @@ impl SignatureStore for EmbeddedStore {
         mailbox: &crate::domain::MailboxKey,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let (item, _) = crate::ports::mailbox_day(mailbox, at);
-        self.write(|reply| Write::UncountEmail { item, reply })
-            .await
+        let mut counts = self.mailboxes();
+        counts
+            .give_back(*mailbox, at)
+            .map_or(Ok(()), |entry| self.log_mailbox(entry))
     }
 }

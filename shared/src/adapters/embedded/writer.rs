@@ -2,18 +2,18 @@
 //! answers each only once its transaction is on disk.
 
 use super::counter::{StoredCounter, checkpoint_key};
-use super::feed::StoredChange;
+use super::feed::{NewSignature, StoredChange};
+use super::mailboxes::{self, MAILBOX_LOG};
 use super::purge::is_expired;
 use super::{
-    CHANGES, CHECKPOINTS, COUNTER, COUNTS, GROUP_COMMIT, MAILBOX_DAYS, SIGNATURES, read_json,
-    unavailable,
+    CHANGES, CHECKPOINTS, COUNTER, COUNTS, GROUP_COMMIT, SIGNATURES, read_json, unavailable,
 };
 use crate::domain::{
     Counter, CounterDelta, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey,
     Timestamp,
 };
 use crate::ports::{Insertion, LinkRenewal, SignerChoices, StoreError};
-use redb::{Database, ReadableTable};
+use redb::Database;
 use serde::Serialize;
 use std::sync::mpsc;
 use tokio::sync::{oneshot, watch};
@@ -23,7 +23,7 @@ pub(super) type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 /// A write, as the store's methods hand it to the writer, with where its answer goes.
 pub(super) enum Write {
     Insert {
-        signature: Box<Signature>,
+        signature: Box<NewSignature>,
         reply: Reply<Insertion>,
     },
     Revise {
@@ -57,16 +57,8 @@ pub(super) enum Write {
         signer: SignerKey,
         reply: Reply<Option<Signature>>,
     },
-    CountEmail {
-        /// The mailbox's count for the day, as `ports::mailbox_day` names it.
-        item: String,
-        limit: u32,
-        reply: Reply<bool>,
-    },
-    UncountEmail {
-        item: String,
-        reply: Reply<()>,
-    },
+    /// A count already decided in memory, for the log; nobody waits for it.
+    MailboxCount(mailboxes::Entry),
     Purge {
         /// Signatures the snapshot found expired; each is checked again.
         candidates: Vec<SignerKey>,
@@ -112,6 +104,9 @@ struct Batch<'t> {
     changes: redb::Table<'t, u64, &'static [u8]>,
     checkpoints: redb::Table<'t, &'static str, u64>,
     organisations: super::organisations::Table<'t>,
+    mailbox_log: mailboxes::Log<'t>,
+    /// The mailbox log's next free place.
+    mailbox_place: u64,
     seq: u64,
 }
 
@@ -184,11 +179,13 @@ impl Batch<'_> {
 
     /// Appends a change to the feed, as a stream record would carry it.
     fn record(&mut self, old: Option<Signature>, new: Option<Signature>) -> Result<(), StoreError> {
-        self.seq += 1;
         let change = serde_json::to_vec(&StoredChange { old, new }).map_err(unavailable)?;
-        self.changes
-            .insert(self.seq, change.as_slice())
-            .map_err(unavailable)?;
+        self.append_change(&change)
+    }
+
+    fn append_change(&mut self, change: &[u8]) -> Result<(), StoreError> {
+        self.seq += 1;
+        self.changes.insert(self.seq, change).map_err(unavailable)?;
         Ok(())
     }
 
@@ -244,48 +241,8 @@ impl Batch<'_> {
         Ok(Some(old))
     }
 
-    fn count_email(&mut self, item: &str, limit: u32) -> Result<bool, StoreError> {
-        let sent: u32 = self.count_item(item)?.unwrap_or(0);
-        if sent >= limit {
-            return Ok(false);
-        }
-        self.put_count_item(item, &(sent + 1))?;
-        Ok(true)
-    }
-
-    fn uncount_email(&mut self, item: &str) -> Result<(), StoreError> {
-        let sent: u32 = self.count_item(item)?.unwrap_or(0);
-        if sent > 0 {
-            self.put_count_item(item, &(sent - 1))?;
-        }
-        Ok(())
-    }
-
-    /// Forgets the counts of emails to mailboxes on days before `today` (`YYYY-MM-DD`).
-    fn forget_mailbox_days(&mut self, today: &str) -> Result<(), StoreError> {
-        let mut past = Vec::new();
-        for entry in self
-            .counts
-            .range::<&str>(MAILBOX_DAYS..)
-            .map_err(unavailable)?
-        {
-            let (key, _) = entry.map_err(unavailable)?;
-            let key = key.value().to_owned();
-            if !key.starts_with(MAILBOX_DAYS) {
-                break;
-            }
-            if key.rsplit('#').next().is_some_and(|day| day < today) {
-                past.push(key);
-            }
-        }
-        for key in past {
-            self.counts.remove(key.as_str()).map_err(unavailable)?;
-        }
-        Ok(())
-    }
-
     fn purge(&mut self, candidates: &[SignerKey], now: Timestamp) -> Result<usize, StoreError> {
-        self.forget_mailbox_days(&now.to_rfc3339()[..10])?;
+        mailboxes::forget_before(&mut self.mailbox_log, now)?;
         super::organisations::purge(&mut self.organisations, now)?;
         let mut purged = 0;
         for signer in candidates {
@@ -297,11 +254,14 @@ impl Batch<'_> {
         Ok(purged)
     }
 
-    fn insert(&mut self, signature: Signature) -> Result<Insertion, StoreError> {
-        if let Some(existing) = self.get(&signature.signer)? {
+    fn insert(&mut self, signature: &NewSignature) -> Result<Insertion, StoreError> {
+        if let Some(existing) = read_json(&self.signatures, &signature.key)? {
             return Ok(Insertion::AlreadySigned(Box::new(existing)));
         }
-        self.put(None, signature)?;
+        self.signatures
+            .insert(signature.key.as_str(), signature.item.get().as_bytes())
+            .map_err(unavailable)?;
+        self.append_change(&signature.change)?;
         Ok(Insertion::Inserted)
     }
 
@@ -362,15 +322,17 @@ pub(super) fn write_loop(
     queue: &mpsc::Receiver<Write>,
     latest: &watch::Sender<u64>,
     mut seq: u64,
+    mut mailbox_place: u64,
 ) {
     while let Ok(first) = queue.recv() {
         let mut writes = vec![first];
         writes.extend(queue.try_iter().take(GROUP_COMMIT - 1));
         let mut answers = Vec::with_capacity(writes.len());
         // Answers go out only after the commit: nothing is acknowledged that could still be lost.
-        match apply(db, writes, seq, &mut answers) {
-            Ok(next) => {
+        match apply(db, writes, (seq, mailbox_place), &mut answers) {
+            Ok((next, next_place)) => {
                 seq = next;
+                mailbox_place = next_place;
                 latest.send_replace(seq);
                 for answer in answers {
                     answer.send(None);
@@ -417,9 +379,9 @@ pub(super) fn answer<T: Send + 'static>(
 fn apply(
     db: &Database,
     writes: Vec<Write>,
-    seq: u64,
+    (seq, mailbox_place): (u64, u64),
     answers: &mut Vec<Box<dyn Answer>>,
-) -> Result<u64, StoreError> {
+) -> Result<(u64, u64), StoreError> {
     let txn = db.begin_write().map_err(unavailable)?;
     let next = {
         let mut batch = Batch {
@@ -430,11 +392,13 @@ fn apply(
             organisations: txn
                 .open_table(super::organisations::ORGANISATIONS)
                 .map_err(unavailable)?,
+            mailbox_log: txn.open_table(MAILBOX_LOG).map_err(unavailable)?,
+            mailbox_place,
             seq,
         };
         for write in writes {
             answers.push(match write {
-                Write::Insert { signature, reply } => answer(reply, batch.insert(*signature)),
+                Write::Insert { signature, reply } => answer(reply, batch.insert(&signature)),
                 Write::Revise { revision, reply } => answer(reply, batch.revise(&revision)),
                 Write::Confirm {
                     signer,
@@ -459,10 +423,14 @@ fn apply(
                 Write::ErasePending { signer, reply } => {
                     answer(reply, batch.erase_pending(&signer))
                 }
-                Write::CountEmail { item, limit, reply } => {
-                    answer(reply, batch.count_email(&item, limit))
+                Write::MailboxCount(entry) => {
+                    if let Err(e) =
+                        mailboxes::append(&mut batch.mailbox_log, &mut batch.mailbox_place, entry)
+                    {
+                        tracing::error!(error = %e, "a mailbox count was not logged");
+                    }
+                    continue;
                 }
-                Write::UncountEmail { item, reply } => answer(reply, batch.uncount_email(&item)),
                 Write::Purge {
                     candidates,
                     now,
@@ -489,7 +457,7 @@ fn apply(
                 }
             });
         }
-        batch.seq
+        (batch.seq, batch.mailbox_place)
     };
     txn.commit().map_err(unavailable)?;
     Ok(next)
