@@ -1,9 +1,10 @@
 //! `GET|HEAD|POST /api/confirm` on AWS Lambda.
 
-use lambda_http::{Error, run, service_fn};
+use lambda_http::Error;
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::http::confirm::{ConfirmState, handle_confirm};
+use people_first::http::lambda;
 use people_first::{config, telemetry};
 use std::sync::Arc;
 
@@ -16,8 +17,5 @@ async fn main() -> Result<(), Error> {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         clock: Arc::new(SystemClock),
     };
-    run(service_fn(|request| {
-        edge.guard(request, |request| handle_confirm(&state, request))
-    }))
-    .await
+    lambda::run(|request| edge.guard(request, |request| handle_confirm(&state, request))).await
 }

@@ -1,8 +1,9 @@
 //! `GET|HEAD /api/count` and `/api/count.svg` on AWS Lambda, behind the CDN's cache.
 
-use lambda_http::{Error, run, service_fn};
+use lambda_http::Error;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::http::count::{CountState, handle_count};
+use people_first::http::lambda;
 use people_first::{config, telemetry};
 use std::sync::Arc;
 
@@ -16,8 +17,5 @@ async fn main() -> Result<(), Error> {
         goal: config::goal()?,
         smallest_country_shown: config::smallest_country_shown()?,
     };
-    run(service_fn(|request| {
-        edge.guard(request, |request| handle_count(&state, request))
-    }))
-    .await
+    lambda::run(|request| edge.guard(request, |request| handle_count(&state, request))).await
 }

@@ -1,8 +1,9 @@
 //! `GET|HEAD|POST /api/erase` on AWS Lambda: the only function that may delete a signature.
 
-use lambda_http::{Error, run, service_fn};
+use lambda_http::Error;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::http::erase::{EraseState, handle_erase};
+use people_first::http::lambda;
 use people_first::{config, telemetry};
 use std::sync::Arc;
 
@@ -14,8 +15,5 @@ async fn main() -> Result<(), Error> {
     let state = EraseState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
     };
-    run(service_fn(|request| {
-        edge.guard(request, |request| handle_erase(&state, request))
-    }))
-    .await
+    lambda::run(|request| edge.guard(request, |request| handle_erase(&state, request))).await
 }

@@ -1,10 +1,11 @@
 //! `POST /api/organisations` and `GET|HEAD|POST /api/organisations/confirm` on AWS Lambda: an
 //! organisation asks to join the supporters list, and its contact confirms.
 
-use lambda_http::{Error, Request, run, service_fn};
+use lambda_http::{Error, Request};
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
+use people_first::http::lambda;
 use people_first::http::supporters::{
     SupportState, handle_contact_link, handle_organisation_request,
 };
@@ -32,7 +33,7 @@ async fn main() -> Result<(), Error> {
         },
     };
     let origins = config::sign_origins()?;
-    run(service_fn(|request: Request| {
+    lambda::run(|request: Request| {
         edge.guard(request, |request| async {
             if request.uri().path().ends_with("/confirm") {
                 handle_contact_link(&state, request).await
@@ -44,6 +45,6 @@ async fn main() -> Result<(), Error> {
                     .await
             }
         })
-    }))
+    })
     .await
 }

@@ -1,8 +1,9 @@
 //! `POST /api/sign` on AWS Lambda.
 
-use lambda_http::{Error, run, service_fn};
+use lambda_http::Error;
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
+use people_first::http::lambda;
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::{config, telemetry};
 use std::sync::Arc;
@@ -20,10 +21,10 @@ async fn main() -> Result<(), Error> {
         challenge: config::challenge()?,
     };
     let origins = config::sign_origins()?;
-    run(service_fn(|request| {
+    lambda::run(|request| {
         edge.guard(request, |request| {
             origins.guard(request, |request| handle_sign(&state, request))
         })
-    }))
+    })
     .await
 }

@@ -6,6 +6,7 @@ pub mod count;
 pub mod edge;
 pub mod erase;
 pub mod form;
+pub mod lambda;
 mod link;
 pub mod origin;
 pub mod sign;
