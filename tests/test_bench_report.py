@@ -4,6 +4,7 @@ on a table that no longer says what the results do."""
 import json
 import pathlib
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
@@ -39,6 +40,45 @@ class Tables(unittest.TestCase):
         over = json.loads(json.dumps(self.results))
         over["wcu"]["per_signature"] = over["wcu"]["budget"] + 1
         self.assertIn("**missed**", bench_report.render_table(bench_report.budget_rows(over)))
+
+
+class Sizes(unittest.TestCase):
+    """tests/run holds each bootstrap sam build made to its function's budget."""
+
+    FUNCTIONS = ["sign", "mail-queue", "publish", "organisations"]
+
+    def sizes(self, **overrides):
+        sizes = {"sign": 5_900_000, "mail-queue": 4_500_000, "publish": 7_300_000, "organisations": 6_300_000}
+        sizes.update({k.replace("_", "-"): v for k, v in overrides.items()})
+        return sizes
+
+    def test_a_build_within_its_budgets_passes(self):
+        self.assertEqual(bench_report.size_faults(self.sizes(), self.FUNCTIONS), [])
+
+    def test_a_function_over_six_megabytes_fails(self):
+        faults = bench_report.size_faults(self.sizes(sign=6_000_001), self.FUNCTIONS)
+        self.assertEqual(faults, ["sign: 6,000,001 bytes, over 6,000,000"])
+
+    def test_publish_has_a_budget_of_its_own(self):
+        self.assertEqual(bench_report.size_faults(self.sizes(publish=7_999_999), self.FUNCTIONS), [])
+        self.assertTrue(bench_report.size_faults(self.sizes(publish=8_000_001), self.FUNCTIONS))
+
+    def test_a_function_held_over_budget_cannot_grow_and_is_released_once_within(self):
+        self.assertTrue(bench_report.size_faults(self.sizes(organisations=6_400_001), self.FUNCTIONS))
+        faults = bench_report.size_faults(self.sizes(organisations=5_999_000), self.FUNCTIONS)
+        self.assertIn("take it out of HELD_OVER_BUDGET", faults[0])
+
+    def test_a_function_sam_did_not_build_fails(self):
+        sizes = self.sizes()
+        del sizes["mail-queue"]
+        self.assertEqual(bench_report.size_faults(sizes, self.FUNCTIONS), ["mail-queue: not built"])
+
+    def test_the_names_are_read_from_sam_builds_directories(self):
+        with tempfile.TemporaryDirectory() as build:
+            for resource, size in [("MailQueueFunction", 3), ("SignFunction", 5)]:
+                (pathlib.Path(build) / resource).mkdir()
+                (pathlib.Path(build) / resource / "bootstrap").write_bytes(b"x" * size)
+            self.assertEqual(bench_report.built_sizes(build), {"mail-queue": 3, "sign": 5})
 
 
 if __name__ == "__main__":
