@@ -730,21 +730,26 @@ async fn the_embedded_store_purges_pending_signatures_past_their_time_and_keeps_
     assert_eq!(store.purge_expired(later).await.unwrap(), 0);
 }
 
+async fn counted(
+    store: &people_first::adapters::embedded::EmbeddedStore,
+    mailbox: people_first::domain::MailboxKey,
+    at: Timestamp,
+) -> bool {
+    use people_first::ports::SignatureStore;
+    store.count_email_to(&mailbox, at, 3).await.unwrap()
+}
+
 /// The embedded store keeps the day's counts of emails in memory: a restart must not give a
 /// flooded mailbox three more emails, and the days the purge forgets stay forgotten.
 #[tokio::test]
 async fn the_embedded_store_keeps_the_days_email_counts_across_a_restart() {
     use people_first::adapters::embedded::EmbeddedStore;
-    use people_first::domain::MailboxKey;
     use people_first::ports::SignatureStore;
     let dir = tempfile::tempdir().unwrap();
     let keyring = support::keyring();
     let mailbox =
         |address: &str| keyring.mailbox_key(&people_first::domain::Email::parse(address).unwrap());
     let (victim, other) = (mailbox("victim@example.org"), mailbox("other@example.org"));
-    async fn counted(store: &EmbeddedStore, mailbox: MailboxKey, at: Timestamp) -> bool {
-        store.count_email_to(&mailbox, at, 3).await.unwrap()
-    }
     {
         let store = EmbeddedStore::open(dir.path()).unwrap();
         for _ in 0..3 {
