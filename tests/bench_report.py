@@ -116,6 +116,7 @@ def merge(out, criterion, prices_path):
         results["count_visible"] = parts["count_visible"]
     if "home_page" in parts:
         results["home_page"] = parts["home_page"]
+    results["durations"] = durations(out)
     handlers = criterion_medians(criterion) if pathlib.Path(criterion).is_dir() else {}
     if handlers:
         results["handlers"] = handlers
@@ -287,6 +288,39 @@ def scaled(quantity, unit):
     return f"{quantity:.3g} {unit}s"
 
 
+def durations(out):
+    """How long this tests/bench took, part by part, and the last tests/run of the same clone."""
+    parts = []
+    timing = pathlib.Path(out) / "timing.tsv"
+    if timing.exists():
+        for line in timing.read_text().splitlines():
+            seconds, name = line.split("\t", 1)
+            parts.append({"part": name, "seconds": int(seconds)})
+    try:
+        test_run = load(ROOT / "target" / "run.json")
+    except (OSError, ValueError):
+        test_run = None
+    return {"bench_parts": parts, "test_run": test_run}
+
+
+def durations_table(r):
+    d = r.get("durations")
+    if not d:
+        return "Not measured in this run."
+    rows = [(f"tests/bench: {p['part']}", f"{n(p['seconds'])} s") for p in d["bench_parts"]]
+    rows.append(("**tests/bench**, builds included", f"**{n(sum(p['seconds'] for p in d['bench_parts']))} s**"))
+    t = d["test_run"]
+    if t:
+        rows += [
+            (f"tests/run at `{t['commit']}`: `sam build`", f"{n(t['sam_build_s'])} s"),
+            ("tests/run: every other stage", f"{n(t['total_s'] - t['sam_build_s'])} s"),
+            (f"**tests/run**, {n(t['passed'])} tests", f"**{n(t['total_s'])} s**"),
+        ]
+    else:
+        rows.append(("tests/run", "not run in this clone before the bench"))
+    return markdown(("command", "took"), rows)
+
+
 def run_line(r):
     return f"Measured on {r['measured_on']}, at commit `{r['commit']}`."
 
@@ -314,6 +348,7 @@ TABLES = {
     "counter": counter_table,
     "home-page": home_page_table,
     "cost": cost_table,
+    "durations": durations_table,
 }
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
 SECTION = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)\n?(<!-- end: (?P=name) -->)", re.S)

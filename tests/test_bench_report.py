@@ -42,6 +42,23 @@ class Tables(unittest.TestCase):
         self.assertIn("**missed**", bench_report.render_table(bench_report.budget_rows(over)))
 
 
+class Durations(unittest.TestCase):
+    def test_each_part_and_the_test_run_are_rendered_with_their_sums(self):
+        with tempfile.TemporaryDirectory() as out:
+            (pathlib.Path(out) / "timing.tsv").write_text("98\tthe handlers\n492\tthe functions\n")
+            measured = bench_report.durations(out)
+        self.assertEqual([p["seconds"] for p in measured["bench_parts"]], [98, 492])
+        measured["test_run"] = {"commit": "abc1234", "passed": 270, "total_s": 808, "sam_build_s": 490}
+        table = bench_report.durations_table({"durations": measured})
+        for line in ("| tests/bench: the functions | 492 s |", "| **tests/bench**, builds included | **590 s** |",
+                     "| tests/run: every other stage | 318 s |", "| **tests/run**, 270 tests | **808 s** |"):
+            self.assertIn(line, table)
+
+    def test_a_bench_without_a_test_run_before_it_says_so(self):
+        table = bench_report.durations_table({"durations": {"bench_parts": [], "test_run": None}})
+        self.assertIn("not run in this clone before the bench", table)
+
+
 class Sizes(unittest.TestCase):
     """tests/run holds each bootstrap sam build made to its function's budget."""
 
