@@ -8,7 +8,9 @@
 use lambda_http::{Body, Error, IntoResponse, Request, Response, service_fn};
 use std::pin::Pin;
 
-/// A response as the handler built it.
+/// A response as the handler built it. A handler writes text as UTF-8 in `Body::Text` (nothing
+/// decodes it again) and an empty answer as `Body::Empty` (the event then carries no body, which
+/// API Gateway answers as an empty one).
 struct Untouched(Response<Body>);
 
 impl IntoResponse for Untouched {

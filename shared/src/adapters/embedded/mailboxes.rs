@@ -7,9 +7,8 @@
 //! each count is appended to a log, whose writes land on its last page; opening the store replays
 //! the log, so a restart forgets no count.
 //!
-//! A count reaches the writer's queue before the signature it allows, so no signature is on disk
-//! without its count. A count whose commit fails stays counted in memory until the next start:
-//! the limit errs on the side of fewer emails.
+//! A count reaches the writer's queue before the signature it allows, and a batch whose commit
+//! fails hands its counts to the next, so no signature is on disk without its count.
 
 use super::unavailable;
 use crate::domain::{MailboxKey, Timestamp};
@@ -17,91 +16,66 @@ use crate::ports::StoreError;
 use redb::{ReadableTable, TableDefinition};
 use std::collections::{BTreeMap, HashMap};
 
-/// Each count as (the day since the epoch, its place in the log) → the mailbox and what happened.
+/// Each email counted, as (the day since the epoch, its place) → the mailbox. An email given back
+/// takes out the entry that counted it, so the log never holds more than the limit for a mailbox
+/// on a day, however often a count is given back.
 pub(super) const MAILBOX_LOG: TableDefinition<(i64, u64), &[u8]> =
-    TableDefinition::new("mailbox_log");
+    TableDefinition::new("mailbox_counts");
 
 pub(super) type Log<'t> = redb::Table<'t, (i64, u64), &'static [u8]>;
 
-/// One count, or one given back, for the log.
+/// A change to the log, decided in memory.
 #[derive(Clone, Copy)]
-pub(super) struct Entry {
-    day: i64,
-    mailbox: MailboxKey,
-    counted: bool,
-}
-
-impl Entry {
-    fn encode(self) -> [u8; 33] {
-        let mut value = [0; 33];
-        value[..32].copy_from_slice(&self.mailbox.0);
-        value[32] = u8::from(self.counted);
-        value
-    }
-
-    fn decode(day: i64, value: &[u8]) -> Result<Self, StoreError> {
-        match value {
-            [mailbox @ .., counted @ (0 | 1)] => Ok(Self {
-                day,
-                mailbox: MailboxKey(
-                    mailbox
-                        .try_into()
-                        .map_err(|_| StoreError::Corrupt("a mailbox count's key".into()))?,
-                ),
-                counted: *counted == 1,
-            }),
-            _ => Err(StoreError::Corrupt("a mailbox count".into())),
-        }
-    }
+pub(super) enum Entry {
+    Counted {
+        day: i64,
+        place: u64,
+        mailbox: MailboxKey,
+    },
+    GivenBack {
+        day: i64,
+        place: u64,
+    },
 }
 
 fn day_of(at: Timestamp) -> i64 {
     at.unix_seconds().div_euclid(86_400)
 }
 
-/// The days' counts, as the log makes them.
+/// The days' counts, as the log makes them: each mailbox's places in the log.
 #[derive(Default)]
 pub(super) struct MailboxCounts {
-    days: BTreeMap<i64, HashMap<MailboxKey, u32>>,
+    days: BTreeMap<i64, HashMap<MailboxKey, Vec<u64>>>,
+    next: u64,
 }
 
 impl MailboxCounts {
-    /// Replays the log; also returns the log's next free place.
+    /// Reads the log back.
     pub(super) fn load(
         log: &impl ReadableTable<(i64, u64), &'static [u8]>,
-    ) -> Result<(Self, u64), StoreError> {
+    ) -> Result<Self, StoreError> {
         let mut counts = Self::default();
-        let mut next = 0;
         for entry in log.iter().map_err(unavailable)? {
             let (key, value) = entry.map_err(unavailable)?;
             let (day, place) = key.value();
-            counts.apply(Entry::decode(day, value.value())?);
-            next = next.max(place + 1);
+            let mailbox = MailboxKey(
+                value
+                    .value()
+                    .try_into()
+                    .map_err(|_| StoreError::Corrupt("a mailbox count".into()))?,
+            );
+            counts.places(day, mailbox).push(place);
+            counts.next = counts.next.max(place + 1);
         }
-        Ok((counts, next))
+        Ok(counts)
     }
 
-    fn sent(&self, day: i64, mailbox: &MailboxKey) -> u32 {
+    fn places(&mut self, day: i64, mailbox: MailboxKey) -> &mut Vec<u64> {
         self.days
-            .get(&day)
-            .and_then(|counts| counts.get(mailbox))
-            .copied()
-            .unwrap_or(0)
-    }
-
-    fn apply(&mut self, entry: Entry) -> Entry {
-        let sent = self
-            .days
-            .entry(entry.day)
+            .entry(day)
             .or_default()
-            .entry(entry.mailbox)
-            .or_insert(0);
-        *sent = if entry.counted {
-            *sent + 1
-        } else {
-            sent.saturating_sub(1)
-        };
-        entry
+            .entry(mailbox)
+            .or_default()
     }
 
     /// Counts an email to `mailbox` on the day of `at`, unless `limit` were already sent; what
@@ -112,26 +86,29 @@ impl MailboxCounts {
         at: Timestamp,
         limit: u32,
     ) -> Option<Entry> {
-        let day = day_of(at);
-        (self.sent(day, &mailbox) < limit).then(|| {
-            self.apply(Entry {
-                day,
-                mailbox,
-                counted: true,
-            })
+        let (day, place) = (day_of(at), self.next);
+        let places = self.places(day, mailbox);
+        if places.len() >= limit as usize {
+            return None;
+        }
+        places.push(place);
+        self.next += 1;
+        Some(Entry::Counted {
+            day,
+            place,
+            mailbox,
         })
     }
 
-    /// Gives back an email counted for nothing; never below zero.
+    /// Gives back an email counted for nothing: its entry leaves the log.
     pub(super) fn give_back(&mut self, mailbox: MailboxKey, at: Timestamp) -> Option<Entry> {
         let day = day_of(at);
-        (self.sent(day, &mailbox) > 0).then(|| {
-            self.apply(Entry {
-                day,
-                mailbox,
-                counted: false,
-            })
-        })
+        let counts = self.days.get_mut(&day)?;
+        let place = counts.get_mut(&mailbox)?.pop()?;
+        if counts.get(&mailbox).is_some_and(Vec::is_empty) {
+            counts.remove(&mailbox);
+        }
+        Some(Entry::GivenBack { day, place })
     }
 
     /// Forgets the days before the day of `now`.
@@ -140,12 +117,17 @@ impl MailboxCounts {
     }
 }
 
-/// Appends `entry` at the log's place `next`, and moves `next` on.
-pub(super) fn append(log: &mut Log<'_>, next: &mut u64, entry: Entry) -> Result<(), StoreError> {
-    log.insert((entry.day, *next), entry.encode().as_slice())
-        .map_err(unavailable)?;
-    *next += 1;
-    Ok(())
+/// Writes what `entry` changed into the log.
+pub(super) fn write(log: &mut Log<'_>, entry: Entry) -> Result<(), StoreError> {
+    match entry {
+        Entry::Counted {
+            day,
+            place,
+            mailbox,
+        } => log.insert((day, place), mailbox.0.as_slice()).map(drop),
+        Entry::GivenBack { day, place } => log.remove((day, place)).map(drop),
+    }
+    .map_err(unavailable)
 }
 
 /// Deletes the log's days before the day of `now`.
@@ -167,5 +149,42 @@ impl super::EmbeddedStore {
         self.writes
             .send(super::writer::Write::MailboxCount(entry))
             .map_err(|_| unavailable("the writer has stopped"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Timestamp = Timestamp::from_unix_seconds(1_780_000_000);
+
+    /// A bot re-signing a confirmed address counts an email and gives it back each time: the log
+    /// must not grow with it.
+    #[test]
+    fn an_email_given_back_takes_its_count_out_of_the_log() {
+        let mut counts = MailboxCounts::default();
+        let mailbox = MailboxKey([7; 32]);
+        let mut log = std::collections::BTreeSet::new();
+        for _ in 0..1000 {
+            for entry in [
+                counts.count(mailbox, NOW, 3).unwrap(),
+                counts.give_back(mailbox, NOW).unwrap(),
+            ] {
+                match entry {
+                    Entry::Counted { day, place, .. } => assert!(log.insert((day, place))),
+                    Entry::GivenBack { day, place } => assert!(log.remove(&(day, place))),
+                }
+            }
+        }
+        assert!(log.is_empty());
+        assert!(
+            counts.days.values().all(HashMap::is_empty),
+            "nothing kept in memory"
+        );
+        assert!(counts.give_back(mailbox, NOW).is_none(), "never below zero");
+        for _ in 0..3 {
+            assert!(counts.count(mailbox, NOW, 3).is_some());
+        }
+        assert!(counts.count(mailbox, NOW, 3).is_none());
     }
 }

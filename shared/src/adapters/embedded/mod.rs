@@ -30,6 +30,8 @@ const COUNTS: TableDefinition<&str, &[u8]> = TableDefinition::new("counts");
 const COUNTER: &str = "counter";
 /// Where stores written before `mailboxes` kept the counts of emails to a mailbox on a day.
 const FORMER_MAILBOX_DAYS: &str = "mailbox#";
+/// Where they briefly kept them, with each count given back as an entry of its own.
+const FORMER_MAILBOX_LOG: TableDefinition<(i64, u64), &[u8]> = TableDefinition::new("mailbox_log");
 
 /// The most requests one commit carries: enough to amortise the disk sync under a spike.
 const GROUP_COMMIT: usize = 1024;
@@ -96,7 +98,9 @@ impl EmbeddedStore {
             .map_err(unavailable)?;
         txn.open_table(organisations::ORGANISATIONS)
             .map_err(unavailable)?;
-        let (mailboxes, mailbox_place) = mailboxes::MailboxCounts::load(
+        // Stores written before the counts' log took its present form lose the day's counts once.
+        txn.delete_table(FORMER_MAILBOX_LOG).map_err(unavailable)?;
+        let mailboxes = mailboxes::MailboxCounts::load(
             &txn.open_table(mailboxes::MAILBOX_LOG)
                 .map_err(unavailable)?,
         )?;
@@ -107,7 +111,7 @@ impl EmbeddedStore {
         let db_to_write = Arc::clone(&db);
         let writer_thread = std::thread::Builder::new()
             .name("embedded-store-writer".into())
-            .spawn(move || writer::write_loop(&db_to_write, &queue, &latest, last, mailbox_place))
+            .spawn(move || writer::write_loop(&db_to_write, &queue, &latest, last))
             .map_err(unavailable)?;
         Ok(Self {
             db,

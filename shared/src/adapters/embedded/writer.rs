@@ -105,8 +105,6 @@ struct Batch<'t> {
     checkpoints: redb::Table<'t, &'static str, u64>,
     organisations: super::organisations::Table<'t>,
     mailbox_log: mailboxes::Log<'t>,
-    /// The mailbox log's next free place.
-    mailbox_place: u64,
     seq: u64,
 }
 
@@ -322,17 +320,18 @@ pub(super) fn write_loop(
     queue: &mpsc::Receiver<Write>,
     latest: &watch::Sender<u64>,
     mut seq: u64,
-    mut mailbox_place: u64,
 ) {
+    // Counts nobody waits for: kept until a commit holds them, so a failed one loses none.
+    let mut counts = Vec::new();
     while let Ok(first) = queue.recv() {
         let mut writes = vec![first];
         writes.extend(queue.try_iter().take(GROUP_COMMIT - 1));
         let mut answers = Vec::with_capacity(writes.len());
         // Answers go out only after the commit: nothing is acknowledged that could still be lost.
-        match apply(db, writes, (seq, mailbox_place), &mut answers) {
-            Ok((next, next_place)) => {
+        match apply(db, writes, seq, &mut counts, &mut answers) {
+            Ok(next) => {
                 seq = next;
-                mailbox_place = next_place;
+                counts.clear();
                 latest.send_replace(seq);
                 for answer in answers {
                     answer.send(None);
@@ -379,9 +378,10 @@ pub(super) fn answer<T: Send + 'static>(
 fn apply(
     db: &Database,
     writes: Vec<Write>,
-    (seq, mailbox_place): (u64, u64),
+    seq: u64,
+    counts: &mut Vec<mailboxes::Entry>,
     answers: &mut Vec<Box<dyn Answer>>,
-) -> Result<(u64, u64), StoreError> {
+) -> Result<u64, StoreError> {
     let txn = db.begin_write().map_err(unavailable)?;
     let next = {
         let mut batch = Batch {
@@ -393,7 +393,6 @@ fn apply(
                 .open_table(super::organisations::ORGANISATIONS)
                 .map_err(unavailable)?,
             mailbox_log: txn.open_table(MAILBOX_LOG).map_err(unavailable)?,
-            mailbox_place,
             seq,
         };
         for write in writes {
@@ -424,11 +423,7 @@ fn apply(
                     answer(reply, batch.erase_pending(&signer))
                 }
                 Write::MailboxCount(entry) => {
-                    if let Err(e) =
-                        mailboxes::append(&mut batch.mailbox_log, &mut batch.mailbox_place, entry)
-                    {
-                        tracing::error!(error = %e, "a mailbox count was not logged");
-                    }
+                    counts.push(entry);
                     continue;
                 }
                 Write::Purge {
@@ -457,7 +452,11 @@ fn apply(
                 }
             });
         }
-        (batch.seq, batch.mailbox_place)
+        // In the same transaction as the signatures they allow: all of them commit, or none.
+        for entry in counts.iter() {
+            mailboxes::write(&mut batch.mailbox_log, *entry)?;
+        }
+        batch.seq
     };
     txn.commit().map_err(unavailable)?;
     Ok(next)
