@@ -1,10 +1,11 @@
-//! Each function's release binary as Lambda runs it: the time from process start to the first
-//! invocation answered under a local Runtime API (median of several starts), split into init and
-//! first invocation, beside the time during which the emulator was answering the function's calls
-//! (the rest is the function's own); once reaching the emulator plainly and once through TLS with
-//! a test CA, as on AWS. Also its stripped size, and its peak memory over a batch of invocations,
-//! beside a hello-world `lambda_http` binary built with the same profile. Run by `tests/bench`,
-//! which builds the binaries and starts the emulator and its front (tests/emulator_front.py).
+//! Each function's bootstrap, as `sam build` made it, run as Lambda runs it: the time from
+//! process start to the first invocation answered under a local Runtime API (median of several
+//! starts), split into init and first invocation, beside the time during which the emulator was
+//! answering the function's calls (the rest is the function's own); once reaching the emulator
+//! plainly and once through TLS with a test CA, as on AWS. Also its stripped size, and its peak
+//! memory over a batch of invocations, beside a hello-world `lambda_http` binary built the same
+//! way. Run by `tests/bench`, which runs `sam build`, builds the floor and starts the emulator and
+//! its front (tests/emulator_front.py).
 
 // Sizes and counts here are far below 2^52: as f64 for ratios they lose nothing.
 #![allow(clippy::cast_precision_loss)]

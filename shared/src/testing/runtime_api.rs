@@ -34,27 +34,35 @@ impl Drop for Function {
 /// The staff's command line, which SAM does not build: always cargo's.
 const STAFF_BINARY: &str = "people-first";
 
-/// The function binary to run (or the staff's command line): by default where cargo put the workspace's binaries, beside this
-/// test's own directory; with `PEOPLE_FIRST_SAM_BUILD` set to the output of `sam build`, the
-/// `bootstrap` that SAM built for the function named after the binary (`sign`: SignFunction).
+/// The hello-world floor, which the template does not deploy: beside a SAM build, cargo lambda
+/// builds it as SAM builds the functions, into the target directory's `lambda/hello`.
+const FLOOR_BINARY: &str = "hello";
+
+/// The function binary to run (or the staff's command line): by default where cargo put the
+/// workspace's binaries, beside this test's own directory; with `PEOPLE_FIRST_SAM_BUILD` set to
+/// the output of `sam build`, the `bootstrap` that SAM built for the function named after the
+/// binary (`sign`: SignFunction).
 pub fn binary(name: &str) -> PathBuf {
-    let path = if let Some(built) = std::env::var_os("PEOPLE_FIRST_SAM_BUILD")
-        && name != STAFF_BINARY
-    {
-        // `mail-queue` is the template's `MailQueueFunction`.
-        let function: String = name
-            .split('-')
-            .map(|word| word[..1].to_uppercase() + &word[1..])
-            .collect();
-        PathBuf::from(built)
-            .join(format!("{function}Function"))
-            .join("bootstrap")
-    } else {
-        let test = std::env::current_exe().unwrap();
-        test.parent()
-            .and_then(|deps| deps.parent())
+    let test = std::env::current_exe().unwrap();
+    let cargo_built = test.parent().and_then(|deps| deps.parent()).unwrap();
+    let path = match std::env::var_os("PEOPLE_FIRST_SAM_BUILD") {
+        Some(_) if name == FLOOR_BINARY => cargo_built
+            .parent()
             .unwrap()
-            .join(name)
+            .join("lambda")
+            .join(FLOOR_BINARY)
+            .join("bootstrap"),
+        Some(built) if name != STAFF_BINARY => {
+            // `mail-queue` is the template's `MailQueueFunction`.
+            let function: String = name
+                .split('-')
+                .map(|word| word[..1].to_uppercase() + &word[1..])
+                .collect();
+            PathBuf::from(built)
+                .join(format!("{function}Function"))
+                .join("bootstrap")
+        }
+        _ => cargo_built.join(name),
     };
     assert!(
         path.exists(),
