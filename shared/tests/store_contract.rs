@@ -730,6 +730,34 @@ async fn the_embedded_store_purges_pending_signatures_past_their_time_and_keeps_
     assert_eq!(store.purge_expired(later).await.unwrap(), 0);
 }
 
+/// The mailed mark is for the mailer's own next look: the local feed leaves it out, so that a
+/// spike's signatures do not each cost every consumer a second record.
+#[tokio::test]
+async fn the_embedded_feed_leaves_the_mailed_mark_out() {
+    let subject = StoreUnderTest::embedded();
+    let signature = pending("olena@example.org");
+    subject.store.insert_pending(&signature).await.unwrap();
+    assert!(
+        subject
+            .store
+            .mark_mailed(&signature.signer, &signature.link.secret_hash)
+            .await
+            .unwrap()
+    );
+    let changes = subject.changes().await;
+    assert_eq!(changes.len(), 1, "the insert alone: {changes:#?}");
+    subject
+        .store
+        .confirm(&signature.signer, &signature.link.secret_hash, NOW, false)
+        .await
+        .unwrap();
+    let last = subject.changes().await.pop().unwrap();
+    assert!(
+        last.old.unwrap().mailed_link.is_some(),
+        "the confirmation's old image is the signature as it was, mark and all"
+    );
+}
+
 async fn counted(
     store: &people_first::adapters::embedded::EmbeddedStore,
     mailbox: people_first::domain::MailboxKey,
