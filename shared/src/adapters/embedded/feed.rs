@@ -1,5 +1,5 @@
-//! The change feed: every write's old and new images, numbered, as a DynamoDB stream carries
-//! them, with where each consumer stopped.
+//! The change feed: each write's old and new images, numbered, as a DynamoDB stream carries
+//! them (but for the mailer's mark, which no consumer acts on), with where each consumer stopped.
 
 use super::writer::Write;
 use super::{CHANGES, CHECKPOINTS, EmbeddedStore, unavailable};

@@ -1,5 +1,6 @@
 //! The local stack's store: a file on disk, written by one thread that commits many requests at
-//! once, with a change feed that carries old and new images like a DynamoDB stream.
+//! once, with a change feed that carries old and new images like a DynamoDB stream (the mailer's mark
+//! left out).
 //!
 //! `writer` is that thread and its transaction; `signatures`, `counter` and `organisations` fill
 //! the ports; `mailboxes` keeps the emails counted to each mailbox; `feed` numbers the changes for

@@ -218,8 +218,9 @@ impl Batch<'_> {
         let mut new = old;
         new.mailed_link = Some(*link);
         // Not a change for the feed: no consumer acts on it (the mailer asks for new and
-        // renewed links, the aggregate for confirmations; on AWS its filter drops it too), and
-        // left out, each signature costs the feed one record, and each consumer one read, less.
+        // renewed links, the aggregate for confirmations; on AWS the aggregate's filter drops
+        // it, and the mail queue reads it and passes it by), and left out, each signature costs
+        // the feed one record, and each consumer one read, less.
         self.store(&new)?;
         Ok(true)
     }
