@@ -166,23 +166,35 @@ fn token_secret_hex(token: &str) -> String {
     })
 }
 
-async fn a_link_expires_after_seven_days_and_offers_to_sign_again(stack: Stack) {
-    let email = address("petro");
-    stack.sign_json(&petition(&email, "fr")).await;
-    let token = link_token(&stack.inbox(&email).await[0]);
+async fn a_link_past_its_seven_days_answers_as_an_unknown_one_does(stack: Stack) {
+    // Whoever holds an old email, or a seized phone, learns nothing from its link: not that the
+    // signature was confirmed, nor that it waits, nor in which language it was signed.
+    let pending = address("petro");
+    let confirmed = address("olena");
+    stack.sign_json(&petition(&pending, "fr")).await;
+    stack.sign_json(&petition(&confirmed, "fr")).await;
+    let pending_token = link_token(&stack.inbox(&pending).await[0]);
+    let confirmed_token = link_token(&stack.inbox(&confirmed).await[0]);
+    assert_eq!(stack.confirm_form(&confirmed_token).await.status, 303);
     stack.clock.advance(7 * 24 * 3600);
-    let expired = stack.open_link(&token).await;
-    assert_eq!(expired.status, 410);
-    assert!(
-        expired.body.contains("Ce lien a expiré"),
-        "in the signer's language"
-    );
-    assert!(expired.body.contains(r#"href="/fr/#sign""#));
-    assert_eq!(stack.confirm_form(&token).await.status, 410);
-    assert_eq!(stack.store.confirmations().await, 0);
 
     let unknown = stack.open_link(&"A".repeat(86)).await;
     assert_eq!(unknown.status, 404);
+    for token in [&pending_token, &confirmed_token] {
+        let opened = stack.open_link(token).await;
+        assert_eq!(
+            (opened.status, &opened.body),
+            (unknown.status, &unknown.body)
+        );
+        let pressed = stack.confirm_json(token).await;
+        assert_eq!(pressed.status, 404);
+        assert_eq!(pressed.json()["status"], "unknown-link");
+    }
+    assert!(
+        unknown.body.contains(r#"href="/en/#sign""#),
+        "it offers to sign again, in the browser's language"
+    );
+    assert_eq!(stack.store.confirmations().await, 1);
     assert_eq!(stack.open_link("garbage").await.status, 404);
 }
 
@@ -589,7 +601,7 @@ people_first::on_both!(
     signing_again_when_confirmed_creates_nothing,
     clicking_the_link_shows_a_button_and_only_the_button_confirms,
     only_a_hash_of_the_secret_is_stored,
-    a_link_expires_after_seven_days_and_offers_to_sign_again,
+    a_link_past_its_seven_days_answers_as_an_unknown_one_does,
     fifty_concurrent_confirmations_make_one_transition_and_all_succeed,
     the_confirmation_email_speaks_the_signers_language_and_escapes_their_name,
     bad_input_gets_a_clear_4xx_in_the_signers_language_and_stores_nothing,

@@ -1,6 +1,6 @@
 //! `GET|HEAD|POST /api/confirm`: the page a link opens, and the button that confirms.
 
-use super::link::{DeadLink, LinkRequest, link_problem, link_request, pressed};
+use super::link::{LinkRequest, dead_link, link_request, pressed};
 use super::{browser_locale, page};
 use crate::domain::Locale;
 use crate::pages;
@@ -49,10 +49,7 @@ pub async fn handle_confirm(
 /// A link that confirms nothing: dead, or waiting for the store.
 fn refused(request: &Request, error: &ConfirmError, locale: Locale) -> Response<Body> {
     match error {
-        ConfirmError::UnknownLink => link_problem(request, &DeadLink::Unknown, locale),
-        ConfirmError::ExpiredLink(signers) => {
-            link_problem(request, &DeadLink::Expired(*signers), locale)
-        }
+        ConfirmError::UnknownLink => dead_link(request, locale),
         ConfirmError::Store(_) => super::unavailable(request, locale),
     }
 }

@@ -8,14 +8,6 @@ use crate::pages;
 use http::{Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 
-/// A link that leads nowhere, as the signer is told.
-pub(super) enum DeadLink {
-    /// No such signature, or not this link: replaced, mistyped or never existing.
-    Unknown,
-    /// The right link, too late: the signer may sign again, and is told in their language.
-    Expired(Locale),
-}
-
 /// A request to a link's endpoint, read.
 pub(super) enum LinkRequest {
     /// `GET` or `HEAD` with `?t=`: show the page, change nothing.
@@ -34,7 +26,7 @@ pub(super) fn link_request(request: &Request, locale: Locale) -> LinkRequest {
         #[serde(default)]
         t: String,
     }
-    let unknown = || LinkRequest::Refused(link_problem(request, &DeadLink::Unknown, locale));
+    let unknown = || LinkRequest::Refused(dead_link(request, locale));
     match *request.method() {
         Method::GET | Method::HEAD => {
             let raw = query_parameter(request, "t").unwrap_or_default();
@@ -63,35 +55,27 @@ pub(super) fn pressed(
     }
 }
 
-/// A link that leads nowhere: as a page offering to sign again, or as JSON.
-pub(super) fn link_problem(request: &Request, dead: &DeadLink, fallback: Locale) -> Response<Body> {
-    let (status, locale, heading, body, code) = match dead {
-        DeadLink::Expired(locale) => (
-            StatusCode::GONE,
-            *locale,
-            MessageId::LINK_EXPIRED_TITLE,
-            MessageId::LINK_EXPIRED_BODY,
-            "expired-link",
-        ),
-        DeadLink::Unknown => (
-            StatusCode::NOT_FOUND,
-            fallback,
-            MessageId::LINK_UNKNOWN_TITLE,
-            MessageId::LINK_UNKNOWN_BODY,
-            "unknown-link",
-        ),
-    };
+/// A link that leads nowhere (replaced, mistyped, expired or never existing), in the browser's
+/// language: as a page offering to sign again, or as JSON. Every dead link answers alike, so
+/// none tells whether a signature stands behind it.
+pub(super) fn dead_link(request: &Request, locale: Locale) -> Response<Body> {
+    let heading = MessageId::LINK_UNKNOWN_TITLE;
     if request.method() != Method::POST || super::wants_page(request) {
         page(
-            status,
+            StatusCode::NOT_FOUND,
             locale,
-            pages::message_page(locale, heading, body, pages::Onward::SignAgain),
+            pages::message_page(
+                locale,
+                heading,
+                MessageId::LINK_UNKNOWN_BODY,
+                pages::Onward::SignAgain,
+            ),
         )
     } else {
         let message = crate::i18n::text(locale, heading);
         json(
-            status,
-            &serde_json::json!({ "status": code, "error": message }),
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({ "status": "unknown-link", "error": message }),
         )
     }
 }

@@ -43,8 +43,6 @@ message_ids! {
     ERROR_TITLE = "error-title",
     ERROR_UNAVAILABLE = "error-unavailable",
     LANGUAGE_NAME = "language-name",
-    LINK_EXPIRED_BODY = "link-expired-body",
-    LINK_EXPIRED_TITLE = "link-expired-title",
     LINK_UNKNOWN_BODY = "link-unknown-body",
     LINK_UNKNOWN_TITLE = "link-unknown-title",
     MODERATION_EMAIL_BODY = "moderation-email-body",

@@ -8,12 +8,9 @@ use tracing::instrument;
 /// Why a link confirms nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfirmError {
-    /// No such signature, or not this link: it was replaced, mistyped or never existed.
+    /// No such signature, or not this link: it was replaced, mistyped, never existed, or expired.
     #[error("unknown link")]
     UnknownLink,
-    /// The right link, too late; the signer can sign again.
-    #[error("expired link")]
-    ExpiredLink(Locale),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -31,14 +28,13 @@ fn check(
     token: &LinkToken,
     clock: &dyn Clock,
 ) -> Result<Signature, ConfirmError> {
-    let signature = signature.ok_or(ConfirmError::UnknownLink)?;
-    if !signature.link.secret_hash.matches(&token.secret.hash()) {
-        return Err(ConfirmError::UnknownLink);
-    }
-    if !signature.is_confirmed() && clock.now() >= signature.link.expires_at {
-        return Err(ConfirmError::ExpiredLink(signature.locale));
-    }
-    Ok(signature)
+    // An expired link says no more than one that never existed, whatever its signature's
+    // state: an old email, or a seized phone, must not prove that its owner signed, nor in
+    // which language.
+    signature
+        .filter(|s| s.link.secret_hash.matches(&token.secret.hash()))
+        .filter(|s| clock.now() < s.link.expires_at)
+        .ok_or(ConfirmError::UnknownLink)
 }
 
 /// For the page a `GET` shows: reads only.
