@@ -45,8 +45,9 @@ pub trait SignatureStore: Send + Sync {
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError>;
 
     /// Replaces the choices of a pending signature with a newer submission's, under the current
-    /// privacy policy, and with `renewal` its link too if that was sent at `sent_before`; false
-    /// when it is no longer pending, or another request renewed the link first.
+    /// privacy policy, and with `renewal` its link too if that was sent at `sent_before` (and
+    /// forgets that its mailbox bounced: the signer asked again); false when it is no longer
+    /// pending, or another request renewed the link first.
     async fn revise_pending(
         &self,
         signer: &SignerKey,

@@ -39,6 +39,106 @@ async fn signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address(st
     );
 }
 
+async fn every_outcome_of_signing_awaits_the_same_store_calls(stack: Stack) {
+    use people_first::ports::Clock;
+    use people_first::testing::recording::{Call, Recording};
+    use people_first::use_cases::sign::{
+        EMAILS_PER_MAILBOX_PER_DAY, SignOutcome, sign_petition, sign_silently,
+    };
+    let store = Recording::of(stack.store.store.clone());
+    let keyring = support::keyring();
+    let clock = stack.clock.as_ref();
+    let parsed = |email: &str| {
+        people_first::use_cases::sign::PetitionForm {
+            name: Some("Оксана".into()),
+            email: Some(email.into()),
+            country: Some("UA".into()),
+            locale: Some("uk".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    let sign = |email: String| {
+        let (store, keyring) = (&store, &keyring);
+        async move {
+            let outcome = sign_petition(store, keyring, clock, parsed(&email))
+                .await
+                .unwrap();
+            (outcome, store.take())
+        }
+    };
+    let use_up_the_mailbox = |email: String| {
+        let (store, keyring) = (&stack.store.store, &keyring);
+        async move {
+            let mailbox = keyring.mailbox_key(&Email::parse(&email).unwrap());
+            while store
+                .count_email_to(&mailbox, clock.now(), EMAILS_PER_MAILBOX_PER_DAY)
+                .await
+                .unwrap()
+            {}
+        }
+    };
+    let (new, pending, renewed, confirmed, withheld, withheld_pending) = (
+        address("new"),
+        address("pending"),
+        address("renewed"),
+        address("confirmed"),
+        address("withheld"),
+        address("withheld-pending"),
+    );
+    for email in [&pending, &renewed, &confirmed, &withheld_pending] {
+        sign(email.clone()).await;
+    }
+    let signer = keyring.signer_key(&Email::parse(&confirmed).unwrap());
+    let signature = stack.store.store.find(&signer).await.unwrap().unwrap();
+    let link = signature.link.secret_hash;
+    stack
+        .store
+        .store
+        .confirm(&signer, &link, clock.now(), false)
+        .await
+        .unwrap();
+    stack.clock.advance(RESEND_INTERVAL_SECONDS);
+    sign(pending.clone()).await;
+    use_up_the_mailbox(withheld.clone()).await;
+    use_up_the_mailbox(withheld_pending.clone()).await;
+
+    let outcomes = [
+        sign(new).await,
+        sign(pending).await,
+        sign(renewed).await,
+        sign(confirmed).await,
+        sign(withheld).await,
+        sign(withheld_pending).await,
+        (
+            sign_silently(&store, &keyring, clock).await.unwrap(),
+            store.take(),
+        ),
+    ];
+    let expected = [
+        SignOutcome::Created,
+        SignOutcome::Revised,
+        SignOutcome::LinkRenewed,
+        SignOutcome::Unchanged,
+        SignOutcome::Withheld,
+        SignOutcome::Withheld,
+        SignOutcome::Silenced,
+    ];
+    for ((outcome, calls), expected) in outcomes.iter().zip(expected) {
+        assert_eq!(*outcome, expected);
+        assert_eq!(
+            calls,
+            &[
+                Call::ReadSignature,
+                Call::WriteMailbox,
+                Call::WriteSignature
+            ],
+            "{outcome:?}"
+        );
+    }
+}
+
 async fn signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes(stack: Stack) {
     let email = address("mykola");
     stack.sign_json(&petition(&email, "uk")).await;
@@ -597,6 +697,7 @@ people_first::on_both!(
     signing_past_the_mailboxs_limit_leaves_its_last_link_working,
     one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags,
     signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address,
+    every_outcome_of_signing_awaits_the_same_store_calls,
     signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes,
     signing_again_when_confirmed_creates_nothing,
     clicking_the_link_shows_a_button_and_only_the_button_confirms,

@@ -89,6 +89,92 @@ async fn a_link_is_renewed_only_from_the_link_it_replaces(subject: StoreUnderTes
     assert_eq!(stored.expires_at, Some(renewal.expires_at));
 }
 
+async fn a_renewed_link_is_mailed_even_where_the_last_one_bounced(subject: StoreUnderTest) {
+    // The signer asked again: the mailbox may take mail by now, and SES's suppression list
+    // still keeps one that bounces for good.
+    let signature = pending("back@example.org");
+    subject.store.insert_pending(&signature).await.unwrap();
+    assert!(
+        subject
+            .store
+            .mark_undeliverable(&signature.signer)
+            .await
+            .unwrap()
+    );
+    let choices = choices_of(&signature);
+    assert!(
+        subject
+            .store
+            .revise_pending(&signature.signer, &choices, None, NOW)
+            .await
+            .unwrap()
+    );
+    let find = || async {
+        subject
+            .store
+            .find(&signature.signer)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert!(find().await.undeliverable, "a revision alone is no new ask");
+    let later = NOW.plus_seconds(600);
+    let renewal = LinkRenewal {
+        link: ConfirmationLink {
+            sent_at: later,
+            ..signature.link
+        },
+        expires_at: later.plus_seconds(8 * 86_400),
+    };
+    assert!(
+        subject
+            .store
+            .revise_pending(&signature.signer, &choices, Some(&renewal), NOW)
+            .await
+            .unwrap()
+    );
+    assert!(!find().await.undeliverable);
+}
+
+async fn the_motions_of_signing_change_nothing_where_nothing_is_to_change(subject: StoreUnderTest) {
+    // What signing awaits when no write is due: a revision of a signature that is not there, or
+    // not pending, and a count against a limit no mailbox is under.
+    let absent = pending("nobody@example.org");
+    assert!(
+        !subject
+            .store
+            .revise_pending(&absent.signer, &choices_of(&absent), None, NOW)
+            .await
+            .unwrap()
+    );
+    assert_eq!(subject.store.find(&absent.signer).await.unwrap(), None);
+    let mailbox = support::keyring().mailbox_key(absent.email.as_ref().unwrap());
+    assert!(
+        !subject
+            .store
+            .count_email_to(&mailbox, NOW, 0)
+            .await
+            .unwrap()
+    );
+    for _ in 0..3 {
+        assert!(
+            subject
+                .store
+                .count_email_to(&mailbox, NOW, 3)
+                .await
+                .unwrap()
+        );
+    }
+    assert!(
+        !subject
+            .store
+            .count_email_to(&mailbox, NOW, 3)
+            .await
+            .unwrap()
+    );
+    assert!(subject.changes().await.is_empty());
+}
+
 fn choices_of(signature: &people_first::domain::Signature) -> SignerChoices {
     SignerChoices {
         name: signature.name.clone(),
@@ -678,6 +764,8 @@ people_first::on_both!(
     a_new_signature_is_stored_and_found,
     a_second_insert_for_the_same_signer_returns_the_first_and_writes_nothing,
     a_link_is_renewed_only_from_the_link_it_replaces,
+    a_renewed_link_is_mailed_even_where_the_last_one_bounced,
+    the_motions_of_signing_change_nothing_where_nothing_is_to_change,
     confirming_moves_to_confirmed_once_and_forgets_the_address,
     a_signer_who_wants_updates_keeps_their_address,
     a_wrong_or_expired_link_confirms_nothing,

@@ -165,7 +165,7 @@ impl SignatureStore for DynamoStore {
             let link = renewal.link;
             update.push_str(
                 ", link_nonce = :nonce, secret_hash = :hash, link_sent_at = :sent, \
-                 link_expires_at = :dies, expires_at = :ttl",
+                 link_expires_at = :dies, expires_at = :ttl, undeliverable = :no",
             );
             condition.push_str(" AND link_sent_at = :before");
             request = request
@@ -174,6 +174,9 @@ impl SignatureStore for DynamoStore {
                 .expression_attribute_values(":sent", number(link.sent_at))
                 .expression_attribute_values(":dies", number(link.expires_at))
                 .expression_attribute_values(":ttl", number(renewal.expires_at))
+                // The signer asked again: a mailbox that bounced once may take mail by now, and
+                // SES's suppression list still keeps one that bounces for good.
+                .expression_attribute_values(":no", AttributeValue::Bool(false))
                 .expression_attribute_values(":before", number(sent_before));
         }
         let result = request
@@ -298,7 +301,13 @@ impl SignatureStore for DynamoStore {
             .key("pk", AttributeValue::S(item))
             // The table's TTL deletes the count the day after.
             .update_expression("ADD emails :one SET expires_at = :expires")
-            .condition_expression("attribute_not_exists(emails) OR emails < :limit")
+            .condition_expression(if limit == 0 {
+                // Nothing is counted, by the same call: signing goes through its motions alike
+                // whether or not an email results.
+                "attribute_exists(emails) AND emails < :limit"
+            } else {
+                "attribute_not_exists(emails) OR emails < :limit"
+            })
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .expression_attribute_values(":limit", AttributeValue::N(limit.to_string()))
             .expression_attribute_values(":expires", number(expires_at))

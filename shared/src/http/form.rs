@@ -46,9 +46,11 @@ fn localised<F: PublicForm>(
         .collect()
 }
 
-/// A form read: either fit to take, or answered already.
+/// A form read: fit to take, to be silenced, or answered already.
 pub enum Read<P> {
     Taken(Taken<P>),
+    /// A bot, or a failed challenge: to be answered as a person is, after the same motions.
+    Silenced(Taken<()>),
     Answered(Response<Body>),
 }
 
@@ -93,10 +95,19 @@ pub async fn read<F: PublicForm>(
         Err(refusal) => return Read::Answered(*refusal),
     };
     let locale = form.locale().unwrap_or(locale);
+    let silenced = || {
+        Read::Silenced(Taken {
+            parsed: (),
+            locale,
+            encoding,
+            next_page: F::TAKEN_PAGE,
+        })
+    };
     if form.is_bot() {
-        // The same answer as for a person, so the bot learns nothing; nothing is stored.
+        // The same answer as for a person, after the same time, so the bot learns nothing;
+        // nothing is stored.
         tracing::info!(outcome = "honeypot", form = F::NAME, "refused");
-        return Read::Answered(accepted(encoding, locale, F::TAKEN_PAGE));
+        return silenced();
     }
     let parsed = match form.parse() {
         Ok(parsed) => parsed,
@@ -128,7 +139,7 @@ pub async fn read<F: PublicForm>(
         }),
         Ok(false) => {
             tracing::info!(outcome = "challenge failed", form = F::NAME, "refused");
-            Read::Answered(accepted(encoding, locale, F::TAKEN_PAGE))
+            silenced()
         }
         Err(unavailable) => Read::Answered(*unavailable),
     }

@@ -9,7 +9,7 @@ use crate::pages;
 use crate::ports::Challenge;
 use crate::ports::Clock;
 use crate::ports::SignatureStore;
-use crate::use_cases::sign::{Petition, PetitionForm, sign_petition};
+use crate::use_cases::sign::{Petition, PetitionForm, sign_petition, sign_silently};
 use lambda_http::{Body, Error, Request, Response};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -54,20 +54,24 @@ impl PublicForm for PetitionForm {
 
 #[instrument(skip_all, fields(method = %request.method()))]
 pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response<Body>, Error> {
-    let taken = match form::read::<PetitionForm>(&request, state.challenge.as_deref()).await {
-        Read::Taken(taken) => taken,
-        Read::Answered(answer) => return Ok(answer),
-    };
-    let locale = taken.locale;
-    match sign_petition(
-        state.store.as_ref(),
-        &state.keyring,
-        state.clock.as_ref(),
-        taken.parsed.clone(),
-    )
-    .await
-    {
-        Ok(_) => Ok(taken.accepted()),
+    let (store, keyring, clock) = (state.store.as_ref(), &state.keyring, state.clock.as_ref());
+    let (signed, accepted, locale) =
+        match form::read::<PetitionForm>(&request, state.challenge.as_deref()).await {
+            Read::Taken(taken) => (
+                sign_petition(store, keyring, clock, taken.parsed.clone()).await,
+                taken.accepted(),
+                taken.locale,
+            ),
+            // A bot waits as long as a person, and fails as a person would.
+            Read::Silenced(taken) => (
+                sign_silently(store, keyring, clock).await,
+                taken.accepted(),
+                taken.locale,
+            ),
+            Read::Answered(answer) => return Ok(answer),
+        };
+    match signed {
+        Ok(_) => Ok(accepted),
         Err(_) => Ok(super::unavailable(&request, locale)),
     }
 }

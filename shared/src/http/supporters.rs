@@ -73,6 +73,7 @@ pub async fn handle_organisation_request(
 ) -> Result<Response<Body>, Error> {
     let taken = match form::read::<SupportForm>(&request, state.challenge.as_deref()).await {
         Read::Taken(taken) => taken,
+        Read::Silenced(taken) => return Ok(taken.accepted()),
         Read::Answered(answer) => return Ok(answer),
     };
     match request_support(

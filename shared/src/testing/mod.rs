@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub mod faults;
 pub mod local_stack;
 pub mod queue;
+pub mod recording;
 pub mod runtime_api;
 pub mod ses_events;
 pub mod site;

@@ -130,16 +130,20 @@ impl PetitionForm {
     }
 }
 
-/// What signing did; the answer to the signer is the same whichever it was.
+/// What signing did; the answer to the signer is the same whichever it was, and so is the work
+/// it awaited (see `sign_petition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignOutcome {
     Created,
     LinkRenewed,
     /// A pending signature took the newer submission's choices; its live link stays.
     Revised,
+    /// Confirmed already, or another request changed it in between: nothing was written.
     Unchanged,
-    /// The mailbox had its emails for the day: nothing was written, the live link stays live.
+    /// The mailbox had its emails for the day: no email, the live link stays live.
     Withheld,
+    /// A bot, or a failed challenge: the same motions on keys nobody has, and nothing changed.
+    Silenced,
 }
 
 /// The store could not be read or written: the signer is asked to try again, and whatever was
@@ -151,6 +155,10 @@ pub struct SignError(#[from] StoreError);
 /// The most confirmation emails one mailbox is sent in a UTC day, whatever `+tags` its
 /// addresses carry: a signer needs one, and two more leave room to sign again.
 pub const EMAILS_PER_MAILBOX_PER_DAY: u32 = 3;
+
+/// A limit no mailbox is under: counting against it is the motion of counting, with nothing
+/// counted.
+const COUNTS_NOTHING: u32 = 0;
 
 fn fresh_link(
     keyring: &Keyring,
@@ -166,9 +174,49 @@ fn fresh_link(
     }
 }
 
-/// Records a signature, or renews its link, within the mailbox's emails for the day. The email
-/// is counted before anything is written, so a mailbox past its limit keeps the link it was
-/// last sent (a renewal would kill it), and the count is given back when no email results.
+/// What a submission would do to the signature its address has, before the mailbox's limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    Insert,
+    /// Pending, its link sent long enough ago: a fresh link, and an email.
+    Renew {
+        sent_before: Timestamp,
+    },
+    /// Pending, its link sent minutes ago: the newer choices, no email.
+    Revise {
+        sent_before: Timestamp,
+    },
+    /// Confirmed: nothing to write.
+    Leave,
+}
+
+impl Plan {
+    fn of(existing: Option<&Signature>, now: Timestamp) -> Self {
+        match existing {
+            None => Self::Insert,
+            Some(s) if s.is_confirmed() => Self::Leave,
+            Some(s) if now >= s.link.sent_at.plus_seconds(RESEND_INTERVAL_SECONDS) => Self::Renew {
+                sent_before: s.link.sent_at,
+            },
+            Some(s) => Self::Revise {
+                sent_before: s.link.sent_at,
+            },
+        }
+    }
+
+    fn sends_email(self) -> bool {
+        matches!(self, Self::Insert | Self::Renew { .. })
+    }
+}
+
+/// Records a signature, renews its link, or takes its newer choices, within the mailbox's
+/// emails for the day.
+///
+/// Every outcome awaits the same three store calls, in the same order: the signature read, the
+/// mailbox's count (with nothing counted where no email results), and one write to the
+/// signature's item (which changes nothing where nothing is to change: a confirmed signature,
+/// or no signature and no email left). Whoever times the answer learns no more than its
+/// content tells: nothing about who signed.
 #[instrument(skip_all, err(Display))]
 pub async fn sign_petition(
     store: &dyn SignatureStore,
@@ -176,76 +224,122 @@ pub async fn sign_petition(
     clock: &dyn Clock,
     petition: Petition,
 ) -> Result<SignOutcome, SignError> {
+    let outcome = go_through(store, keyring, clock, petition, false).await?;
+    tracing::info!(outcome = ?outcome, "signature recorded");
+    Ok(outcome)
+}
+
+/// What a bot, or a request that failed the challenge, gets: the motions of signing on keys
+/// nobody has, so it cannot tell by the time of its answer that it was found out.
+#[instrument(skip_all, err(Display))]
+pub async fn sign_silently(
+    store: &dyn SignatureStore,
+    keyring: &Keyring,
+    clock: &dyn Clock,
+) -> Result<SignOutcome, SignError> {
+    let decoy = Petition {
+        name: SignerName::parse("People First").expect("a name that parses"),
+        email: Email::parse(&format!("{}@decoy.invalid", LinkNonce::random().to_hex()))
+            .expect("an address that parses"),
+        country: Country::parse("UA").expect("a country that parses"),
+        locale: Locale::En,
+        updates: false,
+    };
+    Ok(go_through(store, keyring, clock, decoy, true).await?)
+}
+
+async fn go_through(
+    store: &dyn SignatureStore,
+    keyring: &Keyring,
+    clock: &dyn Clock,
+    petition: Petition,
+    silently: bool,
+) -> Result<SignOutcome, StoreError> {
     let now = clock.now();
     let mailbox = keyring.mailbox_key(&petition.email);
-    if !store
-        .count_email_to(&mailbox, now, EMAILS_PER_MAILBOX_PER_DAY)
-        .await?
-    {
+    // Built whatever comes of it, so every outcome does the same hashing.
+    let signature = pending_signature(keyring, now, petition);
+    let signer = signature.signer;
+    let plan = Plan::of(store.find(&signer).await?.as_ref(), now);
+    let wants_email = plan.sends_email() && !silently;
+    let limit = if wants_email {
+        EMAILS_PER_MAILBOX_PER_DAY
+    } else {
+        COUNTS_NOTHING
+    };
+    let counted = store.count_email_to(&mailbox, now, limit).await?;
+    let choices = SignerChoices {
+        name: signature.name.clone(),
+        country: signature.country,
+        locale: signature.locale,
+        updates: signature.updates,
+    };
+    if silently {
+        // A revision of a signature nobody has: the write whose condition cannot hold.
+        store.revise_pending(&signer, &choices, None, now).await?;
+        return Ok(SignOutcome::Silenced);
+    }
+    let withheld = wants_email && !counted;
+    if withheld {
         tracing::warn!(
             outcome = "withheld",
             "the mailbox had its emails for the day"
         );
         crate::telemetry::count("EmailsWithheld");
-        // No email today, but a pending signature still takes the newer choices: a stranger
-        // who used up the mailbox's emails does not keep theirs on the owner's link.
-        return Ok(revise_without_email(store, keyring, &petition).await?);
     }
-    let outcome = record(store, keyring, now, petition).await;
-    if !matches!(outcome, Ok(SignOutcome::Created | SignOutcome::LinkRenewed))
-        && let Err(e) = store.uncount_email_to(&mailbox, now).await
-    {
-        tracing::warn!(error = %e, "an email counted for nothing could not be given back");
-    }
-    if let Ok(outcome) = &outcome {
-        tracing::info!(outcome = ?outcome, "signature recorded");
-    }
-    Ok(outcome?)
-}
-
-async fn revise_without_email(
-    store: &dyn SignatureStore,
-    keyring: &Keyring,
-    petition: &Petition,
-) -> Result<SignOutcome, StoreError> {
-    let signer = keyring.signer_key(&petition.email);
-    let Some(existing) = store.find(&signer).await?.filter(|s| !s.is_confirmed()) else {
-        return Ok(SignOutcome::Withheld);
-    };
-    let choices = SignerChoices {
-        name: petition.name.clone(),
-        country: petition.country,
-        locale: petition.locale,
-        updates: petition.updates,
-    };
-    Ok(
-        if store
-            .revise_pending(&signer, &choices, None, existing.link.sent_at)
-            .await?
-        {
-            SignOutcome::Revised
-        } else {
-            SignOutcome::Withheld
+    // Whoever submits last decides what a pending signature says: the address's owner, signing
+    // after a stranger used their address, is never left confirming the stranger's choices.
+    Ok(match plan {
+        Plan::Insert if counted => match store.insert_pending(&signature).await? {
+            Insertion::Inserted => SignOutcome::Created,
+            // Another request inserted it in between: its email goes out, this count is spent.
+            Insertion::AlreadySigned(_) => SignOutcome::Unchanged,
         },
-    )
+        Plan::Renew { sent_before } if counted => {
+            let renewal = LinkRenewal {
+                link: signature.link,
+                expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS),
+            };
+            let renewed = store
+                .revise_pending(&signer, &choices, Some(&renewal), sent_before)
+                .await?;
+            // Not renewed: another request renewed or confirmed it in between.
+            if renewed {
+                SignOutcome::LinkRenewed
+            } else {
+                SignOutcome::Unchanged
+            }
+        }
+        // No email: the choices change, the live link stays live.
+        Plan::Renew { sent_before } | Plan::Revise { sent_before } => {
+            match store
+                .revise_pending(&signer, &choices, None, sent_before)
+                .await?
+            {
+                true if withheld => SignOutcome::Withheld,
+                true => SignOutcome::Revised,
+                false => SignOutcome::Unchanged,
+            }
+        }
+        // Nothing to change (confirmed, or no signature and no email left): a revision, whose
+        // condition holds only if a pending signature appeared in between.
+        Plan::Insert | Plan::Leave => {
+            store
+                .revise_pending(&signer, &choices, None, signature.signed_at)
+                .await?;
+            if withheld {
+                SignOutcome::Withheld
+            } else {
+                SignOutcome::Unchanged
+            }
+        }
+    })
 }
 
-async fn record(
-    store: &dyn SignatureStore,
-    keyring: &Keyring,
-    now: Timestamp,
-    petition: Petition,
-) -> Result<SignOutcome, StoreError> {
+fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> Signature {
     let signer = keyring.signer_key(&petition.email);
-    let link = fresh_link(keyring, &signer, now);
-    let choices = SignerChoices {
-        name: petition.name.clone(),
-        country: petition.country,
-        locale: petition.locale,
-        updates: petition.updates,
-    };
     let erase_nonce = LinkNonce::random();
-    let signature = Signature {
+    Signature {
         signer,
         status: SignatureStatus::Pending,
         name: petition.name,
@@ -255,36 +349,12 @@ async fn record(
         updates: petition.updates,
         privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
         signed_at: now,
-        link,
+        link: fresh_link(keyring, &signer, now),
         confirmed_at: None,
         erase_nonce,
         erase_hash: keyring.erasure_secret(&signer, &erase_nonce).hash(),
         mailed_link: None,
         undeliverable: false,
         expires_at: Some(now.plus_seconds(PENDING_LIFETIME_SECONDS)),
-    };
-    let existing = match store.insert_pending(&signature).await? {
-        Insertion::Inserted => return Ok(SignOutcome::Created),
-        Insertion::AlreadySigned(existing) => existing,
-    };
-    if existing.is_confirmed() {
-        return Ok(SignOutcome::Unchanged);
     }
-    // Whoever submits last decides what the signature says: the address's owner, signing
-    // after a stranger used their address, is never left confirming the stranger's choices.
-    // A fresh link goes out at most every few minutes.
-    let renewal =
-        (now >= existing.link.sent_at.plus_seconds(RESEND_INTERVAL_SECONDS)).then(|| LinkRenewal {
-            link,
-            expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS),
-        });
-    let revised = store
-        .revise_pending(&signer, &choices, renewal.as_ref(), existing.link.sent_at)
-        .await?;
-    Ok(match (revised, renewal) {
-        (true, Some(_)) => SignOutcome::LinkRenewed,
-        (true, None) => SignOutcome::Revised,
-        // Another request renewed it or confirmed it in between: nothing more to do.
-        (false, _) => SignOutcome::Unchanged,
-    })
 }

@@ -292,6 +292,8 @@ impl Batch<'_> {
         if let Some(renewal) = &revision.renewal {
             new.link = renewal.link;
             new.expires_at = Some(renewal.expires_at);
+            // The signer asked again: see the DynamoDB store.
+            new.undeliverable = false;
         }
         self.put(Some(old), new)?;
         Ok(true)
