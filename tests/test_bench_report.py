@@ -42,6 +42,27 @@ class Tables(unittest.TestCase):
         self.assertIn("**missed**", bench_report.render_table(bench_report.budget_rows(over)))
 
 
+class SignTiming(unittest.TestCase):
+    def part(self, lambda_accuracy, local_accuracy):
+        outcomes = {o: {"p50_ms": 53.3, "p99_ms": 56.3} for o in ("new", "confirmed", "bot")}
+        return {"per_outcome": 2000, "budget": 0.55,
+                "lambda": {"outcomes": outcomes, "max_accuracy": lambda_accuracy, "worst_pair": ["new", "bot"]},
+                "local": {"outcomes": outcomes, "max_accuracy": local_accuracy, "worst_pair": ["confirmed", "bot"]}}
+
+    def test_the_worse_path_decides_and_both_are_shown(self):
+        timing = bench_report.sign_timing(self.part(0.52, 0.61))
+        self.assertEqual((timing["max_accuracy"], timing["worst"]["path"]), (0.61, "local"))
+        rows = bench_report.budget_rows({"privacy": {"sign_timing": timing}})
+        self.assertEqual(rows[0][4], False)
+        table = bench_report.privacy_table({"privacy": {"sign_timing": timing}})
+        self.assertIn("| confirmed | 53.3 / 56.3 ms | 53.3 / 56.3 ms |", table)
+        self.assertIn("0.520 (new / bot) | 0.610 (confirmed / bot) |", table)
+
+    def test_outcomes_told_apart_no_better_than_the_budget_meet_it(self):
+        timing = bench_report.sign_timing(self.part(0.52, 0.55))
+        self.assertEqual(bench_report.budget_rows({"privacy": {"sign_timing": timing}})[0][4], True)
+
+
 class Durations(unittest.TestCase):
     def test_each_part_and_the_test_run_are_rendered_with_their_sums(self):
         with tempfile.TemporaryDirectory() as out:

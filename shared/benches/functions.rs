@@ -277,6 +277,7 @@ async fn seed_the_stream(config: &aws_config::SdkConfig, table: &str) {
         keyring: std::sync::Arc::new(support::keyring()),
         clock: std::sync::Arc::new(people_first::adapters::clock::SystemClock),
         challenge: None,
+        answer_time: people_first::http::answer_time::AnswerTime::AT_ONCE,
     };
     let mut last = String::new();
     for n in 0..5 {

@@ -59,6 +59,7 @@ fn signing(c: &mut Criterion) {
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
         challenge: None,
+        answer_time: people_first::http::answer_time::AnswerTime::AT_ONCE,
     };
     let mut group = c.benchmark_group("sign");
     group.bench_function("use case: key, link, signature", |b| {

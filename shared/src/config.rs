@@ -1,8 +1,10 @@
 //! Settings from the environment, read once when a function starts.
 
+use crate::http::answer_time::AnswerTime;
 use crate::http::edge::EdgeSecret;
 use crate::keyring::Keyring;
 use crate::use_cases::mailing::MailSettings;
+use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -168,6 +170,24 @@ pub fn sign_origins() -> Result<crate::http::origin::SignOrigins, ConfigError> {
     Ok(crate::http::origin::SignOrigins::new(
         std::iter::once(own.as_str()).chain(partners.split(',')),
     ))
+}
+
+/// When a public form's request is answered, whatever came of it: `default`, with its floor
+/// set by `PEOPLE_FIRST_ANSWER_AFTER_MS` (milliseconds after it arrived) where that is set. The
+/// floor must stay above the time the work takes nearly always: a write that succeeds takes
+/// longer than one that is refused, and that must tell nobody who signed.
+pub fn answer_time(default: AnswerTime) -> Result<AnswerTime, ConfigError> {
+    match std::env::var("PEOPLE_FIRST_ANSWER_AFTER_MS") {
+        Ok(raw) => raw
+            .trim()
+            .parse()
+            .map(|ms| AnswerTime {
+                floor: Duration::from_millis(ms),
+                ..default
+            })
+            .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_ANSWER_AFTER_MS", raw)),
+        Err(_) => Ok(default),
+    }
 }
 
 /// The smallest count of a country the public count shows on its own.

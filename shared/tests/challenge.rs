@@ -88,6 +88,7 @@ fn state(store: &StoreUnderTest, url: String) -> SignState {
             "people-first.example",
             Some(url),
         ))),
+        answer_time: people_first::http::answer_time::AnswerTime::AT_ONCE,
     }
 }
 

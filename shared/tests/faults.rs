@@ -92,6 +92,7 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
         keyring: keyring.clone(),
         clock: Arc::new(SystemClock),
         challenge: None,
+        answer_time: people_first::http::answer_time::AnswerTime::AT_ONCE,
     };
     let mut accepted = Vec::new();
     let mut refused = 0;

@@ -18,6 +18,7 @@ fn sign(content_type: &str, body: &str) -> (u16, Vec<Signature>) {
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
         challenge: None,
+        answer_time: people_first::http::answer_time::AnswerTime::AT_ONCE,
     };
     let request = support::stack::request("POST", "/api/sign", Some(content_type), body);
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -690,6 +690,53 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     );
 }
 
+#[tokio::test(start_paused = true)]
+async fn every_taken_request_is_answered_within_the_same_window() {
+    // The clock is tokio's, paused: it moves only when nothing else can, so what it shows is
+    // exactly how long the handler chose to wait.
+    use people_first::http::answer_time::AnswerTime;
+    let window = AnswerTime {
+        floor: std::time::Duration::from_millis(50),
+        spread: std::time::Duration::from_millis(20),
+    };
+    let mut stack = Stack::local();
+    stack.sign.answer_time = window;
+    let email = address("floor");
+    let timed = |body: serde_json::Value| {
+        let stack = &stack;
+        async move {
+            let started = tokio::time::Instant::now();
+            let answer = stack.sign_json(&body).await;
+            (answer.status, started.elapsed())
+        }
+    };
+    let mut bot = petition(&address("bot"), "uk");
+    bot["website"] = "https://example.org".into();
+    let mut waits = std::collections::BTreeSet::new();
+    for (what, body) in [
+        ("new", petition(&email, "uk")),
+        ("pending", petition(&email, "uk")),
+        ("bot", bot.clone()),
+        ("bot again", bot.clone()),
+        ("bot once more", bot),
+    ] {
+        let (status, took) = timed(body).await;
+        assert_eq!(status, 202, "{what}");
+        assert!(
+            (window.floor..=window.floor + window.spread).contains(&took),
+            "{what}: {took:?}"
+        );
+        waits.insert(took);
+    }
+    assert!(waits.len() > 1, "the spread is random: {waits:?}");
+    let (status, took) = timed(json!({ "email": "not an address" })).await;
+    assert_eq!(status, 422);
+    assert!(
+        took < window.floor,
+        "a mistake depends on the input alone, and is shown at once"
+    );
+}
+
 people_first::on_both!(
     local => super::Stack::local(),
     aws => super::Stack::aws().await;

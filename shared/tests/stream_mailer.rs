@@ -41,6 +41,7 @@ async fn sign(store: &StoreUnderTest, clock: &Arc<ManualClock>, email: &str) {
         keyring: Arc::new(support::keyring()),
         clock: clock.clone(),
         challenge: None,
+        answer_time: people_first::http::answer_time::AnswerTime::AT_ONCE,
     };
     let body =
         serde_json::json!({ "name": "Anna", "email": email, "country": "PL", "locale": "en" });

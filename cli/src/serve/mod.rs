@@ -14,6 +14,7 @@ use hyper_util::rt::TokioIo;
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
+use people_first::http::answer_time::AnswerTime;
 use people_first::http::confirm::ConfirmState;
 use people_first::http::count::CountState;
 use people_first::http::erase::EraseState;
@@ -82,6 +83,7 @@ pub async fn run() -> anyhow::Result<()> {
             keyring: keyring.clone(),
             clock: clock.clone(),
             challenge: people_first::config::challenge()?,
+            answer_time: people_first::config::answer_time(AnswerTime::LOCALLY)?,
         },
         sign_origins: settings.sign_origins(address),
         supporters: SupportState {

@@ -3,6 +3,7 @@
 use lambda_http::Error;
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
+use people_first::http::answer_time::AnswerTime;
 use people_first::http::lambda;
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::{config, telemetry};
@@ -19,6 +20,7 @@ async fn main() -> Result<(), Error> {
         keyring: Arc::new(keyring),
         clock: Arc::new(SystemClock),
         challenge: config::challenge()?,
+        answer_time: config::answer_time(AnswerTime::ON_AWS)?,
     };
     let origins = config::sign_origins()?;
     lambda::run(|request| {

@@ -1,6 +1,7 @@
 //! The HTTP handlers the functions and the local stack share: plain async functions from a
 //! request to a response.
 
+pub mod answer_time;
 pub mod confirm;
 pub mod count;
 pub mod edge;

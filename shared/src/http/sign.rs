@@ -1,5 +1,6 @@
 //! `POST /api/sign`.
 
+use super::answer_time::AnswerTime;
 use super::form::{self, PublicForm, Read};
 use crate::domain::challenge::Widget;
 use crate::domain::{Field, FieldErrors};
@@ -23,6 +24,8 @@ pub struct SignState {
     pub clock: Arc<dyn Clock>,
     /// The bot challenge, when it is switched on.
     pub challenge: Option<Arc<dyn Challenge>>,
+    /// When a request that was taken, or silenced, is answered.
+    pub answer_time: AnswerTime,
 }
 
 impl PublicForm for PetitionForm {
@@ -54,6 +57,7 @@ impl PublicForm for PetitionForm {
 
 #[instrument(skip_all, fields(method = %request.method()))]
 pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response<Body>, Error> {
+    let arrived = tokio::time::Instant::now();
     let (store, keyring, clock) = (state.store.as_ref(), &state.keyring, state.clock.as_ref());
     let (signed, accepted, locale) =
         match form::read::<PetitionForm>(&request, state.challenge.as_deref()).await {
@@ -70,6 +74,8 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
             ),
             Read::Answered(answer) => return Ok(answer),
         };
+    // Whatever came of it, the answer leaves at the same time.
+    state.answer_time.wait(arrived).await;
     match signed {
         Ok(_) => Ok(accepted),
         Err(_) => Ok(super::unavailable(&request, locale)),

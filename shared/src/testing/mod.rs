@@ -28,6 +28,7 @@ pub mod ses_events;
 pub mod site;
 pub mod stack;
 pub mod stream;
+pub mod timing;
 pub mod write_units;
 
 pub const SENDER_ADDRESS: &str = "signatures@people-first.example";

@@ -19,7 +19,7 @@ pub struct Stack {
     pub store: StoreUnderTest,
     pub mail: MailerUnderTest,
     pub clock: Arc<ManualClock>,
-    sign: SignState,
+    pub sign: SignState,
     confirm: ConfirmState,
     erase: EraseState,
     delivered: AtomicUsize,
@@ -69,6 +69,7 @@ impl Stack {
             keyring: Arc::new(super::keyring()),
             clock: clock.clone(),
             challenge: None,
+            answer_time: crate::http::answer_time::AnswerTime::AT_ONCE,
         };
         let confirm = ConfirmState {
             store: store.store.clone(),
