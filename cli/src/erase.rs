@@ -13,8 +13,15 @@ pub async fn run(address: &str) -> anyhow::Result<ExitCode> {
         .context("that is not an email address")?;
     let keyring = super::staff::keyring().await?;
     let (store, source) = super::staff::open().await?;
-    let signer = keyring.signer_key(&email);
-    match store.erase(&signer, None).await? {
+    // A signature stored before providers' families of domains were folded is under the key of
+    // the address as it was then normalised.
+    let mut erased = store.erase(&keyring.signer_key(&email), None).await?;
+    if erased.is_none()
+        && let Some(former) = keyring.former_signer_key(&email)
+    {
+        erased = store.erase(&former, None).await?;
+    }
+    match erased {
         Some(erased) => {
             let counted = if erased.is_confirmed() {
                 "it was confirmed, so the count drops by one"

@@ -194,3 +194,30 @@ async fn staff_export_the_supporters_list_in_its_order_without_contacts() {
     let list = stdout(&staff(data.path(), &["supporters", "list"]));
     assert!(list.starts_with("36 organisations on the list"), "{list}");
 }
+
+#[tokio::test]
+async fn a_signature_stored_before_the_families_were_folded_is_erased_on_request() {
+    // Before one provider's domains (ya.ru, yandex.ru …) counted as one mailbox, this signature
+    // was keyed by the address as typed then; its owner's request still finds it.
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(data.path().join("secret.key"), "2a".repeat(32)).unwrap();
+    let address = "Ivan.Petrov+petition@ya.ru";
+    let email = people_first::domain::Email::parse(address).unwrap();
+    let keyring = people_first::testing::keyring();
+    let former = keyring.former_signer_key(&email).unwrap();
+    assert_ne!(former, keyring.signer_key(&email));
+    {
+        let store =
+            people_first::adapters::embedded::EmbeddedStore::open(&data.path().join("store"))
+                .unwrap();
+        let mut signature = people_first::testing::pending_signature(address, "UA");
+        signature.signer = former;
+        people_first::ports::SignatureStore::insert_pending(&store, &signature)
+            .await
+            .unwrap();
+    }
+    let erased = stdout(&staff(data.path(), &["erase", address]));
+    assert!(erased.contains("Erased"), "{erased}");
+    let again = stdout(&staff(data.path(), &["erase", address]));
+    assert!(again.contains("nothing to erase"), "{again}");
+}

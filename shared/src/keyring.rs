@@ -50,6 +50,14 @@ impl Keyring {
         SignerKey(mac(&self.signer, &[email.normalised().as_bytes()]))
     }
 
+    /// The key a signature of this address was stored under before providers' families of
+    /// domains were folded, where it differs (`Email::former_normalised`).
+    pub fn former_signer_key(&self, email: &Email) -> Option<SignerKey> {
+        email
+            .former_normalised()
+            .map(|former| SignerKey(mac(&self.signer, &[former.as_bytes()])))
+    }
+
     /// The mailbox's key for the limit on emails a day. The prefix holds a NUL, which no parsed
     /// address has, so a mailbox key is never a signer key.
     pub fn mailbox_key(&self, email: &Email) -> MailboxKey {

@@ -8,23 +8,43 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String", into = "String")]
 pub struct Email(String);
 
-/// Providers that deliver `name+anything@` to `name@`.
+/// Providers that deliver `name+anything@` to `name@` (named by their family's first domain).
 const IGNORES_TAGS: &[&str] = &[
     "gmail.com",
     "outlook.com",
     "hotmail.com",
     "live.com",
     "icloud.com",
-    "me.com",
-    "mac.com",
     "fastmail.com",
     "proton.me",
-    "protonmail.com",
-    "pm.me",
     "yandex.ru",
-    "yandex.com",
-    "ya.ru",
 ];
+
+/// Domains that are one provider's names for the same mailboxes: `name@` at any of them reaches
+/// the mailbox `name@` at the first. One person, one signature and one day's emails, whichever
+/// name they type.
+const FAMILIES: &[&[&str]] = &[
+    &["gmail.com", "googlemail.com"],
+    &[
+        "yandex.ru",
+        "ya.ru",
+        "yandex.com",
+        "yandex.by",
+        "yandex.kz",
+        "yandex.ua",
+        "narod.ru",
+    ],
+    &["icloud.com", "me.com", "mac.com"],
+    &["proton.me", "protonmail.com", "protonmail.ch", "pm.me"],
+];
+
+/// The first domain of `domain`'s family, or `domain` itself.
+fn family_of(domain: &str) -> &str {
+    FAMILIES
+        .iter()
+        .find(|family| family.contains(&domain))
+        .map_or(domain, |family| family[0])
+}
 
 impl Email {
     /// RFC 5321's limit on a forward path.
@@ -76,25 +96,62 @@ impl Email {
         format!("{local}@{domain}")
     }
 
-    /// The form that identifies a signer, so that one mailbox signs once: case never counts, and
-    /// where the provider delivers `a.b+tag@` to `ab@`, neither do those dots and tags.
+    /// The form that identifies a signer, so that one mailbox signs once: case never counts,
+    /// nor which of its provider's domains it is written with, and where the provider delivers
+    /// `a.b+tag@` to `ab@`, neither do those dots and tags (nor, at Yandex, `.` against `-`).
     pub fn normalised(&self) -> String {
         let lowered = self.0.to_lowercase();
         let (local, domain) = lowered.rsplit_once('@').expect("a parsed address has an @");
-        let domain = match domain {
-            "googlemail.com" => "gmail.com",
-            other => other,
-        };
+        let domain = family_of(domain);
         let local = if IGNORES_TAGS.contains(&domain) {
             local.split('+').next().unwrap_or(local)
         } else {
             local
         };
-        if domain == "gmail.com" {
+        match domain {
+            "gmail.com" => format!("{}@{domain}", local.replace('.', "")),
+            "yandex.ru" => format!("{}@{domain}", local.replace('.', "-")),
+            _ => format!("{local}@{domain}"),
+        }
+    }
+
+    /// The normal form signatures were keyed by before provider families were folded, where it
+    /// differs: a signature stored then is still found by it (to erase it on request).
+    pub fn former_normalised(&self) -> Option<String> {
+        const FORMERLY_IGNORING_TAGS: &[&str] = &[
+            "gmail.com",
+            "outlook.com",
+            "hotmail.com",
+            "live.com",
+            "icloud.com",
+            "me.com",
+            "mac.com",
+            "fastmail.com",
+            "proton.me",
+            "protonmail.com",
+            "pm.me",
+            "yandex.ru",
+            "yandex.com",
+            "ya.ru",
+        ];
+        let lowered = self.0.to_lowercase();
+        let (local, domain) = lowered.rsplit_once('@').expect("a parsed address has an @");
+        let domain = if domain == "googlemail.com" {
+            "gmail.com"
+        } else {
+            domain
+        };
+        let local = if FORMERLY_IGNORING_TAGS.contains(&domain) {
+            local.split('+').next().unwrap_or(local)
+        } else {
+            local
+        };
+        let former = if domain == "gmail.com" {
             format!("{}@{domain}", local.replace('.', ""))
         } else {
             format!("{local}@{domain}")
-        }
+        };
+        (former != self.normalised()).then_some(former)
     }
 }
 
@@ -151,6 +208,67 @@ mod tests {
             "olena@xn--80aikifvh.xn--j1amh",
             "sent to the domain's ASCII form"
         );
+    }
+
+    #[test]
+    fn each_providers_family_of_domains_is_one_mailbox() {
+        let normal = |raw: &str| Email::parse(raw).unwrap().normalised();
+        let families: [(&str, &[&str]); 3] = [
+            (
+                "ivan-petrov@yandex.ru",
+                &[
+                    "ivan.petrov@yandex.ru",
+                    "Ivan-Petrov+petition@ya.ru",
+                    "ivan.petrov@yandex.com",
+                    "ivan-petrov@yandex.by",
+                    "ivan.petrov@yandex.kz",
+                    "ivan-petrov@yandex.ua",
+                    "ivan.petrov@narod.ru",
+                ],
+            ),
+            (
+                "olena@icloud.com",
+                &["Olena@iCloud.com", "olena+x@me.com", "olena@mac.com"],
+            ),
+            (
+                "anna@proton.me",
+                &[
+                    "anna+news@protonmail.com",
+                    "anna@protonmail.ch",
+                    "Anna@pm.me",
+                ],
+            ),
+        ];
+        for (one, spellings) in families {
+            for spelling in spellings {
+                assert_eq!(normal(spelling), one, "{spelling}");
+                assert_eq!(
+                    Email::parse(spelling).unwrap().mailbox(),
+                    one,
+                    "one day's emails: {spelling}"
+                );
+            }
+        }
+        // Other providers' domains are their own mailboxes, and elsewhere `.` is not `-`.
+        assert_eq!(normal("ivan.petrov@mail.ru"), "ivan.petrov@mail.ru");
+        assert_ne!(normal("ivan@outlook.com"), normal("ivan@hotmail.com"));
+    }
+
+    #[test]
+    fn a_signature_keyed_before_the_families_were_folded_is_still_found() {
+        let former = |raw: &str| Email::parse(raw).unwrap().former_normalised();
+        assert_eq!(
+            former("Ivan.Petrov+x@ya.ru").as_deref(),
+            Some("ivan.petrov@ya.ru")
+        );
+        assert_eq!(former("olena+x@me.com").as_deref(), Some("olena@me.com"));
+        assert_eq!(
+            former("ivan.petrov+x@yandex.by").as_deref(),
+            Some("ivan.petrov+x@yandex.by"),
+            "tags at yandex.by were kept then"
+        );
+        assert_eq!(former("olena.koval+x@gmail.com"), None, "unchanged");
+        assert_eq!(former("olena@example.org"), None);
     }
 
     #[test]
