@@ -7,12 +7,12 @@ use people_first::domain::Email;
 use std::process::ExitCode;
 
 #[tokio::main]
-pub async fn run(address: &str) -> anyhow::Result<ExitCode> {
+pub async fn run(target: &super::staff::Target, address: &str) -> anyhow::Result<ExitCode> {
     let email = Email::parse(address)
         .ok()
         .context("that is not an email address")?;
-    let keyring = super::staff::keyring().await?;
-    let (store, source) = super::staff::open().await?;
+    let (store, source) = super::staff::open(target).await?;
+    let keyring = super::staff::keyring(target).await?;
     // A signature stored before providers' families of domains were folded is under the key of
     // the address as it was then normalised.
     let mut erased = store.erase(&keyring.signer_key(&email), None).await?;

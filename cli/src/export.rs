@@ -214,8 +214,8 @@ impl Writer {
 }
 
 #[tokio::main]
-pub async fn run(options: &Options) -> anyhow::Result<()> {
-    let (store, source) = super::staff::open().await?;
+pub async fn run(target: &super::staff::Target, options: &Options) -> anyhow::Result<()> {
+    let (store, source) = super::staff::open(target).await?;
     let out: Box<dyn Write> = match &options.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             private_file(path).with_context(|| format!("cannot write {}", path.display()))?,

@@ -15,13 +15,17 @@ use std::process::ExitCode;
 
 /// People First: the local stack, the site's build and the staff's commands.
 ///
-/// Staff commands read the DynamoDB table named by PEOPLE_FIRST_TABLE (with the AWS credentials
-/// of the environment), or the local stack's data when it is unset; stop the local stack first.
+/// Staff commands act on the DynamoDB table named by PEOPLE_FIRST_TABLE (with the AWS
+/// credentials of the environment and the stage's key from PEOPLE_FIRST_SECRET_ARN), or, with
+/// --local, on the local stack's data (stop the local stack first); each says which first.
 #[derive(Parser)]
 #[command(name = "people-first", version)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Staff commands: act on the local stack's data in $PEOPLE_FIRST_DATA_DIR (.local)
+    #[arg(long, global = true)]
+    local: bool,
 }
 
 #[derive(Subcommand)]
@@ -74,15 +78,18 @@ fn main() -> ExitCode {
     if !matches!(command, Command::BuildSite { .. } | Command::Export(_)) {
         people_first::telemetry::init_readable();
     }
+    let target = || staff::Target::chosen(cli.local);
     let outcome = match command {
         Command::Serve => serve::run().map(|()| ExitCode::SUCCESS),
         Command::BuildSite { dir } => build_site::run(&dir).map(|()| ExitCode::SUCCESS),
-        Command::Recount { fix } => recount::run(fix),
-        Command::Export(options) => export::run(&options).map(|()| ExitCode::SUCCESS),
-        Command::Erase { address } => erase::run(&address),
-        Command::SmokeTest { url, confirm } => smoke_test::run(&url, confirm),
-        Command::Stats => stats::run().map(|()| ExitCode::SUCCESS),
-        Command::Supporters { command } => supporters::run(command),
+        Command::Recount { fix } => target().and_then(|t| recount::run(&t, fix)),
+        Command::Export(options) => {
+            target().and_then(|t| export::run(&t, &options).map(|()| ExitCode::SUCCESS))
+        }
+        Command::Erase { address } => target().and_then(|t| erase::run(&t, &address)),
+        Command::SmokeTest { url, confirm } => smoke_test::run(&url, confirm, cli.local),
+        Command::Stats => target().and_then(|t| stats::run(&t).map(|()| ExitCode::SUCCESS)),
+        Command::Supporters { command } => target().and_then(|t| supporters::run(&t, command)),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("people-first: {e:#}");

@@ -45,8 +45,8 @@ fn report(recount: &Recount) -> Table {
 }
 
 #[tokio::main]
-pub async fn run(repair: bool) -> anyhow::Result<ExitCode> {
-    let (store, source) = super::staff::open().await?;
+pub async fn run(target: &super::staff::Target, repair: bool) -> anyhow::Result<ExitCode> {
+    let (store, source) = super::staff::open(target).await?;
     eprintln!("Recounting confirmed signatures in {source}.");
     let bar = super::staff::progress_bar();
     let result = recount(store.as_ref(), store.as_ref(), |n| bar.set_position(n)).await;

@@ -78,7 +78,13 @@ impl Site {
 }
 
 #[tokio::main]
-pub async fn run(url: &str, confirm: bool) -> anyhow::Result<ExitCode> {
+pub async fn run(url: &str, confirm: bool, local: bool) -> anyhow::Result<ExitCode> {
+    // Named before anything is sent: a wrong target is refused before the site is touched.
+    let target = if confirm {
+        Some(super::staff::Target::chosen(local)?)
+    } else {
+        None
+    };
     let site = Site {
         url: url.trim_end_matches('/').to_owned(),
         http: reqwest::Client::builder()
@@ -105,8 +111,8 @@ pub async fn run(url: &str, confirm: bool) -> anyhow::Result<ExitCode> {
     )
     .await?;
     println!("  a signature from the mailbox simulator is accepted");
-    if confirm {
-        confirm_count_and_erase(&site, &address, before, began).await?;
+    if let Some(target) = &target {
+        confirm_count_and_erase(&site, target, &address, before, began).await?;
     }
     println!("smoke test passed in {:.1?}", began.elapsed());
     Ok(ExitCode::SUCCESS)
@@ -116,6 +122,7 @@ pub async fn run(url: &str, confirm: bool) -> anyhow::Result<ExitCode> {
 /// whatever happens, so that no test signature stays on the public count.
 async fn confirm_count_and_erase(
     site: &Site,
+    target: &super::staff::Target,
     address: &str,
     before: u64,
     began: Instant,
@@ -127,8 +134,8 @@ async fn confirm_count_and_erase(
         email.normalised().ends_with(SIMULATOR_DOMAIN),
         "only the mailbox simulator can be signed for"
     );
-    let keyring = super::staff::keyring().await?;
-    let (store, source) = super::staff::open().await?;
+    let (store, source) = super::staff::open(target).await?;
+    let keyring = super::staff::keyring(target).await?;
     let signer = keyring.signer_key(&email);
     let signature: Signature = loop {
         if let Some(signature) = store.find(&signer).await? {

@@ -22,41 +22,84 @@ impl<T: SignatureStore + SignatureScan + CounterStore + SupporterStore> StaffSto
     }
 }
 
-/// Whether the commands work on AWS: `PEOPLE_FIRST_TABLE` names the table.
-fn on_aws() -> Option<String> {
-    people_first::config::table().ok()
+/// What the staff commands act on, as the person at the keyboard named it: a stage's table
+/// (`PEOPLE_FIRST_TABLE`), or the local stack's data (`--local`). Never a guess: a command run
+/// in the wrong shell must not answer from the wrong data.
+pub enum Target {
+    Table(String),
+    Local(std::path::PathBuf),
 }
 
-/// The table, and how to name it to the person at the keyboard.
-pub async fn open() -> anyhow::Result<(Box<dyn StaffStore>, String)> {
-    if let Some(table) = on_aws() {
-        let aws = people_first::config::aws().await;
-        return Ok((
-            Box::new(DynamoStore::from_sdk_config(&aws, &table)),
-            format!("DynamoDB table {table}"),
-        ));
+impl Target {
+    pub fn chosen(local: bool) -> anyhow::Result<Self> {
+        match (people_first::config::table().ok(), local) {
+            (Some(table), false) => {
+                // The stage's key is its own secret: a stray key from a test or another stage
+                // would find nobody's signature, and say so as if there were none.
+                anyhow::ensure!(
+                    std::env::var_os("PEOPLE_FIRST_SECRET_KEY").is_none(),
+                    "PEOPLE_FIRST_SECRET_KEY is set: against a table the key is the stage's own, \
+                     read from the secret PEOPLE_FIRST_SECRET_ARN names; unset \
+                     PEOPLE_FIRST_SECRET_KEY"
+                );
+                Ok(Self::Table(table))
+            }
+            (None, true) => Ok(Self::Local(super::serve::data_dir())),
+            (Some(table), true) => anyhow::bail!(
+                "PEOPLE_FIRST_TABLE names the table {table}, and --local the local stack's data: \
+                 choose one"
+            ),
+            (None, false) => anyhow::bail!(
+                "which data? Set PEOPLE_FIRST_TABLE to a stage's DynamoDB table, or pass --local \
+                 for the local stack's data in {}",
+                super::serve::data_dir().display()
+            ),
+        }
     }
-    let dir = super::serve::data_dir().join("store");
-    let store = EmbeddedStore::open(&dir).with_context(|| {
-        format!(
-            "cannot open {} (is the local stack running? stop it first)",
-            dir.display()
-        )
-    })?;
-    Ok((
-        Box::new(store),
-        format!("the local stack's data in {}", dir.display()),
-    ))
 }
 
-/// The secret key the signer keys were made with: the deployment's (from Secrets Manager or
-/// `PEOPLE_FIRST_SECRET_KEY`), or the local stack's.
-pub async fn keyring() -> anyhow::Result<Keyring> {
-    if on_aws().is_some() {
-        let aws = people_first::config::aws().await;
-        return Ok(people_first::config::keyring(&aws).await?);
+/// The table, and how to name it to the person at the keyboard, named before anything is read
+/// or changed.
+pub async fn open(target: &Target) -> anyhow::Result<(Box<dyn StaffStore>, String)> {
+    let (store, name): (Box<dyn StaffStore>, String) = match target {
+        Target::Table(table) => {
+            let aws = people_first::config::aws().await;
+            let region = aws
+                .region()
+                .map_or_else(|| "no region set".to_owned(), ToString::to_string);
+            (
+                Box::new(DynamoStore::from_sdk_config(&aws, table)),
+                format!("DynamoDB table {table} ({region})"),
+            )
+        }
+        Target::Local(dir) => {
+            let dir = dir.join("store");
+            let store = EmbeddedStore::open(&dir).with_context(|| {
+                format!(
+                    "cannot open {} (is the local stack running? stop it first)",
+                    dir.display()
+                )
+            })?;
+            (
+                Box::new(store),
+                format!("the local stack's data in {}", dir.display()),
+            )
+        }
+    };
+    eprintln!("Acting on {name}.");
+    Ok((store, name))
+}
+
+/// The secret key the signer keys were made with: the stage's (from Secrets Manager), or the
+/// local stack's.
+pub async fn keyring(target: &Target) -> anyhow::Result<Keyring> {
+    match target {
+        Target::Table(_) => {
+            let aws = people_first::config::aws().await;
+            Ok(people_first::config::keyring(&aws).await?)
+        }
+        Target::Local(dir) => super::serve::local_keyring(dir),
     }
-    super::serve::local_keyring(&super::serve::data_dir())
 }
 
 /// The spinner a long scan shows, counting the signatures read.

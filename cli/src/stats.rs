@@ -45,8 +45,8 @@ fn table(header: [&str; 3], rows: impl IntoIterator<Item = [String; 3]>) -> Tabl
 }
 
 #[tokio::main]
-pub async fn run() -> anyhow::Result<()> {
-    let (store, source) = super::staff::open().await?;
+pub async fn run(target: &super::staff::Target) -> anyhow::Result<()> {
+    let (store, source) = super::staff::open(target).await?;
     eprintln!("Reading the signatures in {source}.");
     let mut stats = Stats::default();
     super::staff::scan(store.as_ref(), |signature| stats.add(&signature)).await?;

@@ -80,8 +80,8 @@ fn id(raw: &str) -> anyhow::Result<OrganisationId> {
 }
 
 #[tokio::main]
-pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
-    let (store, place) = super::staff::open().await?;
+pub async fn run(target: &super::staff::Target, command: Command) -> anyhow::Result<ExitCode> {
+    let (store, place) = super::staff::open(target).await?;
     let store = store.as_supporters();
     match command {
         Command::Pending => {

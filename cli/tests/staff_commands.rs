@@ -10,6 +10,7 @@ use support::{sign_and_confirm, wait_for_count};
 
 fn staff(data_dir: &Path, args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
+        .arg("--local")
         .args(args)
         .env("PEOPLE_FIRST_DATA_DIR", data_dir)
         .env_remove("PEOPLE_FIRST_TABLE")
@@ -160,6 +161,7 @@ fn a_bad_address_or_option_is_refused_with_a_clear_message() {
         (&["export", "--format", "xml"][..], "invalid value 'xml'"),
     ] {
         let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
+            .arg("--local")
             .args(args)
             .env("PEOPLE_FIRST_DATA_DIR", data.path())
             .env_remove("PEOPLE_FIRST_TABLE")
@@ -220,4 +222,55 @@ async fn a_signature_stored_before_the_families_were_folded_is_erased_on_request
     assert!(erased.contains("Erased"), "{erased}");
     let again = stdout(&staff(data.path(), &["erase", address]));
     assert!(again.contains("nothing to erase"), "{again}");
+}
+
+#[test]
+fn staff_commands_act_only_on_data_named_and_say_which_first() {
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_people-first"));
+        command
+            .args(args)
+            .env("PEOPLE_FIRST_DATA_DIR", data.path())
+            .env_remove("PEOPLE_FIRST_TABLE")
+            .env_remove("PEOPLE_FIRST_SECRET_KEY");
+        for (name, value) in env {
+            command.env(name, value);
+        }
+        command.output().unwrap()
+    };
+    // Nothing named: nothing read, nothing made.
+    let unnamed = run(&["erase", "olena@example.org"], &[]);
+    assert!(!unnamed.status.success());
+    let said = String::from_utf8_lossy(&unnamed.stderr);
+    assert!(
+        said.contains("PEOPLE_FIRST_TABLE") && said.contains("--local"),
+        "{said}"
+    );
+    assert!(!data.path().join("store").exists(), "no store was made");
+
+    let table = [("PEOPLE_FIRST_TABLE", "people-first-production")];
+    let both = run(&["stats", "--local"], &table);
+    assert!(!both.status.success());
+    assert!(String::from_utf8_lossy(&both.stderr).contains("choose one"));
+
+    // A stray key would find nobody's signature, and say "nothing to erase" to a real request.
+    let stray = run(
+        &["erase", "olena@example.org"],
+        &[table[0], ("PEOPLE_FIRST_SECRET_KEY", &"2a".repeat(32))],
+    );
+    assert!(!stray.status.success());
+    assert!(
+        String::from_utf8_lossy(&stray.stderr).contains("unset PEOPLE_FIRST_SECRET_KEY"),
+        "{}",
+        String::from_utf8_lossy(&stray.stderr)
+    );
+
+    let local = run(&["--local", "erase", "olena@example.org"], &[]);
+    assert!(local.status.success());
+    let said = String::from_utf8_lossy(&local.stderr);
+    assert!(
+        said.starts_with("Acting on the local stack's data in "),
+        "named before anything else: {said}"
+    );
 }

@@ -518,7 +518,8 @@ async fn an_organisation_joins_the_list_through_the_functions_and_staff_as_deplo
         "by the organisation's name only"
     );
 
-    let staff = |args: &[&str]| support::staff(table, args);
+    let staff_commands = support::StaffCommands::on(config, table).await;
+    let staff = |args: &[&str]| staff_commands.run(args);
     let pending = staff(&["supporters", "pending"]);
     assert!(
         pending.contains(&asked[0].0) && pending.contains(&asked[1].0),

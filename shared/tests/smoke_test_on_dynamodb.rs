@@ -71,8 +71,9 @@ async fn the_smoke_test_signs_confirms_counts_and_erases_through_the_site() {
         smallest_country_shown: people_first::config::DEFAULT_SMALLEST_COUNTRY_SHOWN,
     });
     let site = serve(stack.clone(), count).await;
+    let staff = support::StaffCommands::on(config, table).await;
     let smoke_test = |args: &[&str]| {
-        let mut command = support::people_first(table);
+        let mut command = staff.command();
         command.arg("smoke-test").arg(&site).args(args);
         async move {
             let output = tokio::task::spawn_blocking(move || command.output().unwrap())

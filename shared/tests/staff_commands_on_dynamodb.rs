@@ -4,15 +4,17 @@
 
 use people_first::testing as support;
 
+use support::link_token;
 use support::stack::{Stack, address};
-use support::{link_token, staff};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_export_count_and_erase_on_dynamodb() {
     let stack = Stack::aws().await;
-    let support::Feed::Dynamo { table, .. } = &stack.store.feed else {
+    let support::Feed::Dynamo { config, table } = &stack.store.feed else {
         unreachable!()
     };
+    let staff_commands = support::StaffCommands::on(config, table).await;
+    let staff = |args: &[&str]| staff_commands.run(args);
     let (informed, quiet) = (address("informed"), address("quiet"));
     for (email, updates) in [(&informed, true), (&quiet, false)] {
         let body = serde_json::json!({
@@ -25,16 +27,13 @@ async fn staff_export_count_and_erase_on_dynamodb() {
     }
     assert_eq!(stack.count().await, 2);
 
-    let export: Vec<serde_json::Value> = serde_json::from_str(&staff(
-        table,
-        &[
-            "export",
-            "--format",
-            "json",
-            "--columns",
-            "country,email,updates",
-        ],
-    ))
+    let export: Vec<serde_json::Value> = serde_json::from_str(&staff(&[
+        "export",
+        "--format",
+        "json",
+        "--columns",
+        "country,email,updates",
+    ]))
     .unwrap();
     assert_eq!(export.len(), 2);
     assert!(
@@ -46,17 +45,17 @@ async fn staff_export_count_and_erase_on_dynamodb() {
         export.contains(&serde_json::json!({ "country": "UA", "email": "", "updates": "false" }))
     );
 
-    let stats = staff(table, &["stats"]);
+    let stats = staff(&["stats"]);
     assert!(stats.contains("2 confirmed, 0 waiting"), "{stats}");
 
     // Staff type the address as the person wrote it to them.
-    let erased = staff(table, &["erase", &quiet.to_uppercase()]);
+    let erased = staff(&["erase", &quiet.to_uppercase()]);
     assert!(erased.contains("Erased"), "{erased}");
     assert_eq!(
         stack.count().await,
         1,
         "the stream's REMOVE record drops the count"
     );
-    let csv = staff(table, &["export"]);
+    let csv = staff(&["export"]);
     assert_eq!(csv.lines().count(), 2, "a header and one signature: {csv}");
 }

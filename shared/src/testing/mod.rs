@@ -160,36 +160,60 @@ pub fn pending_signature(address: &str, country: &str) -> crate::domain::Signatu
     }
 }
 
-/// The `people-first` binary, set to work on `table` on the emulator with the tests' master key.
-pub fn people_first(table: &str) -> std::process::Command {
-    let mut command = std::process::Command::new(runtime_api::binary("people-first"));
-    command
-        .env("PEOPLE_FIRST_TABLE", table)
-        .env("PEOPLE_FIRST_SECRET_KEY", "2a".repeat(32))
-        .env("AWS_ENDPOINT_URL", emulator())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", "eu-west-1");
-    command
+/// The staff's command line as a deployed stage's staff run it: on `table` on the emulator, with
+/// the stage's master key (the tests' own) read from Secrets Manager.
+pub struct StaffCommands {
+    table: String,
+    key_arn: String,
 }
 
-/// A staff command on `table`, as a deployed stage's staff run it; its output. Fails the test
-/// when the command fails.
-pub fn staff(table: &str, args: &[&str]) -> String {
-    let settings = mail_settings();
-    let output = people_first(table)
-        .env("PEOPLE_FIRST_PUBLIC_URL", settings.public_url)
-        .env("PEOPLE_FIRST_SENDER", settings.sender)
-        .env("PEOPLE_FIRST_CONTACT", settings.contact)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+impl StaffCommands {
+    pub async fn on(config: &aws_config::SdkConfig, table: &str) -> Self {
+        let created = aws_sdk_secretsmanager::Client::new(config)
+            .create_secret()
+            .name(format!("people-first-staff-{table}"))
+            .secret_string("2a".repeat(32))
+            .send()
+            .await
+            .unwrap();
+        Self {
+            table: table.to_owned(),
+            key_arn: created.arn.unwrap(),
+        }
+    }
+
+    /// The `people-first` binary, set to work on the table.
+    pub fn command(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(runtime_api::binary("people-first"));
+        command
+            .env("PEOPLE_FIRST_TABLE", &self.table)
+            .env("PEOPLE_FIRST_SECRET_ARN", &self.key_arn)
+            .env_remove("PEOPLE_FIRST_SECRET_KEY")
+            .env("AWS_ENDPOINT_URL", emulator())
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_REGION", "eu-west-1");
+        command
+    }
+
+    /// A staff command's output. Fails the test when the command fails.
+    pub fn run(&self, args: &[&str]) -> String {
+        let settings = mail_settings();
+        let output = self
+            .command()
+            .env("PEOPLE_FIRST_PUBLIC_URL", settings.public_url)
+            .env("PEOPLE_FIRST_SENDER", settings.sender)
+            .env("PEOPLE_FIRST_CONTACT", settings.contact)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    }
 }
 
 pub fn keyring() -> Keyring {
