@@ -690,50 +690,42 @@ async fn a_store_failure_answers_503_with_retry_after(stack: Stack) {
     );
 }
 
-#[tokio::test(start_paused = true)]
-async fn every_taken_request_is_answered_within_the_same_window() {
-    // The clock is tokio's, paused: it moves only when nothing else can, so what it shows is
-    // exactly how long the handler chose to wait.
+#[tokio::test]
+async fn every_taken_request_waits_for_the_floor_and_a_mistake_does_not() {
+    // Lower bounds only: a wait never ends early, however busy the machine. The floor is long
+    // enough that a mistake, answered at once, is far below it.
     use people_first::http::answer_time::AnswerTime;
-    let window = AnswerTime {
-        floor: std::time::Duration::from_millis(50),
-        spread: std::time::Duration::from_millis(20),
-    };
+    let floor = std::time::Duration::from_millis(300);
     let mut stack = Stack::local();
-    stack.sign.answer_time = window;
+    stack.sign.answer_time = AnswerTime {
+        floor,
+        spread: std::time::Duration::from_millis(5),
+    };
     let email = address("floor");
     let timed = |body: serde_json::Value| {
         let stack = &stack;
         async move {
-            let started = tokio::time::Instant::now();
+            let started = std::time::Instant::now();
             let answer = stack.sign_json(&body).await;
             (answer.status, started.elapsed())
         }
     };
     let mut bot = petition(&address("bot"), "uk");
     bot["website"] = "https://example.org".into();
-    let mut waits = std::collections::BTreeSet::new();
     for (what, body) in [
         ("new", petition(&email, "uk")),
         ("pending", petition(&email, "uk")),
-        ("bot", bot.clone()),
-        ("bot again", bot.clone()),
-        ("bot once more", bot),
+        ("bot", bot),
     ] {
         let (status, took) = timed(body).await;
         assert_eq!(status, 202, "{what}");
-        assert!(
-            (window.floor..=window.floor + window.spread).contains(&took),
-            "{what}: {took:?}"
-        );
-        waits.insert(took);
+        assert!(took >= floor, "{what}: {took:?}");
     }
-    assert!(waits.len() > 1, "the spread is random: {waits:?}");
     let (status, took) = timed(json!({ "email": "not an address" })).await;
     assert_eq!(status, 422);
     assert!(
-        took < window.floor,
-        "a mistake depends on the input alone, and is shown at once"
+        took < floor,
+        "a mistake depends on the input alone, and is shown at once: {took:?}"
     );
 }
 

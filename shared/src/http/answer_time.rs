@@ -39,17 +39,22 @@ impl AnswerTime {
         spread: SPREAD,
     };
 
-    /// Waits until the request that `arrived` may be answered.
-    pub async fn wait(self, arrived: Instant) {
-        if self == Self::AT_ONCE {
-            return;
-        }
+    /// When the request that `arrived` may be answered: each time drawn anew.
+    pub fn deadline(self, arrived: Instant) -> Instant {
         let spread = if self.spread.is_zero() {
             Duration::ZERO
         } else {
             rand::random_range(Duration::ZERO..=self.spread)
         };
-        let deadline = arrived + self.floor + spread;
+        arrived + self.floor + spread
+    }
+
+    /// Waits until the request that `arrived` may be answered.
+    pub async fn wait(self, arrived: Instant) {
+        if self == Self::AT_ONCE {
+            return;
+        }
+        let deadline = self.deadline(arrived);
         // Tokio's timers wake on whole milliseconds counted from when the thread went to sleep,
         // so a wait alone would end earlier or later by how long the work took. Its last
         // moments are slept by the system's own clock, to the microsecond.
@@ -58,5 +63,26 @@ impl AnswerTime {
         if !rest.is_zero() {
             let _ = tokio::task::spawn_blocking(move || std::thread::sleep(rest)).await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_answer_falls_in_the_window_at_a_time_drawn_anew() {
+        let arrived = Instant::now();
+        let window = AnswerTime::LOCALLY;
+        let deadlines: std::collections::BTreeSet<_> =
+            (0..100).map(|_| window.deadline(arrived)).collect();
+        for deadline in &deadlines {
+            let wait = *deadline - arrived;
+            assert!(
+                (window.floor..=window.floor + window.spread).contains(&wait),
+                "{wait:?}"
+            );
+        }
+        assert!(deadlines.len() > 90, "drawn anew: {}", deadlines.len());
     }
 }
