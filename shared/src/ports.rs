@@ -117,9 +117,33 @@ pub fn mailbox_day(mailbox: &crate::domain::MailboxKey, at: Timestamp) -> (Strin
     )
 }
 
+/// What an email is about: SES reports its bounces and complaints with it, so feedback acts only
+/// on what the email was about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MailKind {
+    /// A signature's confirmation link.
+    Confirmation,
+    /// An organisation's request, or the decision on it, to its contact.
+    Organisation,
+}
+
+impl MailKind {
+    /// The message tag SES carries into its events: `kind`, with this value.
+    pub const TAG: &'static str = "kind";
+
+    pub fn tag_value(self) -> &'static str {
+        match self {
+            Self::Confirmation => "confirmation",
+            Self::Organisation => "organisation",
+        }
+    }
+}
+
 /// One email, ready to send.
 #[derive(Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OutgoingEmail {
+    pub kind: MailKind,
     pub from: String,
     pub to: Email,
     pub subject: String,

@@ -6,7 +6,7 @@ use people_first::testing as support;
 use people_first::domain::ChangedItem;
 use people_first::http::edge::ORIGIN_HEADER;
 use support::runtime_api::{Function, deployed_environment, http_event};
-use support::ses_events::{bounce, complaint, sns_delivery};
+use support::ses_events::{about_an_organisation, bounce, complaint, sns_delivery};
 use support::stack::address;
 use support::{Feed, MailerUnderTest, StoreUnderTest};
 
@@ -325,9 +325,10 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
     };
     let env = deployed_environment(config, table).await;
     let keyring = support::keyring();
-    let [gone, full, angry, confirmed] = ["gone", "full", "angry", "confirmed"].map(address);
+    let [gone, full, angry, confirmed, also_a_contact] =
+        ["gone", "full", "angry", "confirmed", "contact"].map(address);
     let mut signatures = Vec::new();
-    for email in [&gone, &full, &angry, &confirmed] {
+    for email in [&gone, &full, &angry, &confirmed, &also_a_contact] {
         let signature = support::pending_signature(email, "UA");
         store.store.insert_pending(&signature).await.unwrap();
         signatures.push(signature);
@@ -352,6 +353,9 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
         bounce(&full, "Transient"),
         complaint(&angry),
         complaint(&confirmed),
+        // An organisation's email to an address that also signed: not about the signature.
+        about_an_organisation(complaint(&also_a_contact)),
+        about_an_organisation(bounce(&also_a_contact, "Permanent")),
     ]);
     events.invoke(delivery.clone()).await.unwrap();
     // SNS may deliver twice; acting again changes nothing.
@@ -378,6 +382,11 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
     assert!(
         find(&confirmed).await.is_some(),
         "the mailbox's owner confirmed it: a complaint does not undo that"
+    );
+    assert_eq!(
+        find(&also_a_contact).await.as_ref(),
+        Some(&signatures[4]),
+        "feedback on an organisation's email leaves the signature as it was"
     );
 
     // The mailer sends nothing more to the mailbox that does not exist.

@@ -1,12 +1,12 @@
 //! Sending email through Amazon SES, as a raw MIME message so it can carry `List-Unsubscribe`.
 
-use crate::ports::{MailError, Mailer, OutgoingEmail};
+use crate::ports::{MailError, MailKind, Mailer, OutgoingEmail};
 use async_trait::async_trait;
 use aws_sdk_ses::Client;
 use aws_sdk_ses::error::DisplayErrorContext;
 use aws_sdk_ses::operation::send_raw_email::SendRawEmailError;
 use aws_sdk_ses::primitives::Blob;
-use aws_sdk_ses::types::RawMessage;
+use aws_sdk_ses::types::{MessageTag, RawMessage};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::raw::Raw;
 
@@ -57,10 +57,16 @@ impl Mailer for SesMailer {
             .data(Blob::new(mime(email)?))
             .build()
             .map_err(|e| MailError::Rejected(e.to_string()))?;
+        let kind = MessageTag::builder()
+            .name(MailKind::TAG)
+            .value(email.kind.tag_value())
+            .build()
+            .map_err(|e| MailError::Rejected(e.to_string()))?;
         match self
             .client
             .send_raw_email()
             .raw_message(message)
+            .tags(kind)
             .send()
             .await
         {
@@ -111,6 +117,65 @@ mod tests {
 
     fn answered(code: &str) -> SendRawEmailError {
         SendRawEmailError::generic(ErrorMetadata::builder().code(code).build())
+    }
+
+    /// Keeps the body of each request the client would send, and sends none.
+    #[derive(Debug, Default, Clone)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+    impl aws_sdk_ses::config::Intercept for Captured {
+        fn name(&self) -> &'static str {
+            "Captured"
+        }
+
+        fn read_before_transmit(
+            &self,
+            context: &aws_sdk_ses::config::interceptors::BeforeTransmitInterceptorContextRef<'_>,
+            _: &aws_sdk_ses::config::RuntimeComponents,
+            _: &mut aws_sdk_ses::config::ConfigBag,
+        ) -> Result<(), aws_sdk_ses::error::BoxError> {
+            let body = context.request().body().bytes().unwrap_or_default();
+            self.0
+                .lock()
+                .unwrap()
+                .push(String::from_utf8_lossy(body).into_owned());
+            Err("captured, not sent".into())
+        }
+    }
+
+    #[tokio::test]
+    async fn each_email_is_tagged_with_what_it_is_about() {
+        let captured = Captured::default();
+        let config = aws_sdk_ses::Config::builder()
+            .behavior_version(aws_sdk_ses::config::BehaviorVersion::latest())
+            .region(aws_sdk_ses::config::Region::new("eu-west-1"))
+            .credentials_provider(aws_sdk_ses::config::Credentials::for_tests())
+            .interceptor(captured.clone())
+            .build();
+        let mailer = SesMailer::new(Client::from_conf(config));
+        for kind in [MailKind::Confirmation, MailKind::Organisation] {
+            let email = OutgoingEmail {
+                kind,
+                from: "People First <signatures@people-first.example>".into(),
+                to: crate::domain::Email::parse("olena@example.org").unwrap(),
+                subject: "Confirm".into(),
+                text: "text".into(),
+                html: "<p>html</p>".into(),
+                list_unsubscribe: "<mailto:privacy@people-first.example>".into(),
+            };
+            assert!(mailer.send(&email).await.is_err(), "nothing was sent");
+        }
+        let bodies = captured.0.lock().unwrap().clone();
+        for (body, value) in bodies.iter().zip(["confirmation", "organisation"]) {
+            assert!(body.contains("Action=SendRawEmail"), "{body}");
+            assert!(
+                body.contains(&format!(
+                    "Tags.member.1.Name=kind&Tags.member.1.Value={value}"
+                )),
+                "{body}"
+            );
+        }
+        assert_eq!(bodies.len(), 2);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! SES's events about the emails it sent, shaped as its documentation gives them for event
 //! publishing, and delivered as SNS delivers them to a subscribed function.
 
-/// SES's event about one email, in the shape its documentation gives for event publishing.
+/// SES's event about one email, in the shape its documentation gives for event publishing; a
+/// confirmation email's, tagged as the SES mailer tags it.
 fn ses_event(kind: &str, about: &str, detail: serde_json::Value) -> serde_json::Value {
     let mut event = serde_json::json!({
         "eventType": kind,
@@ -12,7 +13,7 @@ fn ses_event(kind: &str, about: &str, detail: serde_json::Value) -> serde_json::
             "messageId": "0100019a-example",
             "destination": [about],
             "headersTruncated": false,
-            "tags": { "ses:configuration-set": ["people-first"] },
+            "tags": { "ses:configuration-set": ["people-first"], "kind": ["confirmation"] },
         },
     });
     event[kind.to_lowercase()] = detail;
@@ -35,6 +36,12 @@ pub fn bounce(about: &str, bounce_type: &str) -> serde_json::Value {
             "reportingMTA": "dsn; mta.example.org",
         }),
     )
+}
+
+/// The same event about an organisation's email.
+pub fn about_an_organisation(mut event: serde_json::Value) -> serde_json::Value {
+    event["mail"]["tags"]["kind"] = serde_json::json!(["organisation"]);
+    event
 }
 
 pub fn complaint(about: &str) -> serde_json::Value {

@@ -1,10 +1,11 @@
 //! What SES reports about the emails it sent: a mailbox that does not exist is not written to
 //! again, and a pending signature whose email was called spam is erased. SES reviews an account
-//! whose bounces pass 5 % and pauses it near 10 %, which would stop every confirmation.
+//! whose bounces pass 5 % and pauses it near 10 %, which would stop every confirmation. Only an
+//! event about a confirmation email acts on a signature: its `kind` tag says what it was about.
 
 use crate::domain::Email;
 use crate::keyring::Keyring;
-use crate::ports::{SignatureStore, StoreError};
+use crate::ports::{MailKind, SignatureStore, StoreError};
 use serde::Deserialize;
 
 /// One SES event, as a configuration set publishes it (`eventType`) or as an identity's
@@ -16,6 +17,25 @@ struct SesEvent {
     event_type: String,
     bounce: Option<Bounce>,
     complaint: Option<Complaint>,
+    #[serde(default)]
+    mail: Mail,
+}
+
+/// The email an event is about, as far as it matters here: the tags it was sent with.
+#[derive(Deserialize, Default)]
+struct Mail {
+    #[serde(default)]
+    tags: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Mail {
+    fn is_a_confirmation(&self) -> bool {
+        self.tags.get(MailKind::TAG).is_some_and(|values| {
+            values
+                .iter()
+                .any(|v| v == MailKind::Confirmation.tag_value())
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -70,6 +90,14 @@ pub fn feedback(message: &str) -> Result<Feedback, UnreadableEvent> {
             .map(|r| r.email_address)
             .collect::<Vec<_>>()
     };
+    if !event.mail.is_a_confirmation() {
+        // An organisation's email (or one sent before emails were tagged) to an address that
+        // may be a signer's: nothing here is about their signature.
+        return Ok(Feedback::Nothing(format!(
+            "{} about another email than a confirmation",
+            event.event_type
+        )));
+    }
     Ok(
         match (event.event_type.as_str(), event.bounce, event.complaint) {
             ("Bounce", Some(bounce), _) if bounce.bounce_type == "Permanent" => {
@@ -129,7 +157,7 @@ mod tests {
     fn a_permanent_bounce_names_the_mailboxes_that_do_not_exist() {
         let event = r#"{"eventType":"Bounce","bounce":{"bounceType":"Permanent","bounceSubType":"General",
             "bouncedRecipients":[{"emailAddress":"nobody@example.org","action":"failed","status":"5.1.1"}]},
-            "mail":{"destination":["nobody@example.org"]}}"#;
+            "mail":{"destination":["nobody@example.org"],"tags":{"kind":["confirmation"]}}}"#;
         assert_eq!(
             feedback(event).unwrap(),
             Feedback::Undeliverable(vec!["nobody@example.org".into()])
@@ -139,13 +167,14 @@ mod tests {
     #[test]
     fn a_transient_bounce_and_other_events_ask_nothing() {
         let transient = r#"{"eventType":"Bounce","bounce":{"bounceType":"Transient",
-            "bouncedRecipients":[{"emailAddress":"full@example.org"}]}}"#;
+            "bouncedRecipients":[{"emailAddress":"full@example.org"}]},
+            "mail":{"tags":{"kind":["confirmation"]}}}"#;
         assert_eq!(
             feedback(transient).unwrap(),
             Feedback::Nothing("Bounce (Transient)".into())
         );
-        let delivery =
-            r#"{"notificationType":"Delivery","delivery":{"recipients":["a@example.org"]}}"#;
+        let delivery = r#"{"notificationType":"Delivery","delivery":{"recipients":["a@example.org"]},
+            "mail":{"tags":{"kind":["confirmation"]}}}"#;
         assert_eq!(
             feedback(delivery).unwrap(),
             Feedback::Nothing("Delivery".into())
@@ -155,11 +184,27 @@ mod tests {
     #[test]
     fn a_complaint_names_its_mailboxes_in_either_naming() {
         let event = r#"{"notificationType":"Complaint","complaint":{"complainedRecipients":
-            [{"emailAddress":"angry@example.org"}],"complaintFeedbackType":"abuse"}}"#;
+            [{"emailAddress":"angry@example.org"}],"complaintFeedbackType":"abuse"},
+            "mail":{"tags":{"kind":["confirmation"]}}}"#;
         assert_eq!(
             feedback(event).unwrap(),
             Feedback::Complained(vec!["angry@example.org".into()])
         );
+    }
+
+    #[test]
+    fn feedback_on_any_other_email_than_a_confirmation_asks_nothing() {
+        for tags in [r#"{"kind":["organisation"]}"#, "{}"] {
+            let event = format!(
+                r#"{{"eventType":"Complaint","complaint":{{"complainedRecipients":
+                [{{"emailAddress":"signer@example.org"}}]}},"mail":{{"tags":{tags}}}}}"#
+            );
+            assert_eq!(
+                feedback(&event).unwrap(),
+                Feedback::Nothing("Complaint about another email than a confirmation".into()),
+                "{tags}"
+            );
+        }
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub fn confirmation_email(
     let (text, html) =
         pages::confirmation_email(locale, greeted(&signature.name), &link, &erase_link);
     Some(OutgoingEmail {
+        kind: crate::ports::MailKind::Confirmation,
         from: settings.sender.clone(),
         to,
         subject: i18n::text(locale, MessageId::EMAIL_SUBJECT),

@@ -288,6 +288,7 @@ fn notice(
 ) -> OutgoingEmail {
     let (text, html) = crate::pages::notice_email(locale, subject, paragraphs, link, closing);
     OutgoingEmail {
+        kind: crate::ports::MailKind::Organisation,
         from: settings.sender.clone(),
         to,
         subject: subject.to_owned(),
