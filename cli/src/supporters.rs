@@ -112,10 +112,18 @@ pub async fn run(target: &super::staff::Target, command: Command) -> anyhow::Res
                     ),
                     None => println!("    contact  forgotten"),
                 }
-                if !review.same_names.is_empty() {
-                    let ids: Vec<String> =
-                        review.same_names.iter().map(ToString::to_string).collect();
-                    println!("    SAME NAME as {}", ids.join(", "));
+                if !review.resembles.is_empty() {
+                    let others: Vec<String> = review
+                        .resembles
+                        .iter()
+                        .map(|(id, standing)| {
+                            format!("{id} ({})", format!("{standing:?}").to_lowercase())
+                        })
+                        .collect();
+                    println!(
+                        "    LOOKS LIKE {}: the same name to the eye, or the same website",
+                        others.join(", ")
+                    );
                 }
             }
         }

@@ -111,11 +111,18 @@ impl From<OrganisationName> for String {
     }
 }
 
-/// An organisation's website: an `http` or `https` address of a named host, kept as typed
-/// (with `https://` added when no scheme was), shown to staff only.
+/// An organisation's website: an `http` or `https` address of a named host, as a browser reads
+/// it (a WHATWG URL, its host in ASCII), with `https://` added when no scheme was typed; shown to
+/// staff only. What a browser would read otherwise than a person does (user info before an `@`,
+/// backslashes, control and bidi characters) is refused, so staff see the site a click opens.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[serde(from = "String", into = "String")]
 pub struct Website(String);
+
+/// Characters that reorder or hide text: a person would read the address otherwise.
+fn is_bidi_or_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
 
 impl Website {
     pub const MAX_CHARS: usize = 200;
@@ -128,41 +135,41 @@ impl Website {
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(InputError::TooLong);
         }
+        if trimmed
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '\\' || is_bidi_or_invisible(c))
+        {
+            return Err(InputError::Invalid);
+        }
         let with_scheme = if trimmed.contains("://") {
             trimmed.to_owned()
         } else {
             format!("https://{trimmed}")
         };
-        let website = Self(with_scheme);
-        let scheme_ok = website.0.starts_with("https://") || website.0.starts_with("http://");
-        let host = website.domain();
-        let host_ok = host.contains('.')
-            && !host.starts_with('.')
-            && !host.ends_with('.')
-            && host
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'));
-        if !scheme_ok
-            || !host_ok
-            || website
-                .0
-                .chars()
-                .any(|c| c.is_whitespace() || c.is_control())
+        let url = url::Url::parse(&with_scheme).map_err(|_| InputError::Invalid)?;
+        let named_host = match url.host() {
+            Some(url::Host::Domain(host)) => {
+                host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            }
+            _ => false,
+        };
+        if !matches!(url.scheme(), "http" | "https")
+            || !url.username().is_empty()
+            || url.password().is_some()
+            || !named_host
         {
             return Err(InputError::Invalid);
         }
-        Ok(website)
+        Ok(Self(url.into()))
     }
 
-    /// The host, lower case, without `www.`: what staff compare with the contact's email domain.
+    /// The host, in ASCII, without `www.`: what staff compare with the contact's email domain
+    /// (also in ASCII).
     pub fn domain(&self) -> String {
-        let after_scheme = self.0.split_once("://").map_or("", |(_, rest)| rest);
-        let host = after_scheme
-            .split(['/', '?', '#'])
-            .next()
+        let host = url::Url::parse(&self.0)
+            .ok()
+            .and_then(|url| url.host_str().map(str::to_owned))
             .unwrap_or_default();
-        let host = host.rsplit_once('@').map_or(host, |(_, host)| host);
-        let host = host.split(':').next().unwrap_or_default().to_lowercase();
         host.strip_prefix("www.").unwrap_or(&host).to_owned()
     }
 
@@ -171,10 +178,10 @@ impl Website {
     }
 }
 
-impl TryFrom<String> for Website {
-    type Error = InputError;
-    fn try_from(raw: String) -> Result<Self, InputError> {
-        Self::parse(&raw)
+/// As stored: read as it was written, even by an older parser, so a stored request always reads.
+impl From<String> for Website {
+    fn from(stored: String) -> Self {
+        Self(stored)
     }
 }
 
@@ -268,23 +275,51 @@ mod tests {
     #[test]
     fn a_website_is_an_address_of_a_named_host() {
         let site = Website::parse("www.Memo.ru/en/").unwrap();
-        assert_eq!(site.as_str(), "https://www.Memo.ru/en/");
+        assert_eq!(site.as_str(), "https://www.memo.ru/en/");
         assert_eq!(site.domain(), "memo.ru");
         assert_eq!(
-            Website::parse("http://user@ccl.org.ua:8080/x")
-                .unwrap()
-                .domain(),
+            Website::parse("http://ccl.org.ua:8080/x").unwrap().domain(),
             "ccl.org.ua"
+        );
+        assert_eq!(
+            Website::parse("мемориал.рф").unwrap().domain(),
+            "xn--80ajjnbboq.xn--p1ai",
+            "in ASCII, as the contact's email domain is"
         );
         for bad in [
             "javascript:alert(1)",
             "ftp://x.org",
             "https://localhost",
+            "https://127.0.0.1",
             "a b.org",
             "",
         ] {
             assert!(Website::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_website_a_browser_reads_otherwise_than_a_person_is_refused() {
+        for bad in [
+            // A browser opens attacker.org here, with "memorial.de" as a user name …
+            "https://memorial.de@attacker.org",
+            "https://memorial.de:x@attacker.org",
+            // … and memorial.de here, which a person reads as attacker.org's.
+            "https://memorial.de\\@attacker.org",
+            "https://memorial.de\\attacker.org",
+            "https://memo\u{202E}gro.rekcatta",
+            "https://memo\u{200B}rial.de",
+        ] {
+            assert_eq!(Website::parse(bad), Err(InputError::Invalid), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_website_stored_by_an_older_parser_still_reads() {
+        let stored: Website =
+            serde_json::from_str(r#""https://memorial.de\\@attacker.org""#).unwrap();
+        assert_eq!(stored.as_str(), "https://memorial.de\\@attacker.org");
+        assert_eq!(stored.domain(), "memorial.de", "the host a browser opens");
     }
 
     #[test]

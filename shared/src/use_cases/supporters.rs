@@ -425,14 +425,32 @@ pub struct Review {
     pub contact: Option<Contact>,
     /// The website's domain is the contact's email domain, or one is under the other.
     pub domains_match: bool,
-    /// Organisations already listed or waiting whose name is this one's, ignoring case.
-    pub same_names: Vec<OrganisationId>,
+    /// Other organisations, listed, waiting, rejected or removed, whose name looks like one of
+    /// this one's, or whose website is at the same domain: an impostor, or a refusal asking again.
+    pub resembles: Vec<(OrganisationId, Standing)>,
 }
 
-fn folded(name: &str) -> String {
-    name.chars()
-        .filter(|c| c.is_alphanumeric())
+/// How a name looks, whatever its case, script or spacing: Unicode's confusable skeleton
+/// (UTS #39), so "Меmorial" with a Cyrillic М and е looks like "Memorial", and "Memoria1" too.
+fn looks(name: &str) -> String {
+    use unicode_security::skeleton;
+    // Letters of other scripts as the Latin ones they look like first (a Cyrillic М is an M,
+    // whose small form is not an м), then case folded, then the whole compared as it looks.
+    let latin: String = name
+        .chars()
+        .flat_map(|c| {
+            let mut one = [0; 4];
+            let looks_like: String = if c.is_ascii() {
+                c.to_string()
+            } else {
+                skeleton(c.encode_utf8(&mut one)).collect()
+            };
+            looks_like.to_lowercase().chars().collect::<Vec<_>>()
+        })
+        .collect();
+    skeleton(&latin)
         .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
         .collect()
 }
 
@@ -475,25 +493,26 @@ pub async fn pending(
         let names: Vec<String> = organisation
             .names
             .values()
-            .map(|n| folded(n.as_str()))
+            .map(|n| looks(n.as_str()))
             .collect();
-        let same_names = all
+        let domain = organisation.website.as_ref().map(Website::domain);
+        let resembles = all
             .iter()
+            .filter(|other| other.id != organisation.id && other.standing != Standing::Unconfirmed)
             .filter(|other| {
-                other.id != organisation.id
-                    && matches!(other.standing, Standing::Approved | Standing::Waiting)
-                    && other
-                        .names
-                        .values()
-                        .any(|n| names.contains(&folded(n.as_str())))
+                other
+                    .names
+                    .values()
+                    .any(|n| names.contains(&looks(n.as_str())))
+                    || (domain.is_some() && other.website.as_ref().map(Website::domain) == domain)
             })
-            .map(|other| other.id.clone())
+            .map(|other| (other.id.clone(), other.standing))
             .collect();
         reviews.push(Review {
             organisation: organisation.clone(),
             contact,
             domains_match,
-            same_names,
+            resembles,
         });
     }
     Ok(reviews)
@@ -725,10 +744,19 @@ mod tests {
 
     /// An organisation asks; the id and the link's hash from the email it sends.
     async fn ask(world: &World, name: &str, email: &str) -> (OrganisationId, SecretHash) {
+        ask_from(world, name, email, "memorial.de").await
+    }
+
+    async fn ask_from(
+        world: &World,
+        name: &str,
+        email: &str,
+        website: &str,
+    ) -> (OrganisationId, SecretHash) {
         let request = SupportRequest {
             name: OrganisationName::parse(name).unwrap(),
             country: Country::parse("DE").unwrap(),
-            website: Website::parse("memorial.de").unwrap(),
+            website: Website::parse(website).unwrap(),
             contact_name: SignerName::parse("Anna Schmidt").unwrap(),
             email: Email::parse(email).unwrap(),
             locale: Locale::De,
@@ -829,5 +857,72 @@ mod tests {
             2,
             "once the queue was emptied, the next one is told"
         );
+    }
+
+    #[test]
+    fn names_that_look_alike_look_alike_whatever_the_case_or_script() {
+        let memorial = looks("Memorial Deutschland e.V.");
+        for alike in [
+            "MEMORIAL DEUTSCHLAND E.V.",
+            "Меmorial Deutschland e.V.",
+            "Memoria1 Deutsch1and eV",
+        ] {
+            assert_eq!(looks(alike), memorial, "{alike}");
+        }
+        assert_ne!(looks("Memorial"), looks("Memoriam"));
+    }
+
+    #[tokio::test]
+    async fn a_look_alike_or_a_refusal_asking_again_is_flagged_to_staff() {
+        let world = world();
+        let decide = |id: OrganisationId, moderation: Moderation| {
+            let world = &world;
+            async move {
+                moderate(
+                    &world.store,
+                    &world.outbox,
+                    &world.clock,
+                    &world.settings,
+                    &id,
+                    &moderation,
+                )
+                .await
+                .unwrap();
+            }
+        };
+        let (listed, link) = ask(&world, "Memorial Deutschland e.V.", "anna@memorial.de").await;
+        assert!(confirm(&world, &listed, &link).await);
+        decide(listed.clone(), Moderation::Approve(Vec::new())).await;
+        let (refused, link) = ask_from(&world, "Spam & Co", "a@spam.example", "spam.example").await;
+        assert!(confirm(&world, &refused, &link).await);
+        decide(refused.clone(), Moderation::Reject).await;
+
+        let mut asking = Vec::new();
+        for (name, email, website) in [
+            // A Cyrillic М and е, and a 1 for an l: the same name to the eye.
+            (
+                "Меmoria1 Deutschland e.V.",
+                "x@attacker.example",
+                "attacker.example",
+            ),
+            ("Another Name", "b@spam.example", "www.spam.example/again"),
+            ("Civil Rights Defenders", "c@crd.org", "crd.org"),
+        ] {
+            let (id, link) = ask_from(&world, name, email, website).await;
+            assert!(confirm(&world, &id, &link).await);
+            asking.push(id);
+        }
+        let reviews = pending(&world.store, &world.clock).await.unwrap();
+        let resembles = |id: &OrganisationId| {
+            reviews
+                .iter()
+                .find(|r| &r.organisation.id == id)
+                .unwrap()
+                .resembles
+                .clone()
+        };
+        assert_eq!(resembles(&asking[0]), [(listed, Standing::Approved)]);
+        assert_eq!(resembles(&asking[1]), [(refused, Standing::Rejected)]);
+        assert_eq!(resembles(&asking[2]), []);
     }
 }
