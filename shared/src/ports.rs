@@ -289,7 +289,8 @@ pub trait SupporterStore: Send + Sync {
         id: &crate::domain::OrganisationId,
     ) -> Result<Option<(crate::domain::Organisation, Option<crate::domain::Contact>)>, StoreError>;
 
-    /// Every organisation, whatever its standing, without contacts.
+    /// Every organisation whose contact confirmed, whatever its standing since, without
+    /// contacts. Unconfirmed requests are left out, and are not read: this is read whole.
     async fn organisations(&self) -> Result<Vec<crate::domain::Organisation>, StoreError>;
 
     /// Moves an unconfirmed request whose live link has `link` to waiting for moderation, using

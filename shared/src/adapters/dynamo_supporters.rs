@@ -11,8 +11,9 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
-/// The sparse index every organisation item is in, and only they: `infra/template.yaml` and the
-/// tests' tables define it.
+/// The sparse index every organisation whose contact confirmed is in, and nothing else: a flood
+/// of unconfirmed requests never reaches what `publish` and each confirmation read whole.
+/// `infra/template.yaml` and the tests' tables define it.
 pub const ORGANISATIONS_INDEX: &str = "organisations";
 /// Its key attribute and the one value it holds.
 const LISTED_IN: &str = "listed_in";
@@ -39,7 +40,9 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
 fn organisation_item(organisation: &Organisation) -> Result<Item, StoreError> {
     let mut item: Item = serde_dynamo::to_item(organisation).map_err(corrupt)?;
     item.insert("pk".into(), organisation_key(&organisation.id));
-    item.insert(LISTED_IN.into(), AttributeValue::S(LISTED.into()));
+    if organisation.standing != Standing::Unconfirmed {
+        item.insert(LISTED_IN.into(), AttributeValue::S(LISTED.into()));
+    }
     Ok(item)
 }
 
@@ -172,8 +175,10 @@ impl SupporterStore for DynamoStore {
         let organisation = Update::builder()
             .table_name(&self.table)
             .key("pk", organisation_key(id))
-            .update_expression("SET standing = :waiting REMOVE expires_at")
+            .update_expression("SET standing = :waiting, #listed = :listed REMOVE expires_at")
             .condition_expression("standing = :unconfirmed")
+            .expression_attribute_names("#listed", LISTED_IN)
+            .expression_attribute_values(":listed", AttributeValue::S(LISTED.into()))
             .expression_attribute_values(":waiting", AttributeValue::S("waiting".into()))
             .expression_attribute_values(":unconfirmed", AttributeValue::S("unconfirmed".into()))
             .build()

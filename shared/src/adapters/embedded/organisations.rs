@@ -24,18 +24,46 @@ struct Stored {
     contact: Option<Contact>,
 }
 
+/// Requests whose contact has not confirmed are kept under keys that sort after every id
+/// (`~` after letters and digits), so the list read whole never reads them: a flood of
+/// unconfirmed requests costs the pages nothing.
+const UNCONFIRMED: &str = "~";
+
+fn key(id: &str, standing: Standing) -> String {
+    if standing == Standing::Unconfirmed {
+        format!("{UNCONFIRMED}{id}")
+    } else {
+        id.to_owned()
+    }
+}
+
+/// An organisation by its id, confirmed or not.
 fn read(
     table: &impl ReadableTable<&'static str, &'static [u8]>,
     id: &str,
 ) -> Result<Option<Stored>, StoreError> {
-    let found = table.get(id).map_err(unavailable)?;
-    found.map(|bytes| decode(bytes.value())).transpose()
+    for key in [id.to_owned(), format!("{UNCONFIRMED}{id}")] {
+        if let Some(bytes) = table.get(key.as_str()).map_err(unavailable)? {
+            return decode(bytes.value()).map(Some);
+        }
+    }
+    Ok(None)
 }
 
+/// Writes an organisation under the key its standing gives, and not under the other.
 fn write(table: &mut Table<'_>, stored: &Stored) -> Result<(), StoreError> {
+    let organisation = &stored.organisation;
     let bytes = serde_json::to_vec(stored).map_err(unavailable)?;
+    if organisation.standing != Standing::Unconfirmed {
+        table
+            .remove(key(organisation.id.as_str(), Standing::Unconfirmed).as_str())
+            .map_err(unavailable)?;
+    }
     table
-        .insert(stored.organisation.id.as_str(), bytes.as_slice())
+        .insert(
+            key(organisation.id.as_str(), organisation.standing).as_str(),
+            bytes.as_slice(),
+        )
         .map_err(unavailable)?;
     Ok(())
 }
@@ -54,8 +82,8 @@ pub(super) fn purge(table: &mut Table<'_>, now: Timestamp) -> Result<(), StoreEr
             forgotten.push(stored);
         }
     }
-    for id in expired {
-        table.remove(id.as_str()).map_err(unavailable)?;
+    for key in expired {
+        table.remove(key.as_str()).map_err(unavailable)?;
     }
     for mut stored in forgotten {
         stored.contact = None;
@@ -103,7 +131,7 @@ impl SupporterStore for EmbeddedStore {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
         let mut all = Vec::new();
-        for entry in table.iter().map_err(unavailable)? {
+        for entry in table.range(..UNCONFIRMED).map_err(unavailable)? {
             let (_, bytes) = entry.map_err(unavailable)?;
             all.push(decode::<Stored>(bytes.value())?.organisation);
         }
