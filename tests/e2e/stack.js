@@ -43,9 +43,10 @@ export async function startStack({ dataDir } = {}) {
   };
 }
 
-// A staff command on the local stack's data (stopped first); its output.
+// A staff command on the local stack's data (stopped first), named with --local as staff must;
+// its output.
 export function staff(dataDir, args) {
-  return execFileSync(process.env.PEOPLE_FIRST_BIN, args, {
+  return execFileSync(process.env.PEOPLE_FIRST_BIN, ['--local', ...args], {
     env: { ...process.env, PEOPLE_FIRST_DATA_DIR: dataDir },
     encoding: 'utf8',
   });
