@@ -98,7 +98,8 @@ impl Email {
 
     /// The form that identifies a signer, so that one mailbox signs once: case never counts,
     /// nor which of its provider's domains it is written with, and where the provider delivers
-    /// `a.b+tag@` to `ab@`, neither do those dots and tags (nor, at Yandex, `.` against `-`).
+    /// `a.b+tag@` to `ab@`, neither do those dots and tags (nor, at Yandex, `.` against `-`, nor
+    /// at Proton `.`, `-` and `_`).
     pub fn normalised(&self) -> String {
         let lowered = self.0.to_lowercase();
         let (local, domain) = lowered.rsplit_once('@').expect("a parsed address has an @");
@@ -111,6 +112,8 @@ impl Email {
         match domain {
             "gmail.com" => format!("{}@{domain}", local.replace('.', "")),
             "yandex.ru" => format!("{}@{domain}", local.replace('.', "-")),
+            // Proton reads `user.name`, `user-name` and `user_name` as `username`.
+            "proton.me" => format!("{}@{domain}", local.replace(['.', '-', '_'], "")),
             _ => format!("{local}@{domain}"),
         }
     }
@@ -231,11 +234,11 @@ mod tests {
                 &["Olena@iCloud.com", "olena+x@me.com", "olena@mac.com"],
             ),
             (
-                "anna@proton.me",
+                "annakoval@proton.me",
                 &[
-                    "anna+news@protonmail.com",
-                    "anna@protonmail.ch",
-                    "Anna@pm.me",
+                    "anna.koval+news@protonmail.com",
+                    "anna-koval@protonmail.ch",
+                    "Anna_Koval@pm.me",
                 ],
             ),
         ];
