@@ -139,6 +139,35 @@ async fn every_outcome_of_signing_awaits_the_same_store_calls(stack: Stack) {
     }
 }
 
+async fn the_later_of_two_racing_submissions_decides_what_the_signature_says(stack: Stack) {
+    use people_first::testing::recording::Recording;
+    use people_first::use_cases::sign::{SignOutcome, sign_petition};
+    let store = Recording::of(stack.store.store.clone());
+    let keyring = support::keyring();
+    let email = address("raced");
+    let submission = |name: &str| {
+        people_first::use_cases::sign::PetitionForm {
+            name: Some(name.into()),
+            email: Some(email.clone()),
+            country: Some("UA".into()),
+            locale: Some("uk".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    let clock = stack.clock.as_ref();
+    let stranger = sign_petition(&store, &keyring, clock, submission("Stranger"));
+    assert_eq!(stranger.await.unwrap(), SignOutcome::Created);
+    // The owner's request read before the stranger's insert landed, and inserts after it.
+    store.stale_for(1);
+    let owner = sign_petition(&store, &keyring, clock, submission("Оксана"));
+    assert_eq!(owner.await.unwrap(), SignOutcome::Revised);
+    let signer = keyring.signer_key(&Email::parse(&email).unwrap());
+    let stored = stack.store.store.find(&signer).await.unwrap().unwrap();
+    assert_eq!(stored.name.as_str(), "Оксана");
+}
+
 async fn signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes(stack: Stack) {
     let email = address("mykola");
     stack.sign_json(&petition(&email, "uk")).await;
@@ -737,6 +766,7 @@ people_first::on_both!(
     one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags,
     signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address,
     every_outcome_of_signing_awaits_the_same_store_calls,
+    the_later_of_two_racing_submissions_decides_what_the_signature_says,
     signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes,
     signing_again_when_confirmed_creates_nothing,
     clicking_the_link_shows_a_button_and_only_the_button_confirms,

@@ -16,6 +16,9 @@ pub enum Call {
 pub struct Recording {
     store: Arc<dyn SignatureStore>,
     calls: Mutex<Vec<Call>>,
+    /// Reads to answer "not there" whatever is stored: as a concurrent request's insert lands
+    /// between a read and the write after it.
+    stale_reads: std::sync::atomic::AtomicUsize,
 }
 
 impl Recording {
@@ -23,7 +26,14 @@ impl Recording {
         Self {
             store,
             calls: Mutex::default(),
+            stale_reads: 0.into(),
         }
+    }
+
+    /// The next `reads` reads find nothing, whatever is stored.
+    pub fn stale_for(&self, reads: usize) {
+        self.stale_reads
+            .store(reads, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The calls since the last time they were taken.
@@ -56,6 +66,17 @@ impl SignatureStore for Recording {
     }
     async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         self.note(Call::ReadSignature);
+        let stale = self
+            .stale_reads
+            .fetch_update(
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+                |left| left.checked_sub(1),
+            )
+            .is_ok();
+        if stale {
+            return Ok(None);
+        }
         self.store.find(signer).await
     }
     async fn confirm(

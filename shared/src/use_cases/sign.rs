@@ -292,7 +292,15 @@ async fn go_through(
     Ok(match plan {
         Plan::Insert if counted => match store.insert_pending(&signature).await? {
             Insertion::Inserted => SignOutcome::Created,
-            // Another request inserted it in between: its email goes out, this count is spent.
+            // Another request inserted it in between: its email goes out, this count is spent,
+            // and this submission, the later, still decides what a pending one says. (Only a
+            // race costs this fourth call.)
+            Insertion::AlreadySigned(existing) if !existing.is_confirmed() => {
+                store
+                    .revise_pending(&signer, &choices, None, existing.link.sent_at)
+                    .await?;
+                SignOutcome::Revised
+            }
             Insertion::AlreadySigned(_) => SignOutcome::Unchanged,
         },
         Plan::Renew { sent_before } if counted => {
