@@ -175,15 +175,19 @@ pub fn sign_origins() -> Result<crate::http::origin::SignOrigins, ConfigError> {
 /// When a public form's request is answered, whatever came of it: `default`, with its floor
 /// set by `PEOPLE_FIRST_ANSWER_AFTER_MS` (milliseconds after it arrived) where that is set. The
 /// floor must stay above the time the work takes nearly always: a write that succeeds takes
-/// longer than one that is refused, and that must tell nobody who signed.
+/// longer than one that is refused, and that must tell nobody who signed. Zero answers at once,
+/// for measuring what the work itself takes.
 pub fn answer_time(default: AnswerTime) -> Result<AnswerTime, ConfigError> {
     match std::env::var("PEOPLE_FIRST_ANSWER_AFTER_MS") {
         Ok(raw) => raw
             .trim()
             .parse()
-            .map(|ms| AnswerTime {
-                floor: Duration::from_millis(ms),
-                ..default
+            .map(|ms| match ms {
+                0 => AnswerTime::AT_ONCE,
+                ms => AnswerTime {
+                    floor: Duration::from_millis(ms),
+                    ..default
+                },
             })
             .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_ANSWER_AFTER_MS", raw)),
         Err(_) => Ok(default),
