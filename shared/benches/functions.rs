@@ -89,7 +89,7 @@ async fn event(name: &str, n: usize, seeded: &Seeded<'_>) -> serde_json::Value {
             )
             .await
             .unwrap();
-            let request = people_first::ports::MailRequest {
+            let request = people_first::ports::MailRequest::Confirmation {
                 signer: signature.signer,
                 link: signature.link.secret_hash,
             };

@@ -263,7 +263,7 @@ impl Queue {
             message.receives += 1;
             message.visible_at = now + mapping.visibility;
             waiting.insert((message.visible_at, id));
-            batch.push((id, message.request));
+            batch.push((id, message.request.clone()));
         }
         batch
     }
@@ -392,7 +392,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
             for n in first..(first + step).min(SIGNATURES) {
                 let signature = signature(n, &keyring, signed_at);
                 table.insert_pending(&signature).await.unwrap();
-                let request = MailRequest {
+                let request = MailRequest::Confirmation {
                     signer: signature.signer,
                     link: signature.link.secret_hash,
                 };
@@ -405,11 +405,16 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
     let paces: Vec<Pace> = (0..mapping.instances)
         .map(|_| Pace::per_second(quota as f64 / mapping.instances as f64))
         .collect();
+    // No organisation asks during the launch: their store is only read if one did.
+    let dir = tempfile::tempdir().unwrap();
+    let supporters =
+        people_first::adapters::embedded::EmbeddedStore::open(&dir.path().join("s")).unwrap();
     let sendings: Vec<Sending<'_>> = paces
         .iter()
         .map(|pace| Sending {
             mailer: &ses,
             store: &table,
+            supporters: &supporters,
             keyring: &keyring,
             settings: &settings,
             pace,

@@ -266,3 +266,11 @@ pub fn site_settings() -> Result<crate::pages::site::SiteSettings, ConfigError> 
         challenge: challenge_widget()?,
     })
 }
+
+/// The SES configuration set organisations' emails go under, apart from the signatures':
+/// `PEOPLE_FIRST_ORGANISATION_MAIL_CONFIGURATION`, where it is set.
+pub fn organisation_mail_configuration() -> Option<String> {
+    std::env::var("PEOPLE_FIRST_ORGANISATION_MAIL_CONFIGURATION")
+        .ok()
+        .filter(|name| !name.trim().is_empty())
+}

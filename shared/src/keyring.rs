@@ -1,6 +1,8 @@
 //! The server's secret keys: one for the keyed hash of addresses, one for link secrets.
 
-use crate::domain::{ConfirmationSecret, Email, LinkNonce, LinkToken, MailboxKey, SignerKey};
+use crate::domain::{
+    ConfirmationSecret, Email, LinkNonce, LinkToken, MailboxKey, OrganisationId, SignerKey,
+};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
@@ -94,6 +96,24 @@ impl Keyring {
             signer: *signer,
             secret: self.erasure_secret(signer, nonce),
         }
+    }
+
+    /// The secret of an organisation contact's link: apart from every signature's, by its
+    /// prefix and by the organisation's id, which is never a signer's key.
+    pub fn contact_secret(
+        &self,
+        organisation: &OrganisationId,
+        nonce: &LinkNonce,
+    ) -> ConfirmationSecret {
+        ConfirmationSecret(mac(
+            &self.link,
+            &[
+                b"contact\0",
+                organisation.as_str().as_bytes(),
+                b"\0",
+                &nonce.0,
+            ],
+        ))
     }
 
     pub fn confirmation_token(&self, signer: &SignerKey, nonce: &LinkNonce) -> LinkToken {

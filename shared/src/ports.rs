@@ -187,12 +187,29 @@ impl<M: Mailer + ?Sized> Mailer for std::sync::Arc<M> {
     }
 }
 
-/// A confirmation email waiting to be sent: whose, and for which of their links. It carries no
-/// address: the mailer reads the signature as it is when its turn comes.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct MailRequest {
-    pub signer: SignerKey,
-    pub link: SecretHash,
+/// An email waiting to be sent: whose, and for which of their links. It carries no address:
+/// the mailer reads the item as it is when its turn comes. Untagged, so the messages queued
+/// before organisations' emails joined the queue read as they were written.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum MailRequest {
+    /// A signature's confirmation link.
+    Confirmation { signer: SignerKey, link: SecretHash },
+    /// The link an organisation's contact confirms its request with.
+    Contact {
+        organisation: crate::domain::OrganisationId,
+        link: SecretHash,
+    },
+}
+
+impl MailRequest {
+    /// What two copies of one request share: a retried batch queues its requests again.
+    pub fn identity(&self) -> String {
+        match self {
+            Self::Confirmation { signer, link } => format!("{}#{}", signer.to_hex(), link.to_hex()),
+            Self::Contact { organisation, link } => format!("{organisation}#{}", link.to_hex()),
+        }
+    }
 }
 
 /// The buffer between the table's stream, which keeps a day, and the paced mailer.

@@ -153,6 +153,7 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
     let mailer = MailerState {
         mailer: Box::new(SesMailer::from_sdk_config(&faulty)),
         store: Box::new(DynamoStore::from_sdk_config(&faulty, &table)),
+        supporters: Box::new(DynamoStore::from_sdk_config(&faulty, &table)),
         keyring: support::keyring(),
         settings: support::mail_settings(),
         pace: Pace::unlimited(),

@@ -444,6 +444,7 @@ fn organisation_request(name: &str) -> (Organisation, Contact, ConfirmationSecre
         email: Email::parse("anna@memorial.de").unwrap(),
         locale: Locale::De,
         link_hash: Some(secret.hash()),
+        link_nonce: None,
         forget_at: expires_at,
     };
     (organisation, contact, secret)

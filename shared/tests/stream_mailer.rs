@@ -93,6 +93,7 @@ async fn mail(store: &StoreUnderTest, url: &str, mailer: Box<dyn Mailer>) -> Vec
     let state = MailerState {
         mailer,
         store: Box::new(DynamoStore::from_sdk_config(config, table)),
+        supporters: Box::new(DynamoStore::from_sdk_config(config, table)),
         keyring: support::keyring(),
         settings: support::mail_settings(),
         pace: Pace::unlimited(),
@@ -276,6 +277,7 @@ async fn a_message_ses_rejects_is_dropped_rather_than_retried_forever() {
             config,
         )),
         store: Box::new(DynamoStore::from_sdk_config(config, table)),
+        supporters: Box::new(DynamoStore::from_sdk_config(config, table)),
         keyring: support::keyring(),
         settings,
         pace: Pace::unlimited(),

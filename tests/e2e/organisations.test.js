@@ -3,7 +3,7 @@
 // as decided, and never an organisation a person rejected.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startBrowser, startStack, staff } from './stack.js';
+import { mailTo, startBrowser, startStack, staff } from './stack.js';
 
 let stack;
 let browser;
@@ -35,8 +35,7 @@ async function askAndConfirm({ locale, home, link, labels, name, email, submit, 
   await page.waitForURL(`**/${home}/organisations/check-email/`);
   assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), checkEmail);
 
-  const mail = await (await page.request.get(`${stack.base}/_dev/mail.json`)).json();
-  const sent = mail.find((m) => m.to === email);
+  const [sent] = await mailTo(stack.base, email);
   assert.ok(sent, `an email went to ${email}`);
   const url = sent.text.match(/http\S+\/api\/organisations\/confirm\?\S+/)[0];
   await page.goto(url);

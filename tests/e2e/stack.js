@@ -43,6 +43,17 @@ export async function startStack({ dataDir } = {}) {
   };
 }
 
+// The emails sent to `address` so far, once there is one: the mailer sends from the change feed,
+// a moment after the request was answered. Waits five seconds at most.
+export async function mailTo(base, address) {
+  for (let i = 0; i < 100; i += 1) {
+    const mail = (await (await fetch(`${base}/_dev/mail.json`)).json()).filter((m) => m.to === address);
+    if (mail.length > 0) return mail;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return [];
+}
+
 // A staff command on the local stack's data (stopped first), named with --local as staff must;
 // its output.
 export function staff(dataDir, args) {

@@ -83,6 +83,7 @@ pub async fn send_confirmations(
             let sending = Sending {
                 mailer: outbox.as_ref(),
                 store: store.as_ref(),
+                supporters: store.as_ref(),
                 keyring: &keyring,
                 settings: &settings,
                 pace,

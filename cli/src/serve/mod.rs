@@ -97,6 +97,7 @@ pub async fn run() -> anyhow::Result<()> {
                 mail: mail.clone(),
                 moderation: Some(settings::moderation_address()),
             },
+            answer_time: people_first::config::answer_time(AnswerTime::LOCALLY)?,
         },
         confirm: ConfirmState {
             store: store.clone(),

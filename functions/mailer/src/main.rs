@@ -1,4 +1,5 @@
-//! Sends the queued confirmation emails through SES, at this instance's share of the quota.
+//! Sends the queued emails (signatures' confirmation links, organisation contacts' links)
+//! through SES, at this instance's share of the quota.
 
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::dynamo::DynamoStore;
@@ -10,9 +11,14 @@ use people_first::{config, telemetry};
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
+    let store = DynamoStore::from_sdk_config(&aws, config::table()?);
     let state = MailerState {
-        mailer: Box::new(SesMailer::from_sdk_config(&aws)),
-        store: Box::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        mailer: Box::new(
+            SesMailer::from_sdk_config(&aws)
+                .organisations_under(config::organisation_mail_configuration()),
+        ),
+        store: Box::new(store.clone()),
+        supporters: Box::new(store),
         keyring: config::keyring(&aws).await?,
         settings: config::mail_settings()?,
         pace: config::sending_pace()?,

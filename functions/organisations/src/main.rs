@@ -5,6 +5,7 @@ use lambda_http::{Error, Request};
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
+use people_first::http::answer_time::AnswerTime;
 use people_first::http::lambda;
 use people_first::http::supporters::{
     SupportState, handle_contact_link, handle_organisation_request,
@@ -22,8 +23,12 @@ async fn main() -> Result<(), Error> {
     let state = SupportState {
         store: store.clone(),
         limits: store,
-        // One email per request, sent while the contact waits: the SDK's retries are welcome.
-        mailer: Arc::new(SesMailer::retrying(&aws)),
+        // The moderation mailbox's notice, sent while the contact waits: the SDK's retries
+        // are welcome. Contacts' links go through the mail queue.
+        mailer: Arc::new(
+            SesMailer::retrying(&aws)
+                .organisations_under(config::organisation_mail_configuration()),
+        ),
         keyring: Arc::new(keyring),
         clock: Arc::new(SystemClock),
         challenge: config::challenge()?,
@@ -31,6 +36,7 @@ async fn main() -> Result<(), Error> {
             mail: config::mail_settings()?,
             moderation: config::moderation_address()?,
         },
+        answer_time: config::answer_time(AnswerTime::ON_AWS)?,
     };
     let origins = config::sign_origins()?;
     lambda::run(|request: Request| {

@@ -11,6 +11,7 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::collections::HashMap;
 
+#[derive(Clone)]
 pub struct DynamoStore {
     pub(super) client: Client,
     pub(super) table: String,

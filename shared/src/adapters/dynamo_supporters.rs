@@ -25,8 +25,11 @@ fn organisation_key(id: &OrganisationId) -> AttributeValue {
     AttributeValue::S(format!("organisation#{id}"))
 }
 
+/// What a contact's key starts with, before its organisation's id: the stream reads it too.
+pub const CONTACT_KEY_PREFIX: &str = "organisation-contact#";
+
 fn contact_key(id: &OrganisationId) -> AttributeValue {
-    AttributeValue::S(format!("organisation-contact#{id}"))
+    AttributeValue::S(format!("{CONTACT_KEY_PREFIX}{id}"))
 }
 
 fn number(t: Timestamp) -> AttributeValue {

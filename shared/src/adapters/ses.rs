@@ -12,11 +12,25 @@ use mail_builder::headers::raw::Raw;
 
 pub struct SesMailer {
     client: Client,
+    /// The configuration set organisations' emails are sent under, where there is one: their
+    /// bounces and complaints then count apart from the signatures' (the identity's default
+    /// set takes the rest).
+    organisations: Option<String>,
 }
 
 impl SesMailer {
     pub fn new(client: Client) -> Self {
-        Self { client }
+        Self {
+            client,
+            organisations: None,
+        }
+    }
+
+    /// Sends organisations' emails under `configuration_set`.
+    #[must_use]
+    pub fn organisations_under(mut self, configuration_set: Option<String>) -> Self {
+        self.organisations = configuration_set;
+        self
     }
 
     /// A client that does not retry on its own: the mailer's pace and backoff decide when to
@@ -62,11 +76,16 @@ impl Mailer for SesMailer {
             .value(email.kind.tag_value())
             .build()
             .map_err(|e| MailError::Rejected(e.to_string()))?;
+        let configuration_set = match email.kind {
+            MailKind::Organisation => self.organisations.clone(),
+            MailKind::Confirmation => None,
+        };
         match self
             .client
             .send_raw_email()
             .raw_message(message)
             .tags(kind)
+            .set_configuration_set_name(configuration_set)
             .send()
             .await
         {
@@ -144,7 +163,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn each_email_is_tagged_with_what_it_is_about() {
+    async fn each_email_is_tagged_with_what_it_is_about_and_organisations_go_apart() {
         let captured = Captured::default();
         let config = aws_sdk_ses::Config::builder()
             .behavior_version(aws_sdk_ses::config::BehaviorVersion::latest())
@@ -152,7 +171,8 @@ mod tests {
             .credentials_provider(aws_sdk_ses::config::Credentials::for_tests())
             .interceptor(captured.clone())
             .build();
-        let mailer = SesMailer::new(Client::from_conf(config));
+        let mailer = SesMailer::new(Client::from_conf(config))
+            .organisations_under(Some("people-first-organisations".into()));
         for kind in [MailKind::Confirmation, MailKind::Organisation] {
             let email = OutgoingEmail {
                 kind,
@@ -166,6 +186,12 @@ mod tests {
             assert!(mailer.send(&email).await.is_err(), "nothing was sent");
         }
         let bodies = captured.0.lock().unwrap().clone();
+        assert!(!bodies[0].contains("ConfigurationSetName"), "{}", bodies[0]);
+        assert!(
+            bodies[1].contains("ConfigurationSetName=people-first-organisations"),
+            "{}",
+            bodies[1]
+        );
         for (body, value) in bodies.iter().zip(["confirmation", "organisation"]) {
             assert!(body.contains("Action=SendRawEmail"), "{body}");
             assert!(

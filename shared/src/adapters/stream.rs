@@ -1,9 +1,12 @@
 //! DynamoDB stream records, as Lambda delivers them, read into the change feed's shape.
 
-use crate::domain::{Change, ChangedItem, SequenceNumber, Signature, SignatureChange, SignerKey};
+use super::dynamo_supporters::CONTACT_KEY_PREFIX;
+use crate::domain::{
+    Change, ChangedItem, ContactChange, OrganisationId, SequenceNumber, SignatureChange, SignerKey,
+};
 use aws_lambda_events::dynamodb::EventRecord;
 
-fn image(item: serde_dynamo::Item) -> Result<Option<Signature>, String> {
+fn image<T: serde::de::DeserializeOwned>(item: serde_dynamo::Item) -> Result<Option<T>, String> {
     if item.is_empty() {
         return Ok(None);
     }
@@ -12,13 +15,26 @@ fn image(item: serde_dynamo::Item) -> Result<Option<Signature>, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Only signature items have a signer key for their key; counters and checkpoints do not.
-fn is_signature(record: &EventRecord) -> bool {
+/// What an item is, by its key: a signature's is its signer's key, a contact's names its
+/// organisation; counters, checkpoints and organisations are none of a consumer's business.
+enum Keyed {
+    Signature,
+    Contact(OrganisationId),
+    Other,
+}
+
+fn keyed(record: &EventRecord) -> Keyed {
     let key: Result<std::collections::HashMap<String, String>, _> =
         serde_dynamo::from_item(record.change.keys.clone());
-    key.ok()
-        .and_then(|k| k.get("pk").cloned())
-        .is_some_and(|pk| SignerKey::from_hex(&pk).is_ok())
+    let Some(pk) = key.ok().and_then(|mut k| k.remove("pk")) else {
+        return Keyed::Other;
+    };
+    if SignerKey::from_hex(&pk).is_ok() {
+        return Keyed::Signature;
+    }
+    pk.strip_prefix(CONTACT_KEY_PREFIX)
+        .and_then(|id| OrganisationId::parse(id).ok())
+        .map_or(Keyed::Other, Keyed::Contact)
 }
 
 /// One record, read once into the change feed's shape. DynamoDB numbers every record; one
@@ -27,15 +43,21 @@ pub fn change_of(record: EventRecord) -> Result<Change, String> {
     let raw = record.change.sequence_number.as_deref().unwrap_or_default();
     let sequence = SequenceNumber::parse(raw)
         .ok_or_else(|| format!("a record without a sequence number: {raw:?}"))?;
-    if !is_signature(&record) {
-        return Ok(Change {
-            sequence,
-            item: ChangedItem::Other,
-        });
-    }
-    let item = image(record.change.old_image)
-        .and_then(|old| image(record.change.new_image).map(|new| SignatureChange { old, new }))
-        .map_or_else(ChangedItem::Unreadable, ChangedItem::Signature);
+    let item = match keyed(&record) {
+        Keyed::Other => ChangedItem::Other,
+        Keyed::Signature => image(record.change.old_image)
+            .and_then(|old| image(record.change.new_image).map(|new| SignatureChange { old, new }))
+            .map_or_else(ChangedItem::Unreadable, ChangedItem::Signature),
+        Keyed::Contact(organisation) => image(record.change.old_image)
+            .and_then(|old| {
+                image(record.change.new_image).map(|new| ContactChange {
+                    organisation,
+                    old,
+                    new,
+                })
+            })
+            .map_or_else(ChangedItem::Unreadable, ChangedItem::Contact),
+    };
     Ok(Change { sequence, item })
 }
 

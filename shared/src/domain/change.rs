@@ -2,7 +2,7 @@
 //! carries it on AWS and the embedded store's feed locally; each is read into a [`Change`] once,
 //! and the mailer, the aggregate and any other consumer read only that.
 
-use super::{CounterDelta, Signature, SignatureStatus};
+use super::{Contact, CounterDelta, OrganisationId, SecretHash, Signature, SignatureStatus};
 
 /// One record of the change feed.
 #[derive(Debug, Clone)]
@@ -20,10 +20,33 @@ pub struct Change {
 )]
 pub enum ChangedItem {
     Signature(SignatureChange),
+    /// An organisation contact's item: the mailer acts on a new link.
+    Contact(ContactChange),
     /// A counter, a checkpoint, an organisation: nothing a signature's consumer acts on.
     Other,
     /// A record that could not be read, and why. It is logged, never acted on.
     Unreadable(String),
+}
+
+/// A change to one organisation's contact: its images before and after.
+#[derive(Debug, Clone)]
+pub struct ContactChange {
+    pub organisation: OrganisationId,
+    pub old: Option<Contact>,
+    pub new: Option<Contact>,
+}
+
+impl ContactChange {
+    /// A contact written with a link to mail needs the email that carries it; one whose link
+    /// was used, or that was written without one (past its mailbox's limit), needs none.
+    pub fn needs_email(&self) -> Option<SecretHash> {
+        let new = self.new.as_ref()?;
+        let (link, nonce) = (new.link_hash?, new.link_nonce?);
+        match self.old.as_ref().and_then(|old| old.link_nonce) {
+            Some(old) if old == nonce => None,
+            _ => Some(link),
+        }
+    }
 }
 
 /// A change to one signature: its images before and after.

@@ -14,7 +14,7 @@ mod secret;
 mod signature;
 mod timestamp;
 
-pub use change::{Change, ChangedItem, SequenceNumber, SignatureChange};
+pub use change::{Change, ChangedItem, ContactChange, SequenceNumber, SignatureChange};
 pub use counter::{Counter, CounterDelta};
 pub use country::Country;
 pub use email::Email;

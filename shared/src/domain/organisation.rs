@@ -216,6 +216,10 @@ pub struct Contact {
     /// The hash of the confirmation link's secret, until it is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_hash: Option<SecretHash>,
+    /// What the link's secret is derived from with the server's key, so the mailer can write
+    /// the link the table only holds the hash of. None where no email is to go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_nonce: Option<super::LinkNonce>,
     /// When the contact is deleted.
     pub forget_at: Timestamp,
 }

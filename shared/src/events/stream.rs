@@ -139,6 +139,9 @@ mod tests {
         assert!(response.batch_item_failures.is_empty());
         let queued = queued.0.lock().unwrap();
         assert_eq!(queued.len(), 1, "the numbered record's email is queued");
-        assert_eq!(queued[0].signer.to_hex(), "22".repeat(32));
+        let MailRequest::Confirmation { signer, .. } = &queued[0] else {
+            panic!("a signature's request: {:?}", queued[0]);
+        };
+        assert_eq!(signer.to_hex(), "22".repeat(32));
     }
 }

@@ -1,6 +1,7 @@
 //! `POST /api/organisations`: an organisation asks to join the list; and
 //! `GET|HEAD|POST /api/organisations/confirm`: its contact's link, and the button that confirms.
 
+use super::answer_time::AnswerTime;
 use super::form::{self, PublicForm, Read};
 use super::{Encoding, browser_locale, json, method_not_allowed, page, query_parameter, redirect};
 use crate::domain::challenge::Widget;
@@ -14,7 +15,7 @@ use crate::ports::Clock;
 use crate::ports::{Mailer, SignatureStore, SupporterStore};
 use crate::use_cases::supporters::{
     ContactLink, SupportForm, SupportSettings, confirm_contact, link_hash, read_contact_link,
-    request_support,
+    request_silently, request_support,
 };
 use http::{Method, StatusCode};
 use lambda_http::{Body, Error, Request, Response};
@@ -33,6 +34,9 @@ pub struct SupportState {
     pub clock: Arc<dyn Clock>,
     pub challenge: Option<Arc<dyn Challenge>>,
     pub settings: SupportSettings,
+    /// When a request that was taken, or silenced, is answered: as signing's, so the time
+    /// tells nobody whether a mailbox was past its emails for the day.
+    pub answer_time: AnswerTime,
 }
 
 impl PublicForm for SupportForm {
@@ -71,26 +75,31 @@ pub async fn handle_organisation_request(
     state: &SupportState,
     request: Request,
 ) -> Result<Response<Body>, Error> {
-    let taken = match form::read::<SupportForm>(&request, state.challenge.as_deref()).await {
-        Read::Taken(taken) => taken,
-        Read::Silenced(taken) => return Ok(taken.accepted()),
-        Read::Answered(answer) => return Ok(answer),
-    };
-    match request_support(
-        state.store.as_ref(),
-        state.limits.as_ref(),
-        state.mailer.as_ref(),
-        &state.keyring,
-        state.clock.as_ref(),
-        &state.settings,
-        taken.parsed.clone(),
-    )
-    .await
-    {
-        Ok(()) => Ok(taken.accepted()),
+    let arrived = tokio::time::Instant::now();
+    let (store, limits) = (state.store.as_ref(), state.limits.as_ref());
+    let (keyring, clock) = (&state.keyring, state.clock.as_ref());
+    let (taken, accepted, locale) =
+        match form::read::<SupportForm>(&request, state.challenge.as_deref()).await {
+            Read::Taken(taken) => (
+                request_support(store, limits, keyring, clock, taken.parsed.clone()).await,
+                taken.accepted(),
+                taken.locale,
+            ),
+            // A bot waits as long as a person, and fails as a person would.
+            Read::Silenced(taken) => (
+                request_silently(store, limits, keyring, clock).await,
+                taken.accepted(),
+                taken.locale,
+            ),
+            Read::Answered(answer) => return Ok(answer),
+        };
+    // Whatever came of it, the answer leaves at the same time.
+    state.answer_time.wait(arrived).await;
+    match taken {
+        Ok(()) => Ok(accepted),
         Err(e) => {
             tracing::warn!(error = %e, "organisation request not taken");
-            Ok(super::unavailable(&request, taken.locale))
+            Ok(super::unavailable(&request, locale))
         }
     }
 }

@@ -284,7 +284,7 @@ impl StoreUnderTest {
         .into_iter()
         .filter_map(|change| match change.item {
             ChangedItem::Signature(signature) => Some(signature),
-            ChangedItem::Other => None,
+            ChangedItem::Contact(_) | ChangedItem::Other => None,
             ChangedItem::Unreadable(reason) => panic!("an unreadable record: {reason}"),
         })
         .collect()

@@ -1,8 +1,11 @@
 //! A store that notes each call it passes on, by the item it reaches and whether it reads or
 //! writes: what a person timing an answer could tell apart.
 
+use crate::domain::{Contact, Organisation, OrganisationId, Standing};
 use crate::domain::{MailboxKey, SecretHash, Signature, SignerKey, Timestamp};
-use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
+use crate::ports::{
+    Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError, SupporterStore,
+};
 use std::sync::{Arc, Mutex};
 
 /// One awaited store call, as the store's network sees it.
@@ -11,10 +14,14 @@ pub enum Call {
     ReadSignature,
     WriteSignature,
     WriteMailbox,
+    ReadOrganisation,
+    WriteOrganisation,
 }
 
 pub struct Recording {
     store: Arc<dyn SignatureStore>,
+    /// The same store as the supporters list sees it, where organisations are recorded too.
+    supporters: Option<Arc<dyn SupporterStore>>,
     calls: Mutex<Vec<Call>>,
     /// Reads to answer "not there" whatever is stored: as a concurrent request's insert lands
     /// between a read and the write after it.
@@ -25,9 +32,24 @@ impl Recording {
     pub fn of(store: Arc<dyn SignatureStore>) -> Self {
         Self {
             store,
+            supporters: None,
             calls: Mutex::default(),
             stale_reads: 0.into(),
         }
+    }
+
+    /// Records the supporters list's calls as well as the signatures'.
+    pub fn of_both(store: Arc<dyn SignatureStore>, supporters: Arc<dyn SupporterStore>) -> Self {
+        Self {
+            supporters: Some(supporters),
+            ..Self::of(store)
+        }
+    }
+
+    fn supporters(&self) -> &dyn SupporterStore {
+        self.supporters
+            .as_deref()
+            .expect("made with Recording::of_both")
     }
 
     /// The next `reads` reads find nothing, whatever is stored.
@@ -127,5 +149,58 @@ impl SignatureStore for Recording {
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         self.note(Call::WriteSignature);
         self.store.erase_pending(signer).await
+    }
+}
+
+#[async_trait::async_trait]
+impl SupporterStore for Recording {
+    async fn insert_request(
+        &self,
+        organisation: &Organisation,
+        contact: &Contact,
+    ) -> Result<(), StoreError> {
+        self.note(Call::WriteOrganisation);
+        self.supporters()
+            .insert_request(organisation, contact)
+            .await
+    }
+    async fn organisation(
+        &self,
+        id: &OrganisationId,
+    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
+        self.note(Call::ReadOrganisation);
+        self.supporters().organisation(id).await
+    }
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        self.note(Call::ReadOrganisation);
+        self.supporters().organisations().await
+    }
+    async fn confirm_contact(
+        &self,
+        id: &OrganisationId,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.note(Call::WriteOrganisation);
+        self.supporters().confirm_contact(id, link, at).await
+    }
+    async fn decide(
+        &self,
+        decided: &Organisation,
+        from: Standing,
+        forget_contact_at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        self.note(Call::WriteOrganisation);
+        self.supporters()
+            .decide(decided, from, forget_contact_at)
+            .await
+    }
+    async fn forget_contact(&self, id: &OrganisationId) -> Result<bool, StoreError> {
+        self.note(Call::WriteOrganisation);
+        self.supporters().forget_contact(id).await
+    }
+    async fn seed(&self, organisations: &[Organisation]) -> Result<usize, StoreError> {
+        self.note(Call::WriteOrganisation);
+        self.supporters().seed(organisations).await
     }
 }

@@ -11,7 +11,9 @@ use crate::events::stream::{MailQueueState, handle_stream_batch};
 use crate::http::confirm::{ConfirmState, handle_confirm};
 use crate::http::erase::{EraseState, handle_erase};
 use crate::http::sign::{SignState, handle_sign};
+use crate::http::supporters::{SupportState, handle_contact_link, handle_organisation_request};
 use crate::use_cases::sending::{Pace, Sending};
+use crate::use_cases::supporters::SupportSettings;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -20,6 +22,7 @@ pub struct Stack {
     pub mail: MailerUnderTest,
     pub clock: Arc<ManualClock>,
     pub sign: SignState,
+    pub supporters: SupportState,
     confirm: ConfirmState,
     erase: EraseState,
     delivered: AtomicUsize,
@@ -71,6 +74,19 @@ impl Stack {
             challenge: None,
             answer_time: crate::http::answer_time::AnswerTime::AT_ONCE,
         };
+        let supporters = SupportState {
+            store: store.supporters.clone(),
+            limits: store.store.clone(),
+            mailer: mail.mailer.clone(),
+            keyring: Arc::new(super::keyring()),
+            clock: clock.clone(),
+            challenge: None,
+            settings: SupportSettings {
+                mail: super::mail_settings(),
+                moderation: None,
+            },
+            answer_time: crate::http::answer_time::AnswerTime::AT_ONCE,
+        };
         let confirm = ConfirmState {
             store: store.store.clone(),
             clock: clock.clone(),
@@ -83,6 +99,7 @@ impl Stack {
             mail,
             clock,
             sign,
+            supporters,
             confirm,
             erase,
             delivered: AtomicUsize::new(0),
@@ -105,6 +122,8 @@ impl Stack {
             "/api/sign" => handle_sign(&self.sign, request).await,
             "/api/confirm" => handle_confirm(&self.confirm, request).await,
             "/api/erase" => handle_erase(&self.erase, request).await,
+            "/api/organisations" => handle_organisation_request(&self.supporters, request).await,
+            "/api/organisations/confirm" => handle_contact_link(&self.supporters, request).await,
             other => panic!("no route {other}"),
         }
         .expect("handlers answer every request");
@@ -232,6 +251,7 @@ impl Stack {
                 let sending = Sending {
                     mailer: self.mail.mailer.as_ref(),
                     store: self.store.store.as_ref(),
+                    supporters: self.store.supporters.as_ref(),
                     keyring: &keyring,
                     settings: &settings,
                     pace: &pace,
@@ -263,6 +283,7 @@ impl Stack {
                 let mailing = MailerState {
                     mailer: Box::new(self.mail.mailer.clone()),
                     store: Box::new(DynamoStore::from_sdk_config(config, table)),
+                    supporters: Box::new(DynamoStore::from_sdk_config(config, table)),
                     keyring,
                     settings,
                     pace: Pace::unlimited(),

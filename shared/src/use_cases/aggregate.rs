@@ -39,7 +39,7 @@ pub async fn count_batch(
         for change in fresh {
             match &change.item {
                 ChangedItem::Signature(signature) => delta.merge(&signature.counter_delta()),
-                ChangedItem::Other => {}
+                ChangedItem::Contact(_) | ChangedItem::Other => {}
                 ChangedItem::Unreadable(reason) => {
                     tracing::error!(%reason, "unreadable signature record");
                     unreadable = Some(change.sequence.clone());

@@ -1,4 +1,5 @@
-//! Sending confirmation emails for the signatures that need one.
+//! Sending confirmation emails for the signatures that need one, and the links organisations'
+//! contacts confirm their requests with.
 
 use crate::domain::{Change, ChangedItem, Locale, SequenceNumber, Signature};
 use crate::i18n;
@@ -78,9 +79,17 @@ pub fn requests_in(batch: &[Change]) -> Vec<MailRequest> {
     for change in batch {
         match &change.item {
             ChangedItem::Signature(signature) => {
-                requests.extend(signature.needs_confirmation_email().map(|s| MailRequest {
-                    signer: s.signer,
-                    link: s.link.secret_hash,
+                requests.extend(signature.needs_confirmation_email().map(|s| {
+                    MailRequest::Confirmation {
+                        signer: s.signer,
+                        link: s.link.secret_hash,
+                    }
+                }));
+            }
+            ChangedItem::Contact(contact) => {
+                requests.extend(contact.needs_email().map(|link| MailRequest::Contact {
+                    organisation: contact.organisation.clone(),
+                    link,
                 }));
             }
             ChangedItem::Other => {}
@@ -151,7 +160,7 @@ mod batch_tests {
         ];
         assert_eq!(
             requests_in(&batch),
-            vec![MailRequest {
+            vec![MailRequest::Confirmation {
                 signer: signature.signer,
                 link: signature.link.secret_hash
             }]

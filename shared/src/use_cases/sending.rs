@@ -2,10 +2,11 @@
 //! signature as it is when its turn comes, sent once, and throttling waited out rather than
 //! counted as a failure.
 
-use crate::domain::{Signature, SignatureStatus};
+use crate::domain::{SecretHash, Signature, SignatureStatus};
 use crate::keyring::Keyring;
-use crate::ports::{MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore};
+use crate::ports::{MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore, SupporterStore};
 use crate::use_cases::mailing::{MailSettings, confirmation_email};
+use crate::use_cases::supporters;
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -137,19 +138,21 @@ pub enum Outcome {
 }
 
 /// Whether `signature` still waits for the email of `link`.
-fn wants_email(signature: &Signature, request: &MailRequest) -> bool {
+fn wants_email(signature: &Signature, link: &SecretHash) -> bool {
     signature.status == SignatureStatus::Pending
         && !signature.undeliverable
-        && signature.link.secret_hash.matches(&request.link)
+        && signature.link.secret_hash.matches(link)
         && !signature
             .mailed_link
-            .is_some_and(|mailed| mailed.matches(&request.link))
+            .is_some_and(|mailed| mailed.matches(link))
 }
 
 /// What sending needs, borrowed for one batch.
 pub struct Sending<'a> {
     pub mailer: &'a dyn Mailer,
     pub store: &'a dyn SignatureStore,
+    /// Where organisations' contacts are read, for the links they confirm requests with.
+    pub supporters: &'a dyn SupporterStore,
     pub keyring: &'a Keyring,
     pub settings: &'a MailSettings,
     pub pace: &'a Pace,
@@ -170,12 +173,10 @@ impl Sending<'_> {
         let copy_of: Vec<usize> = requests
             .iter()
             .map(|(_, request)| {
-                *seen
-                    .entry((request.signer, request.link.to_hex()))
-                    .or_insert_with(|| {
-                        distinct.push(request);
-                        distinct.len() - 1
-                    })
+                *seen.entry(request.identity()).or_insert_with(|| {
+                    distinct.push(request);
+                    distinct.len() - 1
+                })
             })
             .collect();
         let outcomes = futures_util::future::join_all(
@@ -225,14 +226,14 @@ impl Sending<'_> {
             };
             match self.mailer.send(email).await {
                 Ok(()) => {
-                    tracing::info!("confirmation email sent");
+                    tracing::info!("email sent");
                     self.mark_mailed(request).await;
                     return Outcome::Sent;
                 }
                 // Retrying a refused address only repeats the refusal: drop it, say so (the
                 // reason is SES's code, never the address), and count it.
                 Err(MailError::Rejected(reason)) => {
-                    tracing::warn!(%reason, "confirmation email rejected");
+                    tracing::warn!(%reason, "email rejected");
                     crate::telemetry::count("EmailsRejected");
                     self.mark_mailed(request).await;
                     return Outcome::Refused;
@@ -264,24 +265,47 @@ impl Sending<'_> {
         }
     }
 
-    /// The email a request calls for, if its signature still waits for it; `Err` when the
-    /// signature cannot be read now.
+    /// The email a request calls for, if its signature, or its organisation's contact, still
+    /// waits for it; `Err` when what it is about cannot be read now.
     async fn email_for(&self, request: &MailRequest) -> Result<Option<OutgoingEmail>, ()> {
-        match self.store.find(&request.signer).await {
-            Ok(Some(signature)) if wants_email(&signature, request) => {
-                Ok(confirmation_email(self.settings, self.keyring, &signature))
+        let read = match request {
+            MailRequest::Confirmation { signer, link } => {
+                self.store.find(signer).await.map(|found| {
+                    found
+                        .filter(|signature| wants_email(signature, link))
+                        .and_then(|signature| {
+                            confirmation_email(self.settings, self.keyring, &signature)
+                        })
+                })
             }
-            Ok(_) => Ok(None),
-            Err(e) => {
-                tracing::warn!(error = %e, "the signature could not be read; mailing later");
-                Err(())
-            }
-        }
+            MailRequest::Contact { organisation, link } => self
+                .supporters
+                .organisation(organisation)
+                .await
+                .map(|found| {
+                    found.and_then(|(organisation, contact)| {
+                        supporters::link_email(
+                            self.settings,
+                            self.keyring,
+                            &organisation,
+                            contact.as_ref()?,
+                            link,
+                        )
+                    })
+                }),
+        };
+        read.map_err(|e| {
+            tracing::warn!(error = %e, "what the email is about could not be read; mailing later");
+        })
     }
 
     /// A mark that cannot be written costs at most a second email, if the request comes again.
+    /// A contact's link is not marked: only a retried stream batch sends it twice.
     async fn mark_mailed(&self, request: &MailRequest) {
-        if let Err(e) = self.store.mark_mailed(&request.signer, &request.link).await {
+        let MailRequest::Confirmation { signer, link } = request else {
+            return;
+        };
+        if let Err(e) = self.store.mark_mailed(signer, link).await {
             tracing::warn!(error = %e, "the sent email could not be noted");
         }
     }
@@ -461,7 +485,7 @@ mod tests {
             .unwrap();
             requests.push((
                 i,
-                MailRequest {
+                MailRequest::Confirmation {
                     signer,
                     link: signature.link.secret_hash,
                 },
@@ -479,7 +503,8 @@ mod tests {
         }
     }
 
-    async fn send(
+    /// Named apart from `Sending::send`: the IAM check follows functions by name.
+    async fn send_requests(
         ses: &Ses,
         store: &Signatures,
         pace: &Pace,
@@ -488,9 +513,13 @@ mod tests {
     ) -> Vec<(usize, Outcome)> {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
         let settings = settings();
+        let dir = tempfile::tempdir().unwrap();
+        let supporters =
+            crate::adapters::embedded::EmbeddedStore::open(&dir.path().join("s")).unwrap();
         let sending = Sending {
             mailer: ses,
             store,
+            supporters: &supporters,
             keyring: &keyring,
             settings: &settings,
             pace,
@@ -508,7 +537,7 @@ mod tests {
         let (store, requests) = signed(50, &keyring);
         let ses = Ses::at(10);
         let began = Instant::now();
-        let outcomes = send(
+        let outcomes = send_requests(
             &ses,
             &store,
             &Pace::per_second(10.0),
@@ -535,7 +564,7 @@ mod tests {
         let (store, requests) = signed(60, &keyring);
         // Twice too fast for the account, as two instances sharing a quota set wrongly would be.
         let ses = Ses::at(5);
-        let outcomes = send(
+        let outcomes = send_requests(
             &ses,
             &store,
             &Pace::per_second(10.0),
@@ -562,7 +591,7 @@ mod tests {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
         let (store, requests) = signed(10, &keyring);
         let ses = Ses::at(100);
-        let outcomes = send(
+        let outcomes = send_requests(
             &ses,
             &store,
             &Pace::per_second(1.0),
@@ -581,7 +610,7 @@ mod tests {
         let mut ses = Ses::at(100);
         ses.down_for = Some(address(2));
         ses.refuses = Some(address(3));
-        let outcomes = send(
+        let outcomes = send_requests(
             &ses,
             &store,
             &Pace::per_second(50.0),
@@ -600,7 +629,7 @@ mod tests {
             ]
         );
         // The same requests again, as a queue retried after a lost answer brings them.
-        let again = send(
+        let again = send_requests(
             &ses,
             &store,
             &Pace::per_second(50.0),
@@ -622,7 +651,7 @@ mod tests {
         let (store, requests) = signed(20, &keyring);
         let mut ses = Ses::at(100);
         ses.daily = Some(5);
-        let outcomes = send(
+        let outcomes = send_requests(
             &ses,
             &store,
             &Pace::per_second(10.0),
@@ -643,9 +672,13 @@ mod tests {
     async fn a_request_twice_in_one_batch_is_sent_once() {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
         let (store, requests) = signed(2, &keyring);
-        let twice = vec![requests[0], requests[1], requests[0]];
+        let twice = vec![
+            requests[0].clone(),
+            requests[1].clone(),
+            requests[0].clone(),
+        ];
         let ses = Ses::at(100);
-        let outcomes = send(
+        let outcomes = send_requests(
             &ses,
             &store,
             &Pace::unlimited(),
@@ -664,9 +697,12 @@ mod tests {
     async fn a_request_for_a_link_that_was_replaced_sends_nothing() {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
         let (store, mut requests) = signed(1, &keyring);
-        requests[0].1.link = SecretHash::of_nothing();
+        let MailRequest::Confirmation { link, .. } = &mut requests[0].1 else {
+            unreachable!("signatures' requests")
+        };
+        *link = SecretHash::of_nothing();
         let ses = Ses::at(100);
-        let outcomes = send(
+        let outcomes = send_requests(
             &ses,
             &store,
             &Pace::unlimited(),

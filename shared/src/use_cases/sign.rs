@@ -158,7 +158,7 @@ pub const EMAILS_PER_MAILBOX_PER_DAY: u32 = 3;
 
 /// A limit no mailbox is under: counting against it is the motion of counting, with nothing
 /// counted.
-const COUNTS_NOTHING: u32 = 0;
+pub(crate) const COUNTS_NOTHING: u32 = 0;
 
 fn fresh_link(
     keyring: &Keyring,

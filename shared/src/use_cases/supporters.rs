@@ -2,7 +2,7 @@
 //! the staff's moderation. Nothing reaches the public list before a person approves it.
 
 use crate::domain::{
-    ConfirmationSecret, Contact, Country, Email, Field, FieldErrors, InputError, Locale,
+    ConfirmationSecret, Contact, Country, Email, Field, FieldErrors, InputError, LinkNonce, Locale,
     Organisation, OrganisationId, OrganisationName, SecretHash, SignerName, Standing, Timestamp,
     Website,
 };
@@ -146,11 +146,6 @@ pub enum SupportError {
     Mail(#[from] MailError),
 }
 
-/// The secret of a contact's confirmation link: random, mailed once, kept only as its hash.
-fn new_link_secret() -> ConfirmationSecret {
-    ConfirmationSecret(rand::random())
-}
-
 fn encode_secret(secret: &ConfirmationSecret) -> String {
     URL_SAFE_NO_PAD.encode(secret.0)
 }
@@ -164,32 +159,60 @@ pub fn link_hash(raw: &str) -> Result<SecretHash, InputError> {
     Ok(ConfirmationSecret(bytes).hash())
 }
 
-/// Takes a request: stores it with its contact and mails the contact a confirmation link. An
-/// address past its emails for the day gets the same answer and nothing is stored or sent.
+/// Takes a request: stores it with its contact, and with a link for the contact to confirm it
+/// when their mailbox may get another email today (without one, nothing is sent and the request
+/// expires unconfirmed). The email goes from the change feed through the mailer, at the pace of
+/// every other. Whatever the mailbox's count, the request awaits the same two store calls.
 pub async fn request_support(
     store: &dyn SupporterStore,
     limits: &dyn SignatureStore,
-    mailer: &dyn Mailer,
     keyring: &Keyring,
     clock: &dyn Clock,
-    settings: &SupportSettings,
     request: SupportRequest,
+) -> Result<(), SupportError> {
+    take_request(store, limits, keyring, clock, request, false).await
+}
+
+/// What a request a bot sent gets: the same calls as a person's, on a mailbox nobody has, and
+/// nothing mailed.
+pub async fn request_silently(
+    store: &dyn SupporterStore,
+    limits: &dyn SignatureStore,
+    keyring: &Keyring,
+    clock: &dyn Clock,
+) -> Result<(), SupportError> {
+    let decoy = SupportRequest {
+        name: OrganisationName::parse("People First").expect("a name that parses"),
+        country: Country::parse("UA").expect("a country that parses"),
+        website: Website::parse("https://people-first.invalid").expect("a website that parses"),
+        contact_name: SignerName::parse("People First").expect("a name that parses"),
+        email: Email::parse(&format!("{}@decoy.invalid", LinkNonce::random().to_hex()))
+            .expect("an address that parses"),
+        locale: Locale::En,
+    };
+    take_request(store, limits, keyring, clock, decoy, true).await
+}
+
+async fn take_request(
+    store: &dyn SupporterStore,
+    limits: &dyn SignatureStore,
+    keyring: &Keyring,
+    clock: &dyn Clock,
+    request: SupportRequest,
+    silently: bool,
 ) -> Result<(), SupportError> {
     let now = clock.now();
     let mailbox = keyring.contact_mailbox_key(&request.email);
-    if !limits
-        .count_email_to(
-            &mailbox,
-            now,
-            crate::use_cases::sign::EMAILS_PER_MAILBOX_PER_DAY,
-        )
-        .await?
-    {
+    let limit = if silently {
+        crate::use_cases::sign::COUNTS_NOTHING
+    } else {
+        crate::use_cases::sign::EMAILS_PER_MAILBOX_PER_DAY
+    };
+    let mailed = limits.count_email_to(&mailbox, now, limit).await?;
+    if !mailed && !silently {
         tracing::info!(outcome = "mailbox limit", "organisation request not mailed");
-        return Ok(());
     }
     let expires_at = now.plus_seconds(UNCONFIRMED_LIFETIME_SECONDS);
-    let secret = new_link_secret();
     let organisation = Organisation {
         id: OrganisationId::random(),
         names: BTreeMap::from([(request.locale, request.name)]),
@@ -202,37 +225,47 @@ pub async fn request_support(
         position: 0,
         expires_at: Some(expires_at),
     };
+    // Derived whatever comes of it, so every request does the same hashing.
+    let nonce = LinkNonce::random();
+    let link_hash = keyring.contact_secret(&organisation.id, &nonce).hash();
     let contact = Contact {
         name: request.contact_name,
         email: request.email,
         locale: request.locale,
-        link_hash: Some(secret.hash()),
+        link_hash: mailed.then_some(link_hash),
+        link_nonce: mailed.then_some(nonce),
         forget_at: expires_at,
     };
-    let sent = async {
-        store.insert_request(&organisation, &contact).await?;
-        let link = format!(
-            "{}/api/organisations/confirm?id={}&t={}",
-            settings.mail.public_url,
-            organisation.id,
-            encode_secret(&secret)
-        );
-        mailer
-            .send(&contact_email(
-                &settings.mail,
-                &contact,
-                &organisation,
-                &link,
-            ))
-            .await?;
-        Ok::<(), SupportError>(())
-    }
-    .await;
-    if sent.is_err() {
-        // No email went: the day's count is given back.
+    let stored = store.insert_request(&organisation, &contact).await;
+    if stored.is_err() && mailed {
+        // Nothing will be mailed: the day's count is given back.
         let _ = limits.uncount_email_to(&mailbox, now).await;
     }
-    sent
+    Ok(stored?)
+}
+
+/// The email carrying a request's link, while its contact still waits for it: the request
+/// unconfirmed and the link the contact's own.
+pub fn link_email(
+    settings: &crate::use_cases::mailing::MailSettings,
+    keyring: &Keyring,
+    organisation: &Organisation,
+    contact: &Contact,
+    link: &SecretHash,
+) -> Option<OutgoingEmail> {
+    let nonce = contact.link_nonce?;
+    let ours = contact.link_hash.is_some_and(|hash| hash.matches(link));
+    if organisation.standing != Standing::Unconfirmed || !ours {
+        return None;
+    }
+    let secret = keyring.contact_secret(&organisation.id, &nonce);
+    let url = format!(
+        "{}/api/organisations/confirm?id={}&t={}",
+        settings.public_url,
+        organisation.id,
+        encode_secret(&secret)
+    );
+    Some(contact_email(settings, contact, organisation, &url))
 }
 
 /// The email asking the contact to confirm their organisation's request.
@@ -706,6 +739,7 @@ mod tests {
         outbox: Outbox,
         clock: ManualClock,
         settings: SupportSettings,
+        mailed_up_to: std::sync::atomic::AtomicU64,
         _dir: tempfile::TempDir,
     }
 
@@ -723,8 +757,34 @@ mod tests {
                 },
                 moderation: Some(Email::parse("moderation@people-first.example").unwrap()),
             },
+            mailed_up_to: std::sync::atomic::AtomicU64::new(0),
             _dir: dir,
         }
+    }
+
+    fn keyring() -> Keyring {
+        Keyring::from_master(&[7; 32]).unwrap()
+    }
+
+    /// The mailer sends what the feed asks for since it last did.
+    async fn mail_what_waits(world: &World) {
+        let seen = world.mailed_up_to.load(std::sync::atomic::Ordering::SeqCst);
+        let unseen = world.store.changes_after(seen, usize::MAX).unwrap();
+        let keyring = keyring();
+        let pace = crate::use_cases::sending::Pace::unlimited();
+        let sending = crate::use_cases::sending::Sending {
+            mailer: &world.outbox,
+            store: &world.store,
+            supporters: &world.store,
+            keyring: &keyring,
+            settings: &world.settings.mail,
+            pace: &pace,
+        };
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_mins(1);
+        assert!(sending.send_for_changes(&unseen.changes, deadline).await);
+        world
+            .mailed_up_to
+            .store(unseen.last, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The contact presses the button of the link that read `id`.
@@ -761,19 +821,11 @@ mod tests {
             email: Email::parse(email).unwrap(),
             locale: Locale::De,
         };
-        let keyring = Keyring::from_master(&[7; 32]).unwrap();
-        let settings = &world.settings;
-        request_support(
-            &world.store,
-            &world.store,
-            &world.outbox,
-            &keyring,
-            &world.clock,
-            settings,
-            request,
-        )
-        .await
-        .unwrap();
+        let keyring = keyring();
+        request_support(&world.store, &world.store, &keyring, &world.clock, request)
+            .await
+            .unwrap();
+        mail_what_waits(world).await;
         let mail = world.outbox.list().mail;
         let text = &mail.iter().find(|m| m.to == email).unwrap().text;
         let link = text

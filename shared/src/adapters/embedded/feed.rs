@@ -1,19 +1,76 @@
-//! The change feed: each write's old and new images, numbered, as a DynamoDB stream carries
-//! them (but for the mailer's mark, which no consumer acts on), with where each consumer stopped.
+//! The change feed: each write's old and new images of a signature, and each new contact's,
+//! numbered, as a DynamoDB stream carries them (but for the mailer's mark, and contacts'
+//! later changes, which no consumer acts on), with where each consumer stopped.
 
 use super::writer::Write;
 use super::{CHANGES, CHECKPOINTS, EmbeddedStore, unavailable};
-use crate::domain::{Change, ChangedItem, SequenceNumber, Signature, SignatureChange};
+use crate::domain::{
+    Change, ChangedItem, Contact, ContactChange, OrganisationId, SequenceNumber, Signature,
+    SignatureChange,
+};
 use crate::ports::StoreError;
 use redb::ReadableDatabase;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use tokio::sync::watch;
 
+/// A change as the feed keeps it: a signature's images, or a contact's. A signature's is read
+/// without a tag, so the feed written before contacts joined it reads as it did.
 #[derive(Serialize, Deserialize)]
 pub(super) struct StoredChange {
-    pub(super) old: Option<Signature>,
-    pub(super) new: Option<Signature>,
+    #[serde(default)]
+    old: Option<Signature>,
+    #[serde(default)]
+    new: Option<Signature>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    contact: Option<StoredContactChange>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StoredContactChange {
+    organisation: OrganisationId,
+    old: Option<Contact>,
+    new: Option<Contact>,
+}
+
+impl StoredChange {
+    pub(super) fn of_signature(old: Option<Signature>, new: Option<Signature>) -> Self {
+        Self {
+            old,
+            new,
+            contact: None,
+        }
+    }
+
+    pub(super) fn of_contact(
+        organisation: OrganisationId,
+        old: Option<Contact>,
+        new: Option<Contact>,
+    ) -> Self {
+        Self {
+            old: None,
+            new: None,
+            contact: Some(StoredContactChange {
+                organisation,
+                old,
+                new,
+            }),
+        }
+    }
+
+    fn read(self) -> ChangedItem {
+        match self.contact {
+            Some(c) => ChangedItem::Contact(ContactChange {
+                organisation: c.organisation,
+                old: c.old,
+                new: c.new,
+            }),
+            None => ChangedItem::Signature(SignatureChange {
+                old: self.old,
+                new: self.new,
+            }),
+        }
+    }
 }
 
 /// A new signature, serialised once by whoever inserts it, so the single writer that a spike
@@ -53,8 +110,8 @@ pub struct FeedPage {
 }
 
 impl EmbeddedStore {
-    /// Up to `limit` changes after number `after`, oldest first. Only signatures are written to
-    /// the feed.
+    /// Up to `limit` changes after number `after`, oldest first. Only signatures and contacts
+    /// are written to the feed.
     pub fn changes_after(&self, after: u64, limit: usize) -> Result<FeedPage, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(CHANGES).map_err(unavailable)?;
@@ -68,10 +125,7 @@ impl EmbeddedStore {
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             page.changes.push(Change {
                 sequence: SequenceNumber::from(seq.value()),
-                item: ChangedItem::Signature(SignatureChange {
-                    old: stored.old,
-                    new: stored.new,
-                }),
+                item: stored.read(),
             });
             page.last = seq.value();
         }

@@ -1,6 +1,8 @@
 //! The supporters list on the embedded store: one record per organisation, holding its contact
 //! until the day it is forgotten, written by the store's single writer.
 
+use super::feed::StoredChange;
+use super::writer::Feed;
 use super::{Answer, EmbeddedStore, Reply, Write, answer, decode, unavailable};
 use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
 use crate::ports::StoreError;
@@ -14,8 +16,9 @@ pub(super) const ORGANISATIONS: TableDefinition<&str, &[u8]> =
 
 pub(super) type Table<'t> = redb::Table<'t, &'static str, &'static [u8]>;
 
-/// A change to the organisations, run by the writer inside its transaction.
-pub(super) type Change = Box<dyn FnOnce(&mut Table<'_>) -> Box<dyn Answer> + Send>;
+/// A change to the organisations, run by the writer inside its transaction, with the change
+/// feed it may append to.
+pub(super) type Change = Box<dyn FnOnce(&mut Table<'_>, &mut Feed<'_>) -> Box<dyn Answer> + Send>;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -98,7 +101,7 @@ impl EmbeddedStore {
         change: impl FnOnce(&mut Table<'_>) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
         self.write(|reply: Reply<T>| {
-            Write::Organisations(Box::new(move |table| answer(reply, change(table))))
+            Write::Organisations(Box::new(move |table, _| answer(reply, change(table))))
         })
         .await
     }
@@ -115,7 +118,21 @@ impl SupporterStore for EmbeddedStore {
             organisation: organisation.clone(),
             contact: Some(contact.clone()),
         };
-        self.change(move |table| write(table, &stored)).await
+        // The new contact goes to the feed as DynamoDB's stream carries its item: the mailer
+        // sends its link from there.
+        let change = serde_json::to_vec(&StoredChange::of_contact(
+            organisation.id.clone(),
+            None,
+            Some(contact.clone()),
+        ))
+        .map_err(unavailable)?;
+        self.write(|reply: Reply<()>| {
+            Write::Organisations(Box::new(move |table, feed| {
+                let written = write(table, &stored).and_then(|()| feed.append(&change));
+                answer(reply, written)
+            }))
+        })
+        .await
     }
 
     async fn organisation(

@@ -97,15 +97,28 @@ pub(super) struct CountWrite {
     pub(super) at: Timestamp,
 }
 
+/// The change feed inside one transaction: what is appended commits with what it records.
+pub(super) struct Feed<'t> {
+    changes: redb::Table<'t, u64, &'static [u8]>,
+    seq: u64,
+}
+
+impl Feed<'_> {
+    pub(super) fn append(&mut self, change: &[u8]) -> Result<(), StoreError> {
+        self.seq += 1;
+        self.changes.insert(self.seq, change).map_err(unavailable)?;
+        Ok(())
+    }
+}
+
 /// One transaction's view: reads and writes signatures, appends changes.
 struct Batch<'t> {
     signatures: redb::Table<'t, &'static str, &'static [u8]>,
     counts: redb::Table<'t, &'static str, &'static [u8]>,
-    changes: redb::Table<'t, u64, &'static [u8]>,
+    feed: Feed<'t>,
     checkpoints: redb::Table<'t, &'static str, u64>,
     organisations: super::organisations::Table<'t>,
     mailbox_log: mailboxes::Log<'t>,
-    seq: u64,
 }
 
 impl Batch<'_> {
@@ -183,14 +196,9 @@ impl Batch<'_> {
 
     /// Appends a change to the feed, as a stream record would carry it.
     fn record(&mut self, old: Option<Signature>, new: Option<Signature>) -> Result<(), StoreError> {
-        let change = serde_json::to_vec(&StoredChange { old, new }).map_err(unavailable)?;
-        self.append_change(&change)
-    }
-
-    fn append_change(&mut self, change: &[u8]) -> Result<(), StoreError> {
-        self.seq += 1;
-        self.changes.insert(self.seq, change).map_err(unavailable)?;
-        Ok(())
+        let change =
+            serde_json::to_vec(&StoredChange::of_signature(old, new)).map_err(unavailable)?;
+        self.feed.append(&change)
     }
 
     fn erase(
@@ -269,7 +277,7 @@ impl Batch<'_> {
         self.signatures
             .insert(signature.key.as_str(), signature.item.get().as_bytes())
             .map_err(unavailable)?;
-        self.append_change(&signature.change)?;
+        self.feed.append(&signature.change)?;
         Ok(Insertion::Inserted)
     }
 
@@ -399,13 +407,15 @@ fn apply(
         let mut batch = Batch {
             signatures: txn.open_table(SIGNATURES).map_err(unavailable)?,
             counts: txn.open_table(COUNTS).map_err(unavailable)?,
-            changes: txn.open_table(CHANGES).map_err(unavailable)?,
+            feed: Feed {
+                changes: txn.open_table(CHANGES).map_err(unavailable)?,
+                seq,
+            },
             checkpoints: txn.open_table(CHECKPOINTS).map_err(unavailable)?,
             organisations: txn
                 .open_table(super::organisations::ORGANISATIONS)
                 .map_err(unavailable)?,
             mailbox_log: txn.open_table(MAILBOX_LOG).map_err(unavailable)?,
-            seq,
         };
         for write in writes {
             answers.push(match write {
@@ -444,7 +454,7 @@ fn apply(
                     reply,
                 } => answer(reply, batch.purge(&candidates, now)),
                 Write::Count { write, reply } => answer(reply, batch.count(&write)),
-                Write::Organisations(change) => change(&mut batch.organisations),
+                Write::Organisations(change) => change(&mut batch.organisations, &mut batch.feed),
                 Write::ReplaceCounter {
                     seen,
                     recount,
@@ -468,7 +478,7 @@ fn apply(
         for entry in counts.iter() {
             mailboxes::write(&mut batch.mailbox_log, *entry)?;
         }
-        batch.seq
+        batch.feed.seq
     };
     txn.commit().map_err(unavailable)?;
     Ok(next)
