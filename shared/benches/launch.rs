@@ -415,6 +415,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
             mailer: &ses,
             store: &table,
             supporters: &supporters,
+            domains: &people_first::ports::EveryDomain,
             keyring: &keyring,
             settings: &settings,
             pace,

@@ -274,3 +274,20 @@ pub fn organisation_mail_configuration() -> Option<String> {
         .ok()
         .filter(|name| !name.trim().is_empty())
 }
+
+/// Who the mailer asks whether a domain takes mail: the name server at
+/// `PEOPLE_FIRST_NAME_SERVER` (`address:port`) where it is set, else the system's.
+pub fn mail_domains() -> Result<crate::adapters::mail_domains::DnsMailDomains, ConfigError> {
+    use crate::adapters::mail_domains::DnsMailDomains;
+    let invalid =
+        |e: &dyn std::fmt::Display| ConfigError::Invalid("PEOPLE_FIRST_NAME_SERVER", e.to_string());
+    match std::env::var("PEOPLE_FIRST_NAME_SERVER") {
+        Ok(raw) => {
+            let server = raw.trim().parse().map_err(|e| invalid(&e))?;
+            DnsMailDomains::at(server).map_err(|e| invalid(&e))
+        }
+        Err(_) => DnsMailDomains::from_system().map_err(|e| {
+            ConfigError::Invalid("the system's resolver (/etc/resolv.conf)", e.to_string())
+        }),
+    }
+}

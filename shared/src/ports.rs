@@ -174,6 +174,34 @@ pub enum MailError {
     Unavailable(String),
 }
 
+/// Whether mail can reach a domain at all, as its DNS says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// A mail exchanger, or an address to deliver to.
+    Possible,
+    /// No such domain, no mail exchanger and no address, or a null MX (RFC 7505): SES would
+    /// only count a bounce.
+    Impossible,
+    /// DNS did not answer in time: the mail goes, and SES decides.
+    Unknown,
+}
+
+/// What the mailer asks before an email spends a slot of SES's rate.
+#[async_trait]
+pub trait MailDomains: Send + Sync {
+    async fn delivery(&self, domain: &str) -> Delivery;
+}
+
+/// Every domain may take mail: the local stack, whose mail lands in a folder.
+pub struct EveryDomain;
+
+#[async_trait]
+impl MailDomains for EveryDomain {
+    async fn delivery(&self, _: &str) -> Delivery {
+        Delivery::Possible
+    }
+}
+
 #[async_trait]
 pub trait Mailer: Send + Sync {
     async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError>;

@@ -154,6 +154,7 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
         mailer: Box::new(SesMailer::from_sdk_config(&faulty)),
         store: Box::new(DynamoStore::from_sdk_config(&faulty, &table)),
         supporters: Box::new(DynamoStore::from_sdk_config(&faulty, &table)),
+        domains: Box::new(support::mail_domains()),
         keyring: support::keyring(),
         settings: support::mail_settings(),
         pace: Pace::unlimited(),

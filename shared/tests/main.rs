@@ -10,6 +10,7 @@ mod erasure;
 mod faults;
 mod functions_on_the_runtime_api;
 mod locales;
+mod mail_domains;
 mod organisations;
 mod parsers_under_property_tests;
 mod signing;

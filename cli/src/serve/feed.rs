@@ -84,6 +84,8 @@ pub async fn send_confirmations(
                 mailer: outbox.as_ref(),
                 store: store.as_ref(),
                 supporters: store.as_ref(),
+                // The outbox is a folder: every domain takes its mail.
+                domains: &people_first::ports::EveryDomain,
                 keyring: &keyring,
                 settings: &settings,
                 pace,

@@ -19,6 +19,7 @@ async fn main() -> Result<(), Error> {
         ),
         store: Box::new(store.clone()),
         supporters: Box::new(store),
+        domains: Box::new(config::mail_domains()?),
         keyring: config::keyring(&aws).await?,
         settings: config::mail_settings()?,
         pace: config::sending_pace()?,

@@ -6,6 +6,7 @@ mod dynamo_counter;
 mod dynamo_supporters;
 pub use dynamo_supporters::ORGANISATIONS_INDEX;
 pub mod embedded;
+pub mod mail_domains;
 pub mod outbox;
 pub mod ses;
 #[cfg(feature = "publish")]

@@ -84,6 +84,11 @@ impl Email {
         &self.0
     }
 
+    /// The domain mail to this address is routed by, in its ASCII form.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, domain)| domain)
+    }
+
     /// Where mail to this address lands, as far as the limit on emails a day goes: the
     /// normalised form with any `+tag` folded, at every provider, since most deliver
     /// `name+anything@` to `name@` whether or not they say so.

@@ -2,7 +2,7 @@
 //! Lambda's deadline, and the messages to bring back named.
 
 use crate::keyring::Keyring;
-use crate::ports::{MailRequest, Mailer, SignatureStore, SupporterStore};
+use crate::ports::{MailDomains, MailRequest, Mailer, SignatureStore, SupporterStore};
 use crate::use_cases::mailing::MailSettings;
 use crate::use_cases::sending::{Outcome, Pace, Sending};
 use std::time::Duration;
@@ -13,6 +13,7 @@ pub struct MailerState {
     pub mailer: Box<dyn Mailer>,
     pub store: Box<dyn SignatureStore>,
     pub supporters: Box<dyn SupporterStore>,
+    pub domains: Box<dyn MailDomains>,
     pub keyring: Keyring,
     pub settings: MailSettings,
     pub pace: Pace,
@@ -57,6 +58,7 @@ pub async fn handle_mail_requests(
         mailer: state.mailer.as_ref(),
         store: state.store.as_ref(),
         supporters: state.supporters.as_ref(),
+        domains: state.domains.as_ref(),
         keyring: &state.keyring,
         settings: &state.settings,
         pace: &state.pace,

@@ -19,6 +19,7 @@ use aws_sdk_dynamodb::types::{
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+pub mod dns;
 pub mod faults;
 pub mod local_stack;
 pub mod queue;
@@ -214,6 +215,11 @@ impl StaffCommands {
         );
         String::from_utf8(output.stdout).unwrap()
     }
+}
+
+/// The mailer's DNS as the tests give it: the tests' own name server.
+pub fn mail_domains() -> crate::adapters::mail_domains::DnsMailDomains {
+    crate::adapters::mail_domains::DnsMailDomains::at(dns::name_server()).expect("a resolver")
 }
 
 pub fn keyring() -> Keyring {

@@ -257,6 +257,10 @@ pub async fn deployed_environment(
         ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url),
         ("PEOPLE_FIRST_SENDER", settings.sender),
         ("PEOPLE_FIRST_CONTACT", settings.contact),
+        (
+            "PEOPLE_FIRST_NAME_SERVER",
+            super::dns::name_server().to_string(),
+        ),
     ]
 }
 

@@ -4,7 +4,10 @@
 
 use crate::domain::{SecretHash, Signature, SignatureStatus};
 use crate::keyring::Keyring;
-use crate::ports::{MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore, SupporterStore};
+use crate::ports::{
+    Delivery, MailDomains, MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore,
+    SupporterStore,
+};
 use crate::use_cases::mailing::{MailSettings, confirmation_email};
 use crate::use_cases::supporters;
 use std::sync::Mutex;
@@ -153,6 +156,8 @@ pub struct Sending<'a> {
     pub store: &'a dyn SignatureStore,
     /// Where organisations' contacts are read, for the links they confirm requests with.
     pub supporters: &'a dyn SupporterStore,
+    /// Whether an address's domain takes mail at all.
+    pub domains: &'a dyn MailDomains,
     pub keyring: &'a Keyring,
     pub settings: &'a MailSettings,
     pub pace: &'a Pace,
@@ -208,6 +213,17 @@ impl Sending<'_> {
     /// comes: read then, so a signature confirmed, erased or renewed while it waited gets no
     /// stale email.
     pub async fn send(&self, request: &MailRequest, deadline: Instant) -> Outcome {
+        // Before a slot is spent: a flood of addresses at domains that take no mail must not
+        // hold back anyone else's, nor count as bounces at SES.
+        match self.reaches_a_domain_that_takes_mail(request).await {
+            Ok(true) => {}
+            Ok(false) => {
+                crate::telemetry::count("EmailsToDomainsWithoutMail");
+                self.mark_undeliverable(request).await;
+                return Outcome::Refused;
+            }
+            Err(()) => return Outcome::Later,
+        }
         let mut throttled = Backoff::throttled();
         let mut faulted = Backoff::faulted();
         let mut faults = 0;
@@ -299,6 +315,25 @@ impl Sending<'_> {
         })
     }
 
+    /// False only when the email's domain is known to take no mail; an email no longer
+    /// needed goes on to be found so when its slot comes.
+    async fn reaches_a_domain_that_takes_mail(&self, request: &MailRequest) -> Result<bool, ()> {
+        let Some(email) = self.email_for(request).await? else {
+            return Ok(true);
+        };
+        Ok(self.domains.delivery(email.to.domain()).await != Delivery::Impossible)
+    }
+
+    /// A signature whose domain takes no mail is not mailed again: signing again clears it.
+    async fn mark_undeliverable(&self, request: &MailRequest) {
+        let MailRequest::Confirmation { signer, .. } = request else {
+            return;
+        };
+        if let Err(e) = self.store.mark_undeliverable(signer).await {
+            tracing::warn!(error = %e, "the undeliverable address could not be noted");
+        }
+    }
+
     /// A mark that cannot be written costs at most a second email, if the request comes again.
     /// A contact's link is not marked: only a retried stream batch sends it twice.
     async fn mark_mailed(&self, request: &MailRequest) {
@@ -366,8 +401,11 @@ mod tests {
             signature.mailed_link = Some(*link);
             Ok(true)
         }
-        async fn mark_undeliverable(&self, _: &SignerKey) -> Result<bool, StoreError> {
-            unreachable!("the mailer does not read SES's events")
+        async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+            let mut signatures = self.0.lock().unwrap();
+            let signature = signatures.get_mut(signer).expect("marked after reading");
+            signature.undeliverable = true;
+            Ok(true)
         }
         async fn count_email_to(
             &self,
@@ -511,6 +549,25 @@ mod tests {
         requests: Vec<(usize, MailRequest)>,
         within: Duration,
     ) -> Vec<(usize, Outcome)> {
+        send_requests_to(
+            &crate::ports::EveryDomain,
+            ses,
+            store,
+            pace,
+            requests,
+            within,
+        )
+        .await
+    }
+
+    async fn send_requests_to(
+        domains: &dyn MailDomains,
+        ses: &Ses,
+        store: &Signatures,
+        pace: &Pace,
+        requests: Vec<(usize, MailRequest)>,
+        within: Duration,
+    ) -> Vec<(usize, Outcome)> {
         let keyring = Keyring::from_master(&[42; 32]).unwrap();
         let settings = settings();
         let dir = tempfile::tempdir().unwrap();
@@ -520,11 +577,70 @@ mod tests {
             mailer: ses,
             store,
             supporters: &supporters,
+            domains,
             keyring: &keyring,
             settings: &settings,
             pace,
         };
         sending.send_all(requests, Instant::now() + within).await
+    }
+
+    /// DNS as the mailer sees it: one domain takes no mail.
+    struct NoMailAt(&'static str);
+
+    #[async_trait]
+    impl MailDomains for NoMailAt {
+        async fn delivery(&self, domain: &str) -> Delivery {
+            if domain == self.0 {
+                Delivery::Impossible
+            } else {
+                Delivery::Possible
+            }
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_domain_that_takes_no_mail_spends_no_slot_and_is_not_tried_again() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let addresses: Vec<String> = (0..20)
+            .map(|n| match n % 2 {
+                0 => format!("random{n}@gone.example"),
+                _ => address(n),
+            })
+            .collect();
+        let (store, requests) = signed_as(&addresses, &keyring);
+        let ses = Ses::at(10);
+        let began = Instant::now();
+        let outcomes = send_requests_to(
+            &NoMailAt("gone.example"),
+            &ses,
+            &store,
+            &Pace::per_second(1.0),
+            requests,
+            Duration::from_mins(1),
+        )
+        .await;
+        for (n, outcome) in &outcomes {
+            let expected = if n % 2 == 0 {
+                Outcome::Refused
+            } else {
+                Outcome::Sent
+            };
+            assert_eq!(*outcome, expected, "{}", addresses[*n]);
+        }
+        let sent = ses.sent();
+        assert!(sent.iter().all(|(_, to)| !to.ends_with("@gone.example")));
+        let took = sent.last().unwrap().0 - began;
+        assert!(
+            took < Duration::from_secs(10),
+            "ten emails at one a second, none of the pace spent on the others: {took:?}"
+        );
+        let signatures = store.0.lock().unwrap();
+        assert_eq!(
+            signatures.values().filter(|s| s.undeliverable).count(),
+            10,
+            "signing again clears it"
+        );
     }
 
     fn count(outcomes: &[(usize, Outcome)], outcome: Outcome) -> usize {

@@ -776,6 +776,7 @@ mod tests {
             mailer: &world.outbox,
             store: &world.store,
             supporters: &world.store,
+            domains: &crate::ports::EveryDomain,
             keyring: &keyring,
             settings: &world.settings.mail,
             pace: &pace,
