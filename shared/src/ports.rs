@@ -29,6 +29,8 @@ pub struct SignerChoices {
     pub country: crate::domain::Country,
     pub locale: crate::domain::Locale,
     pub updates: bool,
+    /// Whether the page's script did the work for this address: the latest submission says.
+    pub proven: bool,
 }
 
 /// A fresh confirmation link replacing the live one of a pending signature.

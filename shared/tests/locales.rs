@@ -204,6 +204,7 @@ fn every_page_renders_in_every_language() {
                 country: people_first::domain::Country::parse("UA").unwrap(),
                 locale,
                 updates: true,
+                proven: false,
             },
         };
         let confirm = pages::confirm_page("token", &link);

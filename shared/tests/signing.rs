@@ -39,6 +39,35 @@ async fn signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address(st
     );
 }
 
+async fn the_pages_proof_of_work_is_kept_with_its_signature_and_the_latest_says(stack: Stack) {
+    let email = address("proof");
+    let signer = support::keyring().signer_key(&Email::parse(&email).unwrap());
+    let proven = || async {
+        stack
+            .store
+            .store
+            .find(&signer)
+            .await
+            .unwrap()
+            .unwrap()
+            .proven
+    };
+    let mut body = petition(&email, "uk");
+    body["proof"] = support::proof_for(&email).into();
+    assert_eq!(stack.sign_json(&body).await.status, 202);
+    assert!(proven().await);
+    body["proof"] = support::proof_for(&address("someone-else")).into();
+    assert_eq!(stack.sign_json(&body).await.status, 202, "answered alike");
+    assert!(!proven().await, "another address's proof proves nothing");
+    let form = format!(
+        "name=Oksana&email={}&country=UA&locale=uk&proof={}",
+        email.replace('@', "%40"),
+        support::proof_for(&email)
+    );
+    assert_eq!(stack.sign_form(&form).await.status, 303);
+    assert!(proven().await);
+}
+
 async fn every_outcome_of_signing_awaits_the_same_store_calls(stack: Stack) {
     use people_first::ports::Clock;
     use people_first::testing::recording::{Call, Recording};
@@ -766,6 +795,7 @@ people_first::on_both!(
     one_mailbox_gets_at_most_three_confirmation_emails_a_day_whatever_its_tags,
     signing_answers_the_same_for_a_new_a_pending_and_a_confirmed_address,
     every_outcome_of_signing_awaits_the_same_store_calls,
+    the_pages_proof_of_work_is_kept_with_its_signature_and_the_latest_says,
     the_later_of_two_racing_submissions_decides_what_the_signature_says,
     signing_again_while_pending_sends_a_fresh_link_at_most_every_five_minutes,
     signing_again_when_confirmed_creates_nothing,

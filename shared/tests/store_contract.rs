@@ -181,6 +181,7 @@ fn choices_of(signature: &people_first::domain::Signature) -> SignerChoices {
         country: signature.country,
         locale: signature.locale,
         updates: signature.updates,
+        proven: signature.proven,
     }
 }
 
@@ -192,6 +193,7 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
         country: people_first::domain::Country::parse("PL").unwrap(),
         locale: people_first::domain::Locale::De,
         updates: !signature.updates,
+        proven: !signature.proven,
     };
     assert!(
         subject
@@ -207,6 +209,27 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
         .unwrap()
         .unwrap();
     assert_eq!(choices_of(&stored), newer);
+    let unproven = SignerChoices {
+        proven: false,
+        ..newer.clone()
+    };
+    subject
+        .store
+        .revise_pending(&signature.signer, &unproven, None, NOW)
+        .await
+        .unwrap();
+    let again = subject
+        .store
+        .find(&signature.signer)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(choices_of(&again), unproven, "the latest submission says");
+    subject
+        .store
+        .revise_pending(&signature.signer, &newer, None, NOW)
+        .await
+        .unwrap();
     assert_eq!(stored.link, signature.link, "the live link stays");
     assert_eq!(stored.erase_hash, signature.erase_hash);
     // Confirmed, the signature is its owner's: a submission changes nothing.

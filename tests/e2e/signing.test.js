@@ -44,6 +44,22 @@ test('a person signs in Ukrainian, confirms from the email and is thanked', asyn
   await context.close();
 });
 
+test('the page does the work for the address it signs with, as the server counts it', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/en/`);
+  await page.getByLabel('Your name').fill('Proof');
+  // An address whose first proof shared/src/domain/proof.rs knows: 45289.
+  await page.getByLabel('Your email address').fill('proof@example.org');
+  await page.getByLabel('Country').selectOption('PL');
+  await page.waitForTimeout(PERSON_MS);
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/sign') && r.method() === 'POST');
+  await page.getByRole('button', { name: 'Sign' }).click();
+  assert.equal(JSON.parse((await sent).postData()).proof, '45289');
+  await page.waitForURL('**/en/check-email/');
+  await context.close();
+});
+
 test('a mistake comes back in the signer’s language with what they typed', async () => {
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();

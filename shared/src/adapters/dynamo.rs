@@ -180,6 +180,13 @@ impl SignatureStore for DynamoStore {
                 .expression_attribute_values(":no", AttributeValue::Bool(false))
                 .expression_attribute_values(":before", number(sent_before));
         }
+        // Kept only while it is so, as a new signature's item keeps it.
+        if choices.proven {
+            update.push_str(", proven = :proven");
+            request = request.expression_attribute_values(":proven", AttributeValue::Bool(true));
+        } else {
+            update.push_str(" REMOVE proven");
+        }
         let result = request
             .update_expression(update)
             .condition_expression(condition)

@@ -10,6 +10,7 @@ mod field;
 mod locale;
 mod name;
 mod organisation;
+pub mod proof;
 mod secret;
 mod signature;
 mod timestamp;

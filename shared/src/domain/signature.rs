@@ -43,6 +43,10 @@ pub struct Signature {
     pub country: Country,
     pub locale: Locale,
     pub updates: bool,
+    /// The page's script did the work for this address (`proof`): its email goes first when
+    /// the mail path is under attack. Kept only while it says so.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub proven: bool,
     pub privacy_policy: String,
     pub signed_at: Timestamp,
     #[serde(flatten)]

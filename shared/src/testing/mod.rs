@@ -144,6 +144,7 @@ pub fn pending_signature(address: &str, country: &str) -> crate::domain::Signatu
         country: Country::parse(country).unwrap(),
         locale: Locale::Uk,
         updates: false,
+        proven: false,
         privacy_policy: PRIVACY_POLICY_VERSION.into(),
         signed_at: SIGNED_AT,
         link: ConfirmationLink {
@@ -215,6 +216,14 @@ impl StaffCommands {
         );
         String::from_utf8(output.stdout).unwrap()
     }
+}
+
+/// The nonce the page's script would find for `email` (`domain::proof`).
+pub fn proof_for(email: &str) -> String {
+    (0..u64::MAX)
+        .map(|n| n.to_string())
+        .find(|nonce| crate::domain::proof::proves(email, nonce))
+        .expect("a nonce within u64")
 }
 
 /// The mailer's DNS as the tests give it: the tests' own name server.

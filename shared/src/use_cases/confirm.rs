@@ -53,6 +53,7 @@ pub async fn inspect_link(
             country: signature.country,
             locale: signature.locale,
             updates: signature.updates,
+            proven: signature.proven,
         },
     })
 }

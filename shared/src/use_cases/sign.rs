@@ -2,7 +2,7 @@
 
 use crate::domain::{
     ConfirmationLink, Country, Email, Field, FieldErrors, InputError, LinkNonce, Locale,
-    PRIVACY_POLICY_VERSION, Signature, SignatureStatus, SignerName, Timestamp,
+    PRIVACY_POLICY_VERSION, Signature, SignatureStatus, SignerName, Timestamp, proof,
 };
 use crate::keyring::Keyring;
 use crate::ports::Clock;
@@ -24,6 +24,8 @@ pub struct Petition {
     pub country: Country,
     pub locale: Locale,
     pub updates: bool,
+    /// Whether the page's script did the work for this address (`domain::proof`).
+    pub proven: bool,
 }
 
 /// The fields of a signing request as they arrive, before parsing.
@@ -54,6 +56,9 @@ pub struct PetitionForm {
     pub turnstile_response: Option<String>,
     #[serde(default, rename = "h-captcha-response")]
     pub hcaptcha_response: Option<String>,
+    /// The nonce of the page's proof of work for this address, when its script found one.
+    #[serde(default)]
+    pub proof: Option<String>,
 }
 
 pub use crate::domain::challenge::MIN_FILL_MILLIS;
@@ -112,6 +117,10 @@ impl PetitionForm {
                 country,
                 locale,
                 updates: self.updates,
+                proven: self
+                    .proof
+                    .as_deref()
+                    .is_some_and(|nonce| proof::proves(&field(&self.email), nonce)),
             }),
             (name, email, country, locale) => {
                 let mut errors = FieldErrors::new();
@@ -244,6 +253,7 @@ pub async fn sign_silently(
         country: Country::parse("UA").expect("a country that parses"),
         locale: Locale::En,
         updates: false,
+        proven: false,
     };
     Ok(go_through(store, keyring, clock, decoy, true).await?)
 }
@@ -273,6 +283,7 @@ async fn go_through(
         country: signature.country,
         locale: signature.locale,
         updates: signature.updates,
+        proven: signature.proven,
     };
     if silently {
         // A revision of a signature nobody has: the write whose condition cannot hold.
@@ -355,6 +366,7 @@ fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> S
         country: petition.country,
         locale: petition.locale,
         updates: petition.updates,
+        proven: petition.proven,
         privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
         signed_at: now,
         link: fresh_link(keyring, &signer, now),

@@ -296,6 +296,7 @@ impl Batch<'_> {
         new.country = choices.country;
         new.locale = choices.locale;
         new.updates = choices.updates;
+        new.proven = choices.proven;
         crate::domain::PRIVACY_POLICY_VERSION.clone_into(&mut new.privacy_policy);
         if let Some(renewal) = &revision.renewal {
             new.link = renewal.link;
