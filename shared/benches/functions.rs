@@ -92,6 +92,7 @@ async fn event(name: &str, n: usize, seeded: &Seeded<'_>) -> serde_json::Value {
             let request = people_first::ports::MailRequest::Confirmation {
                 signer: signature.signer,
                 link: signature.link.secret_hash,
+                proven: true,
             };
             let mut message = aws_lambda_events::sqs::SqsMessage::default();
             message.message_id = Some(format!("message-{n}"));

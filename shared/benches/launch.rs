@@ -11,15 +11,17 @@
 #![allow(clippy::cast_precision_loss)]
 
 use async_trait::async_trait;
+use people_first::domain::mail_health::MailHealth;
 use people_first::domain::{Email, MailboxKey, SecretHash, Signature, SignerKey, Timestamp};
 use people_first::events::mailer::LAST_EMAIL_BEFORE_TIMEOUT;
 use people_first::keyring::Keyring;
 use people_first::ports::{
-    Insertion, LinkRenewal, MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore,
-    StoreError,
+    Clock, Insertion, LinkRenewal, MailError, MailHealthStore, MailRequest, Mailer, OutgoingEmail,
+    SignatureStore, StoreError,
 };
 use people_first::use_cases::mailing::MailSettings;
 use people_first::use_cases::sending::{Outcome, Pace, Sending};
+use people_first::use_cases::unproven::UnprovenMail;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{HashMap, VecDeque};
@@ -155,6 +157,44 @@ impl SignatureStore for Table {
 
 /// SES with a sending rate: at most `rate` emails accepted in any second, `Throttling` beyond.
 /// With faults, a call fails before sending, or sends and loses its answer, each half the time.
+/// The mail's health, counted in memory: a store on disk would be waited on in real time,
+/// which the virtual clock would skip over.
+#[derive(Default)]
+struct Health(Mutex<HashMap<i64, MailHealth>>);
+
+#[async_trait]
+impl MailHealthStore for Health {
+    async fn note_mail(&self, at: Timestamp, seen: &MailHealth) -> Result<(), StoreError> {
+        let mut stretches = self.0.lock().unwrap();
+        stretches
+            .entry(MailHealth::stretch_of(at))
+            .or_default()
+            .add(seen);
+        Ok(())
+    }
+
+    async fn recent_mail(&self, now: Timestamp) -> Result<MailHealth, StoreError> {
+        let stretches = self.0.lock().unwrap();
+        let mut health = MailHealth::default();
+        for stretch in MailHealth::stretches_before(now) {
+            if let Some(seen) = stretches.get(&stretch) {
+                health.add(seen);
+            }
+        }
+        Ok(health)
+    }
+}
+
+/// The clock the mail's health is counted by: the launch's virtual one, from its start.
+struct VirtualClock(Instant, Timestamp);
+
+impl Clock for VirtualClock {
+    fn now(&self) -> Timestamp {
+        let seconds = i64::try_from(self.0.elapsed().as_secs()).unwrap_or(i64::MAX);
+        self.1.plus_seconds(seconds)
+    }
+}
+
 struct Ses {
     rate: usize,
     faults: f64,
@@ -353,7 +393,10 @@ async fn instance(
             continue;
         }
         let deadline = Instant::now() + mapping.timeout - LAST_EMAIL_BEFORE_TIMEOUT;
-        for (id, outcome) in sending.send_all(batch, deadline).await {
+        for (id, outcome) in sending
+            .send_all(batch, MailHealth::default(), deadline)
+            .await
+        {
             // A message given back stays invisible until its visibility timeout ends.
             if outcome != Outcome::Later {
                 queue.delete(id);
@@ -395,6 +438,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
                 let request = MailRequest::Confirmation {
                     signer: signature.signer,
                     link: signature.link.secret_hash,
+                    proven: true,
                 };
                 // The request reaches the queue a little later, through the stream.
                 queue.send(n, request, Instant::now() + QUEUEING);
@@ -409,13 +453,22 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
     let dir = tempfile::tempdir().unwrap();
     let supporters =
         people_first::adapters::embedded::EmbeddedStore::open(&dir.path().join("s")).unwrap();
+    let health = Health::default();
+    let clock = VirtualClock(began, signed_at);
+    let unproven: Vec<UnprovenMail> = (0..mapping.instances)
+        .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::QUIET))
+        .collect();
     let sendings: Vec<Sending<'_>> = paces
         .iter()
-        .map(|pace| Sending {
+        .zip(&unproven)
+        .map(|(pace, unproven)| Sending {
             mailer: &ses,
             store: &table,
             supporters: &supporters,
             domains: &people_first::ports::EveryDomain,
+            health: &health,
+            unproven,
+            clock: &clock,
             keyring: &keyring,
             settings: &settings,
             pace,

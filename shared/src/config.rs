@@ -291,3 +291,18 @@ pub fn mail_domains() -> Result<crate::adapters::mail_domains::DnsMailDomains, C
         }),
     }
 }
+
+/// The mailer's share of mail without the page's proof of work: metered, an instance being
+/// quiet after `PEOPLE_FIRST_UNPROVEN_QUIET_SECONDS` (60 unless set) without a send.
+pub fn unproven_mail() -> Result<crate::use_cases::unproven::UnprovenMail, ConfigError> {
+    use crate::use_cases::unproven::{QUIET, UnprovenMail};
+    let quiet = match std::env::var("PEOPLE_FIRST_UNPROVEN_QUIET_SECONDS") {
+        Ok(raw) => Duration::from_secs(
+            raw.trim()
+                .parse()
+                .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_UNPROVEN_QUIET_SECONDS", raw))?,
+        ),
+        Err(_) => QUIET,
+    };
+    Ok(UnprovenMail::metered(quiet))
+}

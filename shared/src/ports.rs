@@ -223,8 +223,13 @@ impl<M: Mailer + ?Sized> Mailer for std::sync::Arc<M> {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum MailRequest {
-    /// A signature's confirmation link.
-    Confirmation { signer: SignerKey, link: SecretHash },
+    /// A signature's confirmation link, and whether the page's proof of work came with it.
+    Confirmation {
+        signer: SignerKey,
+        link: SecretHash,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        proven: bool,
+    },
     /// The link an organisation's contact confirms its request with.
     Contact {
         organisation: crate::domain::OrganisationId,
@@ -233,10 +238,18 @@ pub enum MailRequest {
 }
 
 impl MailRequest {
+    /// Whether its email goes first when the mail path is under attack: only a signature's
+    /// that came with the page's proof of work. Organisations' emails have none.
+    pub fn is_proven(&self) -> bool {
+        matches!(self, Self::Confirmation { proven: true, .. })
+    }
+
     /// What two copies of one request share: a retried batch queues its requests again.
     pub fn identity(&self) -> String {
         match self {
-            Self::Confirmation { signer, link } => format!("{}#{}", signer.to_hex(), link.to_hex()),
+            Self::Confirmation { signer, link, .. } => {
+                format!("{}#{}", signer.to_hex(), link.to_hex())
+            }
             Self::Contact { organisation, link } => format!("{organisation}#{}", link.to_hex()),
         }
     }
@@ -317,6 +330,43 @@ pub async fn read_every_signature(
             Some(next) => from = Some(next),
             None => return Ok(read),
         }
+    }
+}
+
+/// The mail path's health, counted in stretches of five minutes (`domain::mail_health`): the
+/// mailer adds what it sent, the mail events what bounced, the stream's consumer the new
+/// signatures.
+#[async_trait]
+pub trait MailHealthStore: Send + Sync {
+    /// Adds `seen` to the stretch `at` falls in.
+    async fn note_mail(
+        &self,
+        at: Timestamp,
+        seen: &crate::domain::mail_health::MailHealth,
+    ) -> Result<(), StoreError>;
+
+    /// What the last hour up to `now` saw.
+    async fn recent_mail(
+        &self,
+        now: Timestamp,
+    ) -> Result<crate::domain::mail_health::MailHealth, StoreError>;
+}
+
+#[async_trait]
+impl<H: MailHealthStore + ?Sized> MailHealthStore for std::sync::Arc<H> {
+    async fn note_mail(
+        &self,
+        at: Timestamp,
+        seen: &crate::domain::mail_health::MailHealth,
+    ) -> Result<(), StoreError> {
+        self.as_ref().note_mail(at, seen).await
+    }
+
+    async fn recent_mail(
+        &self,
+        now: Timestamp,
+    ) -> Result<crate::domain::mail_health::MailHealth, StoreError> {
+        self.as_ref().recent_mail(now).await
     }
 }
 

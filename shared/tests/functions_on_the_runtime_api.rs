@@ -384,6 +384,7 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
         .map(|s| people_first::ports::MailRequest::Confirmation {
             signer: s.signer,
             link: s.link.secret_hash,
+            proven: true,
         })
         .collect();
     queue.enqueue(&requests).await.unwrap();
@@ -443,6 +444,7 @@ impl MailPath {
         let all = event.records.len();
         event.records.drain(..self.seen);
         self.seen = all;
+        let event = support::stream::as_mapped(event, "MailQueueFunction");
         let queued = self
             .mail_queue
             .invoke(serde_json::to_value(event).unwrap())

@@ -11,6 +11,7 @@ mod faults;
 mod functions_on_the_runtime_api;
 mod locales;
 mod mail_domains;
+mod mail_guard;
 mod organisations;
 mod parsers_under_property_tests;
 mod signing;

@@ -806,6 +806,39 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
     assert_eq!(read, 0);
 }
 
+async fn the_mails_health_adds_up_over_the_last_hour_only(subject: StoreUnderTest) {
+    use people_first::domain::mail_health::{MailHealth, WINDOW_SECONDS};
+    let seen = MailHealth {
+        sent: 10,
+        sent_unproven: 1,
+        bounced: 2,
+        complained: 1,
+        new_proven: 7,
+        new_unproven: 3,
+    };
+    let health = subject.health.as_ref();
+    health.note_mail(NOW, &seen).await.unwrap();
+    health
+        .note_mail(NOW.plus_seconds(-60), &seen)
+        .await
+        .unwrap();
+    health
+        .note_mail(NOW.plus_seconds(-WINDOW_SECONDS - 1), &seen)
+        .await
+        .unwrap();
+    let mut twice = seen;
+    twice.add(&seen);
+    assert_eq!(health.recent_mail(NOW).await.unwrap(), twice);
+    assert_eq!(
+        health
+            .recent_mail(NOW.plus_seconds(2 * WINDOW_SECONDS))
+            .await
+            .unwrap(),
+        MailHealth::default(),
+        "an hour later, nothing"
+    );
+}
+
 people_first::on_both!(
     embedded => super::StoreUnderTest::embedded(),
     dynamodb => super::StoreUnderTest::dynamo().await;
@@ -813,6 +846,7 @@ people_first::on_both!(
     a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole,
     the_first_supporters_are_written_once_and_a_removal_stays,
     a_forgotten_contact_stays_forgotten,
+    the_mails_health_adds_up_over_the_last_hour_only,
     a_newer_submission_replaces_a_pending_signatures_choices_only,
     emails_to_a_mailbox_are_counted_per_day_up_to_the_limit,
     ses_feedback_marks_or_erases_only_pending_signatures,

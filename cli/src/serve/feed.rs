@@ -70,6 +70,7 @@ pub async fn send_confirmations(
     settings: MailSettings,
 ) {
     let pace = Pace::unlimited();
+    let unproven = people_first::use_cases::unproven::UnprovenMail::unmetered();
     let start = || std::future::ready(store.feed_checkpoint(MAILER));
     follow(&store, MAILER, start, |page| {
         let (store, outbox, keyring, settings) = (
@@ -78,7 +79,7 @@ pub async fn send_confirmations(
             keyring.clone(),
             settings.clone(),
         );
-        let pace = &pace;
+        let (pace, unproven) = (&pace, &unproven);
         async move {
             let sending = Sending {
                 mailer: outbox.as_ref(),
@@ -86,6 +87,10 @@ pub async fn send_confirmations(
                 supporters: store.as_ref(),
                 // The outbox is a folder: every domain takes its mail.
                 domains: &people_first::ports::EveryDomain,
+                health: store.as_ref(),
+                // One person's stack: nothing of theirs waits.
+                unproven,
+                clock: &people_first::adapters::clock::SystemClock,
                 keyring: &keyring,
                 settings: &settings,
                 pace,

@@ -2,10 +2,12 @@
 //! through SES, at this instance's share of the quota.
 
 use lambda_runtime::{Error, run, service_fn};
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
 use people_first::events::mailer::{MailerState, handle_mail_requests};
 use people_first::{config, telemetry};
+use std::sync::Arc;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -18,8 +20,11 @@ async fn main() -> Result<(), Error> {
                 .organisations_under(config::organisation_mail_configuration()),
         ),
         store: Box::new(store.clone()),
-        supporters: Box::new(store),
+        supporters: Box::new(store.clone()),
         domains: Box::new(config::mail_domains()?),
+        health: Box::new(store),
+        unproven: Arc::new(config::unproven_mail()?),
+        clock: Box::new(SystemClock),
         keyring: config::keyring(&aws).await?,
         settings: config::mail_settings()?,
         pace: config::sending_pace()?,

@@ -3,6 +3,7 @@
 pub mod clock;
 pub mod dynamo;
 mod dynamo_counter;
+mod dynamo_mail_health;
 mod dynamo_supporters;
 pub use dynamo_supporters::ORGANISATIONS_INDEX;
 pub mod embedded;

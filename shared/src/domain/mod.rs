@@ -8,6 +8,7 @@ mod country;
 mod email;
 mod field;
 mod locale;
+pub mod mail_health;
 mod name;
 mod organisation;
 pub mod proof;

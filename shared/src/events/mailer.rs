@@ -2,9 +2,12 @@
 //! Lambda's deadline, and the messages to bring back named.
 
 use crate::keyring::Keyring;
-use crate::ports::{MailDomains, MailRequest, Mailer, SignatureStore, SupporterStore};
+use crate::ports::{
+    Clock, MailDomains, MailHealthStore, MailRequest, Mailer, SignatureStore, SupporterStore,
+};
 use crate::use_cases::mailing::MailSettings;
 use crate::use_cases::sending::{Outcome, Pace, Sending};
+use crate::use_cases::unproven::UnprovenMail;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -14,6 +17,10 @@ pub struct MailerState {
     pub store: Box<dyn SignatureStore>,
     pub supporters: Box<dyn SupporterStore>,
     pub domains: Box<dyn MailDomains>,
+    pub health: Box<dyn MailHealthStore>,
+    /// This instance's share of unproven mail, and the guard, kept between invocations.
+    pub unproven: std::sync::Arc<UnprovenMail>,
+    pub clock: Box<dyn Clock>,
     pub keyring: Keyring,
     pub settings: MailSettings,
     pub pace: Pace,
@@ -32,12 +39,20 @@ fn stop_at(deadline_ms: u64) -> Instant {
     Instant::now() + left.saturating_sub(LAST_EMAIL_BEFORE_TIMEOUT)
 }
 
+/// Whether SQS hands this message over for the first time.
+fn is_first_receive(attributes: &std::collections::HashMap<String, String>) -> bool {
+    attributes
+        .get("ApproximateReceiveCount")
+        .is_some_and(|count| count == "1")
+}
+
 /// The mailer function: queued requests in, the messages to bring back out.
 pub async fn handle_mail_requests(
     state: &MailerState,
     event: lambda_runtime::LambdaEvent<aws_lambda_events::sqs::SqsEvent>,
 ) -> Result<aws_lambda_events::sqs::SqsBatchResponse, lambda_runtime::Error> {
     let deadline = stop_at(event.context.deadline);
+    let mut first_received = Vec::new();
     let requests = event
         .payload
         .records
@@ -45,7 +60,12 @@ pub async fn handle_mail_requests(
         .filter_map(|message| {
             let id = message.message_id.unwrap_or_default();
             match serde_json::from_str::<MailRequest>(message.body.as_deref().unwrap_or_default()) {
-                Ok(request) => Some((id, request)),
+                Ok(request) => {
+                    if is_first_receive(&message.attributes) {
+                        first_received.push(request.clone());
+                    }
+                    Some((id, request))
+                }
                 // Only a bug writes such a message, and no retry will read it.
                 Err(e) => {
                     tracing::error!(error = %e, "unreadable mail request dropped");
@@ -59,13 +79,19 @@ pub async fn handle_mail_requests(
         store: state.store.as_ref(),
         supporters: state.supporters.as_ref(),
         domains: state.domains.as_ref(),
+        health: state.health.as_ref(),
+        unproven: &state.unproven,
+        clock: state.clock.as_ref(),
         keyring: &state.keyring,
         settings: &state.settings,
         pace: &state.pace,
     };
     let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
-    for (id, outcome) in sending.send_all(requests, deadline).await {
-        if outcome == Outcome::Later {
+    // A request received for the first time is a new signature: counted here, in the write
+    // that counts what was sent, rather than by a write of the mail-queue function's own.
+    let arrived = crate::use_cases::mailing::new_signatures(&first_received);
+    for (id, outcome) in sending.send_all(requests, arrived, deadline).await {
+        if matches!(outcome, Outcome::Later | Outcome::Held) {
             let mut failure = aws_lambda_events::sqs::BatchItemFailure::default();
             failure.item_identifier = id;
             response.batch_item_failures.push(failure);

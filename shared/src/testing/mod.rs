@@ -20,6 +20,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 pub mod dns;
+pub mod event_filter;
 pub mod faults;
 pub mod local_stack;
 pub mod queue;
@@ -248,6 +249,8 @@ pub struct StoreUnderTest {
     pub store: Arc<dyn SignatureStore>,
     /// The same store, as the supporters list sees it.
     pub supporters: Arc<dyn crate::ports::SupporterStore>,
+    /// And as the mail's health is counted in it.
+    pub health: Arc<dyn crate::ports::MailHealthStore>,
     pub feed: Feed,
     _dir: Option<tempfile::TempDir>,
 }
@@ -267,6 +270,7 @@ impl StoreUnderTest {
         Self {
             store: store.clone(),
             supporters: store.clone(),
+            health: store.clone(),
             feed: Feed::Embedded(store),
             _dir: Some(dir),
         }
@@ -278,6 +282,7 @@ impl StoreUnderTest {
         let store = Arc::new(DynamoStore::from_sdk_config(&config, &table));
         Self {
             store: store.clone(),
+            health: store.clone(),
             supporters: store,
             feed: Feed::Dynamo {
                 config: Box::new(config),

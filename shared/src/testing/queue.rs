@@ -56,6 +56,7 @@ async fn receive_all(client: &aws_sdk_sqs::Client, url: &str) -> Vec<aws_sdk_sqs
             .queue_url(url)
             .max_number_of_messages(10)
             .visibility_timeout(60)
+            .message_system_attribute_names(aws_sdk_sqs::types::MessageSystemAttributeName::All)
             .send()
             .await
             .unwrap();
@@ -89,6 +90,13 @@ where
             record.message_id = Some(id);
             record.receipt_handle = m.receipt_handle;
             record.body = m.body;
+            // As Lambda hands them: how many times it was received, among others.
+            record.attributes = m
+                .attributes
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, value)| (name.as_str().to_owned(), value))
+                .collect();
             record.event_source = Some("aws:sqs".into());
             record
         })

@@ -261,6 +261,9 @@ pub async fn deployed_environment(
             "PEOPLE_FIRST_NAME_SERVER",
             super::dns::name_server().to_string(),
         ),
+        // A test's few emails without the proof of work go one after the other; the share of
+        // them is tested where it is decided (`use_cases::unproven`, tests/mail_guard.rs).
+        ("PEOPLE_FIRST_UNPROVEN_QUIET_SECONDS", "0".to_owned()),
     ]
 }
 

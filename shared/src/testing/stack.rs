@@ -14,6 +14,7 @@ use crate::http::sign::{SignState, handle_sign};
 use crate::http::supporters::{SupportState, handle_contact_link, handle_organisation_request};
 use crate::use_cases::sending::{Pace, Sending};
 use crate::use_cases::supporters::SupportSettings;
+use crate::use_cases::unproven::UnprovenMail;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -23,6 +24,9 @@ pub struct Stack {
     pub clock: Arc<ManualClock>,
     pub sign: SignState,
     pub supporters: SupportState,
+    /// The mailer's share of unproven mail and its guard, kept between runs as a warm instance
+    /// keeps them: held by nothing unless a test meters it.
+    pub unproven: Arc<UnprovenMail>,
     confirm: ConfirmState,
     erase: EraseState,
     delivered: AtomicUsize,
@@ -100,6 +104,7 @@ impl Stack {
             clock,
             sign,
             supporters,
+            unproven: Arc::new(UnprovenMail::unmetered()),
             confirm,
             erase,
             delivered: AtomicUsize::new(0),
@@ -253,20 +258,28 @@ impl Stack {
                     store: self.store.store.as_ref(),
                     supporters: self.store.supporters.as_ref(),
                     domains: &crate::ports::EveryDomain,
+                    health: self.store.health.as_ref(),
+                    unproven: &self.unproven,
+                    clock: self.clock.as_ref(),
                     keyring: &keyring,
                     settings: &settings,
                     pace: &pace,
                 };
                 let deadline = tokio::time::Instant::now() + std::time::Duration::from_mins(1);
-                let sent = sending.send_for_changes(&unseen.changes, deadline).await;
-                self.delivered
-                    .store(usize::try_from(unseen.last).unwrap(), Ordering::SeqCst);
-                (!sent).then(|| format!("changes after {seen}"))
+                // As the local feed does: the batch is read again until all of it is done.
+                if sending.send_for_changes(&unseen.changes, deadline).await {
+                    self.delivered
+                        .store(usize::try_from(unseen.last).unwrap(), Ordering::SeqCst);
+                    None
+                } else {
+                    Some(format!("changes after {seen}"))
+                }
             }
             Feed::Dynamo { config, table } => {
                 let mut event = super::stream::read_event(config, table).await;
                 let seen = self.delivered.swap(event.records.len(), Ordering::SeqCst);
                 event.records.drain(..seen);
+                let event = super::stream::as_mapped(event, "MailQueueFunction");
                 let url = self
                     .mail
                     .queue
@@ -286,6 +299,9 @@ impl Stack {
                     store: Box::new(DynamoStore::from_sdk_config(config, table)),
                     supporters: Box::new(DynamoStore::from_sdk_config(config, table)),
                     domains: Box::new(super::mail_domains()),
+                    health: Box::new(DynamoStore::from_sdk_config(config, table)),
+                    unproven: self.unproven.clone(),
+                    clock: Box::new(self.clock.clone()),
                     keyring,
                     settings,
                     pace: Pace::unlimited(),

@@ -98,3 +98,14 @@ pub async fn read_event(config: &aws_config::SdkConfig, table: &str) -> Event {
     let json = serde_json::to_string(&event).unwrap();
     serde_json::from_str(&json).expect("the event reads back as Lambda delivers it")
 }
+
+/// The records of `event` that `function`'s event source mapping hands it, by the template's
+/// filters (`event_filter`).
+pub fn as_mapped(mut event: Event, function: &str) -> Event {
+    let patterns = super::event_filter::patterns_of(function);
+    event.records.retain(|record| {
+        let record = serde_json::to_value(record).expect("a record is JSON");
+        super::event_filter::passes(&patterns, &record)
+    });
+    event
+}

@@ -4,6 +4,7 @@
 //! event about a confirmation email acts on a signature: its `kind` tag says what it was about.
 
 use crate::domain::Email;
+use crate::domain::mail_health::MailHealth;
 use crate::keyring::Keyring;
 use crate::ports::{MailKind, SignatureStore, StoreError};
 use serde::Deserialize;
@@ -80,6 +81,25 @@ pub enum Feedback {
 #[derive(Debug, thiserror::Error)]
 #[error("an SES event that does not parse ({0:?} at line {1}, column {2})")]
 pub struct UnreadableEvent(serde_json::error::Category, usize, usize);
+
+/// What an event adds to the mail's health: SES judges the account by every email it sent,
+/// organisations' included, so every permanent bounce and complaint counts.
+pub fn counted(message: &str) -> MailHealth {
+    let Ok(event) = serde_json::from_str::<SesEvent>(message) else {
+        return MailHealth::default();
+    };
+    let mut seen = MailHealth::default();
+    match (event.event_type.as_str(), event.bounce, event.complaint) {
+        ("Bounce", Some(bounce), _) if bounce.bounce_type == "Permanent" => {
+            seen.bounced = bounce.bounced_recipients.len().max(1) as u64;
+        }
+        ("Complaint", _, Some(complaint)) => {
+            seen.complained = complaint.complained_recipients.len().max(1) as u64;
+        }
+        _ => {}
+    }
+    seen
+}
 
 pub fn feedback(message: &str) -> Result<Feedback, UnreadableEvent> {
     let event: SesEvent = serde_json::from_str(message)
@@ -179,6 +199,21 @@ mod tests {
             feedback(delivery).unwrap(),
             Feedback::Nothing("Delivery".into())
         );
+    }
+
+    #[test]
+    fn every_permanent_bounce_and_complaint_counts_whatever_email_it_was_about() {
+        let bounce = r#"{"eventType":"Bounce","bounce":{"bounceType":"Permanent",
+            "bouncedRecipients":[{"emailAddress":"a@example.org"},{"emailAddress":"b@example.org"}]},
+            "mail":{"tags":{"kind":["organisation"]}}}"#;
+        assert_eq!(counted(bounce).bounced, 2);
+        let complaint = r#"{"notificationType":"Complaint","complaint":{"complainedRecipients":
+            [{"emailAddress":"angry@example.org"}]},"mail":{}}"#;
+        assert_eq!(counted(complaint).complained, 1);
+        let transient = r#"{"eventType":"Bounce","bounce":{"bounceType":"Transient",
+            "bouncedRecipients":[{"emailAddress":"full@example.org"}]},"mail":{}}"#;
+        assert!(counted(transient).is_empty());
+        assert!(counted("not an event").is_empty());
     }
 
     #[test]

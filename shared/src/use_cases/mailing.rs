@@ -1,6 +1,7 @@
 //! Sending confirmation emails for the signatures that need one, and the links organisations'
 //! contacts confirm their requests with.
 
+use crate::domain::mail_health::MailHealth;
 use crate::domain::{Change, ChangedItem, Locale, SequenceNumber, Signature};
 use crate::i18n;
 use crate::i18n::MessageId;
@@ -83,6 +84,7 @@ pub fn requests_in(batch: &[Change]) -> Vec<MailRequest> {
                     MailRequest::Confirmation {
                         signer: s.signer,
                         link: s.link.secret_hash,
+                        proven: s.proven,
                     }
                 }));
             }
@@ -112,6 +114,20 @@ pub struct QueueingError {
     pub cause: MailError,
 }
 
+/// The new signatures among `requests`, with and without the page's proof of work, as the mail
+/// path's health counts them.
+pub fn new_signatures<'r>(requests: impl IntoIterator<Item = &'r MailRequest>) -> MailHealth {
+    let mut seen = MailHealth::default();
+    for request in requests {
+        match request {
+            MailRequest::Confirmation { proven: true, .. } => seen.new_proven += 1,
+            MailRequest::Confirmation { .. } => seen.new_unproven += 1,
+            MailRequest::Contact { .. } => {}
+        }
+    }
+    seen
+}
+
 /// Queues the emails a stream batch calls for. A request queued twice is mailed once, since
 /// the mailer marks each link it sent.
 #[instrument(skip_all, fields(records = batch.len()))]
@@ -127,7 +143,7 @@ pub async fn queue_batch(queue: &dyn MailQueue, batch: &[Change]) -> Result<(), 
             from: first.sequence.clone(),
             cause,
         })?;
-    tracing::info!(emails = requests.len(), "confirmation emails queued");
+    tracing::info!(emails = requests.len(), "emails queued");
     Ok(())
 }
 
@@ -162,7 +178,8 @@ mod batch_tests {
             requests_in(&batch),
             vec![MailRequest::Confirmation {
                 signer: signature.signer,
-                link: signature.link.secret_hash
+                link: signature.link.secret_hash,
+                proven: false,
             }]
         );
     }

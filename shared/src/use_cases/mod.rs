@@ -13,3 +13,4 @@ pub mod recount;
 pub mod sending;
 pub mod sign;
 pub mod supporters;
+pub mod unproven;

@@ -2,14 +2,17 @@
 //! signature as it is when its turn comes, sent once, and throttling waited out rather than
 //! counted as a failure.
 
+use crate::domain::mail_health::{Guard, MailHealth};
 use crate::domain::{SecretHash, Signature, SignatureStatus};
 use crate::keyring::Keyring;
+use crate::ports::{Clock, MailHealthStore};
 use crate::ports::{
     Delivery, MailDomains, MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore,
     SupporterStore,
 };
 use crate::use_cases::mailing::{MailSettings, confirmation_email};
 use crate::use_cases::supporters;
+use crate::use_cases::unproven::{Turn, UnprovenMail};
 use std::sync::Mutex;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -134,6 +137,9 @@ pub enum Outcome {
     Sent,
     /// Nothing to send: the signature is gone, confirmed, has another link, or was mailed.
     NotNeeded,
+    /// Without the page's proof of work, it waits: the guard is up, or such mail had its
+    /// share. The queue brings it back.
+    Held,
     /// SES refused the message for good; it will not be tried again.
     Refused,
     /// Not sent this time: the queue brings the request back.
@@ -158,6 +164,11 @@ pub struct Sending<'a> {
     pub supporters: &'a dyn SupporterStore,
     /// Whether an address's domain takes mail at all.
     pub domains: &'a dyn MailDomains,
+    /// Where what was sent is counted, and the last hour's figures read for the guard.
+    pub health: &'a dyn MailHealthStore,
+    /// Mail without the page's proof of work: its share, and the guard.
+    pub unproven: &'a UnprovenMail,
+    pub clock: &'a dyn Clock,
     pub keyring: &'a Keyring,
     pub settings: &'a MailSettings,
     pub pace: &'a Pace,
@@ -167,10 +178,12 @@ impl Sending<'_> {
     /// Sends a batch, several emails in flight within the pace, and says what became of each.
     /// Nothing starts after `deadline`. A request that comes twice in one batch (a retried
     /// stream batch queues its requests again) is sent once: both copies share its outcome.
+    /// `arrived` are the new signatures among them, counted with what was sent in one write.
     #[instrument(skip_all, fields(emails = requests.len()))]
     pub async fn send_all<I>(
         &self,
         requests: Vec<(I, MailRequest)>,
+        arrived: MailHealth,
         deadline: Instant,
     ) -> Vec<(I, Outcome)> {
         let mut distinct: Vec<&MailRequest> = Vec::new();
@@ -184,10 +197,13 @@ impl Sending<'_> {
                 })
             })
             .collect();
+        self.read_the_guard().await;
         let outcomes = futures_util::future::join_all(
             distinct.iter().map(|request| self.send(request, deadline)),
         )
         .await;
+        self.count_what_was_sent(arrived, &distinct, &outcomes)
+            .await;
         requests
             .into_iter()
             .zip(copy_of)
@@ -203,16 +219,26 @@ impl Sending<'_> {
         deadline: Instant,
     ) -> bool {
         let requests = crate::use_cases::mailing::requests_in(batch);
+        let arrived = crate::use_cases::mailing::new_signatures(&requests);
         let outcomes = self
-            .send_all(requests.into_iter().map(|r| ((), r)).collect(), deadline)
+            .send_all(
+                requests.into_iter().map(|r| ((), r)).collect(),
+                arrived,
+                deadline,
+            )
             .await;
-        outcomes.iter().all(|((), o)| *o != Outcome::Later)
+        outcomes
+            .iter()
+            .all(|((), o)| !matches!(o, Outcome::Later | Outcome::Held))
     }
 
     /// Sends the email one request asks for, if the signature still needs it when its slot
     /// comes: read then, so a signature confirmed, erased or renewed while it waited gets no
     /// stale email.
     pub async fn send(&self, request: &MailRequest, deadline: Instant) -> Outcome {
+        if self.unproven.turn(request.is_proven(), Instant::now()) == Turn::Wait {
+            return Outcome::Held;
+        }
         // Before a slot is spent: a flood of addresses at domains that take no mail must not
         // hold back anyone else's, nor count as bounces at SES.
         match self.reaches_a_domain_that_takes_mail(request).await {
@@ -285,7 +311,7 @@ impl Sending<'_> {
     /// waits for it; `Err` when what it is about cannot be read now.
     async fn email_for(&self, request: &MailRequest) -> Result<Option<OutgoingEmail>, ()> {
         let read = match request {
-            MailRequest::Confirmation { signer, link } => {
+            MailRequest::Confirmation { signer, link, .. } => {
                 self.store.find(signer).await.map(|found| {
                     found
                         .filter(|signature| wants_email(signature, link))
@@ -315,6 +341,42 @@ impl Sending<'_> {
         })
     }
 
+    /// Sets the guard as the last hour's figures call for; a figure that cannot be read leaves
+    /// it as it was.
+    async fn read_the_guard(&self) {
+        match self.health.recent_mail(self.clock.now()).await {
+            Ok(health) => {
+                let guard = health.guard();
+                if let Guard::Up(alarm) = guard {
+                    tracing::warn!(%alarm, "the mail guard is up: unproven mail waits");
+                    crate::telemetry::count("MailGuardUp");
+                }
+                self.unproven.set_guard(guard);
+            }
+            Err(e) => tracing::warn!(error = %e, "the mail's health could not be read"),
+        }
+    }
+
+    /// Adds what arrived and what went out to the mail's health; a count that fails is logged,
+    /// not retried.
+    async fn count_what_was_sent(
+        &self,
+        arrived: MailHealth,
+        requests: &[&MailRequest],
+        outcomes: &[Outcome],
+    ) {
+        let mut seen = arrived;
+        for (request, outcome) in requests.iter().zip(outcomes) {
+            if *outcome == Outcome::Sent {
+                seen.sent += 1;
+                seen.sent_unproven += u64::from(!request.is_proven());
+            }
+        }
+        if let Err(e) = self.health.note_mail(self.clock.now(), &seen).await {
+            tracing::warn!(error = %e, "what was sent could not be counted");
+        }
+    }
+
     /// False only when the email's domain is known to take no mail; an email no longer
     /// needed goes on to be found so when its slot comes.
     async fn reaches_a_domain_that_takes_mail(&self, request: &MailRequest) -> Result<bool, ()> {
@@ -337,7 +399,7 @@ impl Sending<'_> {
     /// A mark that cannot be written costs at most a second email, if the request comes again.
     /// A contact's link is not marked: only a retried stream batch sends it twice.
     async fn mark_mailed(&self, request: &MailRequest) {
-        let MailRequest::Confirmation { signer, link } = request else {
+        let MailRequest::Confirmation { signer, link, .. } = request else {
             return;
         };
         if let Err(e) = self.store.mark_mailed(signer, link).await {
@@ -526,6 +588,7 @@ mod tests {
                 MailRequest::Confirmation {
                     signer,
                     link: signature.link.secret_hash,
+                    proven: true,
                 },
             ));
             store.0.lock().unwrap().insert(signer, signature);
@@ -578,11 +641,16 @@ mod tests {
             store,
             supporters: &supporters,
             domains,
+            health: &supporters,
+            unproven: &UnprovenMail::metered(crate::use_cases::unproven::QUIET),
+            clock: &crate::adapters::clock::SystemClock,
             keyring: &keyring,
             settings: &settings,
             pace,
         };
-        sending.send_all(requests, Instant::now() + within).await
+        sending
+            .send_all(requests, MailHealth::default(), Instant::now() + within)
+            .await
     }
 
     /// DNS as the mailer sees it: one domain takes no mail.

@@ -8,6 +8,7 @@
 
 mod counter;
 mod feed;
+mod mail_health;
 mod mailboxes;
 mod organisations;
 mod purge;

@@ -8,6 +8,7 @@ use super::purge::is_expired;
 use super::{
     CHANGES, CHECKPOINTS, COUNTER, COUNTS, GROUP_COMMIT, SIGNATURES, read_json, unavailable,
 };
+use crate::domain::mail_health::MailHealth;
 use crate::domain::{
     Counter, CounterDelta, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey,
     Timestamp,
@@ -80,6 +81,11 @@ pub(super) enum Write {
         reply: Reply<bool>,
     },
     Organisations(super::organisations::Change),
+    NoteMail {
+        key: String,
+        seen: MailHealth,
+        reply: Reply<()>,
+    },
 }
 
 pub(super) struct Revision {
@@ -153,6 +159,12 @@ impl Batch<'_> {
         self.put_count_item(COUNTER, &StoredCounter::from(&counter))?;
         self.put_count_item(&key, &write.to.as_str())?;
         Ok(true)
+    }
+
+    fn note_mail(&mut self, key: &str, seen: &MailHealth) -> Result<(), StoreError> {
+        let mut health: MailHealth = self.count_item(key)?.unwrap_or_default();
+        health.add(seen);
+        self.put_count_item(key, &health)
     }
 
     fn replace_counter(&mut self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
@@ -456,6 +468,7 @@ fn apply(
                 } => answer(reply, batch.purge(&candidates, now)),
                 Write::Count { write, reply } => answer(reply, batch.count(&write)),
                 Write::Organisations(change) => change(&mut batch.organisations, &mut batch.feed),
+                Write::NoteMail { key, seen, reply } => answer(reply, batch.note_mail(&key, &seen)),
                 Write::ReplaceCounter {
                     seen,
                     recount,

@@ -1,0 +1,38 @@
+//! The mail path's health on the embedded store: each five-minute stretch's counts, as JSON
+//! beside the counter.
+
+use super::writer::Write;
+use super::{COUNTS, EmbeddedStore, read_json, unavailable};
+use crate::domain::Timestamp;
+use crate::domain::mail_health::MailHealth;
+use crate::ports::{MailHealthStore, StoreError};
+use async_trait::async_trait;
+use redb::ReadableDatabase;
+
+fn key(stretch: i64) -> String {
+    format!("mail-health#{stretch}")
+}
+
+#[async_trait]
+impl MailHealthStore for EmbeddedStore {
+    async fn note_mail(&self, at: Timestamp, seen: &MailHealth) -> Result<(), StoreError> {
+        if seen.is_empty() {
+            return Ok(());
+        }
+        let (key, seen) = (key(MailHealth::stretch_of(at)), *seen);
+        self.write(|reply| Write::NoteMail { key, seen, reply })
+            .await
+    }
+
+    async fn recent_mail(&self, now: Timestamp) -> Result<MailHealth, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(COUNTS).map_err(unavailable)?;
+        let mut health = MailHealth::default();
+        for stretch in MailHealth::stretches_before(now) {
+            if let Some(seen) = read_json::<MailHealth>(&table, &key(stretch))? {
+                health.add(&seen);
+            }
+        }
+        Ok(health)
+    }
+}
