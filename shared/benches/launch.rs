@@ -16,8 +16,8 @@ use people_first::domain::{Email, MailboxKey, SecretHash, Signature, SignerKey, 
 use people_first::events::mailer::LAST_EMAIL_BEFORE_TIMEOUT;
 use people_first::keyring::Keyring;
 use people_first::ports::{
-    Clock, Insertion, LinkRenewal, MailError, MailHealthStore, MailRequest, Mailer, OutgoingEmail,
-    SignatureStore, StoreError,
+    Clock, Delivery, Insertion, LinkRenewal, MailDomains, MailError, MailHealthStore, MailRequest,
+    Mailer, OutgoingEmail, SignatureStore, StoreError,
 };
 use people_first::use_cases::mailing::MailSettings;
 use people_first::use_cases::sending::{Outcome, Pace, Sending};
@@ -136,8 +136,11 @@ impl SignatureStore for Table {
         signature.mailed_link = Some(*link);
         Ok(true)
     }
-    async fn mark_undeliverable(&self, _: &SignerKey) -> Result<bool, StoreError> {
-        unreachable!("no bounce in this launch")
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+        let mut table = self.0.lock().unwrap();
+        let signature = table.get_mut(signer).expect("marked after reading");
+        signature.undeliverable = true;
+        Ok(true)
     }
     async fn count_email_to(
         &self,
@@ -155,8 +158,6 @@ impl SignatureStore for Table {
     }
 }
 
-/// SES with a sending rate: at most `rate` emails accepted in any second, `Throttling` beyond.
-/// With faults, a call fails before sending, or sends and loses its answer, each half the time.
 /// The mail's health, counted in memory: a store on disk would be waited on in real time,
 /// which the virtual clock would skip over.
 #[derive(Default)]
@@ -195,6 +196,10 @@ impl Clock for VirtualClock {
     }
 }
 
+/// SES with a sending rate: at most `rate` emails accepted in any second, `Throttling` beyond.
+/// With faults, a call fails before sending, or sends and loses its answer, each half the time.
+/// Every email it accepts is logged in order, with whether its mailbox exists: one that does
+/// not bounces, as SES reports it a little later.
 struct Ses {
     rate: usize,
     faults: f64,
@@ -202,6 +207,25 @@ struct Ses {
     last_second: Mutex<VecDeque<Instant>>,
     accepted: Mutex<HashMap<String, Vec<Instant>>>,
     throttled: Mutex<u64>,
+    /// Whether a mailbox does not exist.
+    bounces: fn(&str) -> bool,
+    /// Every email accepted, in order: when, and whether it bounced.
+    log: Mutex<Vec<(Instant, bool)>>,
+}
+
+impl Ses {
+    fn at(rate: usize, faults: f64, bounces: fn(&str) -> bool) -> Self {
+        Self {
+            rate,
+            faults,
+            random: Mutex::new(StdRng::seed_from_u64(rate as u64)),
+            last_second: Mutex::default(),
+            accepted: Mutex::default(),
+            throttled: Mutex::default(),
+            bounces,
+            log: Mutex::default(),
+        }
+    }
 }
 
 #[async_trait]
@@ -235,6 +259,10 @@ impl Mailer for Ses {
             .entry(email.to.as_str().to_owned())
             .or_default()
             .push(now);
+        self.log
+            .lock()
+            .unwrap()
+            .push((now, (self.bounces)(email.to.as_str())));
         if draw < self.faults {
             return Err(MailError::Unavailable("the answer was lost".into()));
         }
@@ -358,7 +386,11 @@ fn address(n: usize) -> String {
 
 /// A pending signature as signing writes it.
 fn signature(n: usize, keyring: &Keyring, signed_at: Timestamp) -> Signature {
-    let email = Email::parse(&address(n)).unwrap();
+    signature_of(&address(n), n, keyring, signed_at)
+}
+
+fn signature_of(address: &str, n: usize, keyring: &Keyring, signed_at: Timestamp) -> Signature {
+    let email = Email::parse(address).unwrap();
     let signer = keyring.signer_key(&email);
     let locale = ["uk", "en", "fr", "de", "ru"][n % 5];
     serde_json::from_value(serde_json::json!({
@@ -379,8 +411,12 @@ async fn instance(
     mapping: &Mapping,
     sending: &Sending<'_>,
     arrivals_done: &std::sync::atomic::AtomicBool,
+    until: Option<Instant>,
 ) {
     loop {
+        if until.is_some_and(|end| Instant::now() >= end) {
+            return;
+        }
         if !queue.has_a_batch(mapping.batch_size) {
             // The mapping waits up to its batching window for a full batch.
             tokio::time::sleep(mapping.batching_window).await;
@@ -398,7 +434,7 @@ async fn instance(
             .await
         {
             // A message given back stays invisible until its visibility timeout ends.
-            if outcome != Outcome::Later {
+            if !matches!(outcome, Outcome::Later | Outcome::Held) {
                 queue.delete(id);
             }
         }
@@ -415,14 +451,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
     };
     let table = Table::default();
     let queue = Queue::default();
-    let ses = Ses {
-        rate: quota,
-        faults,
-        random: Mutex::new(StdRng::seed_from_u64(quota as u64)),
-        last_second: Mutex::default(),
-        accepted: Mutex::default(),
-        throttled: Mutex::default(),
-    };
+    let ses = Ses::at(quota, faults, |_| false);
     let arrivals_done = std::sync::atomic::AtomicBool::new(false);
     let began = Instant::now();
     let signed_at = Timestamp::from_unix_seconds(1_764_374_400);
@@ -456,7 +485,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
     let health = Health::default();
     let clock = VirtualClock(began, signed_at);
     let unproven: Vec<UnprovenMail> = (0..mapping.instances)
-        .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::QUIET))
+        .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::PER_HUNDRED))
         .collect();
     let sendings: Vec<Sending<'_>> = paces
         .iter()
@@ -477,7 +506,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
     let instances = futures_util::future::join_all(
         sendings
             .iter()
-            .map(|sending| instance(&queue, mapping, sending, &arrivals_done)),
+            .map(|sending| instance(&queue, mapping, sending, &arrivals_done, None)),
     );
     tokio::join!(arrivals, instances);
 
@@ -497,6 +526,243 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
         throttled: ses.throttled.into_inner().unwrap(),
         latencies,
     }
+}
+
+/// The attack: as many random addresses as real signers, over the same hour, from addresses
+/// that rotate (so nothing per address stops them), by bots that do not run the page. Half are
+/// at real providers, where the mailbox does not exist and SES bounces; half at random domains
+/// that take no mail. Real signers run the page (its proof of work); 2 % mistype their
+/// address, half in the domain (which then takes no mail, as `gmial.com`-like typos mostly
+/// do not) and half before the `@` (which bounces).
+const REAL: usize = 100_000;
+const ATTACKERS: usize = 100_000;
+const ATTACK: Duration = Duration::from_hours(1);
+/// A production account's rate once raised: the hour's real signatures fit in it, so what the
+/// figures show is the attack's cost, not the quota's.
+const ATTACK_QUOTA: usize = 200;
+/// How long after the hour the mail path is followed: the hour itself, and the guard's.
+const AFTERWARDS: Duration = Duration::from_hours(3);
+/// How long SES takes to report a bounce.
+const BOUNCE_REPORTED_AFTER: Duration = Duration::from_secs(30);
+/// The window SES's bounce rate is judged over in the budget.
+const JUDGED_SENDS: usize = 1_000;
+
+/// Who arrives as the `n`-th of the attack: a real signer (whether their address is right) or
+/// the attacker, and the address.
+fn arrival(n: usize) -> (bool, bool, String) {
+    let k = n / 2;
+    if n.is_multiple_of(2) {
+        match k % 100 {
+            0 => (
+                true,
+                false,
+                format!("signer{k}@mistyped{k}.nowhere.example"),
+            ),
+            1 => (true, false, format!("x-signer{k}@example.org")),
+            _ => (true, true, format!("signer{k}@example.org")),
+        }
+    } else if k.is_multiple_of(2) {
+        (false, false, format!("a{k:08x}@domain{k}.nowhere.example"))
+    } else {
+        (false, false, format!("x-{k:08x}@provider.example"))
+    }
+}
+
+/// A mailbox that does not exist: SES bounces it.
+fn does_not_exist(address: &str) -> bool {
+    address.starts_with("x-")
+}
+
+/// DNS as the attack meets it: the random domains, and the mistyped ones, take no mail.
+struct AttackDomains;
+
+#[async_trait]
+impl MailDomains for AttackDomains {
+    async fn delivery(&self, domain: &str) -> Delivery {
+        if domain.ends_with(".nowhere.example") {
+            Delivery::Impossible
+        } else {
+            Delivery::Possible
+        }
+    }
+}
+
+/// The mail-events function, as SES's reports reach it: each bounce counted in the mail's
+/// health once SES has reported it.
+async fn report_bounces(ses: &Ses, health: &Health, clock: &VirtualClock, until: Instant) {
+    let mut reported = 0;
+    while Instant::now() < until {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let due = Instant::now() - BOUNCE_REPORTED_AFTER;
+        let new: Vec<bool> = ses.log.lock().unwrap()[reported..]
+            .iter()
+            .take_while(|(at, _)| *at <= due)
+            .map(|(_, bounced)| *bounced)
+            .collect();
+        reported += new.len();
+        let seen = MailHealth {
+            bounced: new.iter().filter(|b| **b).count() as u64,
+            ..MailHealth::default()
+        };
+        health.note_mail(clock.now(), &seen).await.unwrap();
+    }
+}
+
+/// What the attack came to.
+struct Attack {
+    bounce_rate: f64,
+    worst_window_bounce_rate: f64,
+    real_latencies: Vec<f64>,
+    real_lost: usize,
+    attacker_sent: usize,
+    sent: usize,
+}
+
+async fn attack(mapping: &Mapping) -> Attack {
+    let keyring = Keyring::from_master(&[42; 32]).unwrap();
+    let settings = MailSettings {
+        public_url: "https://people-first.example".into(),
+        sender: "People First <signatures@people-first.example>".into(),
+        contact: "privacy@people-first.example".into(),
+    };
+    let table = Table::default();
+    let queue = Queue::default();
+    let ses = Ses::at(ATTACK_QUOTA, 0.0, does_not_exist);
+    let arrivals_done = std::sync::atomic::AtomicBool::new(false);
+    let began = Instant::now();
+    let until = began + ATTACK + AFTERWARDS;
+    let signed_at = Timestamp::from_unix_seconds(1_764_374_400);
+    let total = REAL + ATTACKERS;
+    let arrived_at = |n: usize| began + ATTACK.mul_f64(n as f64 / total as f64);
+    let arrivals = async {
+        for n in 0..total {
+            tokio::time::sleep_until(arrived_at(n)).await;
+            let (real, _, address) = arrival(n);
+            let signature = signature_of(&address, n, &keyring, signed_at);
+            table.insert_pending(&signature).await.unwrap();
+            let request = MailRequest::Confirmation {
+                signer: signature.signer,
+                link: signature.link.secret_hash,
+                proven: real,
+            };
+            queue.send(n, request, Instant::now() + QUEUEING);
+        }
+        arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
+    };
+    let paces: Vec<Pace> = (0..mapping.instances)
+        .map(|_| Pace::per_second(ATTACK_QUOTA as f64 / mapping.instances as f64))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let supporters =
+        people_first::adapters::embedded::EmbeddedStore::open(&dir.path().join("s")).unwrap();
+    let health = Health::default();
+    let clock = VirtualClock(began, signed_at);
+    let unproven: Vec<UnprovenMail> = (0..mapping.instances)
+        .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::PER_HUNDRED))
+        .collect();
+    let sendings: Vec<Sending<'_>> = paces
+        .iter()
+        .zip(&unproven)
+        .map(|(pace, unproven)| Sending {
+            mailer: &ses,
+            store: &table,
+            supporters: &supporters,
+            domains: &AttackDomains,
+            health: &health,
+            unproven,
+            clock: &clock,
+            keyring: &keyring,
+            settings: &settings,
+            pace,
+        })
+        .collect();
+    let instances = futures_util::future::join_all(
+        sendings
+            .iter()
+            .map(|sending| instance(&queue, mapping, sending, &arrivals_done, Some(until))),
+    );
+    tokio::join!(
+        arrivals,
+        instances,
+        report_bounces(&ses, &health, &clock, until)
+    );
+
+    let accepted = ses.accepted.into_inner().unwrap();
+    let log = ses.log.into_inner().unwrap();
+    let bounced: Vec<bool> = log.iter().map(|(_, b)| *b).collect();
+    let worst = bounced
+        .windows(JUDGED_SENDS.min(bounced.len()).max(1))
+        .map(|w| w.iter().filter(|b| **b).count())
+        .max()
+        .unwrap_or(0);
+    let mut real_latencies = Vec::new();
+    let mut real_lost = 0;
+    let mut attacker_sent = 0;
+    for n in 0..total {
+        let (real, right, address) = arrival(n);
+        let first = accepted.get(&address).and_then(|times| times.first());
+        match (real, right, first) {
+            (true, true, Some(at)) => {
+                real_latencies.push(at.duration_since(arrived_at(n)).as_secs_f64());
+            }
+            (true, true, None) => real_lost += 1,
+            (false, _, Some(_)) => attacker_sent += 1,
+            _ => {}
+        }
+    }
+    Attack {
+        bounce_rate: bounced.iter().filter(|b| **b).count() as f64 / bounced.len().max(1) as f64,
+        worst_window_bounce_rate: worst as f64 / JUDGED_SENDS as f64,
+        real_latencies,
+        real_lost,
+        attacker_sent,
+        sent: bounced.len(),
+    }
+}
+
+fn quantile(values: &[f64], q: f64) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let rank = ((sorted.len() as f64 - 1.0) * q).round();
+    // A rank within the vector's length, which is far below 2^52.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    sorted.get(rank as usize).copied().unwrap_or(f64::NAN)
+}
+
+fn run_the_attack(mapping: &Mapping) -> serde_json::Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let attack = runtime.block_on(attack(mapping));
+    let p99 = quantile(&attack.real_latencies, 0.99);
+    println!(
+        "\nan attack: {REAL} real signers and {ATTACKERS} random addresses over {} s, at {ATTACK_QUOTA} emails/s",
+        ATTACK.as_secs()
+    );
+    println!(
+        "  bounce rate {:.2} % (worst {JUDGED_SENDS} sends {:.2} %), {} emails sent, {} to the attacker's addresses",
+        attack.bounce_rate * 100.0,
+        attack.worst_window_bounce_rate * 100.0,
+        attack.sent,
+        attack.attacker_sent
+    );
+    println!(
+        "  real signers: p99 {p99:.1} s from signing to SES, {} never mailed",
+        attack.real_lost
+    );
+    serde_json::json!({
+        "bounce_rate": attack.bounce_rate,
+        "worst_window_bounce_rate": attack.worst_window_bounce_rate,
+        "real_p99_s": p99,
+        "real_lost": attack.real_lost,
+        "attacker_sent": attack.attacker_sent,
+        "sent": attack.sent,
+        "quota_per_s": ATTACK_QUOTA,
+        "real": REAL,
+        "attackers": ATTACKERS,
+    })
 }
 
 fn main() {
@@ -550,6 +816,7 @@ fn main() {
         figures["with_faults"] = runs["with_faults"].clone();
         report.insert(quota.to_string(), figures);
     }
+    report.insert("attack".into(), run_the_attack(&mapping));
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(

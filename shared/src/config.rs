@@ -292,17 +292,16 @@ pub fn mail_domains() -> Result<crate::adapters::mail_domains::DnsMailDomains, C
     }
 }
 
-/// The mailer's share of mail without the page's proof of work: metered, an instance being
-/// quiet after `PEOPLE_FIRST_UNPROVEN_QUIET_SECONDS` (60 unless set) without a send.
+/// The mailer's share of mail without the page's proof of work: at most
+/// `PEOPLE_FIRST_UNPROVEN_PER_HUNDRED` (1 unless set) among any hundred sends of an instance.
 pub fn unproven_mail() -> Result<crate::use_cases::unproven::UnprovenMail, ConfigError> {
-    use crate::use_cases::unproven::{QUIET, UnprovenMail};
-    let quiet = match std::env::var("PEOPLE_FIRST_UNPROVEN_QUIET_SECONDS") {
-        Ok(raw) => Duration::from_secs(
-            raw.trim()
-                .parse()
-                .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_UNPROVEN_QUIET_SECONDS", raw))?,
-        ),
-        Err(_) => QUIET,
+    use crate::use_cases::unproven::{PER_HUNDRED, UnprovenMail};
+    let per_hundred = match std::env::var("PEOPLE_FIRST_UNPROVEN_PER_HUNDRED") {
+        Ok(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_UNPROVEN_PER_HUNDRED", raw))?,
+        Err(_) => PER_HUNDRED,
     };
-    Ok(UnprovenMail::metered(quiet))
+    Ok(UnprovenMail::metered(per_hundred))
 }

@@ -236,7 +236,7 @@ impl Sending<'_> {
     /// comes: read then, so a signature confirmed, erased or renewed while it waited gets no
     /// stale email.
     pub async fn send(&self, request: &MailRequest, deadline: Instant) -> Outcome {
-        if self.unproven.turn(request.is_proven(), Instant::now()) == Turn::Wait {
+        if self.unproven.turn(request.is_proven()) == Turn::Wait {
             return Outcome::Held;
         }
         // Before a slot is spent: a flood of addresses at domains that take no mail must not
@@ -642,7 +642,7 @@ mod tests {
             supporters: &supporters,
             domains,
             health: &supporters,
-            unproven: &UnprovenMail::metered(crate::use_cases::unproven::QUIET),
+            unproven: &UnprovenMail::metered(crate::use_cases::unproven::PER_HUNDRED),
             clock: &crate::adapters::clock::SystemClock,
             keyring: &keyring,
             settings: &settings,
