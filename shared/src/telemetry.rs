@@ -6,8 +6,12 @@ use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
-/// Crates whose verbose levels print request and response bodies.
+/// Crates whose verbose levels print request and response bodies, or (the resolver's) the name
+/// of each domain asked about: a signer's email domain.
 const TALKATIVE: &[&str] = &[
+    "hickory_resolver",
+    "hickory_proto",
+    "hickory_net",
     "aws_smithy_runtime",
     "aws_smithy_runtime_api",
     "aws_smithy_http",

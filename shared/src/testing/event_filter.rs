@@ -2,7 +2,9 @@
 //! a function only the stream records its mapping would, so a pattern that drops what the code
 //! needs fails here, not on AWS. The rules used are Lambda's: a list of values matches a field
 //! equal to any of them, `{"prefix": …}` a string that starts so, `{"exists": …}` a field
-//! there or not; an object matches field by field; any of a mapping's filters lets a record in.
+//! there or not, and only a field that holds a value, never an object (a DynamoDB attribute is
+//! `{"S": …}`: its value is one level down); an object matches field by field; any of a
+//! mapping's filters lets a record in.
 
 use serde_json::Value;
 
@@ -45,7 +47,9 @@ fn is(option: &Value, field: Option<&Value>) -> bool {
             Some((name, Value::String(start))) if name == "prefix" => field
                 .and_then(Value::as_str)
                 .is_some_and(|value| value.starts_with(start.as_str())),
-            Some((name, Value::Bool(exists))) if name == "exists" => field.is_some() == *exists,
+            Some((name, Value::Bool(exists))) if name == "exists" => {
+                field.is_some_and(|value| !value.is_object() && !value.is_array()) == *exists
+            }
             _ => panic!("a rule Lambda's filtering has, and these tests do not: {option}"),
         },
         value => field == Some(value),
@@ -66,7 +70,13 @@ mod tests {
         let status = json!({ "dynamodb": { "NewImage": { "status": { "S": ["pending"] } } } });
         let link = json!({ "dynamodb": {
             "Keys": { "pk": { "S": [{ "prefix": "organisation-contact#" }] } },
+            "NewImage": { "link_nonce": { "S": [{ "exists": true }] } } } });
+        let on_the_attribute = json!({ "dynamodb": {
             "NewImage": { "link_nonce": [{ "exists": true }] } } });
+        assert!(
+            !passes(&[on_the_attribute], &contact),
+            "exists looks at values only: the attribute holds an object"
+        );
         assert!(passes(std::slice::from_ref(&status), &pending));
         assert!(!passes(std::slice::from_ref(&status), &contact));
         assert!(passes(&[status, link.clone()], &contact));

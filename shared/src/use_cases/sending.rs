@@ -241,14 +241,18 @@ impl Sending<'_> {
         }
         // Before a slot is spent: a flood of addresses at domains that take no mail must not
         // hold back anyone else's, nor count as bounces at SES.
-        match self.reaches_a_domain_that_takes_mail(request).await {
-            Ok(true) => {}
-            Ok(false) => {
+        // Not past the deadline: a flood of domains whose DNS answers slowly waits its turn for
+        // the resolver, and what it holds back goes back to the queue in time.
+        match tokio::time::timeout_at(deadline, self.reaches_a_domain_that_takes_mail(request))
+            .await
+        {
+            Ok(Ok(true)) => {}
+            Ok(Ok(false)) => {
                 crate::telemetry::count("EmailsToDomainsWithoutMail");
                 self.mark_undeliverable(request).await;
                 return Outcome::Refused;
             }
-            Err(()) => return Outcome::Later,
+            Ok(Err(())) | Err(_) => return Outcome::Later,
         }
         let mut throttled = Backoff::throttled();
         let mut faulted = Backoff::faulted();
@@ -665,6 +669,34 @@ mod tests {
                 Delivery::Possible
             }
         }
+    }
+
+    /// DNS that never answers.
+    struct Silent;
+
+    #[async_trait]
+    impl MailDomains for Silent {
+        async fn delivery(&self, _: &str) -> Delivery {
+            std::future::pending().await
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn dns_that_never_answers_holds_nothing_past_the_deadline() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, requests) = signed(3, &keyring);
+        let ses = Ses::at(10);
+        let outcomes = send_requests_to(
+            &Silent,
+            &ses,
+            &store,
+            &Pace::unlimited(),
+            requests,
+            Duration::from_secs(10),
+        )
+        .await;
+        assert_eq!(count(&outcomes, Outcome::Later), 3, "back to the queue");
+        assert!(ses.sent().is_empty());
     }
 
     #[tokio::test(start_paused = true)]
