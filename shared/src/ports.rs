@@ -227,7 +227,9 @@ pub enum MailRequest {
     Confirmation {
         signer: SignerKey,
         link: SecretHash,
-        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        /// Always written; a message queued before the proof of work existed has none, and
+        /// goes as it would have then.
+        #[serde(default = "queued_before_the_proof")]
         proven: bool,
     },
     /// The link an organisation's contact confirms its request with.
@@ -235,6 +237,10 @@ pub enum MailRequest {
         organisation: crate::domain::OrganisationId,
         link: SecretHash,
     },
+}
+
+fn queued_before_the_proof() -> bool {
+    true
 }
 
 impl MailRequest {

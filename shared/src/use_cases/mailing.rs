@@ -153,6 +153,32 @@ mod batch_tests {
     use crate::domain::SignatureChange;
 
     #[test]
+    fn a_request_queued_before_the_proof_of_work_goes_as_it_did() {
+        let signer = "11".repeat(32);
+        let link = "22".repeat(32);
+        let read = |json: serde_json::Value| {
+            serde_json::from_value::<MailRequest>(json)
+                .unwrap()
+                .is_proven()
+        };
+        assert!(read(serde_json::json!({ "signer": signer, "link": link })));
+        assert!(!read(
+            serde_json::json!({ "signer": signer, "link": link, "proven": false })
+        ));
+        let unproven = MailRequest::Confirmation {
+            signer: crate::domain::SignerKey::from_hex(&signer).unwrap(),
+            link: crate::domain::SecretHash::from_hex(&link).unwrap(),
+            proven: false,
+        };
+        let written = serde_json::to_value(&unproven).unwrap();
+        assert_eq!(
+            written["proven"], false,
+            "written, so it is never read as before"
+        );
+        assert!(!read(written));
+    }
+
+    #[test]
     fn an_unreadable_record_holds_back_no_email() {
         let signature: crate::domain::Signature = serde_json::from_value(serde_json::json!({
             "pk": "11".repeat(32), "status": "pending", "name": "Olena", "email": "olena@example.org",
