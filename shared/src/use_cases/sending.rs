@@ -236,9 +236,16 @@ impl Sending<'_> {
     /// comes: read then, so a signature confirmed, erased or renewed while it waited gets no
     /// stale email.
     pub async fn send(&self, request: &MailRequest, deadline: Instant) -> Outcome {
-        if self.unproven.turn(request.is_proven()) == Turn::Wait {
+        let proven = request.is_proven();
+        if self.unproven.turn(proven) == Turn::Wait {
             return Outcome::Held;
         }
+        let outcome = self.send_in_turn(request, deadline).await;
+        self.unproven.settle(proven, outcome == Outcome::Sent);
+        outcome
+    }
+
+    async fn send_in_turn(&self, request: &MailRequest, deadline: Instant) -> Outcome {
         // Before a slot is spent: a flood of addresses at domains that take no mail must not
         // hold back anyone else's, nor count as bounces at SES.
         // Not past the deadline: a flood of domains whose DNS answers slowly waits its turn for

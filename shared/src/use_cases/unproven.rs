@@ -15,11 +15,18 @@ const AMONG: usize = 100;
 pub const PER_HUNDRED: usize = 1;
 
 pub struct UnprovenMail {
-    /// This instance's latest sends, oldest first: whether each was unproven.
-    recent: Mutex<VecDeque<bool>>,
+    sends: Mutex<Sends>,
     guard: Mutex<Guard>,
     per_hundred: usize,
     metered: bool,
+}
+
+#[derive(Default)]
+struct Sends {
+    /// This instance's latest sends, oldest first: whether each was unproven.
+    recent: VecDeque<bool>,
+    /// Unproven emails given their turn and not yet sent or given up.
+    in_flight: usize,
 }
 
 /// What becomes of an email now.
@@ -34,7 +41,7 @@ impl UnprovenMail {
     /// At most `per_hundred` unproven emails among any hundred sends of this instance.
     pub fn metered(per_hundred: usize) -> Self {
         Self {
-            recent: Mutex::default(),
+            sends: Mutex::default(),
             guard: Mutex::new(Guard::Down),
             per_hundred,
             metered: true,
@@ -54,22 +61,35 @@ impl UnprovenMail {
         *self.guard.lock().expect("the guard's lock") = guard;
     }
 
-    /// Whether an email may take its turn now. One that may is counted as sent at once, so
-    /// emails in flight together never pass their share.
+    /// Whether an email may take its turn now. An unproven one that may holds a place in the
+    /// share until `settle` says whether it went, so emails in flight together never pass it.
     pub fn turn(&self, proven: bool) -> Turn {
-        let mut recent = self.recent.lock().expect("the sends' lock");
+        if proven || !self.metered {
+            return Turn::Go;
+        }
+        let mut sends = self.sends.lock().expect("the sends' lock");
+        let up = *self.guard.lock().expect("the guard's lock") != Guard::Down;
+        let unproven = sends.recent.iter().filter(|unproven| **unproven).count();
+        if up || unproven + sends.in_flight >= self.per_hundred {
+            return Turn::Wait;
+        }
+        sends.in_flight += 1;
+        Turn::Go
+    }
+
+    /// What came of an email that had its turn: only one that went counts, so an address that
+    /// needed nothing, or whose domain takes no mail, leaves its place to the next.
+    pub fn settle(&self, proven: bool, sent: bool) {
+        let mut sends = self.sends.lock().expect("the sends' lock");
         if !proven && self.metered {
-            let up = *self.guard.lock().expect("the guard's lock") != Guard::Down;
-            let unproven = recent.iter().filter(|unproven| **unproven).count();
-            if up || unproven >= self.per_hundred {
-                return Turn::Wait;
+            sends.in_flight = sends.in_flight.saturating_sub(1);
+        }
+        if sent {
+            sends.recent.push_back(!proven);
+            while sends.recent.len() >= AMONG {
+                sends.recent.pop_front();
             }
         }
-        recent.push_back(!proven);
-        while recent.len() >= AMONG {
-            recent.pop_front();
-        }
-        Turn::Go
     }
 }
 
@@ -78,20 +98,46 @@ mod tests {
     use super::*;
     use crate::domain::mail_health::Alarm;
 
+    /// An email takes its turn and, if it may, goes.
+    fn send(mail: &UnprovenMail, proven: bool) -> Turn {
+        let turn = mail.turn(proven);
+        if turn == Turn::Go {
+            mail.settle(proven, true);
+        }
+        turn
+    }
+
     #[test]
     fn one_unproven_email_goes_among_a_hundred_sends() {
         let mail = UnprovenMail::metered(PER_HUNDRED);
-        assert_eq!(mail.turn(false), Turn::Go);
-        assert_eq!(mail.turn(false), Turn::Wait, "its share is taken");
+        assert_eq!(send(&mail, false), Turn::Go);
+        assert_eq!(send(&mail, false), Turn::Wait, "its share is taken");
         for _ in 0..98 {
-            assert_eq!(mail.turn(true), Turn::Go);
+            assert_eq!(send(&mail, true), Turn::Go);
         }
-        assert_eq!(mail.turn(false), Turn::Wait, "98 sends since");
-        assert_eq!(mail.turn(true), Turn::Go);
+        assert_eq!(send(&mail, false), Turn::Wait, "98 sends since");
+        assert_eq!(send(&mail, true), Turn::Go);
         assert_eq!(
-            mail.turn(false),
+            send(&mail, false),
             Turn::Go,
             "99 sends since: a hundred with it"
+        );
+    }
+
+    #[test]
+    fn a_turn_that_sent_nothing_leaves_its_place_and_one_in_flight_holds_it() {
+        let mail = UnprovenMail::metered(PER_HUNDRED);
+        assert_eq!(mail.turn(false), Turn::Go);
+        assert_eq!(
+            mail.turn(false),
+            Turn::Wait,
+            "one in flight holds the share"
+        );
+        mail.settle(false, false);
+        assert_eq!(
+            send(&mail, false),
+            Turn::Go,
+            "nothing went: the place is free"
         );
     }
 
@@ -99,16 +145,16 @@ mod tests {
     fn none_goes_while_the_guard_is_up() {
         let mail = UnprovenMail::metered(PER_HUNDRED);
         mail.set_guard(Guard::Up(Alarm::Bounces));
-        assert_eq!(mail.turn(false), Turn::Wait);
-        assert_eq!(mail.turn(true), Turn::Go, "proven mail goes");
+        assert_eq!(send(&mail, false), Turn::Wait);
+        assert_eq!(send(&mail, true), Turn::Go, "proven mail goes");
         mail.set_guard(Guard::Down);
-        assert_eq!(mail.turn(false), Turn::Go);
+        assert_eq!(send(&mail, false), Turn::Go);
     }
 
     #[test]
     fn the_local_stack_holds_nothing() {
         let mail = UnprovenMail::unmetered();
         mail.set_guard(Guard::Up(Alarm::UnprovenFlood));
-        assert!((0..10).all(|_| mail.turn(false) == Turn::Go));
+        assert!((0..10).all(|_| send(&mail, false) == Turn::Go));
     }
 }
