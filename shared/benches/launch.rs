@@ -442,13 +442,74 @@ async fn instance(
     }
 }
 
+/// What the mailer instances of a run hold: each its pace and share of unproven mail, and
+/// together the keys, settings and the mail's health. No organisation asks in these runs: their
+/// store is only read if one did.
+struct Mailers {
+    paces: Vec<Pace>,
+    unproven: Vec<UnprovenMail>,
+    keyring: Keyring,
+    settings: MailSettings,
+    health: Health,
+    supporters: people_first::adapters::embedded::EmbeddedStore,
+    _dir: tempfile::TempDir,
+}
+
+impl Mailers {
+    fn new(quota: usize, mapping: &Mapping) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            paces: (0..mapping.instances)
+                .map(|_| Pace::per_second(quota as f64 / mapping.instances as f64))
+                .collect(),
+            unproven: (0..mapping.instances)
+                .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::PER_HUNDRED))
+                .collect(),
+            keyring: Keyring::from_master(&[42; 32]).unwrap(),
+            settings: MailSettings {
+                public_url: "https://people-first.example".into(),
+                sender: "People First <signatures@people-first.example>".into(),
+                contact: "privacy@people-first.example".into(),
+            },
+            health: Health::default(),
+            supporters: people_first::adapters::embedded::EmbeddedStore::open(
+                &dir.path().join("s"),
+            )
+            .unwrap(),
+            _dir: dir,
+        }
+    }
+
+    /// One mailer's sending for each instance, over `ses` and `table`.
+    fn sendings<'a>(
+        &'a self,
+        ses: &'a Ses,
+        table: &'a Table,
+        domains: &'a dyn MailDomains,
+        clock: &'a VirtualClock,
+    ) -> Vec<Sending<'a>> {
+        self.paces
+            .iter()
+            .zip(&self.unproven)
+            .map(|(pace, unproven)| Sending {
+                mailer: ses,
+                store: table,
+                supporters: &self.supporters,
+                domains,
+                health: &self.health,
+                unproven,
+                clock,
+                keyring: &self.keyring,
+                settings: &self.settings,
+                pace,
+            })
+            .collect()
+    }
+}
+
 async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
-    let keyring = Keyring::from_master(&[42; 32]).unwrap();
-    let settings = MailSettings {
-        public_url: "https://people-first.example".into(),
-        sender: "People First <signatures@people-first.example>".into(),
-        contact: "privacy@people-first.example".into(),
-    };
+    let mailers = Mailers::new(quota, mapping);
+    let keyring = &mailers.keyring;
     let table = Table::default();
     let queue = Queue::default();
     let ses = Ses::at(quota, faults, |_| false);
@@ -462,7 +523,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
             tokio::time::sleep_until(began + Duration::from_millis((first / step * 10) as u64))
                 .await;
             for n in first..(first + step).min(SIGNATURES) {
-                let signature = signature(n, &keyring, signed_at);
+                let signature = signature(n, keyring, signed_at);
                 table.insert_pending(&signature).await.unwrap();
                 let request = MailRequest::Confirmation {
                     signer: signature.signer,
@@ -475,34 +536,8 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
     };
-    let paces: Vec<Pace> = (0..mapping.instances)
-        .map(|_| Pace::per_second(quota as f64 / mapping.instances as f64))
-        .collect();
-    // No organisation asks during the launch: their store is only read if one did.
-    let dir = tempfile::tempdir().unwrap();
-    let supporters =
-        people_first::adapters::embedded::EmbeddedStore::open(&dir.path().join("s")).unwrap();
-    let health = Health::default();
     let clock = VirtualClock(began, signed_at);
-    let unproven: Vec<UnprovenMail> = (0..mapping.instances)
-        .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::PER_HUNDRED))
-        .collect();
-    let sendings: Vec<Sending<'_>> = paces
-        .iter()
-        .zip(&unproven)
-        .map(|(pace, unproven)| Sending {
-            mailer: &ses,
-            store: &table,
-            supporters: &supporters,
-            domains: &people_first::ports::EveryDomain,
-            health: &health,
-            unproven,
-            clock: &clock,
-            keyring: &keyring,
-            settings: &settings,
-            pace,
-        })
-        .collect();
+    let sendings = mailers.sendings(&ses, &table, &people_first::ports::EveryDomain, &clock);
     let instances = futures_util::future::join_all(
         sendings
             .iter()
@@ -619,12 +654,8 @@ struct Attack {
 }
 
 async fn attack(mapping: &Mapping) -> Attack {
-    let keyring = Keyring::from_master(&[42; 32]).unwrap();
-    let settings = MailSettings {
-        public_url: "https://people-first.example".into(),
-        sender: "People First <signatures@people-first.example>".into(),
-        contact: "privacy@people-first.example".into(),
-    };
+    let mailers = Mailers::new(ATTACK_QUOTA, mapping);
+    let keyring = &mailers.keyring;
     let table = Table::default();
     let queue = Queue::default();
     let ses = Ses::at(ATTACK_QUOTA, 0.0, does_not_exist);
@@ -638,7 +669,7 @@ async fn attack(mapping: &Mapping) -> Attack {
         for n in 0..total {
             tokio::time::sleep_until(arrived_at(n)).await;
             let (real, _, address) = arrival(n);
-            let signature = signature_of(&address, n, &keyring, signed_at);
+            let signature = signature_of(&address, n, keyring, signed_at);
             table.insert_pending(&signature).await.unwrap();
             let request = MailRequest::Confirmation {
                 signer: signature.signer,
@@ -649,33 +680,8 @@ async fn attack(mapping: &Mapping) -> Attack {
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
     };
-    let paces: Vec<Pace> = (0..mapping.instances)
-        .map(|_| Pace::per_second(ATTACK_QUOTA as f64 / mapping.instances as f64))
-        .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let supporters =
-        people_first::adapters::embedded::EmbeddedStore::open(&dir.path().join("s")).unwrap();
-    let health = Health::default();
     let clock = VirtualClock(began, signed_at);
-    let unproven: Vec<UnprovenMail> = (0..mapping.instances)
-        .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::PER_HUNDRED))
-        .collect();
-    let sendings: Vec<Sending<'_>> = paces
-        .iter()
-        .zip(&unproven)
-        .map(|(pace, unproven)| Sending {
-            mailer: &ses,
-            store: &table,
-            supporters: &supporters,
-            domains: &AttackDomains,
-            health: &health,
-            unproven,
-            clock: &clock,
-            keyring: &keyring,
-            settings: &settings,
-            pace,
-        })
-        .collect();
+    let sendings = mailers.sendings(&ses, &table, &AttackDomains, &clock);
     let instances = futures_util::future::join_all(
         sendings
             .iter()
@@ -684,7 +690,7 @@ async fn attack(mapping: &Mapping) -> Attack {
     tokio::join!(
         arrivals,
         instances,
-        report_bounces(&ses, &health, &clock, until)
+        report_bounces(&ses, &mailers.health, &clock, until)
     );
 
     let accepted = ses.accepted.into_inner().unwrap();
