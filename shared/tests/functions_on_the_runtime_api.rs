@@ -389,15 +389,7 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
         .collect();
     queue.enqueue(&requests).await.unwrap();
     let mut mailer = Function::start("mailer", &env).await;
-    let failed = support::queue::deliver(config, url, |event| async {
-        let answer = mailer
-            .invoke(serde_json::to_value(event.payload).unwrap())
-            .await
-            .unwrap();
-        Ok(serde_json::from_value(answer).unwrap())
-    })
-    .await;
-    assert_eq!(failed, Vec::<String>::new());
+    deliver_to(&mut mailer, config, url).await;
     assert!(ses.sent_to(&gone).await.is_empty());
     assert_eq!(ses.sent_to(&full).await.len(), 1);
 }
@@ -451,17 +443,21 @@ impl MailPath {
             .await
             .unwrap();
         assert_eq!(queued["batchItemFailures"], serde_json::json!([]));
-        let mailer = &mut self.mailer;
-        let failed = support::queue::deliver(config, &self.url, |event| async {
-            let answer = mailer
-                .invoke(serde_json::to_value(event.payload).unwrap())
-                .await
-                .unwrap();
-            Ok(serde_json::from_value(answer).unwrap())
-        })
-        .await;
-        assert_eq!(failed, Vec::<String>::new());
+        deliver_to(&mut self.mailer, config, &self.url).await;
     }
+}
+
+/// What waits in the queue at `url`, through the mailer function, which gives nothing back.
+async fn deliver_to(mailer: &mut Function, config: &aws_config::SdkConfig, url: &str) {
+    let failed = support::queue::deliver(config, url, |event| async {
+        let answer = mailer
+            .invoke(serde_json::to_value(event.payload).unwrap())
+            .await
+            .unwrap();
+        Ok(serde_json::from_value(answer).unwrap())
+    })
+    .await;
+    assert_eq!(failed, Vec::<String>::new());
 }
 
 /// An organisation asks through the function, in `locale`, and its contact confirms from the
