@@ -463,7 +463,7 @@ impl Mailers {
                 .map(|_| Pace::per_second(quota as f64 / mapping.instances as f64))
                 .collect(),
             unproven: (0..mapping.instances)
-                .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::PER_HUNDRED))
+                .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::ONE_IN))
                 .collect(),
             keyring: Keyring::from_master(&[42; 32]).unwrap(),
             settings: MailSettings {

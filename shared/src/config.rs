@@ -292,16 +292,16 @@ pub fn mail_domains() -> Result<crate::adapters::mail_domains::DnsMailDomains, C
     }
 }
 
-/// The mailer's share of mail without the page's proof of work: at most
-/// `PEOPLE_FIRST_UNPROVEN_PER_HUNDRED` (1 unless set) among any hundred sends of an instance.
+/// The mailer's share of mail without the page's proof of work: at most one among any
+/// `PEOPLE_FIRST_UNPROVEN_ONE_IN` (200 unless set) sends of an instance.
 pub fn unproven_mail() -> Result<crate::use_cases::unproven::UnprovenMail, ConfigError> {
-    use crate::use_cases::unproven::{PER_HUNDRED, UnprovenMail};
-    let per_hundred = match std::env::var("PEOPLE_FIRST_UNPROVEN_PER_HUNDRED") {
+    use crate::use_cases::unproven::{ONE_IN, UnprovenMail};
+    let one_in = match std::env::var("PEOPLE_FIRST_UNPROVEN_ONE_IN") {
         Ok(raw) => raw
             .trim()
             .parse()
-            .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_UNPROVEN_PER_HUNDRED", raw))?,
-        Err(_) => PER_HUNDRED,
+            .map_err(|_| ConfigError::Invalid("PEOPLE_FIRST_UNPROVEN_ONE_IN", raw))?,
+        Err(_) => ONE_IN,
     };
-    Ok(UnprovenMail::metered(per_hundred))
+    Ok(UnprovenMail::metered(one_in))
 }

@@ -6,7 +6,7 @@ use people_first::testing as support;
 
 use people_first::domain::mail_health::{MailHealth, STRETCH_SECONDS, WINDOW_SECONDS};
 use people_first::ports::Clock;
-use people_first::use_cases::unproven::{PER_HUNDRED, UnprovenMail};
+use people_first::use_cases::unproven::{ONE_IN, UnprovenMail};
 use std::sync::Arc;
 use support::stack::{Stack, address};
 
@@ -15,7 +15,7 @@ fn petition(email: &str) -> serde_json::Value {
 }
 
 async fn mail_without_the_proof_waits_while_the_guard_is_up(mut stack: Stack) {
-    stack.unproven = Arc::new(UnprovenMail::metered(PER_HUNDRED));
+    stack.unproven = Arc::new(UnprovenMail::metered(ONE_IN));
     // SES reported a bounce for every twentieth email of the last hour.
     let bounces = MailHealth {
         sent: 1_000,

@@ -263,7 +263,7 @@ pub async fn deployed_environment(
         ),
         // A test's few emails without the proof of work go one after the other; the share of
         // them is tested where it is decided (`use_cases::unproven`, tests/mail_guard.rs).
-        ("PEOPLE_FIRST_UNPROVEN_PER_HUNDRED", "100".to_owned()),
+        ("PEOPLE_FIRST_UNPROVEN_ONE_IN", "1".to_owned()),
     ]
 }
 

@@ -653,7 +653,7 @@ mod tests {
             supporters: &supporters,
             domains,
             health: &supporters,
-            unproven: &UnprovenMail::metered(crate::use_cases::unproven::PER_HUNDRED),
+            unproven: &UnprovenMail::metered(crate::use_cases::unproven::ONE_IN),
             clock: &crate::adapters::clock::SystemClock,
             keyring: &keyring,
             settings: &settings,

@@ -1,29 +1,30 @@
 //! Mail without the page's proof of work (a browser without JavaScript, a bot, an
 //! organisation's request) waits behind mail with it. Each mailer instance lets at most one
-//! such email go among any hundred of its sends, so a flood of addresses that bounce is at
-//! most a hundredth of what SES judges, in any thousand sends as in a day; while the guard is
-//! up (`domain::mail_health`), none goes. The queue keeps what waits, for the days it keeps any
-//! message, and a quiet campaign's unproven email waits for its hundred sends.
+//! such email go among any `ONE_IN` of its sends. With the mailer's two instances that is at
+//! most one in a hundred of what SES judges, in any thousand sends as in a day, so a flood of
+//! addresses that bounce adds under a point to the real signers' own mistakes (about one in a
+//! hundred), and the whole stays under SES's 2 % budget. While the guard is up
+//! (`domain::mail_health`), none goes. The queue keeps what waits, for the days it keeps any
+//! message: a quiet campaign's unproven email waits for its instance's next `ONE_IN` sends.
 
 use crate::domain::mail_health::Guard;
 use std::collections::VecDeque;
+use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
-/// The sends a share is counted among.
-const AMONG: usize = 100;
-/// How many of them may be unproven, unless configured otherwise.
-pub const PER_HUNDRED: usize = 1;
+/// One unproven email among this many sends of an instance, unless configured otherwise.
+pub const ONE_IN: NonZeroUsize = NonZeroUsize::new(200).unwrap();
 
 pub struct UnprovenMail {
     sends: Mutex<Sends>,
     guard: Mutex<Guard>,
-    per_hundred: usize,
+    one_in: NonZeroUsize,
     metered: bool,
 }
 
 #[derive(Default)]
 struct Sends {
-    /// This instance's latest sends, oldest first: whether each was unproven.
+    /// This instance's latest sends before the next, oldest first: whether each was unproven.
     recent: VecDeque<bool>,
     /// Unproven emails given their turn and not yet sent or given up.
     in_flight: usize,
@@ -38,12 +39,13 @@ pub enum Turn {
 }
 
 impl UnprovenMail {
-    /// At most `per_hundred` unproven emails among any hundred sends of this instance.
-    pub fn metered(per_hundred: usize) -> Self {
+    /// At most one unproven email among any `one_in` sends of this instance (every email may
+    /// be unproven at 1).
+    pub fn metered(one_in: NonZeroUsize) -> Self {
         Self {
             sends: Mutex::default(),
             guard: Mutex::new(Guard::Down),
-            per_hundred,
+            one_in,
             metered: true,
         }
     }
@@ -52,7 +54,7 @@ impl UnprovenMail {
     pub fn unmetered() -> Self {
         Self {
             metered: false,
-            ..Self::metered(PER_HUNDRED)
+            ..Self::metered(ONE_IN)
         }
     }
 
@@ -61,16 +63,18 @@ impl UnprovenMail {
         *self.guard.lock().expect("the guard's lock") = guard;
     }
 
-    /// Whether an email may take its turn now. An unproven one that may holds a place in the
-    /// share until `settle` says whether it went, so emails in flight together never pass it.
+    /// Whether an email may take its turn now. An unproven one that may holds its place until
+    /// `settle` says whether it went, so emails in flight together never pass the share.
     pub fn turn(&self, proven: bool) -> Turn {
         if proven || !self.metered {
             return Turn::Go;
         }
+        if *self.guard.lock().expect("the guard's lock") != Guard::Down {
+            return Turn::Wait;
+        }
         let mut sends = self.sends.lock().expect("the sends' lock");
-        let up = *self.guard.lock().expect("the guard's lock") != Guard::Down;
-        let unproven = sends.recent.iter().filter(|unproven| **unproven).count();
-        if up || unproven + sends.in_flight >= self.per_hundred {
+        let shared = self.one_in.get() > 1;
+        if shared && (sends.in_flight > 0 || sends.recent.iter().any(|unproven| *unproven)) {
             return Turn::Wait;
         }
         sends.in_flight += 1;
@@ -86,7 +90,7 @@ impl UnprovenMail {
         }
         if sent {
             sends.recent.push_back(!proven);
-            while sends.recent.len() >= AMONG {
+            while sends.recent.len() >= self.one_in.get() {
                 sends.recent.pop_front();
             }
         }
@@ -108,25 +112,36 @@ mod tests {
     }
 
     #[test]
-    fn one_unproven_email_goes_among_a_hundred_sends() {
-        let mail = UnprovenMail::metered(PER_HUNDRED);
+    fn one_unproven_email_goes_among_two_hundred_sends() {
+        let mail = UnprovenMail::metered(ONE_IN);
+        assert_eq!(ONE_IN.get(), 200);
         assert_eq!(send(&mail, false), Turn::Go);
         assert_eq!(send(&mail, false), Turn::Wait, "its share is taken");
-        for _ in 0..98 {
+        for _ in 0..198 {
             assert_eq!(send(&mail, true), Turn::Go);
         }
-        assert_eq!(send(&mail, false), Turn::Wait, "98 sends since");
+        assert_eq!(send(&mail, false), Turn::Wait, "198 sends since");
         assert_eq!(send(&mail, true), Turn::Go);
         assert_eq!(
             send(&mail, false),
             Turn::Go,
-            "99 sends since: a hundred with it"
+            "199 sends since: two hundred with it"
         );
     }
 
     #[test]
+    fn at_one_in_one_every_email_may_be_unproven() {
+        let mail = UnprovenMail::metered(NonZeroUsize::MIN);
+        assert_eq!(mail.turn(false), Turn::Go);
+        assert_eq!(mail.turn(false), Turn::Go, "in flight together");
+        mail.settle(false, true);
+        mail.settle(false, true);
+        assert_eq!(send(&mail, false), Turn::Go);
+    }
+
+    #[test]
     fn a_turn_that_sent_nothing_leaves_its_place_and_one_in_flight_holds_it() {
-        let mail = UnprovenMail::metered(PER_HUNDRED);
+        let mail = UnprovenMail::metered(ONE_IN);
         assert_eq!(mail.turn(false), Turn::Go);
         assert_eq!(
             mail.turn(false),
@@ -143,7 +158,7 @@ mod tests {
 
     #[test]
     fn none_goes_while_the_guard_is_up() {
-        let mail = UnprovenMail::metered(PER_HUNDRED);
+        let mail = UnprovenMail::metered(ONE_IN);
         mail.set_guard(Guard::Up(Alarm::Bounces));
         assert_eq!(send(&mail, false), Turn::Wait);
         assert_eq!(send(&mail, true), Turn::Go, "proven mail goes");
