@@ -6,6 +6,7 @@ use people_first::testing as support;
 
 use people_first::domain::mail_health::{MailHealth, STRETCH_SECONDS, WINDOW_SECONDS};
 use people_first::ports::Clock;
+use people_first::use_cases::sign::LINK_LIFETIME_SECONDS;
 use people_first::use_cases::unproven::{ONE_IN, UnprovenMail};
 use std::sync::Arc;
 use support::stack::{Stack, address};
@@ -14,9 +15,9 @@ fn petition(email: &str) -> serde_json::Value {
     serde_json::json!({ "name": "Olena", "email": email, "country": "UA", "locale": "uk" })
 }
 
-async fn mail_without_the_proof_waits_while_the_guard_is_up(mut stack: Stack) {
+/// SES reported a bounce for every twentieth email of the last hour.
+async fn raise_the_guard(stack: &mut Stack) {
     stack.unproven = Arc::new(UnprovenMail::metered(ONE_IN));
-    // SES reported a bounce for every twentieth email of the last hour.
     let bounces = MailHealth {
         sent: 1_000,
         bounced: 50,
@@ -28,6 +29,10 @@ async fn mail_without_the_proof_waits_while_the_guard_is_up(mut stack: Stack) {
         .note_mail(stack.clock.now(), &bounces)
         .await
         .unwrap();
+}
+
+async fn mail_without_the_proof_waits_while_the_guard_is_up(mut stack: Stack) {
+    raise_the_guard(&mut stack).await;
     let (proven, unproven) = (address("proven"), address("unproven"));
     let mut with_proof = petition(&proven);
     with_proof["proof"] = support::proof_for(&proven).into();
@@ -67,8 +72,27 @@ async fn mail_without_the_proof_waits_while_the_guard_is_up(mut stack: Stack) {
     );
 }
 
+async fn mail_whose_link_died_while_it_waited_is_not_sent(mut stack: Stack) {
+    raise_the_guard(&mut stack).await;
+    let unproven = address("late");
+    assert_eq!(stack.sign_json(&petition(&unproven)).await.status, 202);
+    assert!(stack.run_mailer().await.is_some(), "held by the guard");
+
+    stack.clock.advance(LINK_LIFETIME_SECONDS);
+    assert_eq!(
+        stack.run_mailer().await,
+        None,
+        "done with: signing again brings a new link"
+    );
+    assert!(
+        stack.mail.sent_to(&unproven).await.is_empty(),
+        "no email with a dead link"
+    );
+}
+
 people_first::on_both!(
     local => super::Stack::local(),
     aws => super::Stack::aws().await;
     mail_without_the_proof_waits_while_the_guard_is_up,
+    mail_whose_link_died_while_it_waited_is_not_sent,
 );

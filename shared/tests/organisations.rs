@@ -73,6 +73,17 @@ async fn a_contacts_link_goes_out_through_the_mailer_and_confirms_the_request(st
     );
 }
 
+async fn a_contacts_link_that_expired_in_the_queue_is_not_mailed(stack: Stack) {
+    use people_first::use_cases::sign::LINK_LIFETIME_SECONDS;
+    let email = address("late");
+    assert_eq!(ask(&stack, &email).await.status, 202);
+    stack.clock.advance(LINK_LIFETIME_SECONDS);
+    assert!(
+        stack.inbox(&email).await.is_empty(),
+        "no email with a dead link"
+    );
+}
+
 async fn a_request_past_its_mailboxs_limit_is_answered_alike_and_mails_nothing(stack: Stack) {
     use people_first::use_cases::sign::EMAILS_PER_MAILBOX_PER_DAY;
     let email = address("flood");
@@ -191,6 +202,7 @@ people_first::on_both!(
     local => super::Stack::local(),
     aws => super::Stack::aws().await;
     a_contacts_link_goes_out_through_the_mailer_and_confirms_the_request,
+    a_contacts_link_that_expired_in_the_queue_is_not_mailed,
     a_request_past_its_mailboxs_limit_is_answered_alike_and_mails_nothing,
     every_outcome_of_an_organisation_request_awaits_the_same_store_calls,
 );

@@ -3,7 +3,7 @@
 //! counted as a failure.
 
 use crate::domain::mail_health::{Guard, MailHealth};
-use crate::domain::{SecretHash, Signature, SignatureStatus};
+use crate::domain::{SecretHash, Signature, SignatureStatus, Timestamp};
 use crate::keyring::Keyring;
 use crate::ports::{Clock, MailHealthStore};
 use crate::ports::{
@@ -146,9 +146,11 @@ pub enum Outcome {
     Later,
 }
 
-/// Whether `signature` still waits for the email of `link`.
-fn wants_email(signature: &Signature, link: &SecretHash) -> bool {
+/// Whether `signature` still waits for the email of `link`: an email that waited past its
+/// link's expiry (held behind proven mail, or the queue backed up) would carry a dead link.
+fn wants_email(signature: &Signature, link: &SecretHash, now: Timestamp) -> bool {
     signature.status == SignatureStatus::Pending
+        && now < signature.link.expires_at
         && !signature.undeliverable
         && signature.link.secret_hash.matches(link)
         && !signature
@@ -321,11 +323,12 @@ impl Sending<'_> {
     /// The email a request calls for, if its signature, or its organisation's contact, still
     /// waits for it; `Err` when what it is about cannot be read now.
     async fn email_for(&self, request: &MailRequest) -> Result<Option<OutgoingEmail>, ()> {
+        let now = self.clock.now();
         let read = match request {
             MailRequest::Confirmation { signer, link, .. } => {
                 self.store.find(signer).await.map(|found| {
                     found
-                        .filter(|signature| wants_email(signature, link))
+                        .filter(|signature| wants_email(signature, link, now))
                         .and_then(|signature| {
                             confirmation_email(self.settings, self.keyring, &signature)
                         })
@@ -343,6 +346,7 @@ impl Sending<'_> {
                             &organisation,
                             contact.as_ref()?,
                             link,
+                            now,
                         )
                     })
                 }),
@@ -422,7 +426,7 @@ impl Sending<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Email, SecretHash, SignerKey, Timestamp};
+    use crate::domain::{Email, SecretHash, SignerKey};
     use crate::ports::{Insertion, LinkRenewal, OutgoingEmail, StoreError};
     use async_trait::async_trait;
     use std::collections::HashMap;
@@ -571,6 +575,9 @@ mod tests {
         format!("signer{n}@example.org")
     }
 
+    /// When the tests' signatures signed, and the mailer's clock reads.
+    const SIGNED_AT: Timestamp = Timestamp::from_unix_seconds(1_764_374_400);
+
     /// `n` pending signatures, and a request for each.
     fn signed(n: usize, keyring: &Keyring) -> (Signatures, Vec<(usize, MailRequest)>) {
         signed_as(&(0..n).map(address).collect::<Vec<_>>(), keyring)
@@ -589,9 +596,9 @@ mod tests {
             let signature: Signature = serde_json::from_value(serde_json::json!({
                 "pk": signer.to_hex(), "status": "pending", "name": "Olena", "email": email.as_str(),
                 "country": "UA", "locale": "uk", "updates": false, "privacy_policy": "2026-11-29",
-                "signed_at": 1_764_374_400, "link_nonce": format!("{i:032x}"),
-                "secret_hash": format!("{i:064x}"), "link_sent_at": 1_764_374_400,
-                "link_expires_at": 1_764_979_200,
+                "signed_at": SIGNED_AT.unix_seconds(), "link_nonce": format!("{i:032x}"),
+                "secret_hash": format!("{i:064x}"), "link_sent_at": SIGNED_AT.unix_seconds(),
+                "link_expires_at": SIGNED_AT.unix_seconds() + 604_800,
             }))
             .unwrap();
             requests.push((
@@ -654,7 +661,7 @@ mod tests {
             domains,
             health: &supporters,
             unproven: &UnprovenMail::metered(crate::use_cases::unproven::ONE_IN),
-            clock: &crate::adapters::clock::SystemClock,
+            clock: &crate::adapters::clock::ManualClock::at(SIGNED_AT),
             keyring: &keyring,
             settings: &settings,
             pace,
@@ -779,6 +786,32 @@ mod tests {
             "{took:?}"
         );
         assert_eq!(*ses.throttled.lock().unwrap(), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_link_that_expired_while_its_email_waited_is_not_sent() {
+        let keyring = Keyring::from_master(&[42; 32]).unwrap();
+        let (store, requests) = signed(2, &keyring);
+        let first = store.0.lock().unwrap().keys().next().copied().unwrap();
+        store
+            .0
+            .lock()
+            .unwrap()
+            .get_mut(&first)
+            .unwrap()
+            .link
+            .expires_at = SIGNED_AT;
+        let ses = Ses::at(10);
+        let outcomes = send_requests(
+            &ses,
+            &store,
+            &Pace::unlimited(),
+            requests,
+            Duration::from_mins(1),
+        )
+        .await;
+        assert_eq!(count(&outcomes, Outcome::NotNeeded), 1);
+        assert_eq!(ses.sent().len(), 1, "only the live link is mailed");
     }
 
     #[tokio::test(start_paused = true)]

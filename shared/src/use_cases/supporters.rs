@@ -245,17 +245,19 @@ async fn take_request(
 }
 
 /// The email carrying a request's link, while its contact still waits for it: the request
-/// unconfirmed and the link the contact's own.
+/// unconfirmed, the link the contact's own and not yet expired (an email held in the queue
+/// past it would carry a dead link).
 pub fn link_email(
     settings: &crate::use_cases::mailing::MailSettings,
     keyring: &Keyring,
     organisation: &Organisation,
     contact: &Contact,
     link: &SecretHash,
+    now: Timestamp,
 ) -> Option<OutgoingEmail> {
     let nonce = contact.link_nonce?;
     let ours = contact.link_hash.is_some_and(|hash| hash.matches(link));
-    if organisation.standing != Standing::Unconfirmed || !ours {
+    if organisation.standing != Standing::Unconfirmed || !ours || !link_alive(organisation, now) {
         return None;
     }
     let secret = keyring.contact_secret(&organisation.id, &nonce);
