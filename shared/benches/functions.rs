@@ -80,9 +80,12 @@ async fn event(name: &str, n: usize, seeded: &Seeded<'_>) -> serde_json::Value {
             .unwrap();
             support::ses_events::sns_delivery(&[support::ses_events::bounce(&about, "Permanent")])
         }
-        // A new pending signature each time: each event sends one email.
+        // A new pending signature each time, signed now (the mailer sends no expired link):
+        // each event sends one email.
         "mailer" => {
-            let signature = support::pending_signature(&support::stack::address("mailer"), "PL");
+            let now = people_first::ports::Clock::now(&people_first::adapters::clock::SystemClock);
+            let signature =
+                support::pending_signature_at(&support::stack::address("mailer"), "PL", now);
             people_first::ports::SignatureStore::insert_pending(
                 &people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
                 &signature,

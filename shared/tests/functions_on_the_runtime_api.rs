@@ -314,9 +314,11 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
     let keyring = support::keyring();
     let [gone, full, angry, confirmed, also_a_contact] =
         ["gone", "full", "angry", "confirmed", "contact"].map(address);
+    // Signed now: the mailer reads the system's clock, and mails only links still alive.
+    let now = people_first::ports::Clock::now(&people_first::adapters::clock::SystemClock);
     let mut signatures = Vec::new();
     for email in [&gone, &full, &angry, &confirmed, &also_a_contact] {
-        let signature = support::pending_signature(email, "UA");
+        let signature = support::pending_signature_at(email, "UA", now);
         store.store.insert_pending(&signature).await.unwrap();
         signatures.push(signature);
     }
@@ -327,7 +329,7 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
             .confirm(
                 &was_confirmed.signer,
                 &was_confirmed.link.secret_hash,
-                support::SIGNED_AT,
+                now,
                 true
             )
             .await

@@ -129,6 +129,16 @@ pub const SIGNED_AT: crate::domain::Timestamp =
 
 /// A pending signature of `address` from `country`, as signing at `SIGNED_AT` writes it.
 pub fn pending_signature(address: &str, country: &str) -> crate::domain::Signature {
+    pending_signature_at(address, country, SIGNED_AT)
+}
+
+/// A pending signature as signing at `signed_at` writes it: functions that read the system's
+/// clock mail only links that have not expired.
+pub fn pending_signature_at(
+    address: &str,
+    country: &str,
+    signed_at: crate::domain::Timestamp,
+) -> crate::domain::Signature {
     use crate::domain::{
         Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature, SignerName,
     };
@@ -147,19 +157,19 @@ pub fn pending_signature(address: &str, country: &str) -> crate::domain::Signatu
         updates: false,
         proven: false,
         privacy_policy: PRIVACY_POLICY_VERSION.into(),
-        signed_at: SIGNED_AT,
+        signed_at,
         link: ConfirmationLink {
             nonce,
             secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
-            sent_at: SIGNED_AT,
-            expires_at: SIGNED_AT.plus_seconds(LINK_LIFETIME_SECONDS),
+            sent_at: signed_at,
+            expires_at: signed_at.plus_seconds(LINK_LIFETIME_SECONDS),
         },
         confirmed_at: None,
         erase_nonce: nonce,
         erase_hash: keyring.erasure_secret(&signer, &nonce).hash(),
         mailed_link: None,
         undeliverable: false,
-        expires_at: Some(SIGNED_AT.plus_seconds(PENDING_LIFETIME_SECONDS)),
+        expires_at: Some(signed_at.plus_seconds(PENDING_LIFETIME_SECONDS)),
     }
 }
 
