@@ -232,10 +232,15 @@ pub enum MailRequest {
         #[serde(default = "queued_before_the_proof")]
         proven: bool,
     },
-    /// The link an organisation's contact confirms its request with.
+    /// The link an organisation's contact confirms its request with, and whether the page's
+    /// proof of work came with it.
     Contact {
         organisation: crate::domain::OrganisationId,
         link: SecretHash,
+        /// A message queued before contacts had the proof of work has none: such mail was
+        /// unproven.
+        #[serde(default)]
+        proven: bool,
     },
 }
 
@@ -244,10 +249,12 @@ fn queued_before_the_proof() -> bool {
 }
 
 impl MailRequest {
-    /// Whether its email goes first when the mail path is under attack: only a signature's
-    /// that came with the page's proof of work. Organisations' emails have none.
+    /// Whether its email goes first when the mail path is under attack: one whose request
+    /// came with the page's proof of work.
     pub fn is_proven(&self) -> bool {
-        matches!(self, Self::Confirmation { proven: true, .. })
+        match self {
+            Self::Confirmation { proven, .. } | Self::Contact { proven, .. } => *proven,
+        }
     }
 
     /// What two copies of one request share: a retried batch queues its requests again.
@@ -256,7 +263,9 @@ impl MailRequest {
             Self::Confirmation { signer, link, .. } => {
                 format!("{}#{}", signer.to_hex(), link.to_hex())
             }
-            Self::Contact { organisation, link } => format!("{organisation}#{}", link.to_hex()),
+            Self::Contact {
+                organisation, link, ..
+            } => format!("{organisation}#{}", link.to_hex()),
         }
     }
 }

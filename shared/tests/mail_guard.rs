@@ -90,9 +90,37 @@ async fn mail_whose_link_died_while_it_waited_is_not_sent(mut stack: Stack) {
     );
 }
 
+async fn an_organisations_request_with_the_proof_is_mailed_while_the_guard_is_up(mut stack: Stack) {
+    raise_the_guard(&mut stack).await;
+    let (proven, unproven) = (address("anna"), address("bot"));
+    for (email, proof) in [
+        (&proven, Some(support::proof_for(&proven))),
+        (&unproven, None),
+    ] {
+        let asking = serde_json::json!({
+            "organisation": "Memorial Deutschland e.V.", "country": "DE",
+            "website": "https://memorial.de", "contact-name": "Anna Schmidt",
+            "email": email, "locale": "de", "proof": proof,
+        });
+        let answer = stack
+            .send(support::stack::request(
+                "POST",
+                "/api/organisations",
+                Some("application/json"),
+                &asking.to_string(),
+            ))
+            .await;
+        assert_eq!(answer.status, 202);
+    }
+    assert!(stack.run_mailer().await.is_some(), "the unproven one waits");
+    assert_eq!(stack.mail.sent_to(&proven).await.len(), 1);
+    assert!(stack.mail.sent_to(&unproven).await.is_empty());
+}
+
 people_first::on_both!(
     local => super::Stack::local(),
     aws => super::Stack::aws().await;
     mail_without_the_proof_waits_while_the_guard_is_up,
     mail_whose_link_died_while_it_waited_is_not_sent,
+    an_organisations_request_with_the_proof_is_mailed_while_the_guard_is_up,
 );

@@ -468,6 +468,7 @@ fn organisation_request(name: &str) -> (Organisation, Contact, ConfirmationSecre
         locale: Locale::De,
         link_hash: Some(secret.hash()),
         link_nonce: None,
+        proven: true,
         forget_at: expires_at,
     };
     (organisation, contact, secret)

@@ -174,6 +174,17 @@
     };
   }
 
+  // A form the browser itself sends (the organisations' request): the proof rides in a hidden
+  // field, added just before the form goes.
+  function proveBeforeSending(form) {
+    proveAddresses(form);
+    form.addEventListener('submit', async (event) => {
+      event.preventDefault();
+      form.elements.proof.value = (await form.proofFor(form.elements.email.value)) || '';
+      form.submit();
+    });
+  }
+
   function showErrors(form, errors, summary) {
     for (const field of ['name', 'email', 'country']) {
       const input = form.elements[field];
@@ -261,6 +272,7 @@
       proveAddresses(form);
       form.addEventListener('submit', submit);
     });
+    document.querySelectorAll('form[data-prove]').forEach(proveBeforeSending);
     document.querySelectorAll('[data-sent-to]').forEach(showSentTo);
     document.querySelectorAll('[data-share]').forEach(share);
   });

@@ -57,6 +57,23 @@ async function supporters(lang) {
   return { names, count: count.replace(/[\u2068\u2069]/g, '') };
 }
 
+test('with JavaScript, the request carries the page’s proof of work for the contact’s address', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/en/organisations/`);
+  await page.getByLabel('Name of the organisation, as it should appear in the list').fill('Proof e.V.');
+  await page.getByLabel('The organisation’s country').selectOption('DE');
+  await page.getByLabel('The organisation’s website').fill('proof.example.org');
+  await page.getByLabel('Your name (never published)').fill('Anna Schmidt');
+  // An address whose first proof shared/src/domain/proof.rs knows: 45289.
+  await page.getByLabel('Your email address at the organisation (never published)').fill('proof@example.org');
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/organisations') && r.method() === 'POST');
+  await page.getByRole('button', { name: 'Send the request' }).click();
+  assert.equal(new URLSearchParams((await sent).postData()).get('proof'), '45289');
+  await page.waitForURL('**/en/organisations/check-email/');
+  await context.close();
+});
+
 test('an organisation asks in German, is approved by staff, and both languages list it', async () => {
   const german = await askAndConfirm({
     locale: 'de-DE',

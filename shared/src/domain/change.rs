@@ -39,12 +39,12 @@ pub struct ContactChange {
 impl ContactChange {
     /// A contact written with a link to mail needs the email that carries it; one whose link
     /// was used, or that was written without one (past its mailbox's limit), needs none.
-    pub fn needs_email(&self) -> Option<SecretHash> {
+    pub fn needs_email(&self) -> Option<(SecretHash, &Contact)> {
         let new = self.new.as_ref()?;
         let (link, nonce) = (new.link_hash?, new.link_nonce?);
         match self.old.as_ref().and_then(|old| old.link_nonce) {
             Some(old) if old == nonce => None,
-            _ => Some(link),
+            _ => Some((link, new)),
         }
     }
 }

@@ -220,6 +220,10 @@ pub struct Contact {
     /// the link the table only holds the hash of. None where no email is to go.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_nonce: Option<super::LinkNonce>,
+    /// Whether the request came with the page's proof of work for this address; requests
+    /// stored before it existed had none.
+    #[serde(default)]
+    pub proven: bool,
     /// When the contact is deleted.
     pub forget_at: Timestamp,
 }

@@ -89,9 +89,12 @@ pub fn requests_in(batch: &[Change]) -> Vec<MailRequest> {
                 }));
             }
             ChangedItem::Contact(contact) => {
-                requests.extend(contact.needs_email().map(|link| MailRequest::Contact {
-                    organisation: contact.organisation.clone(),
-                    link,
+                requests.extend(contact.needs_email().map(|(link, waiting)| {
+                    MailRequest::Contact {
+                        organisation: contact.organisation.clone(),
+                        link,
+                        proven: waiting.proven,
+                    }
                 }));
             }
             ChangedItem::Other => {}
@@ -176,6 +179,20 @@ mod batch_tests {
             "written, so it is never read as before"
         );
         assert!(!read(written));
+        let organisation = crate::domain::OrganisationId::random();
+        let contact = |proven: Option<bool>| {
+            let mut json = serde_json::json!({ "organisation": organisation, "link": link });
+            if let Some(proven) = proven {
+                json["proven"] = proven.into();
+            }
+            serde_json::from_value::<MailRequest>(json).unwrap()
+        };
+        assert!(
+            !contact(None).is_proven(),
+            "a contact's, queued before, was unproven"
+        );
+        assert!(contact(Some(true)).is_proven());
+        assert!(matches!(contact(Some(true)), MailRequest::Contact { .. }));
     }
 
     #[test]

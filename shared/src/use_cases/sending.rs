@@ -334,7 +334,9 @@ impl Sending<'_> {
                         })
                 })
             }
-            MailRequest::Contact { organisation, link } => self
+            MailRequest::Contact {
+                organisation, link, ..
+            } => self
                 .supporters
                 .organisation(organisation)
                 .await

@@ -4,7 +4,7 @@
 use crate::domain::{
     ConfirmationSecret, Contact, Country, Email, Field, FieldErrors, InputError, LinkNonce, Locale,
     Organisation, OrganisationId, OrganisationName, SecretHash, SignerName, Standing, Timestamp,
-    Website,
+    Website, proof,
 };
 use crate::i18n;
 use crate::i18n::MessageId;
@@ -55,6 +55,10 @@ pub struct SupportForm {
     pub turnstile_response: Option<String>,
     #[serde(default, rename = "h-captcha-response")]
     pub hcaptcha_response: Option<String>,
+    /// The nonce of the page's proof of work for the contact's address, when its script found
+    /// one: the contact's email then goes with signers' proven mail.
+    #[serde(default)]
+    pub proof: Option<String>,
 }
 
 /// A request to join the list, parsed: every field is known good.
@@ -66,6 +70,8 @@ pub struct SupportRequest {
     pub contact_name: SignerName,
     pub email: Email,
     pub locale: Locale,
+    /// Whether the page's script did the work for the contact's address (`domain::proof`).
+    pub proven: bool,
 }
 
 impl crate::domain::challenge::BotSignals for SupportForm {
@@ -123,6 +129,10 @@ impl SupportForm {
                     contact_name,
                     email,
                     locale,
+                    proven: self
+                        .proof
+                        .as_deref()
+                        .is_some_and(|nonce| proof::proves(&field(&self.email), nonce)),
                 })
             }
             _ => Err(errors),
@@ -189,6 +199,7 @@ pub async fn request_silently(
         email: Email::parse(&format!("{}@decoy.invalid", LinkNonce::random().to_hex()))
             .expect("an address that parses"),
         locale: Locale::En,
+        proven: false,
     };
     take_request(store, limits, keyring, clock, decoy, true).await
 }
@@ -234,6 +245,7 @@ async fn take_request(
         locale: request.locale,
         link_hash: mailed.then_some(link_hash),
         link_nonce: mailed.then_some(nonce),
+        proven: request.proven,
         forget_at: expires_at,
     };
     let stored = store.insert_request(&organisation, &contact).await;
@@ -813,6 +825,25 @@ mod tests {
         ask_from(world, name, email, "memorial.de").await
     }
 
+    #[test]
+    fn a_request_is_proven_by_the_work_for_its_contacts_address_only() {
+        let form = |email: &str, proof: &str| SupportForm {
+            organisation: Some("Memorial Deutschland e.V.".into()),
+            country: Some("DE".into()),
+            website: Some("https://memorial.de".into()),
+            contact_name: Some("Anna Schmidt".into()),
+            email: Some(email.into()),
+            locale: Some("de".into()),
+            proof: Some(proof.into()),
+            ..SupportForm::default()
+        };
+        let proven = |email, proof| form(email, proof).parse().unwrap().proven;
+        // The first nonce that proves this address (`domain::proof`'s tests).
+        assert!(proven("proof@example.org", "45289"));
+        assert!(!proven("anna@memorial.de", "45289"));
+        assert!(!proven("proof@example.org", ""), "sent without JavaScript");
+    }
+
     async fn ask_from(
         world: &World,
         name: &str,
@@ -826,6 +857,7 @@ mod tests {
             contact_name: SignerName::parse("Anna Schmidt").unwrap(),
             email: Email::parse(email).unwrap(),
             locale: Locale::De,
+            proven: true,
         };
         let keyring = keyring();
         request_support(&world.store, &world.store, &keyring, &world.clock, request)

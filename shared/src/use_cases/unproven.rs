@@ -1,5 +1,5 @@
-//! Mail without the page's proof of work (a browser without JavaScript, a bot, an
-//! organisation's request) waits behind mail with it. Each mailer instance lets at most one
+//! Mail without the page's proof of work (a signer's or an organisation's form sent without
+//! JavaScript, a bot) waits behind mail with it. Each mailer instance lets at most one
 //! such email go among any `ONE_IN` of its sends. With the mailer's two instances that is at
 //! most one in a hundred of what SES judges, in any thousand sends as in a day, so a flood of
 //! addresses that bounce adds under a point to the real signers' own mistakes (about one in a
