@@ -14,23 +14,23 @@ pub async fn run(target: &super::staff::Target, address: &str) -> anyhow::Result
     let (store, source) = super::staff::open(target).await?;
     let keyring = super::staff::keyring(target).await?;
     // A signature stored before providers' families of domains were folded is under the key of
-    // the address as it was then normalised.
-    let mut erased = store.erase(&keyring.signer_key(&email), None).await?;
-    if erased.is_none()
-        && let Some(former) = keyring.former_signer_key(&email)
+    // the address as it was then normalised, in whichever of the family's spellings it was
+    // typed: every one found is the same mailbox's, and goes.
+    let mut erased = Vec::new();
+    for key in std::iter::once(keyring.signer_key(&email)).chain(keyring.former_signer_keys(&email))
     {
-        erased = store.erase(&former, None).await?;
+        erased.extend(store.erase(&key, None).await?);
     }
-    match erased {
-        Some(erased) => {
-            let counted = if erased.is_confirmed() {
-                "it was confirmed, so the count drops by one"
-            } else {
-                "it was not confirmed yet, so the count does not change"
-            };
-            println!("Erased the signature of that address from {source}: {counted}.");
-        }
-        None => println!("No signature of that address in {source}: nothing to erase."),
+    if erased.is_empty() {
+        println!("No signature of that address in {source}: nothing to erase.");
+    }
+    for signature in erased {
+        let counted = if signature.is_confirmed() {
+            "it was confirmed, so the count drops by one"
+        } else {
+            "it was not confirmed yet, so the count does not change"
+        };
+        println!("Erased a signature of that address from {source}: {counted}.");
     }
     Ok(ExitCode::SUCCESS)
 }

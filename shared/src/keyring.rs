@@ -52,12 +52,14 @@ impl Keyring {
         SignerKey(mac(&self.signer, &[email.normalised().as_bytes()]))
     }
 
-    /// The key a signature of this address was stored under before providers' families of
-    /// domains were folded, where it differs (`Email::former_normalised`).
-    pub fn former_signer_key(&self, email: &Email) -> Option<SignerKey> {
+    /// The keys a signature of this mailbox may have been stored under before providers'
+    /// families of domains were folded, where they differ (`Email::former_normal_forms`).
+    pub fn former_signer_keys(&self, email: &Email) -> Vec<SignerKey> {
         email
-            .former_normalised()
+            .former_normal_forms()
+            .iter()
             .map(|former| SignerKey(mac(&self.signer, &[former.as_bytes()])))
+            .collect()
     }
 
     /// The mailbox's key for the limit on emails a day. The prefix holds a NUL, which no parsed

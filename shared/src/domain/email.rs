@@ -123,9 +123,8 @@ impl Email {
         }
     }
 
-    /// The normal form signatures were keyed by before provider families were folded, where it
-    /// differs: a signature stored then is still found by it (to erase it on request).
-    pub fn former_normalised(&self) -> Option<String> {
+    /// The normal form signatures were keyed by before provider families were folded.
+    fn former_normal_form(&self) -> String {
         const FORMERLY_IGNORING_TAGS: &[&str] = &[
             "gmail.com",
             "outlook.com",
@@ -154,12 +153,46 @@ impl Email {
         } else {
             local
         };
-        let former = if domain == "gmail.com" {
+        if domain == "gmail.com" {
             format!("{}@{domain}", local.replace('.', ""))
         } else {
             format!("{local}@{domain}")
-        };
-        (former != self.normalised()).then_some(former)
+        }
+    }
+
+    /// The normal forms a signature of this mailbox may have been stored under before provider
+    /// families were folded, where they differ from today's: the address, with its tag and
+    /// without, at each of its family's domains, and at Yandex with `.` and `-` swapped, at
+    /// Proton without separators.
+    /// A person asking for erasure types one spelling; they may have signed with another.
+    pub fn former_normal_forms(&self) -> Vec<String> {
+        let lowered = self.0.to_lowercase();
+        let (local, domain) = lowered.rsplit_once('@').expect("a parsed address has an @");
+        let alone = [domain];
+        let family = FAMILIES
+            .iter()
+            .find(|family| family.contains(&domain))
+            .map_or(&alone[..], |family| family);
+        let untagged = local.split('+').next().unwrap_or(local);
+        let mut locals = vec![local.to_owned(), untagged.to_owned()];
+        for local in [local, untagged] {
+            match family_of(domain) {
+                "yandex.ru" => locals.extend([local.replace('.', "-"), local.replace('-', ".")]),
+                "proton.me" => locals.push(local.replace(['.', '-', '_'], "")),
+                _ => {}
+            }
+        }
+        let today = self.normalised();
+        let mut forms: Vec<String> = family
+            .iter()
+            .flat_map(|domain| locals.iter().map(move |local| format!("{local}@{domain}")))
+            .filter_map(|spelling| Email::parse(&spelling).ok())
+            .map(|spelling| spelling.former_normal_form())
+            .filter(|form| *form != today)
+            .collect();
+        forms.sort();
+        forms.dedup();
+        forms
     }
 }
 
@@ -264,19 +297,44 @@ mod tests {
 
     #[test]
     fn a_signature_keyed_before_the_families_were_folded_is_still_found() {
-        let former = |raw: &str| Email::parse(raw).unwrap().former_normalised();
-        assert_eq!(
-            former("Ivan.Petrov+x@ya.ru").as_deref(),
-            Some("ivan.petrov@ya.ru")
-        );
-        assert_eq!(former("olena+x@me.com").as_deref(), Some("olena@me.com"));
-        assert_eq!(
-            former("ivan.petrov+x@yandex.by").as_deref(),
-            Some("ivan.petrov+x@yandex.by"),
+        let former = |raw: &str| Email::parse(raw).unwrap().former_normal_forms();
+        let yandex = former("Ivan.Petrov+x@ya.ru");
+        for stored in [
+            "ivan.petrov@ya.ru",
+            "ivan-petrov@ya.ru",
+            "ivan.petrov@yandex.ru",
+            "ivan-petrov@yandex.com",
+            "ivan.petrov@narod.ru",
+        ] {
+            assert!(yandex.contains(&stored.to_owned()), "{stored}: {yandex:?}");
+        }
+        assert!(
+            former("ivan.petrov+x@yandex.by").contains(&"ivan.petrov+x@yandex.by".to_owned()),
             "tags at yandex.by were kept then"
         );
-        assert_eq!(former("olena.koval+x@gmail.com"), None, "unchanged");
-        assert_eq!(former("olena@example.org"), None);
+        assert_eq!(
+            former("olena+x@me.com"),
+            ["olena@mac.com", "olena@me.com"],
+            "olena@icloud.com is today's form"
+        );
+        assert_eq!(
+            former("ann.smith@pm.me"),
+            [
+                "ann.smith@pm.me",
+                "ann.smith@proton.me",
+                "ann.smith@protonmail.ch",
+                "ann.smith@protonmail.com",
+                "annsmith@pm.me",
+                "annsmith@protonmail.ch",
+                "annsmith@protonmail.com"
+            ],
+            "annsmith@proton.me is today's form"
+        );
+        assert!(
+            former("olena.koval+x@googlemail.com").is_empty(),
+            "Gmail's were folded then"
+        );
+        assert!(former("olena@example.org").is_empty());
     }
 
     #[test]
