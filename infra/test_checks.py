@@ -19,6 +19,7 @@ from check_readme import known_names  # noqa: E402
 from check_readme import problems_of as readme_problems  # noqa: E402
 from check_edge import load  # noqa: E402
 from check_edge import problems_of as edge_problems  # noqa: E402
+from check_stack_role import problems_of as stack_role_problems  # noqa: E402
 
 EXPANDED = HERE.parent / "target" / "infra" / "template.json"
 
@@ -230,6 +231,32 @@ class ReadmeTest(unittest.TestCase):
         problems = readme_problems("Note the output `WebAclId`, then pass DomainNam=x.", known_names())
         self.assertEqual(problems, ["infra/README.md names DomainNam, which no template has",
                                     "infra/README.md names WebAclId, which no template has"])
+
+
+class StackRoleTest(unittest.TestCase):
+    def deploy_role(self):
+        return json.loads((EXPANDED.parent / "deploy-role.json").read_text())
+
+    def statements(self, deploy_role):
+        return deploy_role["Resources"]["StackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+
+    def test_the_stack_role_may_do_what_cloudformation_calls(self):
+        self.assertEqual(stack_role_problems(expanded(), self.deploy_role()), [])
+
+    def test_a_role_without_events_cannot_create_the_schedule(self):
+        deploy_role = self.deploy_role()
+        statements = self.statements(deploy_role)
+        statements[:] = [s for s in statements if s.get("Sid") != "TheStagesSchedule"]
+        problems = stack_role_problems(expanded(), deploy_role)
+        self.assertIn("production: the stack role cannot events:PutRule, which CloudFormation calls for "
+                      "AWS::Events::Rule", problems)
+
+    def test_a_function_in_a_vpc_needs_what_its_handler_calls(self):
+        template = expanded()
+        template["Resources"]["SignFunction"]["Properties"]["VpcConfig"] = {"SubnetIds": [], "SecurityGroupIds": []}
+        problems = stack_role_problems(template, self.deploy_role())
+        self.assertIn("staging: the stack role cannot ec2:DescribeSubnets, which CloudFormation calls for "
+                      "AWS::Lambda::Function", problems)
 
 
 if __name__ == "__main__":

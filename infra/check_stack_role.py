@@ -1,0 +1,108 @@
+"""Checks that the stack role can do what CloudFormation will ask of it: for every resource type
+in the expanded stack, the permissions its handlers list in the CloudFormation registry's
+published schema (create, read, update, delete; cfn-lint ships those schemas) must be allowed
+by one of the role's statements, for each stage. A handler's permission that only serves a
+property the stack does not set (a function's VPC, a table's Kinesis stream) is excused while
+the property stays unset, so setting it makes the check ask for the permission.
+
+Actions are matched, not resources: each statement's resources are the stage's own names, read
+beside it in deploy-role.yaml.
+
+usage: python check_stack_role.py TARGET_INFRA_DIR   (after validate.py has written it)
+"""
+
+import fnmatch
+import json
+import pathlib
+import sys
+
+import cfnlint
+
+from checks import verdict
+
+SCHEMAS = pathlib.Path(cfnlint.__file__).parent / "data" / "schemas"
+# The stack's region in the README; the schemas' handlers are the same in every region they
+# are published for.
+REGION = "eu-central-1"
+HANDLERS = ("create", "read", "update", "delete")
+STAGES = ("staging", "production")
+
+# Permissions a type's handlers list for a property the stack does not set: (type, the
+# permission's pattern) -> the property whose absence excuses it.
+ONLY_WITH = {
+    ("AWS::Lambda::Function", "ec2:*"): "VpcConfig",
+    ("AWS::Lambda::Function", "elasticfilesystem:*"): "FileSystemConfigs",
+    ("AWS::Lambda::Function", "s3files:*"): "FileSystemConfigs",
+    ("AWS::DynamoDB::Table", "kinesis:*"): "KinesisStreamSpecification",
+    # Replicas (global tables) and contributor insights create DynamoDB's service-linked role.
+    ("AWS::DynamoDB::Table", "iam:CreateServiceLinkedRole"): "Replicas",
+    ("AWS::S3::Bucket", "s3tables:*"): "MetadataTableConfiguration",
+    ("AWS::Logs::LogGroup", "firehose:*"): "DataProtectionPolicy",
+    ("AWS::IAM::Role", "iam:*RolePermissionsBoundary"): "PermissionsBoundary",
+}
+
+
+def handler_permissions(resource_type):
+    """What the registry says CloudFormation calls to create, read, update and delete one."""
+    providers = json.loads((SCHEMAS / "providers" / f"{REGION}.json").read_text())
+    schema = json.loads((SCHEMAS / "resources" / f"{providers[resource_type]}.json").read_text())
+    handlers = schema.get("handlers", {})
+    return sorted({p for h in HANDLERS for p in handlers.get(h, {}).get("permissions", [])})
+
+
+def excused(resource_type, permission, resources):
+    """Whether no resource of the type sets the property the permission serves."""
+    for (of_type, pattern), prop in ONLY_WITH.items():
+        if of_type == resource_type and fnmatch.fnmatchcase(permission, pattern):
+            return all(prop not in r.get("Properties", {}) for r in resources)
+    return False
+
+
+def allowed_actions(deploy_role, stage):
+    """The actions the stack role's statements allow for a stage: a statement under a condition
+    on the stage counts only for that stage."""
+    conditions = {"Staging": stage == "staging"}
+    actions = []
+    for policy in deploy_role["Resources"]["StackRole"]["Properties"]["Policies"]:
+        if "Fn::If" in policy:
+            condition, then, otherwise = policy["Fn::If"]
+            policy = then if conditions[condition] else otherwise
+            if not isinstance(policy, dict) or "PolicyDocument" not in policy:
+                continue
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if statement.get("Effect") != "Allow":
+                continue
+            action = statement["Action"]
+            actions += action if isinstance(action, list) else [action]
+    return actions
+
+
+def problems_of(stack, deploy_role):
+    by_type = {}
+    for resource in stack["Resources"].values():
+        by_type.setdefault(resource["Type"], []).append(resource)
+    problems = []
+    for stage in STAGES:
+        allowed = [a.lower() for a in allowed_actions(deploy_role, stage)]
+        for resource_type, resources in sorted(by_type.items()):
+            for permission in handler_permissions(resource_type):
+                if excused(resource_type, permission, resources):
+                    continue
+                if not any(fnmatch.fnmatchcase(permission.lower(), a) for a in allowed):
+                    problems.append(f"{stage}: the stack role cannot {permission}, which CloudFormation "
+                                    f"calls for {resource_type}")
+    return problems
+
+
+def main():
+    target = pathlib.Path(sys.argv[1])
+    stack = json.loads((target / "template.json").read_text())
+    deploy_role = json.loads((target / "deploy-role.json").read_text())
+    types = len({r["Type"] for r in stack["Resources"].values()})
+    verdict(problems_of(stack, deploy_role),
+            f"the stack role may do what CloudFormation calls for the stack's {types} resource types, "
+            f"in {' and '.join(STAGES)}")
+
+
+if __name__ == "__main__":
+    main()
