@@ -20,6 +20,7 @@ from check_readme import problems_of as readme_problems  # noqa: E402
 from check_edge import load  # noqa: E402
 from check_edge import problems_of as edge_problems  # noqa: E402
 from check_stack_role import problems_of as stack_role_problems  # noqa: E402
+from check_account import problems_of as account_problems  # noqa: E402
 
 EXPANDED = HERE.parent / "target" / "infra" / "template.json"
 
@@ -257,6 +258,25 @@ class StackRoleTest(unittest.TestCase):
         problems = stack_role_problems(template, self.deploy_role())
         self.assertIn("staging: the stack role cannot ec2:DescribeSubnets, which CloudFormation calls for "
                       "AWS::Lambda::Function", problems)
+
+
+class AccountTest(unittest.TestCase):
+    def test_the_stack_deploys_on_a_new_account(self):
+        self.assertEqual(account_problems(expanded()), [])
+
+    def test_reserved_concurrency_rolls_a_first_deploy_back(self):
+        template = expanded()
+        template["Resources"]["PublishFunction"]["Properties"]["ReservedConcurrentExecutions"] = 1
+        self.assertEqual(account_problems(template), [
+            "PublishFunction reserves 1 concurrent executions: a new account, whose limit may be 10, keeps "
+            "100 unreserved and has none to reserve, so the first deploy rolls back"])
+
+    def test_a_mailer_queue_without_a_ceiling_runs_more_instances_than_the_pace_divides_by(self):
+        template = expanded()
+        del template["Resources"]["MailerFunctionQueued"]["Properties"]["ScalingConfig"]
+        self.assertEqual(account_problems(template), [
+            "MailerFunction: MailerFunctionQueued may run any number of instances where the pace is "
+            "divided among 2"])
 
 
 if __name__ == "__main__":

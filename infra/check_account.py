@@ -1,0 +1,102 @@
+"""Checks the stack against what a new AWS account allows, as AWS publishes it.
+
+- Reserved concurrency. Lambda keeps at least 100 of an account's concurrent executions
+  unreserved, and a new account's limit may be as low as 10: nothing can be reserved until the
+  limit is raised, and a function that reserves any makes the first deploy roll back.
+- The mailer's instances. The mailer paces SES's rate divided among PEOPLE_FIRST_MAILER_INSTANCES;
+  without reserved concurrency, what holds it to that number is that its queue is its only
+  caller, with the mapping's MaximumConcurrency at the same number.
+
+usage: python check_account.py EXPANDED_TEMPLATE_JSON
+"""
+
+import json
+import pathlib
+import sys
+
+from checks import named, verdict
+
+# https://docs.aws.amazon.com/lambda/latest/dg/lambda-concurrency.html: "Lambda reserves 100
+# units of concurrency for functions that don't explicitly reserve concurrency"; a new
+# account's concurrency limit may be lower than the default 1,000.
+NEW_ACCOUNT_CONCURRENCY = 10
+KEPT_UNRESERVED = 100
+MAILER_INSTANCES = "PEOPLE_FIRST_MAILER_INSTANCES"
+
+
+def number(template, value):
+    """A number as the template gives it: written, or found in its mappings."""
+    if isinstance(value, dict) and "Fn::FindInMap" in value:
+        mapping, key, name = value["Fn::FindInMap"]
+        value = template["Mappings"][mapping][key][name]
+    return int(value)
+
+
+def reservation_problems(template):
+    resources = template["Resources"]
+    reservable = max(0, NEW_ACCOUNT_CONCURRENCY - KEPT_UNRESERVED)
+    reserving = {
+        logical: resource["Properties"]["ReservedConcurrentExecutions"]
+        for logical, resource in resources.items()
+        if resource["Type"] == "AWS::Lambda::Function"
+        and "ReservedConcurrentExecutions" in resource.get("Properties", {})
+    }
+    provisioned = [
+        logical for logical, resource in resources.items()
+        if resource["Type"] == "AWS::Lambda::Version"
+        and "ProvisionedConcurrencyConfig" in resource.get("Properties", {})
+    ]
+    problems = []
+    if sum(number(template, n) for n in reserving.values()) > reservable:
+        for logical, n in sorted(reserving.items()):
+            problems.append(f"{logical} reserves {number(template, n)} concurrent executions: a new account, whose limit may "
+                            f"be {NEW_ACCOUNT_CONCURRENCY}, keeps {KEPT_UNRESERVED} unreserved and has none to "
+                            f"reserve, so the first deploy rolls back")
+    for logical in provisioned:
+        problems.append(f"{logical} provisions concurrency, which a new account cannot: the first deploy "
+                        f"rolls back")
+    return problems
+
+
+def mailer_problems(template):
+    resources = template["Resources"]
+    problems = []
+    for logical, resource in resources.items():
+        if resource["Type"] != "AWS::Lambda::Function":
+            continue
+        variables = resource["Properties"].get("Environment", {}).get("Variables", {})
+        if MAILER_INSTANCES not in variables:
+            continue
+        instances = number(template, variables[MAILER_INSTANCES])
+        callers = [
+            (caller, other) for caller, other in resources.items()
+            if other["Type"] in ("AWS::Lambda::EventSourceMapping", "AWS::Lambda::Permission")
+            and named(other["Properties"].get("FunctionName")) == logical
+        ]
+        if not callers:
+            problems.append(f"{logical}: nothing invokes the mailer")
+        for caller, other in callers:
+            if other["Type"] == "AWS::Lambda::Permission":
+                problems.append(f"{logical}: {caller} lets another service invoke the mailer, beside its "
+                                f"queue: more than {instances} instances could share SES's rate")
+                continue
+            most = other["Properties"].get("ScalingConfig", {}).get("MaximumConcurrency")
+            if most is None or number(template, most) != instances:
+                problems.append(f"{logical}: {caller} may run {most or 'any number of'} instances where the "
+                                f"pace is divided among {instances}")
+    return problems
+
+
+def problems_of(template):
+    return reservation_problems(template) + mailer_problems(template)
+
+
+def main():
+    template = json.loads(pathlib.Path(sys.argv[1]).read_text())
+    verdict(problems_of(template),
+            "no concurrency reserved or provisioned (a new account has none), and the mailer runs "
+            "only as many instances as its pace is divided among")
+
+
+if __name__ == "__main__":
+    main()
