@@ -18,7 +18,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = ROOT / "shared" / "src"
 
 # The SDK's operations, as the code calls them, and the IAM actions each needs. A transaction
-# needs the action of each item it writes, and the counter's transaction only updates.
+# needs the action of each item it writes, and the counter's transaction only updates. HeadObject
+# on a missing key answers 404 only to a caller that may list the bucket, and 403 otherwise,
+# which the code reads as a failure, not as "absent".
 ACTIONS = {
     "get_item": "dynamodb:GetItem",
     "put_item": "dynamodb:PutItem",
@@ -32,7 +34,7 @@ ACTIONS = {
     "send_message_batch": "sqs:SendMessage",
     "get_secret_value": "secretsmanager:GetSecretValue",
     "put_object": "s3:PutObject",
-    "head_object": "s3:GetObject",
+    "head_object": ("s3:GetObject", "s3:ListBucket"),
     "create_invalidation": "cloudfront:CreateInvalidation",
 }
 # The items a transaction writes, each built as `Put::builder()` or `Update::builder()`.
@@ -142,7 +144,11 @@ def code_actions(main_rs, functions, adapters):
     if "config::keyring" in text or "config::edge_secret" in text:
         for body in functions["read_secret"]:
             ops |= operations(body, {})
-    return {ACTIONS[op] for op in ops}
+    needed = set()
+    for op in ops:
+        actions = ACTIONS[op]
+        needed |= {actions} if isinstance(actions, str) else set(actions)
+    return needed
 
 
 def built_binary(logical, resource, problems):
