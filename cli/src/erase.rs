@@ -16,21 +16,26 @@ pub async fn run(target: &super::staff::Target, address: &str) -> anyhow::Result
     // A signature stored before providers' families of domains were folded is under the key of
     // the address as it was then normalised, in whichever of the family's spellings it was
     // typed: every one found is the same mailbox's, and goes.
-    let mut erased = Vec::new();
+    // Each erasure is said as it is made: a failure part way leaves none unreported.
+    let mut erased = 0;
     for key in std::iter::once(keyring.signer_key(&email)).chain(keyring.former_signer_keys(&email))
     {
-        erased.extend(store.erase(&key, None).await?);
-    }
-    if erased.is_empty() {
-        println!("No signature of that address in {source}: nothing to erase.");
-    }
-    for signature in erased {
+        let Some(signature) = store.erase(&key, None).await? else {
+            continue;
+        };
+        erased += 1;
         let counted = if signature.is_confirmed() {
             "it was confirmed, so the count drops by one"
         } else {
             "it was not confirmed yet, so the count does not change"
         };
         println!("Erased a signature of that address from {source}: {counted}.");
+    }
+    if erased == 0 {
+        println!(
+            "No signature of that address in {source}: nothing to erase. A signature made \
+             with another spelling at the same provider (dots, dashes) is found only by it."
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -165,6 +165,8 @@ impl Email {
     /// without, at each of its family's domains, and at Yandex with `.` and `-` swapped, at
     /// Proton without separators.
     /// A person asking for erasure types one spelling; they may have signed with another.
+    /// Separators they never typed cannot be guessed: `annsmith@pm.me` does not find a
+    /// signature stored as `ann.smith@proton.me`, so staff ask for the spelling signed with.
     pub fn former_normal_forms(&self) -> Vec<String> {
         let lowered = self.0.to_lowercase();
         let (local, domain) = lowered.rsplit_once('@').expect("a parsed address has an @");
@@ -173,7 +175,13 @@ impl Email {
             .iter()
             .find(|family| family.contains(&domain))
             .map_or(&alone[..], |family| family);
-        let untagged = local.split('+').next().unwrap_or(local);
+        // Only a family's provider delivers `name+tag@` to `name@`: elsewhere the address
+        // without its tag is another mailbox, perhaps another person's.
+        let untagged = if family.len() > 1 {
+            local.split('+').next().unwrap_or(local)
+        } else {
+            local
+        };
         let mut locals = vec![local.to_owned(), untagged.to_owned()];
         for local in [local, untagged] {
             match family_of(domain) {
@@ -335,6 +343,10 @@ mod tests {
             "Gmail's were folded then"
         );
         assert!(former("olena@example.org").is_empty());
+        assert!(
+            former("olena+x@example.org").is_empty(),
+            "olena@example.org is another mailbox"
+        );
     }
 
     #[test]
