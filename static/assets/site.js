@@ -170,16 +170,22 @@
       start();
       if (work.email !== email) return Promise.resolve(null);
       const late = new Promise((resolve) => { setTimeout(() => resolve(null), PROOF_WAIT_MS); });
-      return Promise.race([work.nonce, late]);
+      // Work that failed (a browser refusing the hash) sends the form without a proof.
+      return Promise.race([work.nonce, late]).catch(() => null);
     };
   }
 
   // A form the browser itself sends (the organisations' request): the proof rides in a hidden
   // field, added just before the form goes.
+  // Sent once, whatever the clicks while the proof is awaited.
   function proveBeforeSending(form) {
     proveAddresses(form);
+    let sending = false;
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
+      if (sending) return;
+      sending = true;
+      form.querySelector('button[type=submit]').disabled = true;
       form.elements.proof.value = (await form.proofFor(form.elements.email.value)) || '';
       form.submit();
     });

@@ -67,9 +67,31 @@ test('with JavaScript, the request carries the page’s proof of work for the co
   await page.getByLabel('Your name (never published)').fill('Anna Schmidt');
   // An address whose first proof shared/src/domain/proof.rs knows: 45289.
   await page.getByLabel('Your email address at the organisation (never published)').fill('proof@example.org');
+  const posts = [];
+  page.on('request', (r) => { if (r.url().endsWith('/api/organisations') && r.method() === 'POST') posts.push(r); });
+  // Impatient: sent twice while the proof is awaited.
+  await page.locator('form[data-prove]').evaluate((form) => { form.requestSubmit(); form.requestSubmit(); });
+  await page.waitForURL('**/en/organisations/check-email/');
+  assert.equal(posts.length, 1, 'the request went once');
+  assert.equal(new URLSearchParams(posts[0].postData()).get('proof'), '45289');
+  await context.close();
+});
+
+test('a browser that refuses the hash still sends the request, without a proof', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  await context.addInitScript(() => {
+    crypto.subtle.digest = () => Promise.reject(new Error('refused'));
+  });
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/en/organisations/`);
+  await page.getByLabel('Name of the organisation, as it should appear in the list').fill('Refused e.V.');
+  await page.getByLabel('The organisation’s country').selectOption('DE');
+  await page.getByLabel('The organisation’s website').fill('refused.example.org');
+  await page.getByLabel('Your name (never published)').fill('Anna Schmidt');
+  await page.getByLabel('Your email address at the organisation (never published)').fill('refused@example.org');
   const sent = page.waitForRequest((r) => r.url().endsWith('/api/organisations') && r.method() === 'POST');
   await page.getByRole('button', { name: 'Send the request' }).click();
-  assert.equal(new URLSearchParams((await sent).postData()).get('proof'), '45289');
+  assert.equal(new URLSearchParams((await sent).postData()).get('proof'), '');
   await page.waitForURL('**/en/organisations/check-email/');
   await context.close();
 });

@@ -60,6 +60,24 @@ test('the page does the work for the address it signs with, as the server counts
   await context.close();
 });
 
+test('a browser that refuses the hash still signs, without a proof', async () => {
+  const context = await browser.newContext({ locale: 'en-GB' });
+  await context.addInitScript(() => {
+    crypto.subtle.digest = () => Promise.reject(new Error('refused'));
+  });
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/en/`);
+  await page.getByLabel('Your name').fill('Refused');
+  await page.getByLabel('Your email address').fill('refused@example.org');
+  await page.getByLabel('Country').selectOption('PL');
+  await page.waitForTimeout(PERSON_MS);
+  const sent = page.waitForRequest((r) => r.url().endsWith('/api/sign') && r.method() === 'POST');
+  await page.getByRole('button', { name: 'Sign' }).click();
+  assert.equal(JSON.parse((await sent).postData()).proof, undefined);
+  await page.waitForURL('**/en/check-email/');
+  await context.close();
+});
+
 test('a mistake comes back in the signer’s language with what they typed', async () => {
   const context = await browser.newContext({ locale: 'fr-FR' });
   const page = await context.newPage();
