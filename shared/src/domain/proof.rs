@@ -2,8 +2,9 @@
 //! the address, as the form sends it, start with enough zero bits. The page's script finds one
 //! while the person fills in the rest of the form (a second or two on a phone); a bot that does
 //! not run the page, or sends many addresses, pays for each one. It is first-party: no third
-//! party sees who signs. A signature with this proof is mailed first when the mail path is
-//! under attack; one without (a browser without JavaScript) is taken all the same.
+//! party sees who signs. A signature, or an organisation's request, with this proof is mailed
+//! first when the mail path is under attack; one without (a browser without JavaScript) is
+//! taken all the same.
 
 use sha2::{Digest, Sha256};
 

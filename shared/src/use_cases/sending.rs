@@ -146,16 +146,26 @@ pub enum Outcome {
     Later,
 }
 
-/// Whether `signature` still waits for the email of `link`: an email that waited past its
-/// link's expiry (held behind proven mail, or the queue backed up) would carry a dead link.
-fn wants_email(signature: &Signature, link: &SecretHash, now: Timestamp) -> bool {
+/// Whether `signature` still waits for the email of `link`.
+fn wants_email(signature: &Signature, link: &SecretHash) -> bool {
     signature.status == SignatureStatus::Pending
-        && now < signature.link.expires_at
         && !signature.undeliverable
         && signature.link.secret_hash.matches(link)
         && !signature
             .mailed_link
             .is_some_and(|mailed| mailed.matches(link))
+}
+
+/// Whether a link waiting for its email still works: one that waited past its expiry (held
+/// behind proven mail, or the queue backed up) would carry a dead link, and is dropped; signing
+/// or asking again brings a new one. Counted, so staff see mail expiring in the queue.
+fn still_alive(expires_at: Timestamp, now: Timestamp) -> bool {
+    let alive = now < expires_at;
+    if !alive {
+        tracing::info!("the link expired while its email waited; not sent");
+        crate::telemetry::count("EmailsPastTheirLink");
+    }
+    alive
 }
 
 /// What sending needs, borrowed for one batch.
@@ -328,7 +338,8 @@ impl Sending<'_> {
             MailRequest::Confirmation { signer, link, .. } => {
                 self.store.find(signer).await.map(|found| {
                     found
-                        .filter(|signature| wants_email(signature, link, now))
+                        .filter(|signature| wants_email(signature, link))
+                        .filter(|signature| still_alive(signature.link.expires_at, now))
                         .and_then(|signature| {
                             confirmation_email(self.settings, self.keyring, &signature)
                         })
@@ -341,16 +352,20 @@ impl Sending<'_> {
                 .organisation(organisation)
                 .await
                 .map(|found| {
-                    found.and_then(|(organisation, contact)| {
-                        supporters::link_email(
-                            self.settings,
-                            self.keyring,
-                            &organisation,
-                            contact.as_ref()?,
-                            link,
-                            now,
-                        )
-                    })
+                    found
+                        .filter(|(organisation, _)| {
+                            still_alive(supporters::link_expires_at(organisation), now)
+                        })
+                        .and_then(|(organisation, contact)| {
+                            supporters::link_email(
+                                self.settings,
+                                self.keyring,
+                                &organisation,
+                                contact.as_ref()?,
+                                link,
+                                now,
+                            )
+                        })
                 }),
         };
         read.map_err(|e| {

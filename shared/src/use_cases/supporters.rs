@@ -358,7 +358,12 @@ pub enum ContactLink {
 
 /// Whether a request's link still works: for the days its email says.
 fn link_alive(organisation: &Organisation, now: Timestamp) -> bool {
-    now < organisation
+    now < link_expires_at(organisation)
+}
+
+/// When a request's link stops working.
+pub fn link_expires_at(organisation: &Organisation) -> Timestamp {
+    organisation
         .requested_at
         .plus_seconds(crate::use_cases::sign::LINK_LIFETIME_SECONDS)
 }

@@ -1,9 +1,10 @@
 //! Mail without the page's proof of work (a signer's or an organisation's form sent without
 //! JavaScript, a bot) waits behind mail with it. Each mailer instance lets at most one
-//! such email go among any `ONE_IN` of its sends. With the mailer's two instances that is at
-//! most one in a hundred of what SES judges, in any thousand sends as in a day, so a flood of
-//! addresses that bounce adds under a point to the real signers' own mistakes (about one in a
-//! hundred), and the whole stays under SES's 2 % budget. While the guard is up
+//! such email go among any `ONE_IN` of its sends: each instance sends about half, so about one
+//! in 200 of what SES judges, and in any thousand sends at most three of each instance's. A
+//! flood of addresses that bounce adds under a point to the real signers' own mistakes (about
+//! one in a hundred), and the whole stays under SES's 2 % budget. Each new execution
+//! environment starts with an empty count, and may let one go at once. While the guard is up
 //! (`domain::mail_health`), none goes. The queue keeps what waits, for the days it keeps any
 //! message: a quiet campaign's unproven email waits for its instance's next `ONE_IN` sends.
 
