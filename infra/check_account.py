@@ -3,6 +3,8 @@
 - Reserved concurrency. Lambda keeps at least 100 of an account's concurrent executions
   unreserved, and a new account's limit may be as low as 10: nothing can be reserved until the
   limit is raised, and a function that reserves any makes the first deploy roll back.
+- SES's sandbox. A new account's SES authorises each send against the recipient's identity
+  too, so a role that may send only as the domain sends nothing to the verified test addresses.
 - The mailer's instances. The mailer paces SES's rate divided among PEOPLE_FIRST_MAILER_INSTANCES;
   without reserved concurrency, what holds it to that number is that its queue is its only
   caller, with the mapping's MaximumConcurrency at the same number.
@@ -87,15 +89,42 @@ def mailer_problems(template):
     return problems
 
 
+def statements(resource):
+    for policy in resource.get("Properties", {}).get("Policies", []):
+        if isinstance(policy, dict) and "PolicyDocument" in policy:
+            yield from policy["PolicyDocument"]["Statement"]
+
+
+def sandbox_problems(template):
+    """In SES's sandbox a send is authorised against the sender's identity and each
+    recipient's (a verified address): a role allowed only the domain's identity gets
+    AccessDenied for every test address."""
+    problems = []
+    for logical, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::IAM::Role":
+            continue
+        for statement in statements(resource):
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            if statement.get("Effect") != "Allow" or not any(a.startswith("ses:Send") for a in actions):
+                continue
+            listed = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            arns = [r.get("Fn::Sub", "") if isinstance(r, dict) else r for r in listed]
+            if not any(arn.endswith(":identity/*") or arn == "*" for arn in arns):
+                problems.append(f"{logical}: may send only as the domain's identity, so in SES's sandbox "
+                                f"every email to a verified test address is refused")
+    return problems
+
+
 def problems_of(template):
-    return reservation_problems(template) + mailer_problems(template)
+    return reservation_problems(template) + mailer_problems(template) + sandbox_problems(template)
 
 
 def main():
     template = json.loads(pathlib.Path(sys.argv[1]).read_text())
     verdict(problems_of(template),
-            "no concurrency reserved or provisioned (a new account has none), and the mailer runs "
-            "only as many instances as its pace is divided among")
+            "no concurrency reserved or provisioned (a new account has none), the mailer runs only "
+            "as many instances as its pace is divided among, and mail goes to the sandbox's verified "
+            "addresses")
 
 
 if __name__ == "__main__":

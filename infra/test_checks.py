@@ -271,6 +271,16 @@ class AccountTest(unittest.TestCase):
             "PublishFunction reserves 1 concurrent executions: a new account, whose limit may be 10, keeps "
             "100 unreserved and has none to reserve, so the first deploy rolls back"])
 
+    def test_a_mailer_allowed_only_the_domain_sends_nothing_in_the_sandbox(self):
+        template = expanded()
+        statement = template["Resources"]["MailerFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+            "Statement"][0]
+        statement["Resource"][0] = {
+            "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${DomainName}"}
+        self.assertEqual(account_problems(template), [
+            "MailerFunctionRole: may send only as the domain's identity, so in SES's sandbox every email to "
+            "a verified test address is refused"])
+
     def test_a_mailer_queue_without_a_ceiling_runs_more_instances_than_the_pace_divides_by(self):
         template = expanded()
         del template["Resources"]["MailerFunctionQueued"]["Properties"]["ScalingConfig"]
