@@ -289,5 +289,41 @@ class AccountTest(unittest.TestCase):
             "divided among 2"])
 
 
+class WorkflowTest(unittest.TestCase):
+    """The deploy workflow's step that runs sam deploy, run with a stand-in `sam` that prints
+    the parameters it was given."""
+
+    def overrides(self, env):
+        import os
+        import subprocess
+        import tempfile
+
+        import yaml
+
+        workflow = yaml.safe_load((HERE.parent / ".github" / "workflows" / "deploy.yml").read_text())
+        step = next(s for s in workflow["jobs"]["deploy"]["steps"] if s.get("name") == "Deploy the stack")
+        with tempfile.TemporaryDirectory() as bin_dir:
+            sam = pathlib.Path(bin_dir) / "sam"
+            sam.write_text('#!/usr/bin/env bash\nwhile [ "$1" != --parameter-overrides ]; do shift; done\n'
+                           'shift; printf "%s\\n" "$@"\n')
+            sam.chmod(0o755)
+            given = {name: "" for name in step["env"]}
+            given.update(env)
+            ran = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, check=True,
+                                 env={**os.environ, **given, "STAGE": "staging",
+                                      "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+        return dict(line.split("=", 1) for line in ran.stdout.splitlines())
+
+    def test_a_deploy_keeps_the_settings_staff_changed_when_the_environment_sets_none(self):
+        overrides = self.overrides({"DOMAIN_NAME": "people-first.example"})
+        self.assertEqual(overrides["DomainName"], "people-first.example")
+        for kept in ("SesSendingRatePerSecond", "Challenge", "ChallengeSiteKey", "ChallengeSecret"):
+            self.assertNotIn(kept, overrides)
+
+    def test_a_setting_the_environment_gives_is_deployed(self):
+        overrides = self.overrides({"SES_SENDING_RATE": "200", "CHALLENGE": "turnstile"})
+        self.assertEqual((overrides["SesSendingRatePerSecond"], overrides["Challenge"]), ("200", "turnstile"))
+
+
 if __name__ == "__main__":
     unittest.main()
