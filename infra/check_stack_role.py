@@ -1,4 +1,4 @@
-"""Checks that the stack role can do what CloudFormation will ask of it: for every resource type
+"""Checks that the deploy's roles can do what a deploy will ask of them. The stack role: for every resource type
 in the expanded stack, the permissions its handlers list in the CloudFormation registry's
 published schema (create, read, update, delete; cfn-lint ships those schemas) must be allowed
 by one of the role's statements, for each stage. A handler's permission that only serves a
@@ -77,6 +77,47 @@ def allowed_actions(deploy_role, stage):
     return actions
 
 
+# What the workflow's deploy role calls itself (sam deploy, the stack policy, the README's
+# recovery from a rollback that stopped part way), beside what it hands CloudFormation.
+DEPLOY_CALLS = (
+    "cloudformation:CreateChangeSet", "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet",
+    "cloudformation:DeleteChangeSet", "cloudformation:DescribeStacks", "cloudformation:DescribeStackEvents",
+    "cloudformation:GetTemplateSummary", "cloudformation:SetStackPolicy",
+    "cloudformation:ContinueUpdateRollback", "cloudformation:CancelUpdateStack",
+    "s3:PutObject", "s3:GetObject", "s3:ListBucket", "iam:PassRole",
+)
+# A failed update rolls the functions back to the last deploy's packages, after however quiet
+# a spell: they must outlive it.
+PACKAGES_KEPT_DAYS = 365
+
+
+def role_actions(role):
+    actions = []
+    for policy in role["Properties"]["Policies"]:
+        if not isinstance(policy, dict) or "PolicyDocument" not in policy:
+            continue
+        for statement in policy["PolicyDocument"]["Statement"]:
+            if statement.get("Effect") == "Allow":
+                action = statement["Action"]
+                actions += action if isinstance(action, list) else [action]
+    return [a.lower() for a in actions]
+
+
+def deploy_problems(deploy_role):
+    problems = []
+    allowed = role_actions(deploy_role["Resources"]["DeployRole"])
+    for call in DEPLOY_CALLS:
+        if not any(fnmatch.fnmatchcase(call.lower(), a) for a in allowed):
+            problems.append(f"the deploy role cannot {call}, which the deploy calls")
+    rules = deploy_role["Resources"]["Packages"]["Properties"].get("LifecycleConfiguration", {}).get("Rules", [])
+    for rule in rules:
+        days = rule.get("ExpirationInDays")
+        if days is not None and int(days) < PACKAGES_KEPT_DAYS:
+            problems.append(f"the packages expire after {days} days: a failed update after a quieter "
+                            f"spell cannot roll the functions back")
+    return problems
+
+
 def problems_of(stack, deploy_role):
     by_type = {}
     for resource in stack["Resources"].values():
@@ -91,7 +132,7 @@ def problems_of(stack, deploy_role):
                 if not any(fnmatch.fnmatchcase(permission.lower(), a) for a in allowed):
                     problems.append(f"{stage}: the stack role cannot {permission}, which CloudFormation "
                                     f"calls for {resource_type}")
-    return problems
+    return problems + deploy_problems(deploy_role)
 
 
 def main():
@@ -101,7 +142,8 @@ def main():
     types = len({r["Type"] for r in stack["Resources"].values()})
     verdict(problems_of(stack, deploy_role),
             f"the stack role may do what CloudFormation calls for the stack's {types} resource types, "
-            f"in {' and '.join(STAGES)}")
+            f"in {' and '.join(STAGES)}; the deploy role what the deploy calls, with packages kept "
+            f"{PACKAGES_KEPT_DAYS} days or more")
 
 
 if __name__ == "__main__":

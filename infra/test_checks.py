@@ -252,6 +252,21 @@ class StackRoleTest(unittest.TestCase):
         self.assertIn("production: the stack role cannot events:PutRule, which CloudFormation calls for "
                       "AWS::Events::Rule", problems)
 
+    def test_packages_that_expire_in_a_month_cannot_roll_back_a_quiet_stack(self):
+        deploy_role = self.deploy_role()
+        deploy_role["Resources"]["Packages"]["Properties"]["LifecycleConfiguration"]["Rules"][0][
+            "ExpirationInDays"] = 30
+        self.assertIn("the packages expire after 30 days: a failed update after a quieter spell cannot roll "
+                      "the functions back", stack_role_problems(expanded(), deploy_role))
+
+    def test_a_deploy_role_that_cannot_continue_a_stopped_rollback(self):
+        deploy_role = self.deploy_role()
+        statement = deploy_role["Resources"]["DeployRole"]["Properties"]["Policies"][0]["PolicyDocument"][
+            "Statement"][0]
+        statement["Action"].remove("cloudformation:ContinueUpdateRollback")
+        self.assertIn("the deploy role cannot cloudformation:ContinueUpdateRollback, which the deploy calls",
+                      stack_role_problems(expanded(), deploy_role))
+
     def test_a_function_in_a_vpc_needs_what_its_handler_calls(self):
         template = expanded()
         template["Resources"]["SignFunction"]["Properties"]["VpcConfig"] = {"SubnetIds": [], "SecurityGroupIds": []}
