@@ -9,7 +9,10 @@
   without reserved concurrency, what holds it to that number is that its queue is its only
   caller, with the mapping's MaximumConcurrency at the same number.
 
-usage: python check_account.py EXPANDED_TEMPLATE_JSON
+- Stages side by side. Names an account holds once (a web ACL, a table, a queue) are never
+  written out, or a second stage's stack collides with the first.
+
+usage: python check_account.py TARGET_INFRA_DIR   (after validate.py has written it)
 """
 
 import json
@@ -115,16 +118,57 @@ def sandbox_problems(template):
     return problems
 
 
-def problems_of(template):
-    return reservation_problems(template) + mailer_problems(template) + sandbox_problems(template)
+# Names an account (or, at CloudFront's scope, a whole account) holds once: where a template
+# writes one out, a second stage's stack collides with the first. (type, where the name is)
+UNIQUE_NAMES = {
+    "AWS::WAFv2::WebACL": ("Name",),
+    "AWS::CloudFront::Function": ("Name",),
+    "AWS::CloudFront::CachePolicy": ("CachePolicyConfig", "Name"),
+    "AWS::CloudFront::OriginRequestPolicy": ("OriginRequestPolicyConfig", "Name"),
+    "AWS::CloudFront::ResponseHeadersPolicy": ("ResponseHeadersPolicyConfig", "Name"),
+    "AWS::CloudFront::OriginAccessControl": ("OriginAccessControlConfig", "Name"),
+    "AWS::SES::ConfigurationSet": ("Name",),
+    "AWS::DynamoDB::Table": ("TableName",),
+    "AWS::S3::Bucket": ("BucketName",),
+    "AWS::SQS::Queue": ("QueueName",),
+    "AWS::SNS::Topic": ("TopicName",),
+    "AWS::Lambda::Function": ("FunctionName",),
+    "AWS::IAM::Role": ("RoleName",),
+    "AWS::SecretsManager::Secret": ("Name",),
+    "AWS::Events::Rule": ("Name",),
+}
+
+
+def stage_problems(template, name):
+    """Names written out that a second stage's stack would also take."""
+    problems = []
+    for logical, resource in template["Resources"].items():
+        path = UNIQUE_NAMES.get(resource["Type"])
+        value = resource.get("Properties", {})
+        for step in path or ():
+            value = value.get(step) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            problems.append(f"{name}: {logical} is named {value!r} whatever the stack: a second stage's "
+                            f"stack collides with it (name it after ${{AWS::StackName}})")
+    return problems
+
+
+def problems_of(template, edge=None):
+    problems = reservation_problems(template) + mailer_problems(template) + sandbox_problems(template)
+    problems += stage_problems(template, "template.yaml")
+    if edge is not None:
+        problems += stage_problems(edge, "edge.yaml")
+    return problems
 
 
 def main():
-    template = json.loads(pathlib.Path(sys.argv[1]).read_text())
-    verdict(problems_of(template),
+    target = pathlib.Path(sys.argv[1])
+    template = json.loads((target / "template.json").read_text())
+    edge = json.loads((target / "edge.json").read_text())
+    verdict(problems_of(template, edge),
             "no concurrency reserved or provisioned (a new account has none), the mailer runs only "
-            "as many instances as its pace is divided among, and mail goes to the sandbox's verified "
-            "addresses")
+            "as many instances as its pace is divided among, mail goes to the sandbox's verified "
+            "addresses, and a second stage's stacks take names of their own")
 
 
 if __name__ == "__main__":

@@ -276,8 +276,18 @@ class StackRoleTest(unittest.TestCase):
 
 
 class AccountTest(unittest.TestCase):
+    def edge(self):
+        return json.loads((EXPANDED.parent / "edge.json").read_text())
+
     def test_the_stack_deploys_on_a_new_account(self):
-        self.assertEqual(account_problems(expanded()), [])
+        self.assertEqual(account_problems(expanded(), self.edge()), [])
+
+    def test_a_web_acl_named_once_for_all_stages_collides_with_the_second(self):
+        edge = self.edge()
+        edge["Resources"]["WebAcl"]["Properties"]["Name"] = "people-first"
+        self.assertEqual(account_problems(expanded(), edge), [
+            "edge.yaml: WebAcl is named 'people-first' whatever the stack: a second stage's stack collides "
+            "with it (name it after ${AWS::StackName})"])
 
     def test_reserved_concurrency_rolls_a_first_deploy_back(self):
         template = expanded()
