@@ -9,6 +9,8 @@
   without reserved concurrency, what holds it to that number is that its queue is its only
   caller, with the mapping's MaximumConcurrency at the same number.
 
+- Launch day. The table's warm throughput must take what signing writes at the planned burst,
+  per signature as the bench measured it (BENCHMARKS.json), not as assumed.
 - Stages side by side. Names an account holds once (a web ACL, a table, a queue) are never
   written out, or a second stage's stack collides with the first.
 
@@ -153,8 +155,31 @@ def stage_problems(template, name):
     return problems
 
 
-def problems_of(template, edge=None):
+# The burst the campaign plans for (infra/CAPACITY.md), and where the measured writes are.
+LAUNCH_SIGNATURES_PER_SECOND = 10_000
+BENCHMARKS = pathlib.Path(__file__).resolve().parent.parent / "BENCHMARKS.json"
+# The writes each new signature makes as it is signed, by item and event (the rest, the mailed
+# mark and the confirmation, follow at the mail's pace and people's clicks).
+WRITTEN_AT_SIGNING = ("mailbox INSERT", "signature INSERT")
+
+
+def throughput_problems(template, benchmarks):
+    """The table's warm throughput on launch day against what signing writes, as the bench
+    measured it per signature: a table that takes fewer writes at once throttles the burst."""
+    by_kind = benchmarks["wcu"]["by_kind"]
+    per_signature = sum(by_kind.get(kind, 0) for kind in WRITTEN_AT_SIGNING)
+    needed = round(LAUNCH_SIGNATURES_PER_SECOND * per_signature)
+    warm = int(template["Parameters"]["LaunchWarmWritesPerSecond"]["Default"])
+    if warm < needed:
+        return [f"LaunchWarmWritesPerSecond is {warm}: signing writes {per_signature:.2f} units a signature "
+                f"(BENCHMARKS.json), {needed} a second at {LAUNCH_SIGNATURES_PER_SECOND} signatures a second"]
+    return []
+
+
+def problems_of(template, edge=None, benchmarks=None):
     problems = reservation_problems(template) + mailer_problems(template) + sandbox_problems(template)
+    if benchmarks is not None:
+        problems += throughput_problems(template, benchmarks)
     problems += stage_problems(template, "template.yaml")
     if edge is not None:
         problems += stage_problems(edge, "edge.yaml")
@@ -165,10 +190,12 @@ def main():
     target = pathlib.Path(sys.argv[1])
     template = json.loads((target / "template.json").read_text())
     edge = json.loads((target / "edge.json").read_text())
-    verdict(problems_of(template, edge),
+    benchmarks = json.loads(BENCHMARKS.read_text())
+    verdict(problems_of(template, edge, benchmarks),
             "no concurrency reserved or provisioned (a new account has none), the mailer runs only "
             "as many instances as its pace is divided among, mail goes to the sandbox's verified "
-            "addresses, and a second stage's stacks take names of their own")
+            "addresses, a second stage's stacks take names of their own, and the table's warm "
+            "throughput takes the launch's writes as measured")
 
 
 if __name__ == "__main__":

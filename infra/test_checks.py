@@ -282,6 +282,14 @@ class AccountTest(unittest.TestCase):
     def test_the_stack_deploys_on_a_new_account(self):
         self.assertEqual(account_problems(expanded(), self.edge()), [])
 
+    def test_warm_throughput_for_one_write_a_signature_throttles_the_launch(self):
+        template = expanded()
+        template["Parameters"]["LaunchWarmWritesPerSecond"]["Default"] = 12000
+        benchmarks = json.loads((HERE.parent / "BENCHMARKS.json").read_text())
+        self.assertEqual(account_problems(template, self.edge(), benchmarks), [
+            "LaunchWarmWritesPerSecond is 12000: signing writes 2.00 units a signature (BENCHMARKS.json), "
+            "20000 a second at 10000 signatures a second"])
+
     def test_a_web_acl_named_once_for_all_stages_collides_with_the_second(self):
         edge = self.edge()
         edge["Resources"]["WebAcl"]["Properties"]["Name"] = "people-first"
