@@ -223,6 +223,15 @@ def budget_rows(r):
              f"< {BOUNCE_RATE * 100:.0f} %", a["worst_window_bounce_rate"] < BOUNCE_RATE),
             ("the same, real signers never mailed", n(a["real_lost"]), "", "0", a["real_lost"] == 0),
         ]
+    if "daily_quota" in r.get("mail", {}):
+        d = r["mail"]["daily_quota"]
+        rows += [
+            (f"a spent daily quota ({n(d['signers'])} signers, {n(d['daily_quota'])} a day): sent on "
+             "the first quota day / the second", f"{n(d['sent_day_1'])} / {n(d['sent_day_2'])}", "",
+             "all by the second", d["sent_day_1"] + d["sent_day_2"] == d["signers"]),
+            ("the same, to the failure queue / never mailed", f"{d['to_failure_queue']} / {d['lost']}", "",
+             "0 / 0", d["to_failure_queue"] == 0 and d["lost"] == 0),
+        ]
     if "privacy" in r:
         t = r["privacy"]["sign_timing"]
         rows.append(("signing's answer time: best classifier between two outcomes",

@@ -42,6 +42,14 @@ class Tables(unittest.TestCase):
         self.assertIn("**missed**", bench_report.render_table(bench_report.budget_rows(over)))
 
 
+    def test_mail_sent_to_the_failure_queue_on_a_spent_quota_is_marked_missed(self):
+        day = {"sent_day_1": 50000, "sent_day_2": 29990, "to_failure_queue": 10, "lost": 10,
+               "signers": 80000, "daily_quota": 50000, "rate": 14, "last_sent_h": 24.8}
+        rows = bench_report.budget_rows({"mail": {"daily_quota": day}})
+        self.assertEqual([row[-1] for row in rows], [False, False])
+        self.assertIn("10 / 10", bench_report.render_table(rows))
+
+
 class SignTiming(unittest.TestCase):
     def part(self, lambda_accuracy, local_accuracy):
         outcomes = {o: {"p50_ms": 53.3, "p99_ms": 56.3} for o in ("new", "confirmed", "bot")}

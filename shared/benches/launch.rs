@@ -5,7 +5,8 @@
 //! as the template sets them (read from infra/template.yaml): instances, batch size, timeout,
 //! visibility timeout and receives before the failure queue. Everything runs on tokio's virtual
 //! clock, so hours of sending take seconds. Run by `tests/bench`, for quotas of 14, 200 and
-//! 1,000 emails a second, with and without 5 % of SES calls failing.
+//! 1,000 emails a second, with and without 5 % of SES calls failing; then under a bounce flood,
+//! and through a day whose quota is spent.
 
 // Counts and times here are far below 2^52: as f64 they lose nothing.
 #![allow(clippy::cast_precision_loss)]
@@ -211,6 +212,8 @@ struct Ses {
     bounces: fn(&str) -> bool,
     /// Every email accepted, in order: when, and whether it bounced.
     log: Mutex<Vec<(Instant, bool)>>,
+    /// The most it takes in any 24 hours, as SES counts its daily quota; none if unlimited.
+    daily: Option<usize>,
 }
 
 impl Ses {
@@ -224,7 +227,18 @@ impl Ses {
             throttled: Mutex::default(),
             bounces,
             log: Mutex::default(),
+            daily: None,
         }
+    }
+
+    /// Whether the last 24 hours took the daily quota.
+    fn quota_spent(&self, now: Instant) -> bool {
+        self.daily.is_some_and(|quota| {
+            let log = self.log.lock().unwrap();
+            let day_ago = now.checked_sub(Duration::from_hours(24));
+            let before = day_ago.map_or(0, |start| log.partition_point(|(at, _)| *at <= start));
+            log.len() - before >= quota
+        })
     }
 }
 
@@ -237,6 +251,11 @@ impl Mailer for Ses {
             return Err(MailError::Unavailable("InternalFailure".into()));
         }
         let now = Instant::now();
+        if self.quota_spent(now) {
+            return Err(MailError::QuotaSpent(
+                "Daily message quota exceeded.".into(),
+            ));
+        }
         {
             let mut window = self.last_second.lock().unwrap();
             while window
@@ -726,6 +745,106 @@ async fn attack(mapping: &Mapping) -> Attack {
     }
 }
 
+/// A day of a spent quota: a new production account's 50,000 emails a day at 14 a second, and a
+/// news story's 80,000 signers in its first hour. What the quota leaves must wait in the queue
+/// for the next quota day, and none of it reach the failure queue.
+const DAY_SIGNERS: usize = 80_000;
+const DAILY_QUOTA: usize = 50_000;
+const DAY_RATE: usize = 14;
+const DAY_ARRIVALS: Duration = Duration::from_hours(1);
+/// How long the mail path is followed: two quota days, and the second day's sending.
+const DAYS_FOLLOWED: Duration = Duration::from_hours(52);
+
+/// What the day came to.
+struct QuotaDay {
+    sent_day_1: usize,
+    sent_day_2: usize,
+    to_failure_queue: usize,
+    lost: usize,
+    last_sent_h: f64,
+}
+
+async fn quota_day(mapping: &Mapping) -> QuotaDay {
+    let mailers = Mailers::new(DAY_RATE, mapping);
+    let keyring = &mailers.keyring;
+    let table = Table::default();
+    let queue = Queue::default();
+    let mut ses = Ses::at(DAY_RATE, 0.0, |_| false);
+    ses.daily = Some(DAILY_QUOTA);
+    let arrivals_done = std::sync::atomic::AtomicBool::new(false);
+    let began = Instant::now();
+    let signed_at = Timestamp::from_unix_seconds(1_764_374_400);
+    let arrivals = async {
+        for n in 0..DAY_SIGNERS {
+            tokio::time::sleep_until(began + DAY_ARRIVALS.mul_f64(n as f64 / DAY_SIGNERS as f64))
+                .await;
+            let signature = signature(n, keyring, signed_at);
+            table.insert_pending(&signature).await.unwrap();
+            let request = MailRequest::Confirmation {
+                signer: signature.signer,
+                link: signature.link.secret_hash,
+                proven: true,
+            };
+            queue.send(n, request, Instant::now() + QUEUEING);
+        }
+        arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
+    };
+    let clock = VirtualClock(began, signed_at);
+    let sendings = mailers.sendings(&ses, &table, &people_first::ports::EveryDomain, &clock);
+    let until = began + DAYS_FOLLOWED;
+    let instances = futures_util::future::join_all(
+        sendings
+            .iter()
+            .map(|sending| instance(&queue, mapping, sending, &arrivals_done, Some(until))),
+    );
+    tokio::join!(arrivals, instances);
+
+    let log = ses.log.into_inner().unwrap();
+    let accepted = ses.accepted.into_inner().unwrap();
+    let first = log.first().map_or(began, |(at, _)| *at);
+    let day_1 = log
+        .iter()
+        .filter(|(at, _)| at.duration_since(first) < Duration::from_hours(24))
+        .count();
+    QuotaDay {
+        sent_day_1: day_1,
+        sent_day_2: log.len() - day_1,
+        to_failure_queue: queue.dead.into_inner().unwrap().len(),
+        lost: (0..DAY_SIGNERS)
+            .filter(|n| !accepted.contains_key(&address(*n)))
+            .count(),
+        last_sent_h: log.last().map_or(0.0, |(at, _)| {
+            at.duration_since(began).as_secs_f64() / 3600.0
+        }),
+    }
+}
+
+fn run_the_quota_day(mapping: &Mapping) -> serde_json::Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let day = runtime.block_on(quota_day(mapping));
+    println!(
+        "\na spent daily quota: {DAY_SIGNERS} signers in the first hour, {DAILY_QUOTA} emails a day at {DAY_RATE}/s"
+    );
+    println!(
+        "  sent on the first quota day {}, on the second {} (the last {:.1} h after the first signature), {} to the failure queue, {} never mailed",
+        day.sent_day_1, day.sent_day_2, day.last_sent_h, day.to_failure_queue, day.lost
+    );
+    serde_json::json!({
+        "sent_day_1": day.sent_day_1,
+        "sent_day_2": day.sent_day_2,
+        "to_failure_queue": day.to_failure_queue,
+        "lost": day.lost,
+        "last_sent_h": day.last_sent_h,
+        "signers": DAY_SIGNERS,
+        "daily_quota": DAILY_QUOTA,
+        "rate": DAY_RATE,
+    })
+}
+
 fn quantile(values: &[f64], q: f64) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
@@ -823,6 +942,7 @@ fn main() {
         report.insert(quota.to_string(), figures);
     }
     report.insert("attack".into(), run_the_attack(&mapping));
+    report.insert("daily_quota".into(), run_the_quota_day(&mapping));
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(
