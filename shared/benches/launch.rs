@@ -423,6 +423,18 @@ fn signature_of(address: &str, n: usize, keyring: &Keyring, signed_at: Timestamp
     .unwrap()
 }
 
+/// A signature as signing writes it, and its email's request, which reaches the queue a little
+/// later, through the stream.
+async fn sign(table: &Table, queue: &Queue, n: usize, signature: &Signature, proven: bool) {
+    table.insert_pending(signature).await.unwrap();
+    let request = MailRequest::Confirmation {
+        signer: signature.signer,
+        link: signature.link.secret_hash,
+        proven,
+    };
+    queue.send(n, request, Instant::now() + QUEUEING);
+}
+
 /// One mailer instance: polls the queue as the event source mapping does, and hands each
 /// batch to the mailer code within the function's timeout.
 async fn instance(
@@ -543,14 +555,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
                 .await;
             for n in first..(first + step).min(SIGNATURES) {
                 let signature = signature(n, keyring, signed_at);
-                table.insert_pending(&signature).await.unwrap();
-                let request = MailRequest::Confirmation {
-                    signer: signature.signer,
-                    link: signature.link.secret_hash,
-                    proven: true,
-                };
-                // The request reaches the queue a little later, through the stream.
-                queue.send(n, request, Instant::now() + QUEUEING);
+                sign(&table, &queue, n, &signature, true).await;
             }
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -689,13 +694,7 @@ async fn attack(mapping: &Mapping) -> Attack {
             tokio::time::sleep_until(arrived_at(n)).await;
             let (real, _, address) = arrival(n);
             let signature = signature_of(&address, n, keyring, signed_at);
-            table.insert_pending(&signature).await.unwrap();
-            let request = MailRequest::Confirmation {
-                signer: signature.signer,
-                link: signature.link.secret_hash,
-                proven: real,
-            };
-            queue.send(n, request, Instant::now() + QUEUEING);
+            sign(&table, &queue, n, &signature, real).await;
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
     };
@@ -778,14 +777,7 @@ async fn quota_day(mapping: &Mapping) -> QuotaDay {
         for n in 0..DAY_SIGNERS {
             tokio::time::sleep_until(began + DAY_ARRIVALS.mul_f64(n as f64 / DAY_SIGNERS as f64))
                 .await;
-            let signature = signature(n, keyring, signed_at);
-            table.insert_pending(&signature).await.unwrap();
-            let request = MailRequest::Confirmation {
-                signer: signature.signer,
-                link: signature.link.secret_hash,
-                proven: true,
-            };
-            queue.send(n, request, Instant::now() + QUEUEING);
+            sign(&table, &queue, n, &signature(n, keyring, signed_at), true).await;
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
     };
