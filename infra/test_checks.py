@@ -353,6 +353,14 @@ class WorkflowTest(unittest.TestCase):
         for kept in ("SesSendingRatePerSecond", "Challenge", "ChallengeSiteKey", "ChallengeSecret"):
             self.assertNotIn(kept, overrides)
 
+    def test_only_main_or_a_release_tag_deploys(self):
+        import yaml
+
+        workflow = yaml.safe_load((HERE.parent / ".github" / "workflows" / "deploy.yml").read_text())
+        condition = workflow["jobs"]["deploy"].get("if", "")
+        self.assertIn("github.ref == 'refs/heads/main'", condition)
+        self.assertIn("startsWith(github.ref, 'refs/tags/v')", condition)
+
     def test_a_setting_the_environment_gives_is_deployed(self):
         overrides = self.overrides({"SES_SENDING_RATE": "200", "CHALLENGE": "turnstile"})
         self.assertEqual((overrides["SesSendingRatePerSecond"], overrides["Challenge"]), ("200", "turnstile"))
