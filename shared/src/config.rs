@@ -220,13 +220,28 @@ pub fn challenge_widget() -> Result<Option<crate::domain::challenge::Widget>, Co
     Ok(Some(Widget::new(provider, site_key)))
 }
 
-/// The bot challenge as the sign handler asks it, with `PEOPLE_FIRST_CHALLENGE_SECRET`; and
-/// `PEOPLE_FIRST_CHALLENGE_VERIFY_URL` in place of the provider's address where a test says so.
-pub fn challenge() -> Result<Option<std::sync::Arc<dyn crate::ports::Challenge>>, ConfigError> {
+/// The bot challenge as the sign handler asks it, with the provider's secret from Secrets
+/// Manager (`PEOPLE_FIRST_CHALLENGE_SECRET_ARN`, on AWS) or `PEOPLE_FIRST_CHALLENGE_SECRET`
+/// (where there is no AWS); and `PEOPLE_FIRST_CHALLENGE_VERIFY_URL` in place of the provider's
+/// address where a test says so.
+pub async fn challenge(
+    aws: Option<&aws_config::SdkConfig>,
+) -> Result<Option<std::sync::Arc<dyn crate::ports::Challenge>>, ConfigError> {
     let Some(widget) = challenge_widget()? else {
         return Ok(None);
     };
-    let secret = required("PEOPLE_FIRST_CHALLENGE_SECRET")?;
+    let secret = match aws {
+        Some(aws) => {
+            read_secret(
+                aws,
+                "PEOPLE_FIRST_CHALLENGE_SECRET",
+                "PEOPLE_FIRST_CHALLENGE_SECRET_ARN",
+            )
+            .await?
+            .1
+        }
+        None => required("PEOPLE_FIRST_CHALLENGE_SECRET")?,
+    };
     let url = required("PEOPLE_FIRST_CHALLENGE_VERIFY_URL").ok();
     // The host name the provider saw the widget solved on: the site's own.
     let hostname = required("PEOPLE_FIRST_PUBLIC_URL")?

@@ -17,11 +17,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use support::StoreUnderTest;
 
-const SECRET: &str = "the-campaign's-secret";
+pub const SECRET: &str = "the-campaign's-secret";
 
 /// A provider that passes the answer "genuine" given with the campaign's secret; counts the
 /// questions it is asked.
-async fn provider() -> (String, Arc<AtomicUsize>) {
+pub async fn provider() -> (String, Arc<AtomicUsize>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/siteverify", listener.local_addr().unwrap());
     let asked = Arc::new(AtomicUsize::new(0));

@@ -88,6 +88,48 @@ async fn a_request_that_skips_the_cdn_is_refused_and_changes_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_function_asks_the_challenge_with_its_secret_from_secrets_manager() {
+    let store = StoreUnderTest::dynamo().await;
+    let Feed::Dynamo { config, table } = &store.feed else {
+        unreachable!()
+    };
+    let (url, asked) = crate::challenge::provider().await;
+    let secret = aws_sdk_secretsmanager::Client::new(config)
+        .create_secret()
+        .name(format!("people-first-challenge-{table}"))
+        .secret_string(crate::challenge::SECRET)
+        .send()
+        .await
+        .unwrap();
+    let mut env = deployed_environment(config, table).await;
+    env.extend([
+        ("PEOPLE_FIRST_CHALLENGE", "turnstile".to_owned()),
+        ("PEOPLE_FIRST_CHALLENGE_SITE_KEY", "site-key-1".to_owned()),
+        (
+            "PEOPLE_FIRST_CHALLENGE_SECRET_ARN",
+            secret.arn().unwrap().to_owned(),
+        ),
+        ("PEOPLE_FIRST_CHALLENGE_VERIFY_URL", url),
+    ]);
+    let mut sign = Function::start("sign", &env).await;
+    let email = address("challenged");
+    let body = serde_json::json!({
+        "name": "Oksana", "email": email, "country": "UA", "locale": "uk", "challenge": "genuine",
+    })
+    .to_string();
+    let mut event = http_event("POST", "/api/sign", "", "application/json", &body);
+    event["headers"]["origin"] = support::mail_settings().public_url.into();
+    assert_eq!(sign.invoke(event).await.unwrap()["statusCode"], 202);
+    assert_eq!(asked.load(std::sync::atomic::Ordering::SeqCst), 1);
+    let signer =
+        support::keyring().signer_key(&people_first::domain::Email::parse(&email).unwrap());
+    assert!(
+        store.store.find(&signer).await.unwrap().is_some(),
+        "the provider passed the answer: it was asked with the campaign's secret"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_mailer_and_confirm_work_together_as_deployed() {
     let store = StoreUnderTest::dynamo().await;
     let ses = MailerUnderTest::ses().await;

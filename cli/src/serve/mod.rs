@@ -82,7 +82,7 @@ pub async fn run() -> anyhow::Result<()> {
             store: store.clone(),
             keyring: keyring.clone(),
             clock: clock.clone(),
-            challenge: people_first::config::challenge()?,
+            challenge: people_first::config::challenge(None).await?,
             answer_time: people_first::config::answer_time(AnswerTime::LOCALLY)?,
         },
         sign_origins: settings.sign_origins(address),
@@ -92,7 +92,7 @@ pub async fn run() -> anyhow::Result<()> {
             mailer: outbox.clone(),
             keyring: keyring.clone(),
             clock: clock.clone(),
-            challenge: people_first::config::challenge()?,
+            challenge: people_first::config::challenge(None).await?,
             settings: SupportSettings {
                 mail: mail.clone(),
                 moderation: Some(settings::moderation_address()),

@@ -18,7 +18,11 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
-    let (keyring, edge) = tokio::try_join!(config::keyring(&aws), config::edge_secret(&aws))?;
+    let (keyring, edge, challenge) = tokio::try_join!(
+        config::keyring(&aws),
+        config::edge_secret(&aws),
+        config::challenge(Some(&aws))
+    )?;
     let store = Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?));
     let state = SupportState {
         store: store.clone(),
@@ -31,7 +35,7 @@ async fn main() -> Result<(), Error> {
         ),
         keyring: Arc::new(keyring),
         clock: Arc::new(SystemClock),
-        challenge: config::challenge()?,
+        challenge,
         settings: SupportSettings {
             mail: config::mail_settings()?,
             moderation: config::moderation_address()?,

@@ -13,13 +13,17 @@ use std::sync::Arc;
 async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
-    // Both secrets in one round trip's time.
-    let (keyring, edge) = tokio::try_join!(config::keyring(&aws), config::edge_secret(&aws))?;
+    // The secrets in one round trip's time.
+    let (keyring, edge, challenge) = tokio::try_join!(
+        config::keyring(&aws),
+        config::edge_secret(&aws),
+        config::challenge(Some(&aws))
+    )?;
     let state = SignState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         keyring: Arc::new(keyring),
         clock: Arc::new(SystemClock),
-        challenge: config::challenge()?,
+        challenge,
         answer_time: config::answer_time(AnswerTime::ON_AWS)?,
     };
     let origins = config::sign_origins()?;
