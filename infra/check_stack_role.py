@@ -42,11 +42,15 @@ ONLY_WITH = {
 }
 
 
+def registry_schema(resource_type):
+    """The type's resource schema as the CloudFormation registry publishes it."""
+    providers = json.loads((SCHEMAS / "providers" / f"{REGION}.json").read_text())
+    return json.loads((SCHEMAS / "resources" / f"{providers[resource_type]}.json").read_text())
+
+
 def handler_permissions(resource_type):
     """What the registry says CloudFormation calls to create, read, update and delete one."""
-    providers = json.loads((SCHEMAS / "providers" / f"{REGION}.json").read_text())
-    schema = json.loads((SCHEMAS / "resources" / f"{providers[resource_type]}.json").read_text())
-    handlers = schema.get("handlers", {})
+    handlers = registry_schema(resource_type).get("handlers", {})
     return sorted({p for h in HANDLERS for p in handlers.get(h, {}).get("permissions", [])})
 
 

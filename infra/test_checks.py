@@ -12,7 +12,7 @@ import unittest
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from check_data import problems_of  # noqa: E402
+from check_data import problems_of, reattach_problems  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
 from check_functions import custom_metric_problems, rust_sources  # noqa: E402
 from check_readme import known_names  # noqa: E402
@@ -20,6 +20,7 @@ from check_readme import problems_of as readme_problems  # noqa: E402
 from check_edge import load  # noqa: E402
 from check_edge import problems_of as edge_problems  # noqa: E402
 from check_stack_role import problems_of as stack_role_problems  # noqa: E402
+from check_stack_role import registry_schema  # noqa: E402
 from check_account import problems_of as account_problems  # noqa: E402
 
 EXPANDED = HERE.parent / "target" / "infra" / "template.json"
@@ -148,10 +149,97 @@ class DataTest(unittest.TestCase):
         policy["Statement"][1]["Resource"].remove("LogicalResourceId/SecretKey")
         self.assertIn("SecretKey: infra/stack-policy.json does not refuse", self.problems(expanded(), policy))
 
+    def test_a_secret_kept_on_a_failed_first_deploy_is_left_behind(self):
+        template = expanded()
+        template["Resources"]["SecretKey"]["DeletionPolicy"] = "Retain"
+        self.assertIn("SecretKey: a failed first deploy leaves it behind", self.problems(template))
+
+    def test_the_protected_table_and_its_key_alone_are_kept_through_a_rollback(self):
+        template = expanded()
+        del template["Resources"]["Signatures"]["Properties"]["DeletionProtectionEnabled"]
+        problems = self.problems(template)
+        self.assertIn("Signatures: a failed first deploy leaves it behind", problems)
+        self.assertIn("DataKey: a failed first deploy leaves it behind", problems)
+
+    def test_emails_waiting_are_deleted_with_the_stack(self):
+        template = expanded()
+        del template["Resources"]["MailQueue"]["DeletionPolicy"]
+        self.assertIn("MailQueue: deleting or replacing the stack deletes it", self.problems(template))
+
+    def test_emails_that_failed_are_deleted_with_the_stack(self):
+        template = expanded()
+        del template["Resources"]["MailQueueFailures"]["UpdateReplacePolicy"]
+        self.assertIn("MailQueueFailures: deleting or replacing the stack deletes it", self.problems(template))
+
     def test_a_table_without_deletion_protection_is_one_click_from_gone(self):
         template = expanded()
         del template["Resources"]["Signatures"]["Properties"]["DeletionProtectionEnabled"]
         self.assertIn("Signatures: no deletion protection", self.problems(template))
+
+
+def reattach_template():
+    return json.loads(json.dumps(load("reattach.yaml")))
+
+
+class ReattachTest(unittest.TestCase):
+    def test_what_the_stack_keeps_is_what_reattach_gives_back(self):
+        self.assertEqual(reattach_problems(expanded(), reattach_template()), [])
+
+    def test_a_kept_resource_reattach_forgets_would_be_made_anew(self):
+        template = reattach_template()
+        del template["Resources"]["MailQueueFailures"]
+        self.assertIn("MailQueueFailures: the stack keeps it, and infra/reattach.yaml does not re-attach it",
+                      reattach_problems(expanded(), template))
+
+    def test_a_table_reattach_declares_otherwise_would_be_changed_by_the_next_deploy(self):
+        template = reattach_template()
+        template["Resources"]["Signatures"]["Properties"]["PointInTimeRecoverySpecification"]["RecoveryPeriodInDays"] = 7
+        self.assertIn("Signatures: infra/reattach.yaml does not declare it as template.yaml does",
+                      reattach_problems(expanded(), template))
+
+    def imported(self):
+        """infra/reattach run with a stand-in `aws` that answers as an account where the stack
+        people-first-staging was deleted, and prints the resources it was asked to import."""
+        import os
+        import subprocess
+        import tempfile
+
+        answers = {
+            "cloudformation describe-stacks": "exit 255",
+            "dynamodb list-tables": "echo people-first-staging-Signatures-1A2B3C",
+            "dynamodb describe-table": "echo arn:aws:kms:eu-west-1:111122223333:key/k-1",
+            "kms describe-key": "echo k-1",
+            "secretsmanager list-secrets": "echo arn:aws:secretsmanager:eu-west-1:111122223333:secret:SecretKey-x",
+            "sqs list-queues": 'echo "https://sqs.eu-west-1.amazonaws.com/111122223333/$(echo "$@" | '
+                               'sed "s/.*--queue-name-prefix \\([^ ]*\\) .*/\\1/")x"',
+            "cloudformation create-change-set": 'while [ "$1" != --resources-to-import ]; do shift; done; '
+                                                'cat "${2#file://}" >&3',
+        }
+        script = "\n".join(f'[ "$1 $2" = "{call}" ] && {{ {answer}; exit; }}' for call, answer in answers.items())
+        with tempfile.TemporaryDirectory() as bin_dir:
+            aws = pathlib.Path(bin_dir) / "aws"
+            aws.write_text(f"#!/usr/bin/env bash\n{script}\nexit 0\n")
+            aws.chmod(0o755)
+            imported = pathlib.Path(bin_dir) / "imported.json"
+            with imported.open("w") as out:
+                subprocess.run(["bash", "-c", f"{HERE / 'reattach'} people-first-staging 3>&{out.fileno()}"],
+                               check=True, capture_output=True, text=True, pass_fds=(out.fileno(),),
+                               env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+            return json.loads(imported.read_text())
+
+    def test_reattach_imports_each_kept_resource_by_its_primary_identifier(self):
+        declared = reattach_template()["Resources"]
+        imported = self.imported()
+        self.assertEqual(sorted(r["LogicalResourceId"] for r in imported), sorted(declared))
+        for resource in imported:
+            self.assertEqual(resource["ResourceType"], declared[resource["LogicalResourceId"]]["Type"])
+            identifier = registry_schema(resource["ResourceType"])["primaryIdentifier"]
+            self.assertEqual(sorted(resource["ResourceIdentifier"]),
+                             sorted(p.removeprefix("/properties/") for p in identifier))
+        queues = {r["LogicalResourceId"]: r["ResourceIdentifier"]["QueueUrl"] for r in imported
+                  if r["ResourceType"] == "AWS::SQS::Queue"}
+        self.assertTrue(queues["MailQueue"].endswith("/people-first-staging-MailQueue-x"), queues)
+        self.assertTrue(queues["MailQueueFailures"].endswith("/people-first-staging-MailQueueFailures-x"), queues)
 
 
 class EdgeTest(unittest.TestCase):

@@ -17,7 +17,7 @@ from samtranslator.translator.transform import transform
 HERE = pathlib.Path(__file__).parent
 # The translator fills in the region's pseudo parameters; no AWS call is made.
 os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
-TEMPLATES = ["edge.yaml", "template.yaml", "deploy-role.yaml"]
+TEMPLATES = ["edge.yaml", "template.yaml", "deploy-role.yaml", "reattach.yaml"]
 
 
 class NoManagedPolicies:
