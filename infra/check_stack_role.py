@@ -41,6 +41,13 @@ ONLY_WITH = {
     ("AWS::IAM::Role", "iam:*RolePermissionsBoundary"): "PermissionsBoundary",
 }
 
+# Permissions a type's handlers list that the stack role must never hold: (type, permission)
+# -> why. The stack never calls them.
+NEVER = {
+    ("AWS::IAM::Role", "iam:DeleteRolePermissionsBoundary"):
+        "a role stripped of its permissions boundary could do anything its policies say",
+}
+
 
 def registry_schema(resource_type):
     """The type's resource schema as the CloudFormation registry publishes it."""
@@ -131,9 +138,15 @@ def problems_of(stack, deploy_role):
         allowed = [a.lower() for a in allowed_actions(deploy_role, stage)]
         for resource_type, resources in sorted(by_type.items()):
             for permission in handler_permissions(resource_type):
+                held = any(fnmatch.fnmatchcase(permission.lower(), a) for a in allowed)
+                if (resource_type, permission) in NEVER:
+                    if held:
+                        problems.append(f"{stage}: the stack role may {permission}: "
+                                        f"{NEVER[resource_type, permission]}")
+                    continue
                 if excused(resource_type, permission, resources):
                     continue
-                if not any(fnmatch.fnmatchcase(permission.lower(), a) for a in allowed):
+                if not held:
                     problems.append(f"{stage}: the stack role cannot {permission}, which CloudFormation "
                                     f"calls for {resource_type}")
     return problems + deploy_problems(deploy_role)

@@ -22,6 +22,7 @@ from check_edge import problems_of as edge_problems  # noqa: E402
 from check_stack_role import problems_of as stack_role_problems  # noqa: E402
 from check_stack_role import registry_schema  # noqa: E402
 from check_account import problems_of as account_problems  # noqa: E402
+from check_roles import problems_of as roles_problems  # noqa: E402
 
 EXPANDED = HERE.parent / "target" / "infra" / "template.json"
 
@@ -242,6 +243,81 @@ class ReattachTest(unittest.TestCase):
         self.assertTrue(queues["MailQueueFailures"].endswith("/people-first-staging-MailQueueFailures-x"), queues)
 
 
+class RolesTest(unittest.TestCase):
+    def templates(self):
+        return {name: json.loads((EXPANDED.parent / name).read_text())
+                for name in ("template.json", "deploy-role.json", "edge.json")}
+
+    def problems(self, change):
+        templates = self.templates()
+        change(templates["template.json"], templates["deploy-role.json"])
+        return "\n".join(roles_problems(templates))
+
+    @staticmethod
+    def stack_statement(deploy_role, sid):
+        statements = deploy_role["Resources"]["StackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        return next(s for s in statements if s.get("Sid") == sid)
+
+    @staticmethod
+    def boundary(deploy_role):
+        return deploy_role["Resources"]["FunctionsBoundary"]["Properties"]["PolicyDocument"]["Statement"]
+
+    def test_no_role_as_written_can_climb(self):
+        self.assertEqual(self.problems(lambda stack, deploy_role: None), "")
+
+    def test_a_stack_role_that_reaches_every_table_is_named(self):
+        def change(stack, deploy_role):
+            self.stack_statement(deploy_role, "TheStagesData")["Resource"] = "*"
+        self.assertIn("StackRole (people-first-stack) allows", self.problems(change))
+        self.assertIn("actions of dynamodb, s3 on every resource", self.problems(change))
+
+    def test_a_key_pattern_that_names_no_key_counts_as_every_key(self):
+        def change(stack, deploy_role):
+            del self.stack_statement(deploy_role, "TheStagesKeysAndSecrets")["Condition"]
+        self.assertIn("actions of kms, secretsmanager on every resource", self.problems(change))
+
+    def test_a_stack_role_that_may_edit_any_function_can_climb(self):
+        def change(stack, deploy_role):
+            self.stack_statement(deploy_role, "TheStagesData")["Resource"] = "*"
+        self.assertIn("privilege escalation: EditExistingLambdaFunctionWithRole", self.problems(change))
+
+    def test_roles_made_without_the_boundary_are_named(self):
+        def change(stack, deploy_role):
+            del self.stack_statement(deploy_role, "OnlyBoundedRoles")["Condition"]
+        self.assertIn("StackRole may iam:createrole without the permissions boundary FunctionsBoundary",
+                      self.problems(change))
+
+    def test_a_boundary_that_lets_a_role_change_roles_is_named(self):
+        def change(stack, deploy_role):
+            self.boundary(deploy_role).append({
+                "Effect": "Allow", "Action": ["iam:PutRolePolicy", "sts:AssumeRole"],
+                "Resource": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/people-first-staging-x"}})
+        problems = self.problems(change)
+        self.assertIn("FunctionsBoundary allows a privilege escalation on the resources it names: PutRolePolicy",
+                      problems)
+        self.assertIn("FunctionsBoundary allows an IAM action (iam:PutRolePolicy)", problems)
+
+    def test_a_function_role_without_the_boundary_is_named(self):
+        def change(stack, deploy_role):
+            del stack["Resources"]["SignFunctionRole"]["Properties"]["PermissionsBoundary"]
+        self.assertIn("SignFunctionRole is created without the permissions boundary", self.problems(change))
+
+    def test_a_function_asking_for_what_the_boundary_refuses_is_named(self):
+        def change(stack, deploy_role):
+            stack["Resources"]["CountFunctionRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"].append(
+                {"Effect": "Allow", "Action": "cloudwatch:PutMetricData", "Resource": "*"})
+        self.assertIn("CountFunctionRole asks for cloudwatch:PutMetricData, which FunctionsBoundary does not allow",
+                      self.problems(change))
+
+    def test_a_deploy_role_that_may_import_is_named(self):
+        def change(stack, deploy_role):
+            for policy in deploy_role["Resources"]["DeployRole"]["Properties"]["Policies"]:
+                if "PolicyDocument" in policy:
+                    statements = policy["PolicyDocument"]["Statement"]
+                    statements[:] = [s for s in statements if s.get("Sid") != "NoImports"]
+        self.assertIn("the deploy role may import any table", self.problems(change))
+
+
 class EdgeTest(unittest.TestCase):
     def problems(self, change):
         template, edge = load("template.yaml"), load("edge.yaml")
@@ -340,6 +416,13 @@ class StackRoleTest(unittest.TestCase):
         self.assertIn("production: the stack role cannot events:PutRule, which CloudFormation calls for "
                       "AWS::Events::Rule", problems)
 
+    def test_a_stack_role_that_may_strip_a_boundary_is_named(self):
+        deploy_role = self.deploy_role()
+        self.statements(deploy_role)[0]["Action"].append("iam:DeleteRolePermissionsBoundary")
+        self.assertIn("staging: the stack role may iam:DeleteRolePermissionsBoundary: a role stripped of its "
+                      "permissions boundary could do anything its policies say",
+                      stack_role_problems(expanded(), deploy_role))
+
     def test_packages_that_expire_in_a_month_cannot_roll_back_a_quiet_stack(self):
         deploy_role = self.deploy_role()
         deploy_role["Resources"]["Packages"]["Properties"]["LifecycleConfiguration"]["Rules"][0][
@@ -429,11 +512,23 @@ class WorkflowTest(unittest.TestCase):
                            'shift; printf "%s\\n" "$@"\n')
             sam.chmod(0o755)
             given = {name: "" for name in step["env"]}
+            given["PERMISSIONS_BOUNDARY_ARN"] = "arn:aws:iam::111122223333:policy/people-first-staging-boundary"
             given.update(env)
-            ran = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True, check=True,
+            ran = subprocess.run(["bash", "-e", "-c", step["run"]], capture_output=True, text=True,
                                  env={**os.environ, **given, "STAGE": "staging",
                                       "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+        if ran.returncode != 0:
+            raise AssertionError(ran.stderr)
         return dict(line.split("=", 1) for line in ran.stdout.splitlines())
+
+    def test_a_deploy_without_the_boundary_stops_before_calling_sam(self):
+        with self.assertRaisesRegex(AssertionError, "AWS_PERMISSIONS_BOUNDARY_ARN"):
+            self.overrides({"PERMISSIONS_BOUNDARY_ARN": ""})
+
+    def test_the_functions_roles_are_deployed_under_the_boundary(self):
+        overrides = self.overrides({})
+        self.assertEqual(overrides["PermissionsBoundaryArn"],
+                         "arn:aws:iam::111122223333:policy/people-first-staging-boundary")
 
     def test_a_deploy_keeps_the_settings_staff_changed_when_the_environment_sets_none(self):
         overrides = self.overrides({"DOMAIN_NAME": "people-first.example"})
