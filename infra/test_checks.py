@@ -536,6 +536,17 @@ class WorkflowTest(unittest.TestCase):
         for kept in ("SesSendingRatePerSecond", "Challenge", "ChallengeSiteKey", "ChallengeSecret"):
             self.assertNotIn(kept, overrides)
 
+    def test_the_build_is_kept_between_deploys_and_renewed_with_the_lock_file(self):
+        import yaml
+
+        workflow = yaml.safe_load((HERE.parent / ".github" / "workflows" / "deploy.yml").read_text())
+        steps = workflow["jobs"]["deploy"]["steps"]
+        cache = next(i for i, s in enumerate(steps) if s.get("uses", "").startswith("actions/cache@"))
+        build = next(i for i, s in enumerate(steps) if "infra/sam-build" in s.get("run", ""))
+        self.assertLess(cache, build)
+        self.assertIn("target", steps[cache]["with"]["path"].split())
+        self.assertIn("hashFiles('Cargo.lock')", steps[cache]["with"]["key"])
+
     def test_only_main_or_a_release_tag_deploys(self):
         import yaml
 
