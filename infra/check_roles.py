@@ -3,7 +3,8 @@ the privilege escalation methods Rhino Security Labs published) and what it cann
 
 - no policy allows a privilege escalation on every resource;
 - no policy allows a data action (DynamoDB, Secrets Manager, KMS, S3) on every resource without
-  a condition: a pattern that names nothing, such as `table/*` or `key/*`, counts as every one;
+  a condition: a pattern that names nothing, such as `table/*` or `key/*`, counts as every one
+  (reading a resource's settings, and switching a key's rotation on, are not data actions);
 - the stack role creates a role, or gives one permissions, only under the permissions boundary,
   and never removes one; the boundary itself allows no escalation even on the resources it names,
   and no IAM action; every role of the stack carries it, and it allows what each function's own
@@ -97,6 +98,11 @@ def escalations(document, even_named=False):
     return [f"{e['type']} ({', '.join(e['actions'])})" for e in policy.allows_privilege_escalation]
 
 
+# Actions that read a resource's settings, never its data, or only make it safer: on every
+# resource they reach nothing.
+NO_DATA = re.compile(r"^[a-z0-9]+:(Describe|List|GetKeyPolicy$|GetKeyRotationStatus$|EnableKeyRotation$)")
+
+
 def data_on_every_resource(document):
     found = []
     for statement in document["Statement"]:
@@ -106,7 +112,8 @@ def data_on_every_resource(document):
         if "*" not in widened_statement["Resource"]:
             continue
         detail = StatementDetail(widened_statement)
-        found += sorted(a for a in detail.restrictable_actions if a.split(":")[0].lower() in DATA_SERVICES)
+        found += sorted(a for a in detail.restrictable_actions
+                        if a.split(":")[0].lower() in DATA_SERVICES and not NO_DATA.match(a))
     return found
 
 
