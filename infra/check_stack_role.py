@@ -5,8 +5,10 @@ by one of the role's statements, for each stage. A handler's permission that onl
 property the stack does not set (a function's VPC, a table's Kinesis stream) is excused while
 the property stays unset, so setting it makes the check ask for the permission.
 
-Actions are matched, not resources: each statement's resources are the stage's own names, read
-beside it in deploy-role.yaml.
+Actions are matched, and resources only so far as IAM's own data says: an action that names no
+resource (the Service Authorization Reference, as policy_sentry ships it) must be allowed on `*`,
+and no statement may deny, without a condition, what a handler calls. Otherwise each
+statement's resources are the stage's own names, read beside it in deploy-role.yaml.
 
 usage: python check_stack_role.py TARGET_INFRA_DIR   (after validate.py has written it)
 """
@@ -17,6 +19,7 @@ import pathlib
 import sys
 
 import cfnlint
+from policy_sentry.querying.actions import get_action_data
 
 from checks import verdict
 
@@ -38,6 +41,8 @@ ONLY_WITH = {
     ("AWS::DynamoDB::Table", "iam:CreateServiceLinkedRole"): "Replicas",
     ("AWS::S3::Bucket", "s3tables:*"): "MetadataTableConfiguration",
     ("AWS::Logs::LogGroup", "firehose:*"): "DataProtectionPolicy",
+    # The stack role denies these: they would send a log group elsewhere.
+    ("AWS::Logs::LogGroup", "logs:*ResourcePolic*"): "ResourcePolicyDocument",
     ("AWS::IAM::Role", "iam:*RolePermissionsBoundary"): "PermissionsBoundary",
 }
 
@@ -69,23 +74,51 @@ def excused(resource_type, permission, resources):
     return False
 
 
-def allowed_actions(deploy_role, stage):
-    """The actions the stack role's statements allow for a stage: a statement under a condition
-    on the stage counts only for that stage."""
+def listed(value):
+    return value if isinstance(value, list) else [value]
+
+
+def stack_role_statements(deploy_role, stage):
+    """The stack role's statements for a stage: a policy under a condition on the stage counts
+    only for that stage."""
     conditions = {"Staging": stage == "staging"}
-    actions = []
+    statements = []
     for policy in deploy_role["Resources"]["StackRole"]["Properties"]["Policies"]:
         if "Fn::If" in policy:
             condition, then, otherwise = policy["Fn::If"]
             policy = then if conditions[condition] else otherwise
             if not isinstance(policy, dict) or "PolicyDocument" not in policy:
                 continue
-        for statement in policy["PolicyDocument"]["Statement"]:
-            if statement.get("Effect") != "Allow":
-                continue
-            action = statement["Action"]
-            actions += action if isinstance(action, list) else [action]
-    return actions
+        statements += policy["PolicyDocument"]["Statement"]
+    return statements
+
+
+def matches(statement, permission):
+    return any(fnmatch.fnmatchcase(permission.lower(), a.lower()) for a in listed(statement["Action"]))
+
+
+def names_no_resource(permission):
+    """Whether IAM authorizes the action on `*` only; False for an action policy_sentry does not
+    know (its data is older than the registry's)."""
+    service, name = permission.split(":", 1)
+    try:
+        data = get_action_data(service, name)
+    except Exception:  # policy_sentry raises for services it has never heard of
+        return False
+    entries = (data or {}).get(service) or []
+    return bool(entries) and all(e["resource_arn_format"] == "*" for e in entries)
+
+
+def refusal(statements, permission):
+    """Why the statements do not let CloudFormation call the permission, or None."""
+    if any(s["Effect"] == "Deny" and not s.get("Condition") and matches(s, permission) for s in statements):
+        return "a statement denies it"
+    allowing = [s for s in statements if s["Effect"] == "Allow" and matches(s, permission)]
+    if not allowing:
+        return "no statement allows it"
+    if names_no_resource(permission) and not any("*" in listed(s["Resource"]) for s in allowing):
+        return "it names no resource, and no statement allows it on *"
+    return None
 
 
 # What the workflow's deploy role calls itself (sam deploy, the stack policy, the README's
@@ -135,20 +168,20 @@ def problems_of(stack, deploy_role):
         by_type.setdefault(resource["Type"], []).append(resource)
     problems = []
     for stage in STAGES:
-        allowed = [a.lower() for a in allowed_actions(deploy_role, stage)]
+        statements = stack_role_statements(deploy_role, stage)
         for resource_type, resources in sorted(by_type.items()):
             for permission in handler_permissions(resource_type):
-                held = any(fnmatch.fnmatchcase(permission.lower(), a) for a in allowed)
+                why = refusal(statements, permission)
                 if (resource_type, permission) in NEVER:
-                    if held:
+                    if why is None:
                         problems.append(f"{stage}: the stack role may {permission}: "
                                         f"{NEVER[resource_type, permission]}")
                     continue
                 if excused(resource_type, permission, resources):
                     continue
-                if not held:
+                if why is not None:
                     problems.append(f"{stage}: the stack role cannot {permission}, which CloudFormation "
-                                    f"calls for {resource_type}")
+                                    f"calls for {resource_type} ({why})")
     return problems + deploy_problems(deploy_role)
 
 

@@ -414,7 +414,25 @@ class StackRoleTest(unittest.TestCase):
         statements[:] = [s for s in statements if s.get("Sid") != "TheStagesSchedule"]
         problems = stack_role_problems(expanded(), deploy_role)
         self.assertIn("production: the stack role cannot events:PutRule, which CloudFormation calls for "
-                      "AWS::Events::Rule", problems)
+                      "AWS::Events::Rule (no statement allows it)", problems)
+
+    def test_an_action_that_names_no_resource_must_be_allowed_on_every_resource(self):
+        deploy_role = self.deploy_role()
+        statement = next(s for s in self.statements(deploy_role) if s.get("Sid") == "WhatNoResourceNarrows")
+        statement["Action"].remove("sns:GetSubscriptionAttributes")
+        self.statements(deploy_role).append({
+            "Effect": "Allow", "Action": "sns:GetSubscriptionAttributes",
+            "Resource": {"Fn::Sub": "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:people-first-staging-*"}})
+        self.assertIn("staging: the stack role cannot sns:GetSubscriptionAttributes, which CloudFormation calls for "
+                      "AWS::SNS::Subscription (it names no resource, and no statement allows it on *)",
+                      stack_role_problems(expanded(), deploy_role))
+
+    def test_a_denied_handler_permission_is_named(self):
+        deploy_role = self.deploy_role()
+        statement = next(s for s in self.statements(deploy_role) if s.get("Sid") == "NoLogsElsewhere")
+        statement["Action"].append("logs:PutRetentionPolicy")
+        self.assertIn("production: the stack role cannot logs:PutRetentionPolicy, which CloudFormation calls for "
+                      "AWS::Logs::LogGroup (a statement denies it)", stack_role_problems(expanded(), deploy_role))
 
     def test_a_stack_role_that_may_strip_a_boundary_is_named(self):
         deploy_role = self.deploy_role()
@@ -443,7 +461,7 @@ class StackRoleTest(unittest.TestCase):
         template["Resources"]["SignFunction"]["Properties"]["VpcConfig"] = {"SubnetIds": [], "SecurityGroupIds": []}
         problems = stack_role_problems(template, self.deploy_role())
         self.assertIn("staging: the stack role cannot ec2:DescribeSubnets, which CloudFormation calls for "
-                      "AWS::Lambda::Function", problems)
+                      "AWS::Lambda::Function (no statement allows it)", problems)
 
 
 class AccountTest(unittest.TestCase):
