@@ -7,7 +7,8 @@ the privilege escalation methods Rhino Security Labs published) and what it cann
   (reading a resource's settings, and switching a key's rotation on, are not data actions);
 - the stack role creates a role, or gives one permissions, only under the permissions boundary,
   and never removes one; the boundary itself allows no escalation even on the resources it names,
-  and no IAM action; every role of the stack carries it, and it allows what each function's own
+  no IAM action, and no mail but from the stage's domain; the stack role passes roles only to
+  Lambda; every role of the stack carries the boundary, and it allows what each function's own
   policies ask for (or the function would fail once deployed under it);
 - the deploy role cannot import resources into the stage's stack.
 
@@ -158,6 +159,16 @@ def boundary_problems(stack, deploy_role):
     problems += [f"{boundary} allows an IAM action ({a}): a bounded role could change roles"
                  for s in document["Statement"] if s["Effect"] == "Allow"
                  for a in listed(s["Action"]) if a.lower().startswith("iam:")]
+    for statement in document["Statement"]:
+        sends = [a for a in listed(statement["Action"]) if fnmatch.fnmatchcase("ses:sendemail", a.lower())]
+        condition = statement.get("Condition", {})
+        if statement["Effect"] == "Allow" and sends and not any("ses:FromAddress" in c for c in condition.values()):
+            problems.append(f"{boundary} lets a role send mail from any address (no ses:FromAddress condition)")
+    for statement in deploy_role["Resources"]["StackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]:
+        passes = [a for a in listed(statement["Action"]) if fnmatch.fnmatchcase("iam:passrole", a.lower())]
+        condition = statement.get("Condition", {})
+        if statement["Effect"] == "Allow" and passes and not any("iam:PassedToService" in c for c in condition.values()):
+            problems.append("StackRole may pass the stage's roles to any service (no iam:PassedToService condition)")
     for name, resource in stack["Resources"].items():
         if resource["Type"] != "AWS::IAM::Role":
             continue

@@ -297,6 +297,17 @@ class RolesTest(unittest.TestCase):
                       problems)
         self.assertIn("FunctionsBoundary allows an IAM action (iam:PutRolePolicy)", problems)
 
+    def test_a_boundary_that_sends_from_any_address_is_named(self):
+        def change(stack, deploy_role):
+            mail = next(s for s in self.boundary(deploy_role) if s.get("Sid") == "ItsMail")
+            del mail["Condition"]
+        self.assertIn("FunctionsBoundary lets a role send mail from any address", self.problems(change))
+
+    def test_a_stack_role_that_passes_roles_to_any_service_is_named(self):
+        def change(stack, deploy_role):
+            del self.stack_statement(deploy_role, "TheFunctionsTheirRoles")["Condition"]
+        self.assertIn("StackRole may pass the stage's roles to any service", self.problems(change))
+
     def test_a_function_role_without_the_boundary_is_named(self):
         def change(stack, deploy_role):
             del stack["Resources"]["SignFunctionRole"]["Properties"]["PermissionsBoundary"]
