@@ -10,6 +10,7 @@ the privilege escalation methods Rhino Security Labs published) and what it cann
   no IAM action, and no mail but from the stage's domain; the stack role passes roles only to
   Lambda; every role of the stack carries the boundary, and it allows what each function's own
   policies ask for (or the function would fail once deployed under it);
+- the stack role never gives a key or secret another stage's tag;
 - the deploy role cannot import resources into the stage's stack.
 
 Reads the templates as validate.py writes them.
@@ -185,6 +186,23 @@ def boundary_problems(stack, deploy_role):
     return problems
 
 
+# The tags that let a stage reach a key or secret: its stack role must refuse any other value.
+STAGE_TAGS = ("people-first-stack", "people-first-master-key")
+
+
+def unguarded_tags(deploy_role):
+    """The stage tags the stack role may set to another stage's value."""
+    statements = deploy_role["Resources"]["StackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+    guarded = set()
+    for statement in statements:
+        actions = {a.lower() for a in listed(statement["Action"])}
+        if statement["Effect"] != "Deny" or not {"kms:tagresource", "secretsmanager:tagresource"} <= actions:
+            continue
+        for key in statement.get("Condition", {}).get("StringNotEquals", {}):
+            guarded.add(key.removeprefix("aws:RequestTag/"))
+    return [tag for tag in STAGE_TAGS if tag not in guarded]
+
+
 def imports_denied(deploy_role):
     for policy in deploy_role["Resources"]["DeployRole"]["Properties"]["Policies"]:
         if "Fn::If" in policy:
@@ -208,6 +226,8 @@ def problems_of(templates):
                 problems.append(f"{name} allows {len(data)} actions of {', '.join(services)} on every resource "
                                 f"(for example {', '.join(data[:3])})")
     problems += boundary_problems(templates["template.json"], templates["deploy-role.json"])
+    problems += [f"StackRole may tag a key or secret {tag} with another stage's name, and reach it"
+                 for tag in unguarded_tags(templates["deploy-role.json"])]
     if not imports_denied(templates["deploy-role.json"]):
         problems.append("the deploy role may import any table, key or secret of the account into the "
                         "stage's stack (deny cloudformation:ImportResourceTypes)")

@@ -320,6 +320,13 @@ class RolesTest(unittest.TestCase):
         self.assertIn("CountFunctionRole asks for cloudwatch:PutMetricData, which FunctionsBoundary does not allow",
                       self.problems(change))
 
+    def test_a_stack_role_that_may_claim_another_stages_master_secret_is_named(self):
+        def change(stack, deploy_role):
+            statements = deploy_role["Resources"]["StackRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+            statements[:] = [s for s in statements if s.get("Sid") != "NoOtherStagesMasterKeyTag"]
+        self.assertIn("StackRole may tag a key or secret people-first-master-key with another stage's name",
+                      self.problems(change))
+
     def test_a_deploy_role_that_may_import_is_named(self):
         def change(stack, deploy_role):
             for policy in deploy_role["Resources"]["DeployRole"]["Properties"]["Policies"]:
