@@ -12,6 +12,7 @@ import unittest
 HERE = pathlib.Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from capacity import figures, price_problems, rendered  # noqa: E402
 from check_data import problems_of, reattach_problems  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
 from check_functions import custom_metric_problems, rust_sources  # noqa: E402
@@ -334,6 +335,32 @@ class RolesTest(unittest.TestCase):
                     statements = policy["PolicyDocument"]["Statement"]
                     statements[:] = [s for s in statements if s.get("Sid") != "NoImports"]
         self.assertIn("the deploy role may import any table", self.problems(change))
+
+
+class CapacityTest(unittest.TestCase):
+    @staticmethod
+    def inputs():
+        return expanded(), json.loads((EXPANDED.parent / "edge.json").read_text()), \
+            json.loads((HERE.parent / "BENCHMARKS.json").read_text())
+
+    def test_the_plan_as_written_is_what_the_templates_and_the_bench_give(self):
+        text, problems = rendered(EXPANDED.parent)
+        self.assertEqual(problems, [])
+        self.assertEqual((HERE / "CAPACITY.md").read_text(), text)
+
+    def test_a_page_that_fetches_more_files_moves_the_cdn_figures(self):
+        template, edge, measured = self.inputs()
+        measured["home_page"]["files_fetched"] += 5
+        self.assertEqual(figures(template, edge, measured)["visit_requests"],
+                         figures(*self.inputs())["visit_requests"] + 5)
+
+    def test_a_new_alarm_the_cost_model_does_not_count_is_named(self):
+        template, edge, measured = self.inputs()
+        template["Resources"]["ExtraAlarm"] = template["Resources"]["MailQueueAgeAlarm"]
+        prices = json.loads((HERE.parent / "tests" / "prices.json").read_text())
+        counted = prices["lines"][-1]["counts"]["alarms"]
+        self.assertIn(f"tests/prices.json counts {counted} alarms; the stack has {counted + 1}",
+                      price_problems(figures(template, edge, measured), prices))
 
 
 class EdgeTest(unittest.TestCase):

@@ -494,7 +494,8 @@ def main(args):
             sys.exit(f"not published: the run missed {', '.join(results['missing'])}")
         shutil.copyfile(pathlib.Path(args[1]) / "results.json", RESULTS)
         DOCUMENT.write_text(rendered(DOCUMENT.read_text(), results))
-        print(f"{DOCUMENT.name} rendered from {RESULTS.name}")
+        print(f"{DOCUMENT.name} rendered from {RESULTS.name}; infra/CAPACITY.md reads it too: "
+              "run infra/capacity.py write target/infra (tests/run checks it)")
     elif args == ["render"]:
         sections_sound(DOCUMENT.read_text())
         DOCUMENT.write_text(rendered(DOCUMENT.read_text(), load(RESULTS)))
