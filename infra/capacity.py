@@ -98,6 +98,7 @@ def figures(template, edge, measured):
         "cdn_gbps": f"{SIGNATURES_PER_SECOND * visit_bytes * 8 / 1e9:.1f}",
         "sign_limit": grouped(int(default(edge, "SignRequestsPer5Minutes"))),
         "api_limit": grouped(int(default(edge, "ApiRequestsPer5Minutes"))),
+        "blocked_alarm": grouped(int(default(edge, "BlockedRequestsPer5Minutes"))),
         "route_limit": grouped(stage["DefaultRouteSettings"]["ThrottlingRateLimit"]),
         "sign_p50_ms": round(sign_p50_ms),
         "sign_p99_ms": round(sign_p99_s * 1000),
@@ -130,7 +131,7 @@ def figures(template, edge, measured):
         "sent_day_2": grouped(quota["sent_day_2"]),
         "to_failure_queue": grouped(quota["to_failure_queue"]),
         "quota_lost": grouped(quota["lost"]),
-        "alarms": len(alarms),
+        "alarms": len(alarms) + len(resources_of(edge, "AWS::CloudWatch::Alarm")),
         "dashboards": len(resources_of(template, "AWS::CloudWatch::Dashboard")),
         "custom_metrics": len(counted),
     }

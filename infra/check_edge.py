@@ -125,13 +125,35 @@ def problems_of(template, edge):
                 and '"SearchString": "/api/"' in json.dumps(rule["Statement"]["RateBasedStatement"].get("ScopeDownStatement"))]
     if not covering:
         problems.append("no firewall rate rule covers /api/")
-    return problems + language_problems(resources)
+    return problems + language_problems(resources) + alarm_problems(edge, acl)
+
+
+def alarm_problems(edge, acl):
+    """The firewall's alarms watch its metrics as CloudFront's firewall reports them: under the
+    web ACL's metric name, a rule's or ALL, and no Region. An alarm on any other dimension never
+    fires. And some alarm watches what it blocks."""
+    rule_metrics = {rule["VisibilityConfig"]["MetricName"] for rule in acl["Rules"]} | {"ALL"}
+    problems, watched = [], []
+    for name, resource in edge["Resources"].items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] != "AWS::CloudWatch::Alarm" or properties.get("Namespace") != "AWS/WAFV2":
+            continue
+        dimensions = {d["Name"]: d["Value"] for d in properties.get("Dimensions", [])}
+        if dimensions.get("WebACL") != acl["VisibilityConfig"]["MetricName"]:
+            problems.append(f"{name} watches the web ACL {dimensions.get('WebACL')}, not the firewall's metric name")
+        if dimensions.get("Rule") not in rule_metrics or set(dimensions) != {"WebACL", "Rule"}:
+            problems.append(f"{name} watches dimensions {sorted(dimensions.items())}, which a CloudFront "
+                            "firewall does not report")
+        watched.append(properties.get("MetricName"))
+    if "BlockedRequests" not in watched:
+        problems.append("no alarm watches the requests the firewall blocks")
+    return problems
 
 
 def main():
     problems = problems_of(load("template.yaml"), load("edge.yaml"))
     verdict(problems, "the API answers through the CDN only, under a cache key of five languages at most, "
-                      "and sign hears where a form came from")
+                      "sign hears where a form came from, and an alarm watches what the firewall blocks")
 
 
 if __name__ == "__main__":

@@ -376,6 +376,22 @@ class EdgeTest(unittest.TestCase):
     def test_the_stack_as_written_is_reached_through_the_cdn_only(self):
         self.assertEqual(self.problems(lambda template, edge: None), "")
 
+    def test_an_alarm_on_a_region_dimension_never_fires_and_is_named(self):
+        def change(template, edge):
+            edge["Resources"]["BlockedRequestsAlarm"]["Properties"]["Dimensions"].append(
+                {"Name": "Region", "Value": "us-east-1"})
+        self.assertIn("BlockedRequestsAlarm watches dimensions", self.problems(change))
+
+    def test_an_alarm_on_another_web_acl_name_is_named(self):
+        def change(template, edge):
+            edge["Resources"]["WebAcl"]["Properties"]["VisibilityConfig"]["MetricName"] = "firewall"
+        self.assertIn("BlockedRequestsAlarm watches the web ACL", self.problems(change))
+
+    def test_a_firewall_without_an_alarm_on_its_blocks_is_named(self):
+        def change(template, edge):
+            del edge["Resources"]["BlockedRequestsAlarm"]
+        self.assertIn("no alarm watches the requests the firewall blocks", self.problems(change))
+
     def test_a_cdn_function_missing_a_language_is_named(self):
         def change(template, edge):
             pages = template["Resources"]["SitePages"]["Properties"]
