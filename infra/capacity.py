@@ -9,10 +9,9 @@ usage: python capacity.py write|check TARGET_INFRA_DIR
 import json
 import math
 import pathlib
-import re
 import sys
 
-from check_functions import rust_sources
+from check_functions import counted_metrics, rust_sources
 from checks import named, verdict
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -88,7 +87,7 @@ def figures(template, edge, measured):
     count_cache = resources_of(template, "AWS::CloudFront::CachePolicy")["CountCache"]["CachePolicyConfig"]
     aggregate = event_source(template, "AggregateFunction")
     quota = measured["mail"]["daily_quota"]
-    counted = {name for text in rust_sources().values() for name in re.findall(r'count\("(\w+)"\)', text)}
+    counted = counted_metrics(rust_sources())
     warm_default = int(default(template, "LaunchWarmWritesPerSecond"))
     return {
         "files_fetched": page["files_fetched"],

@@ -193,10 +193,21 @@ def template_functions(problems):
     return result
 
 
+def counted_metrics(sources):
+    """The metrics the code counts: `count("Name")`, or `count(NAME)` of a `const NAME: &str`."""
+    constants = {name: value for text in sources.values()
+                 for name, value in re.findall(r'const (\w+): &str = "(\w+)";', text)}
+    counted = set()
+    for text in sources.values():
+        counted |= set(re.findall(r'count\("(\w+)"\)', text))
+        counted |= {constants[name] for name in re.findall(r'count\(([A-Z_]+)\)', text) if name in constants}
+    return counted
+
+
 def custom_metric_problems(template, sources):
     """Alarms on the stack's own metrics (namespace PeopleFirst) watch a metric the code counts
     (`telemetry::count("Name")`): an alarm on a name no code emits can never fire."""
-    counted = {name for text in sources.values() for name in re.findall(r'count\("(\w+)"\)', text)}
+    counted = counted_metrics(sources)
     problems = []
     for logical, resource in template["Resources"].items():
         properties = resource.get("Properties", {})

@@ -15,7 +15,7 @@ sys.path.insert(0, str(HERE))
 from capacity import figures, price_problems, rendered  # noqa: E402
 from check_data import problems_of, reattach_problems  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
-from check_functions import custom_metric_problems, rust_sources  # noqa: E402
+from check_functions import counted_metrics, custom_metric_problems, rust_sources  # noqa: E402
 from check_readme import known_names  # noqa: E402
 from check_readme import problems_of as readme_problems  # noqa: E402
 from check_edge import load  # noqa: E402
@@ -124,6 +124,11 @@ class CustomMetricTest(unittest.TestCase):
         template["Resources"]["MailWithheldAlarm"]["Properties"]["MetricName"] = "EmailWithheld"
         self.assertEqual(custom_metric_problems(template, rust_sources()),
                          ["MailWithheldAlarm: watches PeopleFirst/EmailWithheld, which no code counts"])
+
+    def test_a_metric_counted_through_a_constant_is_counted(self):
+        sources = {"edge.rs": 'pub const DIRECT: &str = "CallsSkippingTheCdn";\n fn f() { count(DIRECT); }'}
+        self.assertEqual(counted_metrics(sources), {"CallsSkippingTheCdn"})
+        self.assertNotIn("CallsSkippingTheCdn", counted_metrics({"edge.rs": 'fn f() { count(DIRECT); }'}))
 
 
 STACK_POLICY = json.loads((HERE / "stack-policy.json").read_text())

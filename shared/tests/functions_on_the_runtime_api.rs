@@ -4,7 +4,7 @@
 use people_first::testing as support;
 
 use people_first::domain::ChangedItem;
-use people_first::http::edge::ORIGIN_HEADER;
+use people_first::http::edge::{CALLS_SKIPPING_THE_CDN, ORIGIN_HEADER};
 use support::runtime_api::{Function, deployed_environment, http_event};
 use support::ses_events::{about_an_organisation, bounce, complaint, sns_delivery};
 use support::stack::address;
@@ -74,6 +74,24 @@ async fn a_request_that_skips_the_cdn_is_refused_and_changes_nothing() {
         }
         let admitted = function.invoke(through_the_cdn).await.unwrap();
         assert_ne!(admitted["statusCode"], 403, "{name}");
+        let counted = |function: &Function| {
+            function
+                .printed()
+                .iter()
+                .filter(|line| line.contains(&format!("\"{CALLS_SKIPPING_THE_CDN}\":1")))
+                .count()
+        };
+        for _ in 0..50 {
+            if counted(&function) >= 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(
+            counted(&function),
+            2,
+            "{name} counts each call that skipped the CDN, and only those"
+        );
     }
     let stream = support::stream::read_event(config, table).await;
     let signatures = people_first::adapters::stream::changes_in(stream.records)

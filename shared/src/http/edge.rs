@@ -10,6 +10,9 @@ use subtle::ConstantTimeEq;
 /// The header the CDN adds to requests for the API (infra/template.yaml, the API's origin).
 pub const ORIGIN_HEADER: &str = "x-people-first-origin";
 
+/// The metric counting calls to the API's own address (infra/template.yaml's alarm on it).
+pub const CALLS_SKIPPING_THE_CDN: &str = "CallsSkippingTheCdn";
+
 /// The secret the CDN sends, kept as its SHA-256, so that checking a request takes the same time
 /// whatever it carries.
 pub struct EdgeSecret([u8; 32]);
@@ -29,7 +32,9 @@ impl EdgeSecret {
     }
 
     /// Hands the request to the handler when it came through the CDN; otherwise a 403, before
-    /// anything of the request is read.
+    /// anything of the request is read, counted as `CallsSkippingTheCdn`: the CDN always sends
+    /// the secret, so any such call means the API's own address is known outside the stack
+    /// (infra/README.md, "Operating").
     pub async fn guard<Handler, Answer>(
         &self,
         request: Request,
@@ -39,8 +44,12 @@ impl EdgeSecret {
         Handler: FnOnce(Request) -> Answer,
         Answer: Future<Output = Result<Response<Body>, Error>>,
     {
+        let admitted = self.admits(&request);
+        if !admitted {
+            crate::telemetry::count(CALLS_SKIPPING_THE_CDN);
+        }
         super::guarded(
-            self.admits(&request),
+            admitted,
             request,
             MessageId::ERROR_NOT_THROUGH_SITE,
             handler,

@@ -6,6 +6,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -18,6 +19,7 @@ type Ready = Arc<Mutex<Option<std::time::Instant>>>;
 /// One function process and the API it polls.
 pub struct Function {
     child: Child,
+    printed: Arc<Mutex<Vec<String>>>,
     events: mpsc::Sender<(String, serde_json::Value)>,
     pending: Pending,
     ready: Ready,
@@ -170,18 +172,35 @@ impl Function {
             .env("AWS_SECRET_ACCESS_KEY", "testing")
             .env("AWS_REGION", "eu-west-1")
             .env("AWS_ENDPOINT_URL", super::emulator())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit());
         for (key, value) in env {
             command.env(key, value);
         }
+        let mut child = command.spawn().unwrap();
+        // What the function prints (its logs and metric lines) is kept for the tests to read,
+        // and read as it comes so that the process never blocks on a full pipe.
+        let printed = Arc::<Mutex<Vec<String>>>::default();
+        let lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let keeping = printed.clone();
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                keeping.lock().unwrap().push(line);
+            }
+        });
         Self {
-            child: command.spawn().unwrap(),
+            child,
+            printed,
             events,
             pending,
             ready,
             invocations: 0,
         }
+    }
+
+    /// The lines the function printed so far.
+    pub fn printed(&self) -> Vec<String> {
+        self.printed.lock().unwrap().clone()
     }
 
     /// When the process first asked for an event, its init done; `None` before.
