@@ -32,13 +32,28 @@ def named_in(readme):
     return set(quoted) | set(passed)
 
 
-def problems_of(readme, known):
-    return [f"infra/README.md names {name}, which no template has" for name in sorted(named_in(readme) - known)]
+def api_functions():
+    """The functions an HTTP API event calls: `sam deploy --guided` asks about each."""
+    template = cfn_yaml.load(str(HERE / "template.yaml"))
+    return {name for name, resource in template["Resources"].items()
+            if any(event.get("Type") == "HttpApi"
+                   for event in resource.get("Properties", {}).get("Events", {}).values())}
+
+
+def problems_of(readme, known, asked=None):
+    problems = [f"infra/README.md names {name}, which no template has" for name in sorted(named_in(readme) - known)]
+    if asked is not None:
+        listed = re.search(r"for each function behind the API\s*\(([^)]*)\)", readme)
+        said = set(re.findall(r"`(\w+)`", listed.group(1))) if listed else set()
+        if said != asked:
+            problems.append(f"infra/README.md says sam deploy --guided asks about {sorted(said)}; it asks about "
+                            f"{sorted(asked)}")
+    return problems
 
 
 def main():
     readme = (HERE / "README.md").read_text()
-    problems = problems_of(readme, known_names())
+    problems = problems_of(readme, known_names(), api_functions())
     verdict(problems, f"infra/README.md: the {len(named_in(readme))} names it gives are the templates'")
 
 

@@ -16,7 +16,7 @@ from capacity import figures, price_problems, rendered  # noqa: E402
 from check_data import problems_of, reattach_problems  # noqa: E402
 from check_delivery import Delivery  # noqa: E402
 from check_functions import counted_metrics, custom_metric_problems, rust_sources  # noqa: E402
-from check_readme import known_names  # noqa: E402
+from check_readme import api_functions, known_names  # noqa: E402
 from check_readme import problems_of as readme_problems  # noqa: E402
 from check_edge import load  # noqa: E402
 from check_edge import problems_of as edge_problems  # noqa: E402
@@ -454,7 +454,14 @@ class EdgeTest(unittest.TestCase):
 class ReadmeTest(unittest.TestCase):
     def test_the_readme_names_only_what_the_templates_have(self):
         readme = (HERE / "README.md").read_text()
-        self.assertEqual(readme_problems(readme, known_names()), [])
+        self.assertEqual(readme_problems(readme, known_names(), api_functions()), [])
+
+    def test_a_new_function_behind_the_api_is_a_prompt_the_readme_must_name(self):
+        readme = (HERE / "README.md").read_text()
+        problems = readme_problems(readme, known_names(), api_functions() | {"ReportFunction"})
+        self.assertEqual(len(problems), 1)
+        self.assertIn("it asks about ['ConfirmFunction', 'CountFunction', 'EraseFunction', "
+                      "'OrganisationsFunction', 'ReportFunction', 'SignFunction']", problems[0])
 
     def test_a_renamed_output_is_caught_in_prose_and_in_commands(self):
         problems = readme_problems("Note the output `WebAclId`, then pass DomainNam=x.", known_names())
