@@ -11,12 +11,11 @@
 #![allow(clippy::cast_precision_loss)]
 
 use people_first::adapters::clock::SystemClock;
+use people_first::domain::retention::{LINK_LIFETIME, PENDING_LIFETIME};
 use people_first::domain::{Email, Timestamp};
 use people_first::ports::{Clock, SignatureStore};
 use people_first::testing as support;
-use people_first::use_cases::sign::{
-    EMAILS_PER_MAILBOX_PER_DAY, LINK_LIFETIME_SECONDS, PENDING_LIFETIME_SECONDS,
-};
+use people_first::use_cases::sign::EMAILS_PER_MAILBOX_PER_DAY;
 use rand::seq::SliceRandom;
 use std::time::{Duration, Instant};
 use support::runtime_api::{Function, binary, http_event};
@@ -93,8 +92,8 @@ async fn seed(store: &dyn SignatureStore, run: &str) {
                 let at = |seconds| Timestamp::from_unix_seconds(now.unix_seconds() + seconds);
                 let mut signature = support::pending_signature(&address, "UA");
                 signature.signed_at = now;
-                signature.link.expires_at = at(LINK_LIFETIME_SECONDS);
-                signature.expires_at = Some(at(PENDING_LIFETIME_SECONDS));
+                signature.link.expires_at = at(LINK_LIFETIME.seconds());
+                signature.expires_at = Some(at(PENDING_LIFETIME.seconds()));
                 // Inside the renewal window for the whole run, or long past it.
                 let sent_at = at;
                 match outcome {

@@ -439,13 +439,21 @@ pub trait SupporterStore: Send + Sync {
 #[error("the site could not be published: {0}")]
 pub struct PublishError(pub String);
 
+/// One file of the built site: its path under the site's root and its bytes.
+#[cfg(feature = "site")]
+#[derive(Debug, Clone)]
+pub struct SiteFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Where the site's pages are published: the files the CDN serves, and its copies of them.
 #[cfg(feature = "site")]
 #[async_trait]
 pub trait SitePublisher: Send + Sync {
     /// Writes each file whose content is not what is published already, then has the CDN drop
     /// its copies of those; returns how many were written.
-    async fn publish(&self, files: &[crate::pages::site::SiteFile]) -> Result<usize, PublishError>;
+    async fn publish(&self, files: &[SiteFile]) -> Result<usize, PublishError>;
 }
 
 /// The time, as the use cases ask for it, so tests can move it.

@@ -5,8 +5,8 @@
 use people_first::testing as support;
 
 use people_first::domain::mail_health::{MailHealth, STRETCH_SECONDS, WINDOW_SECONDS};
+use people_first::domain::retention::LINK_LIFETIME;
 use people_first::ports::Clock;
-use people_first::use_cases::sign::LINK_LIFETIME_SECONDS;
 use people_first::use_cases::unproven::{ONE_IN, UnprovenMail};
 use std::sync::Arc;
 use support::stack::{Stack, address};
@@ -78,7 +78,7 @@ async fn mail_whose_link_died_while_it_waited_is_not_sent(mut stack: Stack) {
     assert_eq!(stack.sign_json(&petition(&unproven)).await.status, 202);
     assert!(stack.run_mailer().await.is_some(), "held by the guard");
 
-    stack.clock.advance(LINK_LIFETIME_SECONDS);
+    stack.clock.advance(LINK_LIFETIME.seconds());
     assert_eq!(
         stack.run_mailer().await,
         None,

@@ -9,6 +9,7 @@ mod counter_on_the_stream;
 mod erasure;
 mod faults;
 mod functions_on_the_runtime_api;
+mod layers;
 mod locales;
 mod mail_domains;
 mod mail_guard;

@@ -74,10 +74,10 @@ async fn a_contacts_link_goes_out_through_the_mailer_and_confirms_the_request(st
 }
 
 async fn a_contacts_link_that_expired_in_the_queue_is_not_mailed(stack: Stack) {
-    use people_first::use_cases::sign::LINK_LIFETIME_SECONDS;
+    use people_first::domain::retention::LINK_LIFETIME;
     let email = address("late");
     assert_eq!(ask(&stack, &email).await.status, 202);
-    stack.clock.advance(LINK_LIFETIME_SECONDS);
+    stack.clock.advance(LINK_LIFETIME.seconds());
     assert!(
         stack.inbox(&email).await.is_empty(),
         "no email with a dead link"

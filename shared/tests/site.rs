@@ -2,7 +2,8 @@
 //! every internal link leading to a page that exists.
 
 use people_first::domain::Locale;
-use people_first::pages::site::{SiteFile, SiteSettings, build};
+use people_first::pages::site::{SiteSettings, build};
+use people_first::ports::SiteFile;
 use std::collections::BTreeSet;
 
 const PAGES: [&str; 9] = [

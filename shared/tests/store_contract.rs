@@ -548,7 +548,7 @@ async fn an_organisations_request_waits_for_its_contact_then_for_a_person(subjec
     );
     assert_eq!(
         kept.forget_at,
-        people_first::use_cases::supporters::contact_kept_while_waiting(later)
+        people_first::domain::retention::contact_forgotten_while_waiting(later)
     );
 
     let mut approved = waiting.clone();

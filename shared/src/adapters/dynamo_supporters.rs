@@ -174,7 +174,7 @@ impl SupporterStore for DynamoStore {
         at: Timestamp,
     ) -> Result<bool, StoreError> {
         // The link is checked by the condition, as a signature's is: the caller has just read it.
-        let forget_at = crate::use_cases::supporters::contact_kept_while_waiting(at);
+        let forget_at = crate::domain::retention::contact_forgotten_while_waiting(at);
         let organisation = Update::builder()
             .table_name(&self.table)
             .key("pk", organisation_key(id))

@@ -3,7 +3,7 @@
 //! content, so a page already published is neither written nor invalidated again: checking every
 //! minute costs a few reads, not an invalidation.
 
-use crate::pages::site::SiteFile;
+use crate::ports::SiteFile;
 use crate::ports::{PublishError, SitePublisher};
 use async_trait::async_trait;
 use aws_sdk_s3::primitives::ByteStream;

@@ -75,22 +75,6 @@ pub struct Widget {
 }
 
 impl Widget {
-    /// The page policy, letting the provider's script and frame in.
-    pub fn page_policy(&self) -> String {
-        let provider = self.script.split('/').take(3).collect::<Vec<_>>().join("/");
-        crate::http::PAGE_POLICY
-            .replace(
-                "script-src 'self'",
-                &format!("script-src 'self' {provider}"),
-            )
-            .replace(
-                "frame-ancestors",
-                &format!("frame-src {provider}; frame-ancestors"),
-            )
-    }
-}
-
-impl Widget {
     pub fn new(provider: Provider, site_key: String) -> Self {
         Self {
             provider,

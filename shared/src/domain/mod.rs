@@ -12,6 +12,7 @@ pub mod mail_health;
 mod name;
 mod organisation;
 pub mod proof;
+pub mod retention;
 mod secret;
 mod signature;
 mod timestamp;

@@ -18,9 +18,6 @@ use tracing::instrument;
 pub const CACHE_CONTROL_VALUE: &str =
     "public, max-age=5, s-maxage=10, stale-while-revalidate=30, stale-if-error=86400";
 
-/// How often a watching page asks again: the CDN's cache period, so each poll can bring news.
-pub const POLL_PERIOD_MS: u64 = 10_000;
-
 #[derive(Clone)]
 pub struct CountState {
     pub counter: Arc<dyn CounterStore>,
@@ -35,7 +32,7 @@ pub struct CountState {
 /// image styled by its attributes).
 fn open_to_every_origin(response: &mut Response<Body>) {
     let headers = response.headers_mut();
-    super::secure(headers, super::API_POLICY);
+    super::secure(headers, super::csp::API);
     headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
     headers.insert(
         "access-control-allow-methods",
@@ -157,4 +154,19 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
     };
     let answer = cached(answer, &etag);
     Ok(super::without_body_for_head(&method, answer))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CACHE_CONTROL_VALUE;
+
+    #[test]
+    fn a_watching_page_asks_again_when_the_cdn_may_have_news() {
+        let shared_max_age: u64 = CACHE_CONTROL_VALUE
+            .split(", ")
+            .find_map(|part| part.strip_prefix("s-maxage="))
+            .and_then(|seconds| seconds.parse().ok())
+            .unwrap();
+        assert_eq!(crate::pages::COUNT_POLL_PERIOD_MS, shared_max_age * 1000);
+    }
 }

@@ -4,6 +4,7 @@
 pub mod answer_time;
 pub mod confirm;
 pub mod count;
+pub mod csp;
 pub mod edge;
 pub mod erase;
 pub mod form;
@@ -100,14 +101,6 @@ pub fn query_parameter(request: &Request, name: &str) -> Option<String> {
         .find_map(|(k, v)| (k == name).then_some(v))
 }
 
-/// What a page of ours may load: its own files, nothing from elsewhere; and nobody may frame it.
-/// The CDN sends the same, but a response that reaches a browser another way must be safe too.
-pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
-    img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
-    base-uri 'none'";
-/// What an API answer that is no page may do: nothing.
-pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
-
 /// The headers every response of the functions carries, whoever passes it on.
 pub fn secure(headers: &mut http::HeaderMap, policy: &'static str) {
     headers.insert("content-security-policy", HeaderValue::from_static(policy));
@@ -122,9 +115,9 @@ fn response(status: StatusCode, content_type: &'static str, body: Body) -> Respo
     *response.status_mut() = status;
     let headers = response.headers_mut();
     let policy = if content_type.starts_with("text/html") {
-        PAGE_POLICY
+        csp::PAGE
     } else {
-        API_POLICY
+        csp::API
     };
     secure(headers, policy);
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
@@ -272,7 +265,7 @@ pub(crate) fn form_again(
 ) -> Response<Body> {
     let mut answer = page(StatusCode::UNPROCESSABLE_ENTITY, locale, html);
     if let Some(widget) = widget
-        && let Ok(policy) = HeaderValue::from_str(&widget.page_policy())
+        && let Ok(policy) = HeaderValue::from_str(&csp::page_with(widget))
     {
         answer
             .headers_mut()
@@ -292,9 +285,9 @@ mod tests {
             .body(Body::Empty)
             .unwrap();
         let answers = [
-            (json(StatusCode::OK, &serde_json::json!({})), API_POLICY),
-            (redirect("/en/thank-you/"), API_POLICY),
-            (page(StatusCode::OK, Locale::En, String::new()), PAGE_POLICY),
+            (json(StatusCode::OK, &serde_json::json!({})), csp::API),
+            (redirect("/en/thank-you/"), csp::API),
+            (page(StatusCode::OK, Locale::En, String::new()), csp::PAGE),
             (
                 problem(
                     &request,
@@ -302,7 +295,7 @@ mod tests {
                     Locale::En,
                     MessageId::ERROR_OTHER_SITE,
                 ),
-                PAGE_POLICY,
+                csp::PAGE,
             ),
         ];
         for (answer, policy) in answers {

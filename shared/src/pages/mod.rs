@@ -11,6 +11,10 @@ use minijinja::value::{Kwargs, Value};
 use minijinja::{Environment, Error, ErrorKind, State, context};
 use std::sync::LazyLock;
 
+/// How often a page showing the count asks again: the CDN's cache period for the count
+/// (`http::count::CACHE_CONTROL_VALUE`, s-maxage), so that each poll can bring news.
+pub const COUNT_POLL_PERIOD_MS: u64 = 10_000;
+
 /// The partner sites' counter script, with every language's strings written in.
 const EMBED_SCRIPT: &str = include_str!("../../../static/embed.js");
 
@@ -183,7 +187,7 @@ pub(crate) fn message_context(heading: MessageId, body: MessageId, onward: Onwar
         heading => heading, body => body, sign_again => onward == Onward::SignAgain,
         again => (onward == Onward::AskAgain).then_some("organisations/"),
         again_label => MessageId::ORGANISATION_SEND_AGAIN,
-        days => crate::use_cases::sign::LINK_LIFETIME_SECONDS / 86_400,
+        days => crate::domain::retention::LINK_LIFETIME.in_days(),
         backup_days => crate::domain::BACKUP_RETENTION_DAYS,
     }
 }
@@ -220,7 +224,7 @@ pub fn confirmation_email(
 ) -> (String, String) {
     let context = context! {
         locale => locale.code(), name => name, link => link, erase_link => erase_link,
-        days => crate::use_cases::sign::LINK_LIFETIME_SECONDS / 86_400,
+        days => crate::domain::retention::LINK_LIFETIME.in_days(),
     };
     (
         render("email/confirmation.txt", &context),
@@ -260,7 +264,7 @@ pub fn organisation_form_page(
         &context! {
             locale => locale.code(), values => values, errors => errors,
             countries => country_options(locale), challenge => challenge,
-            contact_days => crate::use_cases::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+            contact_days => crate::domain::retention::CONTACT_KEPT_AFTER_DECISION.in_days(),
         },
     )
 }
@@ -304,6 +308,6 @@ pub fn embed_script() -> String {
             .collect();
     render(
         "embed.js",
-        &context! { strings => strings, period_ms => crate::http::count::POLL_PERIOD_MS },
+        &context! { strings => strings, period_ms => COUNT_POLL_PERIOD_MS },
     )
 }

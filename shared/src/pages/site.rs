@@ -5,6 +5,7 @@ use crate::domain::{BACKUP_RETENTION_DAYS, Locale, PRIVACY_POLICY_VERSION};
 use crate::i18n;
 use crate::i18n::MessageId;
 use crate::pages::{message_context, render};
+use crate::ports::SiteFile;
 use minijinja::Value;
 use minijinja::context;
 use std::path::Path;
@@ -19,13 +20,6 @@ pub struct SiteSettings {
     pub goal: u64,
     /// The bot challenge's widget on the sign form, when it is switched on.
     pub challenge: Option<crate::domain::challenge::Widget>,
-}
-
-/// One file of the built site: its path under the site's root and its bytes.
-#[derive(Debug, Clone)]
-pub struct SiteFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
 }
 
 const STYLESHEET: &str = include_str!("../../../static/assets/site.css");
@@ -107,10 +101,10 @@ fn policy_date(locale: Locale) -> String {
 pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
         contact => settings.contact, policy_date => policy_date(locale),
-        pending_days => crate::use_cases::sign::PENDING_LIFETIME_SECONDS / 86_400,
+        pending_days => crate::domain::retention::PENDING_LIFETIME.in_days(),
         backup_days => BACKUP_RETENTION_DAYS,
-        contact_days => crate::use_cases::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
-        waiting_days => crate::use_cases::supporters::CONTACT_KEPT_WHILE_WAITING_DAYS,
+        contact_days => crate::domain::retention::CONTACT_KEPT_AFTER_DECISION.in_days(),
+        waiting_days => crate::domain::retention::CONTACT_KEPT_WHILE_WAITING.in_days(),
     };
     render(
         "privacy.html",
@@ -206,7 +200,7 @@ pub fn embed_page(settings: &SiteSettings, locale: Locale) -> String {
 pub fn organisations_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
         countries => crate::pages::country_options(locale), values => context! {}, errors => context! {},
-        contact_days => crate::use_cases::supporters::CONTACT_KEPT_AFTER_DECISION_DAYS,
+        contact_days => crate::domain::retention::CONTACT_KEPT_AFTER_DECISION.in_days(),
     };
     render(
         "organisations.html",

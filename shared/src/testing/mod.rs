@@ -139,10 +139,10 @@ pub fn pending_signature_at(
     country: &str,
     signed_at: crate::domain::Timestamp,
 ) -> crate::domain::Signature {
+    use crate::domain::retention::{LINK_LIFETIME, PENDING_LIFETIME};
     use crate::domain::{
         Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature, SignerName,
     };
-    use crate::use_cases::sign::{LINK_LIFETIME_SECONDS, PENDING_LIFETIME_SECONDS};
     let keyring = keyring();
     let email = Email::parse(address).unwrap();
     let signer = keyring.signer_key(&email);
@@ -162,14 +162,14 @@ pub fn pending_signature_at(
             nonce,
             secret_hash: keyring.confirmation_secret(&signer, &nonce).hash(),
             sent_at: signed_at,
-            expires_at: signed_at.plus_seconds(LINK_LIFETIME_SECONDS),
+            expires_at: signed_at.plus_seconds(LINK_LIFETIME.seconds()),
         },
         confirmed_at: None,
         erase_nonce: nonce,
         erase_hash: keyring.erasure_secret(&signer, &nonce).hash(),
         mailed_link: None,
         undeliverable: false,
-        expires_at: Some(signed_at.plus_seconds(PENDING_LIFETIME_SECONDS)),
+        expires_at: Some(signed_at.plus_seconds(PENDING_LIFETIME.seconds())),
     }
 }
 

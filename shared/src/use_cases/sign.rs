@@ -1,5 +1,6 @@
 //! Signing the appeal: a pending signature, and a confirmation link the mailer will send.
 
+use crate::domain::retention::{LINK_LIFETIME, PENDING_LIFETIME};
 use crate::domain::{
     ConfirmationLink, Country, Email, Field, FieldErrors, InputError, LinkNonce, Locale,
     PRIVACY_POLICY_VERSION, Signature, SignatureStatus, SignerName, Timestamp, proof,
@@ -9,12 +10,8 @@ use crate::ports::Clock;
 use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
 use tracing::instrument;
 
-/// How long a confirmation link works.
-pub const LINK_LIFETIME_SECONDS: i64 = 7 * 24 * 3600;
 /// At most one email per address in this interval, so a form cannot be used to flood someone.
 pub const RESEND_INTERVAL_SECONDS: i64 = 5 * 60;
-/// An unconfirmed signature outlives its last link by a day, then the table forgets it.
-pub const PENDING_LIFETIME_SECONDS: i64 = LINK_LIFETIME_SECONDS + 24 * 3600;
 
 /// A signing request, parsed: every field is known good.
 #[derive(Debug, Clone)]
@@ -179,7 +176,7 @@ fn fresh_link(
         nonce,
         secret_hash: keyring.confirmation_secret(signer, &nonce).hash(),
         sent_at: now,
-        expires_at: now.plus_seconds(LINK_LIFETIME_SECONDS),
+        expires_at: now.plus_seconds(LINK_LIFETIME.seconds()),
     }
 }
 
@@ -317,7 +314,7 @@ async fn go_through(
         Plan::Renew { sent_before } if counted => {
             let renewal = LinkRenewal {
                 link: signature.link,
-                expires_at: now.plus_seconds(PENDING_LIFETIME_SECONDS),
+                expires_at: now.plus_seconds(PENDING_LIFETIME.seconds()),
             };
             let renewed = store
                 .revise_pending(&signer, &choices, Some(&renewal), sent_before)
@@ -375,6 +372,6 @@ fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> S
         erase_hash: keyring.erasure_secret(&signer, &erase_nonce).hash(),
         mailed_link: None,
         undeliverable: false,
-        expires_at: Some(now.plus_seconds(PENDING_LIFETIME_SECONDS)),
+        expires_at: Some(now.plus_seconds(PENDING_LIFETIME.seconds())),
     }
 }

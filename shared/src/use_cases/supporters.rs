@@ -1,6 +1,7 @@
 //! Organisations joining the supporters list: their request, their contact's confirmation, and
 //! the staff's moderation. Nothing reaches the public list before a person approves it.
 
+use crate::domain::retention::{CONTACT_KEPT_AFTER_DECISION, LINK_LIFETIME, PENDING_LIFETIME};
 use crate::domain::{
     ConfirmationSecret, Contact, Country, Email, Field, FieldErrors, InputError, LinkNonce, Locale,
     Organisation, OrganisationId, OrganisationName, SecretHash, SignerName, Standing, Timestamp,
@@ -15,19 +16,10 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use std::collections::BTreeMap;
 
 const DAY: i64 = 86_400;
-/// How long a contact is kept once their request is decided: time for questions either way.
-pub const CONTACT_KEPT_AFTER_DECISION_DAYS: i64 = 30;
-/// How long a confirmed request's contact is kept if nobody decides it.
-pub const CONTACT_KEPT_WHILE_WAITING_DAYS: i64 = 90;
 /// How long a rejected request is kept (never shown), so a repeat is recognised.
 pub const REJECTED_KEPT_DAYS: i64 = 30;
 /// An unconfirmed request, and its contact, are deleted after the days a signature's are.
-pub const UNCONFIRMED_LIFETIME_SECONDS: i64 = crate::use_cases::sign::PENDING_LIFETIME_SECONDS;
-
-/// When a confirmed request's contact is forgotten if nobody decides the request.
-pub fn contact_kept_while_waiting(confirmed_at: Timestamp) -> Timestamp {
-    confirmed_at.plus_seconds(CONTACT_KEPT_WHILE_WAITING_DAYS * DAY)
-}
+pub const UNCONFIRMED_LIFETIME_SECONDS: i64 = PENDING_LIFETIME.seconds();
 
 /// The fields of a request to join the list as they arrive, before parsing.
 #[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
@@ -305,10 +297,7 @@ fn contact_email(
             locale,
             i18n::Medium::PlainText,
             MessageId::EMAIL_EXPIRY,
-            &[(
-                "days",
-                (crate::use_cases::sign::LINK_LIFETIME_SECONDS / DAY).into(),
-            )],
+            &[("days", LINK_LIFETIME.in_days().into())],
         ),
         i18n::text(locale, MessageId::SUPPORTER_EMAIL_IGNORE),
     ];
@@ -365,7 +354,7 @@ fn link_alive(organisation: &Organisation, now: Timestamp) -> bool {
 pub fn link_expires_at(organisation: &Organisation) -> Timestamp {
     organisation
         .requested_at
-        .plus_seconds(crate::use_cases::sign::LINK_LIFETIME_SECONDS)
+        .plus_seconds(LINK_LIFETIME.seconds())
 }
 
 /// A contact as long as it is kept: the table's TTL may take days to delete one past its day.
@@ -658,7 +647,7 @@ pub async fn moderate(
     }
     let contact = kept(contact, now);
     moderation.apply(&mut organisation, now);
-    let forget_contact_at = now.plus_seconds(CONTACT_KEPT_AFTER_DECISION_DAYS * DAY);
+    let forget_contact_at = now.plus_seconds(CONTACT_KEPT_AFTER_DECISION.seconds());
     if !store.decide(&organisation, from, forget_contact_at).await? {
         let standing = store
             .organisation(id)
@@ -904,9 +893,7 @@ mod tests {
     async fn a_link_dies_after_the_days_its_email_gives() {
         let world = world();
         let (id, link) = ask(&world, "Memorial Deutschland e.V.", "anna@memorial.de").await;
-        world
-            .clock
-            .advance(crate::use_cases::sign::LINK_LIFETIME_SECONDS);
+        world.clock.advance(LINK_LIFETIME.seconds());
         assert_eq!(
             read_contact_link(&world.store, &world.clock, &id, &link)
                 .await

@@ -178,7 +178,7 @@ impl SupporterStore for EmbeddedStore {
             stored.organisation.expires_at = None;
             // The link's hash stays: only the link itself may tell that it was used.
             if let Some(contact) = stored.contact.as_mut() {
-                contact.forget_at = crate::use_cases::supporters::contact_kept_while_waiting(at);
+                contact.forget_at = crate::domain::retention::contact_forgotten_while_waiting(at);
             }
             write(table, &stored)?;
             Ok(true)
