@@ -57,8 +57,8 @@ def event_source(template, function):
 
 
 def wait_table(mail):
-    rows = ["| SES rate | half the signers have their email within | 99 % within | the last | "
-            "with 5 % of SES calls failing, 99 % within |",
+    rows = [("| SES rate | half the signers have their email within | 99 % within | the last | "
+            "with 5 % of SES calls failing, 99 % within |"),
             "|---|---|---|---|---|"]
     labels = {14: "14/s (a new production account)"}
     for rate in RATES:

@@ -171,8 +171,8 @@ def throughput_problems(template, benchmarks):
     needed = round(LAUNCH_SIGNATURES_PER_SECOND * per_signature)
     warm = int(template["Parameters"]["LaunchWarmWritesPerSecond"]["Default"])
     if warm < needed:
-        return [f"LaunchWarmWritesPerSecond is {warm}: signing writes {per_signature:.2f} units a signature "
-                f"(BENCHMARKS.json), {needed} a second at {LAUNCH_SIGNATURES_PER_SECOND} signatures a second"]
+        return [(f"LaunchWarmWritesPerSecond is {warm}: signing writes {per_signature:.2f} units a signature "
+                f"(BENCHMARKS.json), {needed} a second at {LAUNCH_SIGNATURES_PER_SECOND} signatures a second")]
     return []
 
 

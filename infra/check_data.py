@@ -15,7 +15,6 @@ import re
 import sys
 
 from cfnlint.decode import cfn_yaml
-
 from checks import named, verdict
 
 # The environment variable naming the secret every signer key and link derives from.
@@ -158,7 +157,7 @@ def reattach_problems(template, reattach):
 def main():
     here = pathlib.Path(__file__).parent
     stack_policy = json.loads((here / "stack-policy.json").read_text())
-    template = json.loads(open(sys.argv[1]).read())
+    template = json.loads(pathlib.Path(sys.argv[1]).read_text())
     problems = problems_of(template, stack_policy)
     problems += reattach_problems(template, json.loads(json.dumps(cfn_yaml.load(str(here / "reattach.yaml")))))
     verdict(problems, "the table, the master secret, the mail queues and their key survive deletion and "

@@ -12,6 +12,7 @@ usage: python check_delivery.py EXPANDED_TEMPLATE_JSON
 
 import fnmatch
 import json
+import pathlib
 import sys
 
 from checks import named, verdict
@@ -200,7 +201,7 @@ class Delivery:
 
 
 def main():
-    template = json.loads(open(sys.argv[1]).read())
+    template = json.loads(pathlib.Path(sys.argv[1]).read_text())
     problems = Delivery(template).run()
     verdict(problems, "alarms, SES events, stream failures and the mail queue: every publisher may write where it sends, every reader decrypt what it reads")
 

@@ -12,7 +12,6 @@ import pathlib
 import re
 
 from cfnlint.decode import cfn_yaml
-
 from checks import named, verdict
 
 HERE = pathlib.Path(__file__).resolve().parent

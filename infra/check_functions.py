@@ -220,7 +220,7 @@ def custom_metric_problems(template, sources):
 def main():
     binaries = {}
     for manifest in sorted((ROOT / "functions").glob("*/Cargo.toml")):
-        name = re.search(r'^name\s*=\s*"([^"]+)"', manifest.read_text(), re.M).group(1)
+        name = re.search(r'^name\s*=\s*"([^"]+)"', manifest.read_text(), re.MULTILINE).group(1)
         binaries[name] = manifest.parent / "src" / "main.rs"
     problems = []
     deployed = template_functions(problems)

@@ -8,7 +8,6 @@ import pathlib
 import re
 
 from cfnlint.decode import cfn_yaml
-
 from checks import verdict
 
 HERE = pathlib.Path(__file__).resolve().parent

@@ -24,10 +24,9 @@ import pathlib
 import re
 import sys
 
+from checks import named, verdict
 from cloudsplaining.scan.policy_document import PolicyDocument
 from cloudsplaining.scan.statement_detail import StatementDetail
-
-from checks import named, verdict
 
 TEMPLATES = ("template.json", "deploy-role.json", "edge.json")
 DATA_SERVICES = ("dynamodb", "secretsmanager", "kms", "s3")

@@ -5,12 +5,13 @@ A rejected input must store nothing, so the stack may hold no more signatures th
 usage: api_fuzz.py HAR STATS_OUTPUT"""
 
 import json
+import pathlib
 import re
 import sys
 from collections import Counter
 
-har, stats = sys.argv[1], open(sys.argv[2]).read()
-entries = json.load(open(har))["log"]["entries"]
+har, stats = sys.argv[1], pathlib.Path(sys.argv[2]).read_text()
+entries = json.loads(pathlib.Path(har).read_text())["log"]["entries"]
 statuses = Counter()
 accepted = 0
 for entry in entries:

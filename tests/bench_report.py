@@ -87,7 +87,7 @@ def merge(out, criterion, prices_path):
             parts[name] = load(out / f"{name}.json")
         except (OSError, ValueError):
             missing.append(name)
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT)
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT, check=False)
     results = {
         "measured_on": datetime.date.today().isoformat(),
         "commit": commit.stdout.strip() or "unknown",
@@ -201,17 +201,17 @@ def budget_rows(r):
     if "home_page" in r:
         h = r["home_page"]
         totals = h["total_bytes"].values()
-        rows.append(("home page, all bytes, gzip", f"{min(totals) / 1e3:.1f}–{max(totals) / 1e3:.1f} KB, "
-                     f"{h['from_another_host']} from another host", "", f"≤ {HOME_PAGE_BYTES // 1000} KB, none",
+        rows.append(("home page, all bytes, gzip", (f"{min(totals) / 1e3:.1f}–{max(totals) / 1e3:.1f} KB, "
+                     f"{h['from_another_host']} from another host"), "", f"≤ {HOME_PAGE_BYTES // 1000} KB, none",
                      max(totals) <= HOME_PAGE_BYTES and h["from_another_host"] == 0))
     for quota, m in launches(r):
         faulty = m["with_faults"]
         rows += [
             (f"a launch's email at {quota}/s: p99 signing → SES", f"{n(m['p99_s'], 1)} s", "",
              f"≤ {n(m['budget_p99_s'])} s", m["p99_s"] <= m["budget_p99_s"]),
-            (f"the same, lost / sent twice", f"{m['lost']} / {m['duplicates']}", "", "0 / 0",
+            ("the same, lost / sent twice", f"{m['lost']} / {m['duplicates']}", "", "0 / 0",
              m["lost"] == 0 and m["duplicates"] == 0),
-            (f"the same with 5 % of SES calls failing: p99, lost", f"{n(faulty['p99_s'], 1)} s, {faulty['lost']}", "",
+            ("the same with 5 % of SES calls failing: p99, lost", f"{n(faulty['p99_s'], 1)} s, {faulty['lost']}", "",
              "none lost", faulty["lost"] == 0),
         ]
     if "attack" in r.get("mail", {}):
@@ -226,8 +226,8 @@ def budget_rows(r):
     if "daily_quota" in r.get("mail", {}):
         d = r["mail"]["daily_quota"]
         rows += [
-            (f"a spent daily quota ({n(d['signers'])} signers, {n(d['daily_quota'])} a day): sent on "
-             "the first quota day / the second", f"{n(d['sent_day_1'])} / {n(d['sent_day_2'])}", "",
+            ((f"a spent daily quota ({n(d['signers'])} signers, {n(d['daily_quota'])} a day): sent on "
+             "the first quota day / the second"), f"{n(d['sent_day_1'])} / {n(d['sent_day_2'])}", "",
              "all by the second", d["sent_day_1"] + d["sent_day_2"] == d["signers"]),
             ("the same, to the failure queue / never mailed", f"{d['to_failure_queue']} / {d['lost']}", "",
              "0 / 0", d["to_failure_queue"] == 0 and d["lost"] == 0),
@@ -327,8 +327,8 @@ def counter_table(r):
     rows = [(f"write units per confirmed signature, stream batches of {batch}", f"{units:.3f}")
             for batch, units in w["by_batch"].items()]
     rows += [(f"of which {kind}", f"{units:.3f}") for kind, units in w["by_kind"].items()]
-    rows.append(("the aggregate handler, per record", f"{a['ns_per_record'] / 1e3:.1f} µs "
-                 f"(reading the event alone: {a['floor_ns_per_record'] / 1e3:.1f} µs, ratio {a['ns_per_record'] / a['floor_ns_per_record']:.2f})"))
+    rows.append(("the aggregate handler, per record", (f"{a['ns_per_record'] / 1e3:.1f} µs "
+                 f"(reading the event alone: {a['floor_ns_per_record'] / 1e3:.1f} µs, ratio {a['ns_per_record'] / a['floor_ns_per_record']:.2f})")))
     return markdown(("figure", "measured"), rows)
 
 
@@ -425,7 +425,7 @@ TABLES = {
     "durations": durations_table,
 }
 MARKER = re.compile(r"<!-- generated: ([a-z-]+) -->")
-SECTION = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)\n?(<!-- end: (?P=name) -->)", re.S)
+SECTION = re.compile(r"(<!-- generated: (?P<name>[a-z-]+) -->\n)(?P<body>.*?)\n?(<!-- end: (?P=name) -->)", re.DOTALL)
 
 
 def rendered(document, results):

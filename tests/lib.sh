@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
+cd "$root" || exit 1
 
 cache="${PEOPLE_FIRST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/people-first}"
 # One target directory for every run on this machine: the AWS SDK builds once.

@@ -8,7 +8,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-import bench_report  # noqa: E402
+import bench_report
 
 
 class Tables(unittest.TestCase):
@@ -91,7 +91,7 @@ class Durations(unittest.TestCase):
 class Sizes(unittest.TestCase):
     """tests/run holds each bootstrap sam build made to its function's budget."""
 
-    FUNCTIONS = ["sign", "mail-queue", "publish", "organisations"]
+    FUNCTIONS = ("sign", "mail-queue", "publish", "organisations")
 
     def sizes(self, **overrides):
         sizes = {"sign": 5_900_000, "mail-queue": 4_500_000, "publish": 7_300_000, "organisations": 5_600_000}
