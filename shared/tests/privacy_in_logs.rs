@@ -6,24 +6,8 @@
 
 use people_first::testing as support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use support::link_token;
 use support::stack::{Stack, address, request};
-use tracing_subscriber::layer::SubscriberExt as _;
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 async fn a_whole_flow(stack: &Stack, email: &str, name: &str) -> String {
     let body = serde_json::json!({ "name": name, "email": email, "country": "UA", "locale": "uk" });
@@ -50,16 +34,8 @@ async fn a_whole_flow(stack: &Stack, email: &str, name: &str) -> String {
 
 #[tokio::test]
 async fn no_address_name_or_secret_is_logged_on_either_stack() {
-    let captured = Captured::default();
-    let writer = captured.clone();
     // The filter the functions run with, at its most verbose.
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish()
-        .with(people_first::telemetry::privacy_filter("trace"));
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = support::logs::capture(tracing::Level::TRACE);
 
     let mut secrets = Vec::new();
     for stack in [Stack::local(), Stack::aws().await] {
@@ -76,7 +52,7 @@ async fn no_address_name_or_secret_is_logged_on_either_stack() {
             token[43..].to_owned(),
         ]);
     }
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("signature recorded") && logs.contains("email sent"),
         "the flow was logged"

@@ -50,6 +50,6 @@ pub async fn handle_confirm(
 fn refused(request: &Request, error: &ConfirmError, locale: Locale) -> Response<Body> {
     match error {
         ConfirmError::UnknownLink => dead_link(request, locale),
-        ConfirmError::Store(_) => super::unavailable(request, locale),
+        ConfirmError::Store(fault) => super::unavailable(request, locale, fault),
     }
 }

@@ -92,8 +92,8 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
     }
     let counter = match state.counter.read_counter().await {
         Ok(counter) => counter,
-        Err(e) => {
-            tracing::warn!(error = %e, "the counter could not be read");
+        Err(fault) => {
+            super::log_fault(&fault);
             let mut answer = json(
                 StatusCode::SERVICE_UNAVAILABLE,
                 &serde_json::json!({ "error": i18n::text(locale, MessageId::COUNTER_UNAVAILABLE) }),

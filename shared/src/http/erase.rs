@@ -37,12 +37,12 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
                     pages::Onward::Home,
                 ),
             ),
-            Err(_) => super::unavailable(&request, locale),
+            Err(fault) => super::unavailable(&request, locale, &fault),
         },
         LinkRequest::Press(encoding, token) => {
             match erase_signature(state.store.as_ref(), &token).await {
                 Ok(erased) => pressed(encoding, erased.unwrap_or(locale), "erased", "erased"),
-                Err(_) => super::unavailable(&request, locale),
+                Err(fault) => super::unavailable(&request, locale, &fault),
             }
         }
     };

@@ -229,13 +229,40 @@ where
 }
 
 /// A passing fault, in the requester's language: 503 with `Retry-After`, and they try again.
-pub(crate) fn unavailable(request: &Request, locale: Locale) -> Response<Body> {
+/// Every handler answers a fault here, and it is logged here, once, with the causes under it
+/// (errors name an operation or a key, never what a person typed).
+pub(crate) fn unavailable(
+    request: &Request,
+    locale: Locale,
+    fault: &dyn std::error::Error,
+) -> Response<Body> {
+    log_fault(fault);
     problem(
         request,
         StatusCode::SERVICE_UNAVAILABLE,
         locale,
         MessageId::ERROR_UNAVAILABLE,
     )
+}
+
+/// The one place a handler logs the fault it answers 503 to.
+pub(crate) fn log_fault(fault: &dyn std::error::Error) {
+    tracing::error!(fault = %Causes(fault), "answered 503: a passing fault");
+}
+
+/// An error and every error under it, on one line: what failed, then why.
+struct Causes<'a>(&'a dyn std::error::Error);
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut under = self.0.source();
+        while let Some(cause) = under {
+            write!(f, ": {cause}")?;
+            under = cause.source();
+        }
+        Ok(())
+    }
 }
 
 /// The challenge's verdict on a form otherwise fit to take, when one is asked (the widget's
@@ -250,10 +277,10 @@ pub(crate) async fn challenge_passed(
     let Some(challenge) = challenge else {
         return Ok(true);
     };
-    challenge.passed(answer).await.map_err(|e| {
-        tracing::warn!(error = %e, "the challenge could not be checked");
-        Box::new(unavailable(request, locale))
-    })
+    challenge
+        .passed(answer)
+        .await
+        .map_err(|fault| Box::new(unavailable(request, locale, &fault)))
 }
 
 /// A form shown again with what was wrong (422), with the challenge's widget when one is asked:

@@ -78,6 +78,6 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
     state.answer_time.wait(arrived).await;
     match signed {
         Ok(_) => Ok(accepted),
-        Err(_) => Ok(super::unavailable(&request, locale)),
+        Err(fault) => Ok(super::unavailable(&request, locale, &fault)),
     }
 }

@@ -97,10 +97,7 @@ pub async fn handle_organisation_request(
     state.answer_time.wait(arrived).await;
     match taken {
         Ok(()) => Ok(accepted),
-        Err(e) => {
-            tracing::warn!(error = %e, "organisation request not taken");
-            Ok(super::unavailable(&request, locale))
-        }
+        Err(fault) => Ok(super::unavailable(&request, locale, &fault)),
     }
 }
 
@@ -188,9 +185,10 @@ pub async fn handle_contact_link(
         Ok(read) => read,
         Err(refusal) => return Ok(super::without_body_for_head(request.method(), *refusal)),
     };
-    let Ok(link) = read_contact_link(state.store.as_ref(), state.clock.as_ref(), &id, &hash).await
-    else {
-        return Ok(super::unavailable(&request, locale));
+    let link = match read_contact_link(state.store.as_ref(), state.clock.as_ref(), &id, &hash).await
+    {
+        Ok(link) => link,
+        Err(fault) => return Ok(super::unavailable(&request, locale, &fault)),
     };
     let answer = match (request.method() == Method::POST, link) {
         (_, ContactLink::Dead) => dead_link(&request, locale),
@@ -224,7 +222,7 @@ pub async fn handle_contact_link(
                 Encoding::Form => redirect_confirmed(locale),
                 Encoding::Json => confirmed(&request, encoding, locale),
             },
-            Err(_) => super::unavailable(&request, locale),
+            Err(fault) => super::unavailable(&request, locale, &fault),
         },
     };
     Ok(super::without_body_for_head(request.method(), answer))

@@ -23,6 +23,7 @@ pub mod dns;
 pub mod event_filter;
 pub mod faults;
 pub mod local_stack;
+pub mod logs;
 pub mod queue;
 pub mod recording;
 pub mod runtime_api;

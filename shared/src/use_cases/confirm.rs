@@ -38,7 +38,7 @@ fn check(
 }
 
 /// For the page a `GET` shows: reads only.
-#[instrument(skip_all, err(Display))]
+#[instrument(skip_all)]
 pub async fn inspect_link(
     store: &dyn SignatureStore,
     clock: &dyn Clock,
@@ -59,7 +59,7 @@ pub async fn inspect_link(
 }
 
 /// Confirms once; confirming again with the same link answers the same.
-#[instrument(skip_all, err(Display))]
+#[instrument(skip_all)]
 pub async fn confirm_signature(
     store: &dyn SignatureStore,
     clock: &dyn Clock,

@@ -19,7 +19,7 @@ fn check(signature: Option<Signature>, token: &LinkToken) -> Option<Signature> {
 }
 
 /// For the page a `GET` shows: the signature's language, or `None` when nothing is left to erase.
-#[instrument(skip_all, err(Display))]
+#[instrument(skip_all)]
 pub async fn inspect_erasure(
     store: &dyn SignatureStore,
     token: &LinkToken,
@@ -28,7 +28,7 @@ pub async fn inspect_erasure(
 }
 
 /// Deletes the signature; the same answer when it is already gone.
-#[instrument(skip_all, err(Display))]
+#[instrument(skip_all)]
 pub async fn erase_signature(
     store: &dyn SignatureStore,
     token: &LinkToken,

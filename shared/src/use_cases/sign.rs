@@ -223,7 +223,7 @@ impl Plan {
 /// signature's item (which changes nothing where nothing is to change: a confirmed signature,
 /// or no signature and no email left). Whoever times the answer learns no more than its
 /// content tells: nothing about who signed.
-#[instrument(skip_all, err(Display))]
+#[instrument(skip_all)]
 pub async fn sign_petition(
     store: &dyn SignatureStore,
     keyring: &Keyring,
@@ -237,7 +237,7 @@ pub async fn sign_petition(
 
 /// What a bot, or a request that failed the challenge, gets: the motions of signing on keys
 /// nobody has, so it cannot tell by the time of its answer that it was found out.
-#[instrument(skip_all, err(Display))]
+#[instrument(skip_all)]
 pub async fn sign_silently(
     store: &dyn SignatureStore,
     keyring: &Keyring,
