@@ -8,7 +8,7 @@ use crate::keyring::Keyring;
 use crate::ports::{Clock, MailHealthStore};
 use crate::ports::{
     Delivery, MailDomains, MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore,
-    SupporterStore,
+    StoreError, SupporterStore,
 };
 use crate::use_cases::mailing::{MailSettings, confirmation_email};
 use crate::use_cases::supporters;
@@ -271,7 +271,9 @@ impl Sending<'_> {
                 self.mark_undeliverable(request).await;
                 return Outcome::Refused;
             }
-            Ok(Err(())) | Err(_) => return Outcome::Later,
+            Ok(Err(fault)) => return Self::later(&fault),
+            // The deadline came while the domain's DNS was asked: the request comes back.
+            Err(_) => return Outcome::Later,
         }
         let mut throttled = Backoff::throttled();
         let mut faulted = Backoff::faulted();
@@ -286,7 +288,7 @@ impl Sending<'_> {
                 None => match self.email_for(request).await {
                     Ok(Some(read)) => email.insert(read),
                     Ok(None) => return Outcome::NotNeeded,
-                    Err(()) => return Outcome::Later,
+                    Err(fault) => return Self::later(&fault),
                 },
             };
             match self.mailer.send(email).await {
@@ -332,9 +334,9 @@ impl Sending<'_> {
 
     /// The email a request calls for, if its signature, or its organisation's contact, still
     /// waits for it; `Err` when what it is about cannot be read now.
-    async fn email_for(&self, request: &MailRequest) -> Result<Option<OutgoingEmail>, ()> {
+    async fn email_for(&self, request: &MailRequest) -> Result<Option<OutgoingEmail>, StoreError> {
         let now = self.clock.now();
-        let read = match request {
+        match request {
             MailRequest::Confirmation { signer, link, .. } => {
                 self.store.find(signer).await.map(|found| {
                     found
@@ -367,10 +369,7 @@ impl Sending<'_> {
                             )
                         })
                 }),
-        };
-        read.map_err(|e| {
-            tracing::warn!(error = %e, "what the email is about could not be read; mailing later");
-        })
+        }
     }
 
     /// Sets the guard as the last hour's figures call for; a figure that cannot be read leaves
@@ -411,11 +410,20 @@ impl Sending<'_> {
 
     /// False only when the email's domain is known to take no mail; an email no longer
     /// needed goes on to be found so when its slot comes.
-    async fn reaches_a_domain_that_takes_mail(&self, request: &MailRequest) -> Result<bool, ()> {
+    async fn reaches_a_domain_that_takes_mail(
+        &self,
+        request: &MailRequest,
+    ) -> Result<bool, StoreError> {
         let Some(email) = self.email_for(request).await? else {
             return Ok(true);
         };
         Ok(self.domains.delivery(email.to.domain()).await != Delivery::Impossible)
+    }
+
+    /// What the email is about could not be read now: it is mailed later, and the fault logged.
+    fn later(fault: &StoreError) -> Outcome {
+        tracing::warn!(%fault, "what the email is about could not be read; mailing later");
+        Outcome::Later
     }
 
     /// A signature whose domain takes no mail is not mailed again: signing again clears it.
