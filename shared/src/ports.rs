@@ -107,18 +107,6 @@ pub trait SignatureStore: Send + Sync {
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
 }
 
-/// The item under which the emails to a mailbox on one UTC day are counted, and when it may
-/// go: a day after that day ends.
-pub fn mailbox_day(mailbox: &crate::domain::MailboxKey, at: Timestamp) -> (String, Timestamp) {
-    const DAY: i64 = 86_400;
-    let day = at.to_rfc3339()[..10].to_owned();
-    let day_ends = at.unix_seconds() - at.unix_seconds().rem_euclid(DAY) + DAY;
-    (
-        format!("mailbox#{}#{day}", mailbox.to_hex()),
-        Timestamp::from_unix_seconds(day_ends + DAY),
-    )
-}
-
 /// What an email is about: SES reports its bounces and complaints with it, so feedback acts only
 /// on what the email was about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

@@ -1,6 +1,6 @@
 //! The signature store on DynamoDB: one item per signer, keyed by the signer key.
 
-use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
+use crate::domain::{MailboxDay, SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -97,6 +97,11 @@ impl DynamoStore {
             .map_err(|e| unavailable(&e))?;
         answer.item.map(decode).transpose()
     }
+}
+
+/// The item under which the emails to a mailbox on a day are counted.
+fn mailbox_day_item(day: &MailboxDay) -> String {
+    format!("mailbox#{}#{}", day.mailbox.to_hex(), day.day.date())
 }
 
 #[async_trait]
@@ -301,7 +306,8 @@ impl SignatureStore for DynamoStore {
         at: Timestamp,
         limit: u32,
     ) -> Result<bool, StoreError> {
-        let (item, expires_at) = crate::ports::mailbox_day(mailbox, at);
+        let day = MailboxDay::of(*mailbox, at);
+        let (item, expires_at) = (mailbox_day_item(&day), day.forgotten_at());
         let result = self
             .client
             .update_item()
@@ -329,7 +335,7 @@ impl SignatureStore for DynamoStore {
         mailbox: &crate::domain::MailboxKey,
         at: Timestamp,
     ) -> Result<(), StoreError> {
-        let (item, _) = crate::ports::mailbox_day(mailbox, at);
+        let item = mailbox_day_item(&MailboxDay::of(*mailbox, at));
         let result = self
             .client
             .update_item()

@@ -9,6 +9,7 @@ mod email;
 mod field;
 mod locale;
 pub mod mail_health;
+mod mailbox_day;
 mod name;
 mod organisation;
 pub mod proof;
@@ -23,6 +24,7 @@ pub use country::Country;
 pub use email::Email;
 pub use field::{Field, FieldErrors};
 pub use locale::Locale;
+pub use mailbox_day::{MailboxDay, UtcDay};
 pub use name::SignerName;
 pub use organisation::{
     Contact, Organisation, OrganisationId, OrganisationName, Standing, Website, supporters_list,

@@ -11,7 +11,7 @@
 //! fails hands its counts to the next, so no signature is on disk without its count.
 
 use super::unavailable;
-use crate::domain::{MailboxKey, Timestamp};
+use crate::domain::{MailboxKey, Timestamp, UtcDay};
 use crate::ports::StoreError;
 use redb::{ReadableTable, TableDefinition};
 use std::collections::{BTreeMap, HashMap};
@@ -39,7 +39,7 @@ pub(super) enum Entry {
 }
 
 fn day_of(at: Timestamp) -> i64 {
-    at.unix_seconds().div_euclid(86_400)
+    UtcDay::of(at).number()
 }
 
 /// The days' counts, as the log makes them: each mailbox's places in the log.
