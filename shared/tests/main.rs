@@ -15,6 +15,7 @@ mod mail_domains;
 mod mail_guard;
 mod organisations;
 mod parsers_under_property_tests;
+mod routes;
 mod settings_documented;
 mod signing;
 mod site;

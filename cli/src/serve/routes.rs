@@ -6,6 +6,7 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use http::{HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use people_first::domain::Locale;
+use people_first::domain::routes::Api;
 use people_first::http::count::handle_count;
 use people_first::http::{
     browser_locale, confirm::handle_confirm, erase::handle_erase, json, sign::handle_sign,
@@ -19,14 +20,14 @@ const OPENAPI: &str = include_str!("../../../openapi.yaml");
 
 pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
     let path = request.uri().path().to_owned();
-    let answer = match path.as_str() {
-        "/api/sign" => {
+    let answer = match Api::of_path(&path) {
+        Some(Api::Sign) => {
             stack
                 .sign_origins
                 .guard(request, |request| handle_sign(&stack.sign, request))
                 .await
         }
-        "/api/organisations" => {
+        Some(Api::Organisations) => {
             stack
                 .sign_origins
                 .guard(request, |request| {
@@ -34,14 +35,12 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
                 })
                 .await
         }
-        "/api/organisations/confirm" => {
-            supporters::handle_contact_link(&stack.supporters, request).await
-        }
-        "/api/confirm" => handle_confirm(&stack.confirm, request).await,
-        "/api/erase" => handle_erase(&stack.erase, request).await,
-        "/api/count" | "/api/count.svg" => handle_count(&stack.count, request).await,
-        "/api/openapi.yaml" => Ok(api_description(&request)),
-        _ => Ok(static_route(stack, &request, &path)),
+        Some(Api::ContactLink) => supporters::handle_contact_link(&stack.supporters, request).await,
+        Some(Api::Confirm) => handle_confirm(&stack.confirm, request).await,
+        Some(Api::Erase) => handle_erase(&stack.erase, request).await,
+        Some(Api::Count | Api::CountBadge) => handle_count(&stack.count, request).await,
+        None if path == "/api/openapi.yaml" => Ok(api_description(&request)),
+        None => Ok(static_route(stack, &request, &path)),
     };
     answer.unwrap_or_else(|e| {
         tracing::error!(error = %e, "handler failed");

@@ -5,6 +5,7 @@ use lambda_http::{Error, Request};
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::ses::SesMailer;
+use people_first::domain::routes::Api;
 use people_first::http::answer_time::AnswerTime;
 use people_first::http::lambda;
 use people_first::http::supporters::{
@@ -45,7 +46,7 @@ async fn main() -> Result<(), Error> {
     let origins = config::sign_origins()?;
     lambda::run(|request: Request| {
         edge.guard(request, |request| async {
-            if request.uri().path().ends_with("/confirm") {
+            if Api::of_path(request.uri().path()) == Some(Api::ContactLink) {
                 handle_contact_link(&state, request).await
             } else {
                 origins

@@ -14,6 +14,7 @@ mod name;
 mod organisation;
 pub mod proof;
 pub mod retention;
+pub mod routes;
 mod secret;
 mod signature;
 mod timestamp;

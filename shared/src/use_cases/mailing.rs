@@ -2,6 +2,7 @@
 //! contacts confirm their requests with.
 
 use crate::domain::mail_health::MailHealth;
+use crate::domain::routes::Api;
 use crate::domain::{Change, ChangedItem, Locale, SequenceNumber, Signature};
 use crate::i18n;
 use crate::i18n::MessageId;
@@ -27,13 +28,13 @@ pub fn confirmation_link(
     signature: &Signature,
 ) -> String {
     let token = keyring.confirmation_token(&signature.signer, &signature.link.nonce);
-    format!("{}/api/confirm?t={}", settings.public_url, token.encode())
+    Api::Confirm.link(&settings.public_url, &format!("t={}", token.encode()))
 }
 
 /// The link every email carries to erase the signature, whatever became of it since.
 pub fn erasure_link(settings: &MailSettings, keyring: &Keyring, signature: &Signature) -> String {
     let token = keyring.erasure_token(&signature.signer, &signature.erase_nonce);
-    format!("{}/api/erase?t={}", settings.public_url, token.encode())
+    Api::Erase.link(&settings.public_url, &format!("t={}", token.encode()))
 }
 
 pub fn confirmation_email(

@@ -2,6 +2,7 @@
 //! the staff's moderation. Nothing reaches the public list before a person approves it.
 
 use crate::domain::retention::{CONTACT_KEPT_AFTER_DECISION, LINK_LIFETIME, PENDING_LIFETIME};
+use crate::domain::routes::Api;
 use crate::domain::{
     ConfirmationSecret, Contact, Country, Email, Field, FieldErrors, InputError, LinkNonce, Locale,
     Organisation, OrganisationId, OrganisationName, SecretHash, SignerName, Standing, Timestamp,
@@ -265,11 +266,9 @@ pub fn link_email(
         return None;
     }
     let secret = keyring.contact_secret(&organisation.id, &nonce);
-    let url = format!(
-        "{}/api/organisations/confirm?id={}&t={}",
-        settings.public_url,
-        organisation.id,
-        encode_secret(&secret)
+    let url = Api::ContactLink.link(
+        &settings.public_url,
+        &format!("id={}&t={}", organisation.id, encode_secret(&secret)),
     );
     Some(contact_email(settings, contact, organisation, &url))
 }

@@ -1,0 +1,66 @@
+//! The API's addresses (`domain::routes::Api`) are the paths `openapi.yaml` describes, and the
+//! only ones the site's forms post to and its script fetches.
+
+use people_first::domain::routes::Api;
+use std::collections::BTreeSet;
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+fn ours() -> BTreeSet<&'static str> {
+    Api::ALL.into_iter().map(Api::path).collect()
+}
+
+#[test]
+fn the_api_description_has_every_address_and_no_other() {
+    let description: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(root().join("openapi.yaml")).unwrap())
+            .unwrap();
+    let described: BTreeSet<&str> = description["paths"]
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .map(|key| key.as_str().unwrap())
+        .collect();
+    assert_eq!(described, ours());
+}
+
+/// Every `/api/…` address a file names in quotes: a form's action, a script's fetch, an image.
+fn named_in(text: &str) -> BTreeSet<String> {
+    text.split(['"', '\''])
+        .filter(|part| part.starts_with("/api/"))
+        .map(|part| part.split('?').next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_site_names_only_addresses_the_api_has() {
+    let mut named = BTreeSet::new();
+    for dir in ["static/templates", "static/assets"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                named.extend(named_in(&text));
+            }
+        }
+    }
+    assert!(!named.is_empty(), "the site names the API");
+    let unknown: Vec<_> = named
+        .iter()
+        .filter(|path| !ours().contains(path.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "the site names addresses the API does not have: {unknown:?}"
+    );
+}
+
+#[test]
+fn an_address_is_read_without_its_query() {
+    assert_eq!(
+        named_in(r#"<img src="/api/count.svg?lang=en"> fetch('/api/sign', {"#),
+        BTreeSet::from(["/api/count.svg".to_owned(), "/api/sign".to_owned()])
+    );
+}
