@@ -6,12 +6,19 @@ use async_trait::async_trait;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// Throttled, unreachable or failing: the caller answers 503 and the client retries.
-    #[error("the signature store is unavailable: {0}")]
-    Unavailable(String),
+    /// Throttled, unreachable or failing: the caller answers 503 and the client retries. The
+    /// cause stays an error of its own, with its own causes (`telemetry::Causes` prints them).
+    #[error("the signature store is unavailable")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A stored item that does not parse: a bug or tampering, never the signer's fault.
     #[error("a stored signature is corrupt: {0}")]
     Corrupt(String),
+}
+
+impl StoreError {
+    pub fn unavailable(cause: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Unavailable(cause.into())
+    }
 }
 
 /// The result of writing a new pending signature.

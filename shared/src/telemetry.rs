@@ -105,6 +105,22 @@ fn metric_line(metric: &str, timestamp_ms: u128) -> String {
     .to_string()
 }
 
+/// An error and every error under it, on one line: what failed, then why. Errors keep their
+/// causes as sources; a log line prints them through this.
+pub struct Causes<'a>(pub &'a dyn std::error::Error);
+
+impl std::fmt::Display for Causes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut under = self.0.source();
+        while let Some(cause) = under {
+            write!(f, ": {cause}")?;
+            under = cause.source();
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -40,7 +40,7 @@ where
         {
             Ok(page) => page,
             Err(e) => {
-                tracing::error!(error = %e, consumer = name, "cannot read the change feed");
+                tracing::error!(error = %people_first::telemetry::Causes(&e), consumer = name, "cannot read the change feed");
                 tokio::time::sleep(delay).await;
                 continue;
             }
@@ -100,7 +100,7 @@ pub async fn send_confirmations(
                 return false;
             }
             if let Err(e) = store.set_feed_checkpoint(MAILER, page.last).await {
-                tracing::error!(error = %e, "cannot save the mailer's checkpoint");
+                tracing::error!(error = %people_first::telemetry::Causes(&e), "cannot save the mailer's checkpoint");
                 return false;
             }
             true
@@ -122,7 +122,7 @@ pub async fn count_confirmations(store: Arc<EmbeddedStore>) {
                 Ok(()) => match store.set_feed_checkpoint(AGGREGATE, last).await {
                     Ok(()) => true,
                     Err(e) => {
-                        tracing::error!(error = %e, "cannot save the aggregate's position");
+                        tracing::error!(error = %people_first::telemetry::Causes(&e), "cannot save the aggregate's position");
                         false
                     }
                 },
@@ -148,7 +148,9 @@ pub async fn purge_expired(store: Arc<EmbeddedStore>, clock: Arc<dyn Clock>) {
         match store.purge_expired(clock.now()).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "expired unconfirmed signatures deleted"),
-            Err(e) => tracing::warn!(error = %e, "cannot purge expired signatures; will retry"),
+            Err(e) => {
+                tracing::warn!(error = %people_first::telemetry::Causes(&e), "cannot purge expired signatures; will retry");
+            }
         }
     }
 }

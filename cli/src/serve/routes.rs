@@ -43,7 +43,7 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
         None => Ok(static_route(stack, &request, &path)),
     };
     answer.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "handler failed");
+        tracing::error!(error = %people_first::telemetry::Causes(e.as_ref()), "handler failed");
         let mut failure = Response::new(Body::Empty);
         *failure.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
         failure

@@ -4,7 +4,7 @@ use crate::domain::{MailboxDay, SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
+use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
@@ -19,10 +19,12 @@ pub struct DynamoStore {
 
 pub(super) type Item = HashMap<String, AttributeValue>;
 
-pub(super) fn unavailable<E: std::error::Error + 'static, R: std::fmt::Debug>(
-    e: &SdkError<E, R>,
-) -> StoreError {
-    StoreError::Unavailable(DisplayErrorContext(e).to_string())
+pub(super) fn unavailable<E, R>(e: SdkError<E, R>) -> StoreError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    StoreError::unavailable(e)
 }
 
 pub(super) fn decode(item: Item) -> Result<Signature, StoreError> {
@@ -41,7 +43,7 @@ fn applied<T>(
         {
             Ok(false)
         }
-        Err(e) => Err(unavailable(&e)),
+        Err(e) => Err(unavailable(e)),
     }
 }
 
@@ -60,7 +62,7 @@ fn deleted(
         {
             Ok(None)
         }
-        Err(e) => Err(unavailable(&e)),
+        Err(e) => Err(unavailable(e)),
     }
 }
 
@@ -94,7 +96,7 @@ impl DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(unavailable)?;
         answer.item.map(decode).transpose()
     }
 }
@@ -126,12 +128,12 @@ impl SignatureStore for DynamoStore {
                     let existing = match refusal.item.clone() {
                         Some(item) => decode(item)?,
                         None => self.read(&signature.signer).await?.ok_or_else(|| {
-                            StoreError::Unavailable("the existing signature vanished".into())
+                            StoreError::unavailable("the existing signature vanished")
                         })?,
                     };
                     Ok(Insertion::AlreadySigned(Box::new(existing)))
                 }
-                _ => Err(unavailable(&e)),
+                _ => Err(unavailable(e)),
             },
         }
     }

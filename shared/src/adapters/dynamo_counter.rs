@@ -65,7 +65,7 @@ impl DynamoStore {
         update
             .update_expression(format!("ADD {} SET updated_at = :at", adds.join(", ")))
             .build()
-            .map_err(|e| StoreError::Unavailable(e.to_string()))
+            .map_err(StoreError::unavailable)
     }
 }
 
@@ -80,7 +80,7 @@ impl CounterStore for DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(unavailable)?;
         Ok(answer.item.as_ref().map(counter_of).unwrap_or_default())
     }
 
@@ -93,7 +93,7 @@ impl CounterStore for DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(unavailable)?;
         Ok(answer
             .item
             .as_ref()
@@ -121,9 +121,7 @@ impl CounterStore for DynamoStore {
                 .condition_expression("seq = :from")
                 .expression_attribute_values(":from", AttributeValue::S(from.as_str().to_owned())),
         };
-        let checkpoint = checkpoint
-            .build()
-            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let checkpoint = checkpoint.build().map_err(StoreError::unavailable)?;
         let result = self
             .client
             .transact_write_items()
@@ -146,7 +144,7 @@ impl CounterStore for DynamoStore {
                 {
                     Ok(false)
                 }
-                _ => Err(unavailable(&e)),
+                _ => Err(unavailable(e)),
             },
         }
     }
@@ -184,7 +182,7 @@ impl CounterStore for DynamoStore {
             {
                 Ok(false)
             }
-            Err(e) => Err(unavailable(&e)),
+            Err(e) => Err(unavailable(e)),
         }
     }
 }
@@ -200,7 +198,7 @@ impl SignatureScan for DynamoStore {
         if let Some(from) = from {
             request = request.exclusive_start_key("pk", AttributeValue::S(from));
         }
-        let answer = request.send().await.map_err(|e| unavailable(&e))?;
+        let answer = request.send().await.map_err(unavailable)?;
         let signatures = answer
             .items
             .unwrap_or_default()

@@ -67,7 +67,7 @@ impl MailHealthStore for DynamoStore {
             )
             .send()
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(unavailable)?;
         Ok(())
     }
 
@@ -79,7 +79,7 @@ impl MailHealthStore for DynamoStore {
             KeysAndAttributes::builder()
                 .set_keys(Some(keys))
                 .build()
-                .map_err(|e| StoreError::Unavailable(e.to_string()))?,
+                .map_err(StoreError::unavailable)?,
         );
         let mut health = MailHealth::default();
         for _ in 0..READ_ROUNDS {
@@ -92,7 +92,7 @@ impl MailHealthStore for DynamoStore {
                 .request_items(&self.table, keys)
                 .send()
                 .await
-                .map_err(|e| unavailable(&e))?;
+                .map_err(unavailable)?;
             for item in answer
                 .responses
                 .and_then(|mut r| r.remove(&self.table))
@@ -107,8 +107,8 @@ impl MailHealthStore for DynamoStore {
         }
         match wanted {
             None => Ok(health),
-            Some(_) => Err(StoreError::Unavailable(
-                "DynamoDB left part of the mail's health unread".into(),
+            Some(_) => Err(StoreError::unavailable(
+                "DynamoDB left part of the mail's health unread",
             )),
         }
     }

@@ -87,7 +87,7 @@ impl DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(unavailable)?;
         Ok(found.item)
     }
 }
@@ -121,7 +121,7 @@ impl SupporterStore for DynamoStore {
             )
             .send()
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(unavailable)?;
         Ok(())
     }
 
@@ -156,7 +156,7 @@ impl SupporterStore for DynamoStore {
                 .set_exclusive_start_key(from)
                 .send()
                 .await
-                .map_err(|e| unavailable(&e))?;
+                .map_err(unavailable)?;
             for item in page.items.unwrap_or_default() {
                 all.push(read_organisation(item)?);
             }
@@ -206,7 +206,7 @@ impl SupporterStore for DynamoStore {
         match result {
             Ok(_) => Ok(true),
             Err(e) if cancelled(&e) => Ok(false),
-            Err(e) => Err(unavailable(&e)),
+            Err(e) => Err(unavailable(e)),
         }
     }
 
@@ -234,7 +234,7 @@ impl SupporterStore for DynamoStore {
             {
                 return Ok(false);
             }
-            Err(e) => return Err(unavailable(&e)),
+            Err(e) => return Err(unavailable(e)),
         }
         // The contact may be forgotten already; the decision stands either way.
         let contact = self
@@ -260,7 +260,7 @@ impl SupporterStore for DynamoStore {
             {
                 Ok(true)
             }
-            Err(e) => Err(unavailable(&e)),
+            Err(e) => Err(unavailable(e)),
         }
     }
 
@@ -273,7 +273,7 @@ impl SupporterStore for DynamoStore {
             .return_values(aws_sdk_dynamodb::types::ReturnValue::AllOld)
             .send()
             .await
-            .map_err(|e| unavailable(&e))?;
+            .map_err(unavailable)?;
         Ok(deleted.attributes.is_some_and(|a| !a.is_empty()))
     }
 
@@ -293,7 +293,7 @@ impl SupporterStore for DynamoStore {
                 Err(e)
                     if e.as_service_error()
                         .is_some_and(PutItemError::is_conditional_check_failed_exception) => {}
-                Err(e) => return Err(unavailable(&e)),
+                Err(e) => return Err(unavailable(e)),
             }
         }
         Ok(written)

@@ -27,12 +27,12 @@ pub async fn handle_mail_events(
     // Counted before acting, once per delivery: a retried delivery counts again, which only
     // raises the guard sooner. A count that fails is logged: acting on the event matters more.
     if let Err(e) = state.health.note_mail(state.clock.now(), &seen).await {
-        tracing::warn!(error = %e, "the bounces and complaints could not be counted");
+        tracing::warn!(error = %crate::telemetry::Causes(&e), "the bounces and complaints could not be counted");
     }
     for record in event.payload.records {
         match feedback(&record.sns.message) {
             Ok(feedback) => act_on(state.store.as_ref(), &state.keyring, feedback).await?,
-            Err(e) => tracing::error!(error = %e, "SES event dropped"),
+            Err(e) => tracing::error!(error = %crate::telemetry::Causes(&e), "SES event dropped"),
         }
     }
     Ok(())

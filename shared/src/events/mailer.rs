@@ -68,7 +68,7 @@ pub async fn handle_mail_requests(
                 }
                 // Only a bug writes such a message, and no retry will read it.
                 Err(e) => {
-                    tracing::error!(error = %e, "unreadable mail request dropped");
+                    tracing::error!(error = %crate::telemetry::Causes(&e), "unreadable mail request dropped");
                     None
                 }
             }

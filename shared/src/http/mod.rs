@@ -17,6 +17,7 @@ pub mod supporters;
 use crate::domain::Locale;
 use crate::i18n;
 use crate::i18n::MessageId;
+use crate::telemetry::Causes;
 use http::header::{
     ACCEPT, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, LOCATION,
 };
@@ -248,21 +249,6 @@ pub(crate) fn unavailable(
 /// The one place a handler logs the fault it answers 503 to.
 pub(crate) fn log_fault(fault: &dyn std::error::Error) {
     tracing::error!(fault = %Causes(fault), "answered 503: a passing fault");
-}
-
-/// An error and every error under it, on one line: what failed, then why.
-struct Causes<'a>(&'a dyn std::error::Error);
-
-impl std::fmt::Display for Causes<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut under = self.0.source();
-        while let Some(cause) = under {
-            write!(f, ": {cause}")?;
-            under = cause.source();
-        }
-        Ok(())
-    }
 }
 
 /// The challenge's verdict on a form otherwise fit to take, when one is asked (the widget's

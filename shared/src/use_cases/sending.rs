@@ -384,7 +384,9 @@ impl Sending<'_> {
                 }
                 self.unproven.set_guard(guard);
             }
-            Err(e) => tracing::warn!(error = %e, "the mail's health could not be read"),
+            Err(e) => {
+                tracing::warn!(error = %crate::telemetry::Causes(&e), "the mail's health could not be read");
+            }
         }
     }
 
@@ -404,7 +406,7 @@ impl Sending<'_> {
             }
         }
         if let Err(e) = self.health.note_mail(self.clock.now(), &seen).await {
-            tracing::warn!(error = %e, "what was sent could not be counted");
+            tracing::warn!(error = %crate::telemetry::Causes(&e), "what was sent could not be counted");
         }
     }
 
@@ -422,7 +424,7 @@ impl Sending<'_> {
 
     /// What the email is about could not be read now: it is mailed later, and the fault logged.
     fn later(fault: &StoreError) -> Outcome {
-        tracing::warn!(%fault, "what the email is about could not be read; mailing later");
+        tracing::warn!(fault = %crate::telemetry::Causes(fault), "what the email is about could not be read; mailing later");
         Outcome::Later
     }
 
@@ -432,7 +434,7 @@ impl Sending<'_> {
             return;
         };
         if let Err(e) = self.store.mark_undeliverable(signer).await {
-            tracing::warn!(error = %e, "the undeliverable address could not be noted");
+            tracing::warn!(error = %crate::telemetry::Causes(&e), "the undeliverable address could not be noted");
         }
     }
 
@@ -443,7 +445,7 @@ impl Sending<'_> {
             return;
         };
         if let Err(e) = self.store.mark_mailed(signer, link).await {
-            tracing::warn!(error = %e, "the sent email could not be noted");
+            tracing::warn!(error = %crate::telemetry::Causes(&e), "the sent email could not be noted");
         }
     }
 }

@@ -433,7 +433,7 @@ pub async fn confirm_contact(
         // Staff see every waiting request with `supporters pending` anyway: a lost notice is
         // logged, and the contact's confirmation stands.
         if let Err(e) = mailer.send(&email).await {
-            tracing::warn!(error = %e, "the moderation notice was not sent");
+            tracing::warn!(error = %crate::telemetry::Causes(&e), "the moderation notice was not sent");
         }
     }
     Ok(true)
@@ -695,7 +695,7 @@ async fn tell_outcome(
     match mailer.send(&email).await {
         Ok(()) => true,
         Err(e) => {
-            tracing::warn!(error = %e, "the contact was not told of the decision");
+            tracing::warn!(error = %crate::telemetry::Causes(&e), "the contact was not told of the decision");
             false
         }
     }

@@ -62,7 +62,7 @@ impl Drop for EmbeddedStore {
 }
 
 pub(super) fn unavailable(e: impl std::fmt::Display) -> StoreError {
-    StoreError::Unavailable(e.to_string())
+    StoreError::unavailable(e.to_string())
 }
 
 pub(super) fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {

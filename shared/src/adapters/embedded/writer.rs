@@ -371,7 +371,7 @@ pub(super) fn write_loop(
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, "embedded store commit failed");
+                tracing::error!(error = %crate::telemetry::Causes(&e), "embedded store commit failed");
                 let reason = e.to_string();
                 for answer in answers {
                     answer.send(Some(&reason));
