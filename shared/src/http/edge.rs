@@ -35,14 +35,14 @@ impl EdgeSecret {
     /// anything of the request is read, counted as `CallsSkippingTheCdn`: the CDN always sends
     /// the secret, so any such call means the API's own address is known outside the stack
     /// (infra/README.md, "Operating").
-    pub async fn guard<Handler, Answer>(
+    pub async fn guard<Handler, Handled>(
         &self,
         request: Request,
         handler: Handler,
     ) -> Result<Response<Body>, Error>
     where
-        Handler: FnOnce(Request) -> Answer,
-        Answer: Future<Output = Result<Response<Body>, Error>>,
+        Handler: FnOnce(Request) -> Handled,
+        Handled: Future<Output = Result<Response<Body>, Error>>,
     {
         let admitted = self.admits(&request);
         if !admitted {

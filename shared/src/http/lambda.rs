@@ -20,10 +20,10 @@ impl IntoResponse for Untouched {
 }
 
 /// Answers each request Lambda hands the function with `handler`, until Lambda stops it.
-pub async fn run<Handler, Answer>(handler: Handler) -> Result<(), Error>
+pub async fn run<Handler, Handled>(handler: Handler) -> Result<(), Error>
 where
-    Handler: Fn(Request) -> Answer,
-    Answer: Future<Output = Result<Response<Body>, Error>> + Send,
+    Handler: Fn(Request) -> Handled,
+    Handled: Future<Output = Result<Response<Body>, Error>> + Send,
 {
     lambda_http::run(service_fn(|request| {
         let answer = handler(request);

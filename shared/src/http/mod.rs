@@ -211,15 +211,15 @@ pub fn without_body_for_head(method: &Method, mut response: Response<Body>) -> R
 
 /// Runs `handler` when a guard admitted the request; otherwise a 403 that says why (`refusal`,
 /// a message id) in the requester's language.
-async fn guarded<Handler, Answer>(
+async fn guarded<Handler, Handled>(
     admitted: bool,
     request: Request,
     refusal: MessageId,
     handler: Handler,
 ) -> Result<Response<Body>, lambda_http::Error>
 where
-    Handler: FnOnce(Request) -> Answer,
-    Answer: Future<Output = Result<Response<Body>, lambda_http::Error>>,
+    Handler: FnOnce(Request) -> Handled,
+    Handled: Future<Output = Result<Response<Body>, lambda_http::Error>>,
 {
     if admitted {
         handler(request).await

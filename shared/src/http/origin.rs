@@ -46,14 +46,14 @@ impl SignOrigins {
         }
     }
 
-    pub async fn guard<Handler, Answer>(
+    pub async fn guard<Handler, Handled>(
         &self,
         request: Request,
         handler: Handler,
     ) -> Result<Response<Body>, Error>
     where
-        Handler: FnOnce(Request) -> Answer,
-        Answer: Future<Output = Result<Response<Body>, Error>>,
+        Handler: FnOnce(Request) -> Handled,
+        Handled: Future<Output = Result<Response<Body>, Error>>,
     {
         let admitted = self.admits(&request);
         if !admitted {

@@ -22,7 +22,7 @@ use redb::{Database, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};
 use tokio::sync::{oneshot, watch};
-use writer::{Answer, Reply, Write, answer};
+use writer::{AwaitingCommit, Reply, Write, answer};
 
 const SIGNATURES: TableDefinition<&str, &[u8]> = TableDefinition::new("signatures");
 const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");

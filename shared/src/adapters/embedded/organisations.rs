@@ -3,7 +3,7 @@
 
 use super::feed::StoredChange;
 use super::writer::Feed;
-use super::{Answer, EmbeddedStore, Reply, Write, answer, decode, unavailable};
+use super::{AwaitingCommit, EmbeddedStore, Reply, Write, answer, decode, unavailable};
 use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
 use crate::ports::StoreError;
 use crate::ports::SupporterStore;
@@ -18,7 +18,8 @@ pub(super) type Table<'t> = redb::Table<'t, &'static str, &'static [u8]>;
 
 /// A change to the organisations, run by the writer inside its transaction, with the change
 /// feed it may append to.
-pub(super) type Change = Box<dyn FnOnce(&mut Table<'_>, &mut Feed<'_>) -> Box<dyn Answer> + Send>;
+pub(super) type Change =
+    Box<dyn FnOnce(&mut Table<'_>, &mut Feed<'_>) -> Box<dyn AwaitingCommit> + Send>;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {

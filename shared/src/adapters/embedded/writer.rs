@@ -382,16 +382,16 @@ pub(super) fn write_loop(
 }
 
 /// A result waiting for its transaction to commit.
-pub(super) trait Answer: Send {
+pub(super) trait AwaitingCommit: Send {
     fn send(self: Box<Self>, commit_failure: Option<&str>);
 }
 
-struct Answered<T> {
+struct Awaiting<T> {
     reply: Reply<T>,
     result: Result<T, StoreError>,
 }
 
-impl<T: Send> Answer for Answered<T> {
+impl<T: Send> AwaitingCommit for Awaiting<T> {
     fn send(self: Box<Self>, commit_failure: Option<&str>) {
         let result = match commit_failure {
             None => self.result,
@@ -404,8 +404,8 @@ impl<T: Send> Answer for Answered<T> {
 pub(super) fn answer<T: Send + 'static>(
     reply: Reply<T>,
     result: Result<T, StoreError>,
-) -> Box<dyn Answer> {
-    Box::new(Answered { reply, result })
+) -> Box<dyn AwaitingCommit> {
+    Box::new(Awaiting { reply, result })
 }
 
 fn apply(
@@ -413,7 +413,7 @@ fn apply(
     writes: Vec<Write>,
     seq: u64,
     counts: &mut Vec<mailboxes::Entry>,
-    answers: &mut Vec<Box<dyn Answer>>,
+    answers: &mut Vec<Box<dyn AwaitingCommit>>,
 ) -> Result<u64, StoreError> {
     let txn = db.begin_write().map_err(unavailable)?;
     let next = {
