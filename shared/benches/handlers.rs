@@ -9,9 +9,10 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use people_first::adapters::clock::ManualClock;
 use people_first::domain::SignatureChange;
 use people_first::domain::{Locale, SignatureStatus};
+use people_first::http::form::PetitionForm;
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::pages::confirmation_email;
-use people_first::use_cases::sign::{PetitionForm, sign_petition};
+use people_first::use_cases::sign::sign_petition;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Duration;

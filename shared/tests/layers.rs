@@ -33,7 +33,6 @@ const STILL_TO_MOVE: &[(&str, &str)] = &[
     ("use_cases/supporters.rs", "pages"),
     ("use_cases/supporters.rs", "i18n"),
     ("use_cases/publishing.rs", "pages"),
-    ("pages/mod.rs", "use_cases"),
 ];
 
 /// An import of one part by another that the layers do not allow.

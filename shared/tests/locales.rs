@@ -180,7 +180,7 @@ fn every_page_renders_in_every_language() {
     for locale in Locale::ALL {
         let form = pages::sign_page(
             locale,
-            &people_first::use_cases::sign::PetitionForm::default(),
+            &people_first::http::form::PetitionForm::default(),
             &std::collections::BTreeMap::new(),
             None,
         );
@@ -196,18 +196,14 @@ fn every_page_renders_in_every_language() {
             message.contains(&format!(r#"href="/{locale}/#sign""#)),
             "{locale}: {message}"
         );
-        let link = people_first::use_cases::confirm::LinkState {
+        let choices = people_first::ports::SignerChoices {
+            name: people_first::domain::SignerName::parse("Anna & Co").unwrap(),
+            country: people_first::domain::Country::parse("UA").unwrap(),
             locale,
-            already_confirmed: false,
-            choices: people_first::ports::SignerChoices {
-                name: people_first::domain::SignerName::parse("Anna & Co").unwrap(),
-                country: people_first::domain::Country::parse("UA").unwrap(),
-                locale,
-                updates: true,
-                proven: false,
-            },
+            updates: true,
+            proven: false,
         };
-        let confirm = pages::confirm_page("token", &link);
+        let confirm = pages::confirm_page("token", false, &choices);
         assert!(confirm.contains(r#"name="t" value="token""#));
         assert!(confirm.contains("Anna &amp; Co"), "the name, escaped");
         let (text, html) = pages::confirmation_email(

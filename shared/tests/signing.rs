@@ -78,7 +78,7 @@ async fn every_outcome_of_signing_awaits_the_same_store_calls(stack: Stack) {
     let keyring = support::keyring();
     let clock = stack.clock.as_ref();
     let parsed = |email: &str| {
-        people_first::use_cases::sign::PetitionForm {
+        people_first::http::form::PetitionForm {
             name: Some("Оксана".into()),
             email: Some(email.into()),
             country: Some("UA".into()),
@@ -175,7 +175,7 @@ async fn the_later_of_two_racing_submissions_decides_what_the_signature_says(sta
     let keyring = support::keyring();
     let email = address("raced");
     let submission = |name: &str| {
-        people_first::use_cases::sign::PetitionForm {
+        people_first::http::form::PetitionForm {
             name: Some(name.into()),
             email: Some(email.clone()),
             country: Some("UA".into()),
@@ -596,9 +596,9 @@ async fn bot_signs_get_the_same_answer_and_nothing_happens(stack: Stack) {
     let mut honeypot = petition(&address("bot"), "en");
     honeypot["website"] = json!("https://spam.example");
     let mut hasty = petition(&address("script"), "en");
-    hasty["elapsed"] = json!(people_first::use_cases::sign::MIN_FILL_MILLIS - 1);
+    hasty["elapsed"] = json!(people_first::domain::challenge::MIN_FILL_MILLIS - 1);
     let mut unhurried = petition(&address("reader"), "en");
-    unhurried["elapsed"] = json!(people_first::use_cases::sign::MIN_FILL_MILLIS);
+    unhurried["elapsed"] = json!(people_first::domain::challenge::MIN_FILL_MILLIS);
     for bot in [&honeypot, &hasty] {
         let answer = stack.sign_json(bot).await;
         assert_eq!(

@@ -30,8 +30,8 @@ pub async fn handle_confirm(
             match inspect_link(state.store.as_ref(), state.clock.as_ref(), &token).await {
                 Ok(link) => page(
                     StatusCode::OK,
-                    link.locale,
-                    pages::confirm_page(&token.encode(), &link),
+                    link.choices.locale,
+                    pages::confirm_page(&token.encode(), link.already_confirmed, &link.choices),
                 ),
                 Err(e) => refused(&request, &e, locale),
             }

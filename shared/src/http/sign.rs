@@ -1,18 +1,13 @@
 //! `POST /api/sign`.
 
 use super::answer_time::AnswerTime;
-use super::form::{self, PublicForm, Read};
-use crate::domain::challenge::Widget;
-use crate::domain::{Field, FieldErrors};
-use crate::domain::{Locale, SignerName};
+use super::form::{self, PetitionForm, Read};
 use crate::keyring::Keyring;
-use crate::pages;
 use crate::ports::Challenge;
 use crate::ports::Clock;
 use crate::ports::SignatureStore;
-use crate::use_cases::sign::{Petition, PetitionForm, sign_petition, sign_silently};
+use crate::use_cases::sign::{sign_petition, sign_silently};
 use lambda_http::{Body, Error, Request, Response};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use tracing::instrument;
 
@@ -26,33 +21,6 @@ pub struct SignState {
     pub challenge: Option<Arc<dyn Challenge>>,
     /// When a request that was taken, or silenced, is answered.
     pub answer_time: AnswerTime,
-}
-
-impl PublicForm for PetitionForm {
-    type Parsed = Petition;
-    const NAME: &'static str = "signature";
-    const TAKEN_PAGE: &'static str = "check-email/";
-
-    fn locale(&self) -> Option<Locale> {
-        PetitionForm::locale(self)
-    }
-
-    fn parse(&self) -> Result<Petition, FieldErrors> {
-        PetitionForm::parse(self)
-    }
-
-    fn max_chars(_field: Field) -> usize {
-        SignerName::MAX_CHARS
-    }
-
-    fn page_again(
-        &self,
-        locale: Locale,
-        errors: &BTreeMap<&str, String>,
-        widget: Option<&Widget>,
-    ) -> String {
-        pages::sign_page(locale, self, errors, widget)
-    }
 }
 
 #[instrument(skip_all, fields(method = %request.method()))]

@@ -2,10 +2,9 @@
 //! `GET|HEAD|POST /api/organisations/confirm`: its contact's link, and the button that confirms.
 
 use super::answer_time::AnswerTime;
-use super::form::{self, PublicForm, Read};
+use super::form::{self, Read, SupportForm};
 use super::{Encoding, browser_locale, json, method_not_allowed, page, query_parameter, redirect};
-use crate::domain::challenge::Widget;
-use crate::domain::{Field, FieldErrors, Locale, OrganisationId, OrganisationName, SecretHash};
+use crate::domain::{Locale, OrganisationId, SecretHash};
 use crate::i18n;
 use crate::i18n::MessageId;
 use crate::keyring::Keyring;
@@ -14,12 +13,11 @@ use crate::ports::Challenge;
 use crate::ports::Clock;
 use crate::ports::{Mailer, SignatureStore, SupporterStore};
 use crate::use_cases::supporters::{
-    ContactLink, SupportForm, SupportSettings, confirm_contact, link_hash, read_contact_link,
-    request_silently, request_support,
+    ContactLink, SupportSettings, confirm_contact, link_hash, read_contact_link, request_silently,
+    request_support,
 };
 use http::{Method, StatusCode};
 use lambda_http::{Body, Error, Request, Response};
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use tracing::instrument;
 
@@ -37,37 +35,6 @@ pub struct SupportState {
     /// When a request that was taken, or silenced, is answered: as signing's, so the time
     /// tells nobody whether a mailbox was past its emails for the day.
     pub answer_time: AnswerTime,
-}
-
-impl PublicForm for SupportForm {
-    type Parsed = crate::use_cases::supporters::SupportRequest;
-    const NAME: &'static str = "organisation request";
-    const TAKEN_PAGE: &'static str = "organisations/check-email/";
-
-    fn locale(&self) -> Option<Locale> {
-        SupportForm::locale(self)
-    }
-
-    fn parse(&self) -> Result<Self::Parsed, FieldErrors> {
-        SupportForm::parse(self)
-    }
-
-    fn max_chars(field: Field) -> usize {
-        if field == Field::Organisation {
-            OrganisationName::MAX_CHARS
-        } else {
-            crate::domain::SignerName::MAX_CHARS
-        }
-    }
-
-    fn page_again(
-        &self,
-        locale: Locale,
-        errors: &BTreeMap<&str, String>,
-        widget: Option<&Widget>,
-    ) -> String {
-        pages::organisation_form_page(locale, self, errors, widget)
-    }
 }
 
 #[instrument(skip_all, fields(method = %request.method()))]

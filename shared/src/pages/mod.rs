@@ -147,7 +147,7 @@ pub(crate) fn country_options(locale: Locale) -> Vec<Value> {
 /// The sign form, empty or showing what was typed with the errors next to their fields.
 pub fn sign_page(
     locale: Locale,
-    values: &crate::use_cases::sign::PetitionForm,
+    values: &impl serde::Serialize,
     errors: &std::collections::BTreeMap<&str, String>,
     challenge: Option<&crate::domain::challenge::Widget>,
 ) -> String {
@@ -194,13 +194,16 @@ pub(crate) fn message_context(heading: MessageId, body: MessageId, onward: Onwar
 
 /// The page a confirmation link opens: what the button confirms (the name, the country, and
 /// whether updates were asked for), one button, which POSTs, and a way to sign differently.
-pub fn confirm_page(token: &str, link: &crate::use_cases::confirm::LinkState) -> String {
-    let locale = link.locale;
-    let choices = &link.choices;
+pub fn confirm_page(
+    token: &str,
+    already_confirmed: bool,
+    choices: &crate::ports::SignerChoices,
+) -> String {
+    let locale = choices.locale;
     render(
         "confirm.html",
         &context! {
-            locale => locale.code(), token => token, already_confirmed => link.already_confirmed,
+            locale => locale.code(), token => token, already_confirmed => already_confirmed,
             name => choices.name.as_str(), country => choices.country.name(locale),
             updates => choices.updates,
         },
@@ -255,7 +258,7 @@ pub fn notice_email(
 /// The organisations' form again, with the fields as sent and what was wrong with them.
 pub fn organisation_form_page(
     locale: Locale,
-    values: &crate::use_cases::supporters::SupportForm,
+    values: &impl serde::Serialize,
     errors: &std::collections::BTreeMap<&str, String>,
     challenge: Option<&crate::domain::challenge::Widget>,
 ) -> String {

@@ -18,7 +18,6 @@ pub enum ConfirmError {
 /// What a link leads to, without changing anything: what pressing its button would confirm.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LinkState {
-    pub locale: Locale,
     pub already_confirmed: bool,
     pub choices: crate::ports::SignerChoices,
 }
@@ -46,7 +45,6 @@ pub async fn inspect_link(
 ) -> Result<LinkState, ConfirmError> {
     let signature = check(store.find(&token.signer).await?, token, clock)?;
     Ok(LinkState {
-        locale: signature.locale,
         already_confirmed: signature.is_confirmed(),
         choices: crate::ports::SignerChoices {
             name: signature.name,

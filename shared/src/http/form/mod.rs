@@ -1,6 +1,12 @@
 //! What the public's two forms share, signing and an organisation's request: the body read, bots
 //! answered as people are, mistakes shown in the sender's language, the challenge asked.
 
+mod petition;
+mod support;
+
+pub use petition::PetitionForm;
+pub use support::SupportForm;
+
 use super::{Encoding, browser_locale, json, method_not_allowed, redirect};
 use crate::domain::challenge::{BotSignals, Widget};
 use crate::domain::{Field, FieldErrors, Locale};
