@@ -32,7 +32,6 @@ const STILL_TO_MOVE: &[(&str, &str)] = &[
     ("use_cases/mailing.rs", "i18n"),
     ("use_cases/supporters.rs", "pages"),
     ("use_cases/supporters.rs", "i18n"),
-    ("use_cases/publishing.rs", "pages"),
 ];
 
 /// An import of one part by another that the layers do not allow.

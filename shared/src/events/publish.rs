@@ -1,6 +1,6 @@
 //! The publishing function, on its schedule.
 
-use crate::pages::site::SiteSettings;
+use crate::pages::site::{SiteSettings, supporter_pages};
 use crate::ports::{SitePublisher, SupporterStore};
 use crate::use_cases::publishing::{Published, publish_supporters};
 
@@ -17,8 +17,10 @@ pub async fn handle_publish(
     state: &PublishState,
     _scheduled: lambda_runtime::LambdaEvent<serde_json::Value>,
 ) -> Result<Published, lambda_runtime::Error> {
-    let published =
-        publish_supporters(state.store.as_ref(), state.publisher.as_ref(), &state.site).await?;
+    let published = publish_supporters(state.store.as_ref(), state.publisher.as_ref(), |all| {
+        supporter_pages(&state.site, all)
+    })
+    .await?;
     if published.pages > 0 {
         tracing::info!(
             listed = published.listed,

@@ -2,9 +2,8 @@
 //! in every language, and those that changed (after an approval or a removal, or a deploy that
 //! put an older list back) are published.
 
-use crate::domain::supporters_list;
-use crate::pages::site::{SiteSettings, supporter_pages};
-use crate::ports::{PublishError, SitePublisher, StoreError, SupporterStore};
+use crate::domain::{Organisation, supporters_list};
+use crate::ports::{PublishError, SiteFile, SitePublisher, StoreError, SupporterStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishFailure {
@@ -23,15 +22,16 @@ pub struct Published {
     pub pages: usize,
 }
 
-/// Renders the pages that show the list as the store has it, and publishes those that changed.
-/// A change the index does not show yet is published the minute after.
+/// Renders the pages that show the list as the store has it, with the edge's `render`, and
+/// publishes those that changed. A change the index does not show yet is published the minute
+/// after.
 pub async fn publish_supporters(
     store: &dyn SupporterStore,
     publisher: &dyn SitePublisher,
-    site: &SiteSettings,
+    render: impl Fn(&[Organisation]) -> Vec<SiteFile>,
 ) -> Result<Published, PublishFailure> {
     let all = store.organisations().await?;
-    let pages = publisher.publish(&supporter_pages(site, &all)).await?;
+    let pages = publisher.publish(&render(&all)).await?;
     Ok(Published {
         listed: supporters_list(&all).len(),
         pages,
