@@ -62,14 +62,10 @@ async fn mailer_and_settings() -> anyhow::Result<(Box<dyn Mailer>, SupportSettin
     let dir = super::serve::data_dir();
     let outbox = people_first::adapters::outbox::Outbox::open(&dir.join("outbox"))
         .context("cannot open the local outbox")?;
-    let port = std::env::var("PORT").unwrap_or_else(|_| "3000".into());
+    // The links lead where the local stack listens, as its own emails' do.
+    let stack = super::serve::Settings::from_environment()?;
     let settings = SupportSettings {
-        mail: people_first::use_cases::mailing::MailSettings {
-            public_url: std::env::var("PEOPLE_FIRST_PUBLIC_URL")
-                .unwrap_or_else(|_| format!("http://127.0.0.1:{port}")),
-            sender: "People First <signatures@people-first.localhost>".into(),
-            contact: "privacy@people-first.localhost".into(),
-        },
+        mail: stack.mail(stack.address),
         moderation: Some(super::serve::moderation_address()),
     };
     Ok((Box::new(outbox), settings))

@@ -497,11 +497,7 @@ impl Mailers {
                 .map(|_| UnprovenMail::metered(people_first::use_cases::unproven::ONE_IN))
                 .collect(),
             keyring: Keyring::from_master(&[42; 32]).unwrap(),
-            settings: MailSettings {
-                public_url: "https://people-first.example".into(),
-                sender: "People First <signatures@people-first.example>".into(),
-                contact: "privacy@people-first.example".into(),
-            },
+            settings: people_first::testing::mail_settings(),
             health: Health::default(),
             supporters: people_first::adapters::embedded::EmbeddedStore::open(
                 &dir.path().join("s"),

@@ -109,6 +109,7 @@ pub fn mail_settings() -> Result<MailSettings, ConfigError> {
             .to_owned(),
         sender: required("PEOPLE_FIRST_SENDER")?,
         contact: required("PEOPLE_FIRST_CONTACT")?,
+        wording: &crate::pages::Emails,
     })
 }
 

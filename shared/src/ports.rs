@@ -1,7 +1,7 @@
 //! The narrow traits the use cases need from the outside world: every one of them is here, and
 //! `adapters` fills each.
 
-use crate::domain::{Email, SecretHash, Signature, SignerKey, Timestamp};
+use crate::domain::{Email, Locale, SecretHash, Signature, SignerKey, Timestamp};
 use async_trait::async_trait;
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +135,40 @@ impl MailKind {
             Self::Organisation => "organisation",
         }
     }
+}
+
+/// What an email tells its reader, as a use case chooses it. The edge puts it into words in the
+/// reader's language (`Wording`), so the use cases hold no template and no translation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// A signer's confirmation link, and the link that erases the signature; `name` is who the
+    /// email greets, empty for nobody.
+    Confirmation {
+        name: String,
+        link: String,
+        erase_link: String,
+    },
+    /// An organisation's contact: the link that confirms its request.
+    ContactLink { organisation: String, link: String },
+    /// The moderators: requests wait for them, this one the first.
+    Waiting { organisation: String, id: String },
+    /// The contact: staff approved the request.
+    Approved { organisation: String },
+    /// The contact: staff turned the request down.
+    Rejected { organisation: String },
+}
+
+/// An email's words, in one language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Puts a notice into words, in plain text and HTML.
+pub trait Wording: Send + Sync + std::fmt::Debug {
+    fn words(&self, locale: Locale, notice: &Notice) -> Words;
 }
 
 /// One email, ready to send.

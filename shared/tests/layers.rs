@@ -24,16 +24,6 @@ fn may_use(part: &str) -> Option<Vec<&'static str>> {
     })
 }
 
-/// Imports against the layers that are known and not yet moved: (file, the part it uses). Each
-/// goes when its move is made; one that no longer happens fails the test, so the list only
-/// shrinks.
-const STILL_TO_MOVE: &[(&str, &str)] = &[
-    ("use_cases/mailing.rs", "pages"),
-    ("use_cases/mailing.rs", "i18n"),
-    ("use_cases/supporters.rs", "pages"),
-    ("use_cases/supporters.rs", "i18n"),
-];
-
 /// An import of one part by another that the layers do not allow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Upward {
@@ -245,27 +235,15 @@ fn the_library_uses_only_the_parts_below_each_part() {
     let mut files = Vec::new();
     sources(&src, &src, &mut files);
     files.sort();
-    let found: Vec<Upward> = files
+    let against: Vec<String> = files
         .iter()
         .flat_map(|file| upward_in(file, &std::fs::read_to_string(src.join(file)).unwrap()))
-        .collect();
-    let against: Vec<String> = found
-        .iter()
-        .filter(|up| !STILL_TO_MOVE.contains(&(up.file.as_str(), up.uses.as_str())))
         .map(|up| format!("{}:{}: {} uses {}", up.file, up.line, up.part, up.uses))
         .collect();
     assert!(
         against.is_empty(),
         "imports against the layers (CONTRIBUTING.md):\n{}",
         against.join("\n")
-    );
-    let moved: Vec<_> = STILL_TO_MOVE
-        .iter()
-        .filter(|(file, uses)| !found.iter().any(|up| up.file == *file && up.uses == *uses))
-        .collect();
-    assert!(
-        moved.is_empty(),
-        "no longer against the layers, so off STILL_TO_MOVE: {moved:?}"
     );
 }
 

@@ -65,6 +65,7 @@ impl Settings {
                 .unwrap_or_else(|| format!("http://{bound}")),
             sender: "People First <signatures@people-first.localhost>".into(),
             contact: "privacy@people-first.localhost".into(),
+            wording: &people_first::pages::Emails,
         }
     }
 }

@@ -1,7 +1,10 @@
 //! The pages and emails the functions render, from `static/templates` and the Fluent strings.
 
+mod emails;
 #[cfg(feature = "site")]
 pub mod site;
+
+pub use emails::{Emails, confirmation_email, notice_email};
 
 use crate::domain::{Country, Locale};
 use crate::i18n::MessageId;
@@ -215,43 +218,6 @@ pub fn erase_page(locale: Locale, token: &str) -> String {
     render(
         "erase.html",
         &context! { locale => locale.code(), token => token },
-    )
-}
-
-/// The confirmation email's plain text and HTML.
-pub fn confirmation_email(
-    locale: Locale,
-    name: &str,
-    link: &str,
-    erase_link: &str,
-) -> (String, String) {
-    let context = context! {
-        locale => locale.code(), name => name, link => link, erase_link => erase_link,
-        days => crate::domain::retention::LINK_LIFETIME.in_days(),
-    };
-    (
-        render("email/confirmation.txt", &context),
-        render("email/confirmation.html", &context),
-    )
-}
-
-/// A short email's plain text and HTML: paragraphs, an optional link with its button, and
-/// closing paragraphs.
-pub fn notice_email(
-    locale: Locale,
-    subject: &str,
-    paragraphs: &[String],
-    link: Option<(&str, &str)>,
-    closing: &[String],
-) -> (String, String) {
-    let context = context! {
-        locale => locale.code(), subject => subject, paragraphs => paragraphs,
-        link => link.map(|(href, _)| href), button => link.map(|(_, label)| label),
-        closing => closing,
-    };
-    (
-        render("email/notice.txt", &context),
-        render("email/notice.html", &context),
     )
 }
 

@@ -252,6 +252,7 @@ pub fn mail_settings() -> MailSettings {
         public_url: "https://people-first.example".into(),
         sender: format!("People First <{SENDER_ADDRESS}>"),
         contact: "privacy@people-first.example".into(),
+        wording: &crate::pages::Emails,
     }
 }
 

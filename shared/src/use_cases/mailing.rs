@@ -4,11 +4,8 @@
 use crate::domain::mail_health::MailHealth;
 use crate::domain::routes::Api;
 use crate::domain::{Change, ChangedItem, Locale, SequenceNumber, Signature};
-use crate::i18n;
-use crate::i18n::MessageId;
 use crate::keyring::Keyring;
-use crate::pages;
-use crate::ports::{MailError, MailQueue, MailRequest, OutgoingEmail};
+use crate::ports::{MailError, MailQueue, MailRequest, Notice, OutgoingEmail, Wording};
 use tracing::instrument;
 
 /// Who the email is from and where its links lead.
@@ -20,6 +17,8 @@ pub struct MailSettings {
     pub sender: String,
     /// A mailbox the campaign reads, for `List-Unsubscribe`.
     pub contact: String,
+    /// What puts the emails into words: the edge's templates and translations.
+    pub wording: &'static dyn Wording,
 }
 
 pub fn confirmation_link(
@@ -44,17 +43,22 @@ pub fn confirmation_email(
 ) -> Option<OutgoingEmail> {
     let to = signature.email.clone()?;
     let locale: Locale = signature.locale;
-    let link = confirmation_link(settings, keyring, signature);
     let erase_link = erasure_link(settings, keyring, signature);
-    let (text, html) =
-        pages::confirmation_email(locale, greeted(&signature.name), &link, &erase_link);
+    let words = settings.wording.words(
+        locale,
+        &Notice::Confirmation {
+            name: greeted(&signature.name).to_owned(),
+            link: confirmation_link(settings, keyring, signature),
+            erase_link: erase_link.clone(),
+        },
+    );
     Some(OutgoingEmail {
         kind: crate::ports::MailKind::Confirmation,
         from: settings.sender.clone(),
         to,
-        subject: i18n::text(locale, MessageId::EMAIL_SUBJECT),
-        text,
-        html,
+        subject: words.subject,
+        text: words.text,
+        html: words.html,
         // The erasure page, and the campaign's mailbox for clients that only write.
         list_unsubscribe: format!(
             "<{erase_link}>, <mailto:{}?subject=unsubscribe>",

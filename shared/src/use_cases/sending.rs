@@ -642,11 +642,7 @@ mod tests {
     }
 
     fn settings() -> MailSettings {
-        MailSettings {
-            public_url: "https://people-first.example".into(),
-            sender: "People First <signatures@people-first.example>".into(),
-            contact: "privacy@people-first.example".into(),
-        }
+        crate::testing::mail_settings()
     }
 
     /// Named apart from `Sending::send`: the IAM check follows functions by name.

@@ -7,11 +7,11 @@ use crate::domain::{
     ConfirmationSecret, Contact, Country, Email, InputError, LinkNonce, Locale, Organisation,
     OrganisationId, OrganisationName, SecretHash, SignerName, Standing, Timestamp, Website,
 };
-use crate::i18n;
-use crate::i18n::MessageId;
 use crate::keyring::Keyring;
 use crate::ports::Clock;
-use crate::ports::{MailError, Mailer, OutgoingEmail, SignatureStore, StoreError, SupporterStore};
+use crate::ports::{
+    MailError, Mailer, Notice, OutgoingEmail, SignatureStore, StoreError, SupporterStore,
+};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use std::collections::BTreeMap;
 
@@ -171,65 +171,29 @@ pub fn link_email(
         &settings.public_url,
         &format!("id={}&t={}", organisation.id, encode_secret(&secret)),
     );
-    Some(contact_email(settings, contact, organisation, &url))
-}
-
-/// The email asking the contact to confirm their organisation's request.
-fn contact_email(
-    settings: &crate::use_cases::mailing::MailSettings,
-    contact: &Contact,
-    organisation: &Organisation,
-    link: &str,
-) -> OutgoingEmail {
     let locale = contact.locale;
-    let name = organisation.name_in(locale);
-    let paragraphs = [
-        i18n::message(
-            locale,
-            i18n::Medium::PlainText,
-            MessageId::SUPPORTER_EMAIL_INTRO,
-            &[("organisation", name.into())],
-        ),
-        i18n::text(locale, MessageId::SUPPORTER_EMAIL_ACTION),
-    ];
-    let closing = [
-        i18n::message(
-            locale,
-            i18n::Medium::PlainText,
-            MessageId::EMAIL_EXPIRY,
-            &[("days", LINK_LIFETIME.in_days().into())],
-        ),
-        i18n::text(locale, MessageId::SUPPORTER_EMAIL_IGNORE),
-    ];
-    notice(
-        settings,
-        contact.email.clone(),
-        locale,
-        &i18n::text(locale, MessageId::SUPPORTER_EMAIL_SUBJECT),
-        &paragraphs,
-        Some((link, &i18n::text(locale, MessageId::SUPPORTER_EMAIL_BUTTON))),
-        &closing,
-    )
+    let notice_of = Notice::ContactLink {
+        organisation: organisation.name_in(locale).to_owned(),
+        link: url,
+    };
+    Some(notice(settings, contact.email.clone(), locale, &notice_of))
 }
 
-/// A short email: paragraphs, an optional link with its button, closing paragraphs.
+/// A short email to an organisation's contact, or to the moderators.
 fn notice(
     settings: &crate::use_cases::mailing::MailSettings,
     to: Email,
     locale: Locale,
-    subject: &str,
-    paragraphs: &[String],
-    link: Option<(&str, &str)>,
-    closing: &[String],
+    notice: &Notice,
 ) -> OutgoingEmail {
-    let (text, html) = crate::pages::notice_email(locale, subject, paragraphs, link, closing);
+    let words = settings.wording.words(locale, notice);
     OutgoingEmail {
         kind: crate::ports::MailKind::Organisation,
         from: settings.sender.clone(),
         to,
-        subject: subject.to_owned(),
-        text,
-        html,
+        subject: words.subject,
+        text: words.text,
+        html: words.html,
         list_unsubscribe: format!("<mailto:{}?subject=unsubscribe>", settings.contact),
     }
 }
@@ -317,20 +281,11 @@ pub async fn confirm_contact(
     if let (Some(moderation), 0) = (&settings.moderation, waiting) {
         let locale = Locale::En;
         let name = organisation.name_in(organisation.locale).to_owned();
-        let email = notice(
-            &settings.mail,
-            moderation.clone(),
-            locale,
-            &i18n::text(locale, MessageId::MODERATION_EMAIL_SUBJECT),
-            &[i18n::message(
-                locale,
-                i18n::Medium::PlainText,
-                MessageId::MODERATION_EMAIL_BODY,
-                &[("organisation", name.into()), ("id", id.to_string().into())],
-            )],
-            None,
-            &[],
-        );
+        let waiting = Notice::Waiting {
+            organisation: name,
+            id: id.to_string(),
+        };
+        let email = notice(&settings.mail, moderation.clone(), locale, &waiting);
         // Staff see every waiting request with `supporters pending` anyway: a lost notice is
         // logged, and the contact's confirmation stands.
         if let Err(e) = mailer.send(&email).await {
@@ -489,17 +444,11 @@ impl Moderation {
         }
     }
 
-    /// The subject and body of the email that tells the contact.
-    fn outcome(&self) -> Option<(MessageId, MessageId)> {
+    /// What the email that tells the contact says, naming the organisation as given.
+    fn outcome(&self, organisation: String) -> Option<Notice> {
         match self {
-            Self::Approve(_) => Some((
-                MessageId::SUPPORTER_APPROVED_SUBJECT,
-                MessageId::SUPPORTER_APPROVED_BODY,
-            )),
-            Self::Reject => Some((
-                MessageId::SUPPORTER_REJECTED_SUBJECT,
-                MessageId::SUPPORTER_REJECTED_BODY,
-            )),
+            Self::Approve(_) => Some(Notice::Approved { organisation }),
+            Self::Reject => Some(Notice::Rejected { organisation }),
             Self::Remove => None,
         }
     }
@@ -555,11 +504,9 @@ pub async fn moderate(
             .map_or(from, |(o, _)| o.standing);
         return Err(ModerationError::Standing(id.clone(), standing, from));
     }
-    let contact_told = match (contact, moderation.outcome()) {
-        (Some(contact), Some(outcome)) => {
-            tell_outcome(mailer, settings, &organisation, &contact, outcome).await
-        }
-        _ => false,
+    let contact_told = match contact {
+        Some(contact) => tell_outcome(mailer, settings, &organisation, &contact, moderation).await,
+        None => false,
     };
     Ok(Decision {
         organisation,
@@ -567,32 +514,20 @@ pub async fn moderate(
     })
 }
 
-/// Tells a contact what was decided, in their language; false when the email failed.
+/// Tells a contact what was decided, in their language; false when the email failed, or when
+/// nothing is told (a removal).
 async fn tell_outcome(
     mailer: &dyn Mailer,
     settings: &SupportSettings,
     organisation: &Organisation,
     contact: &Contact,
-    (subject, body): (MessageId, MessageId),
+    moderation: &Moderation,
 ) -> bool {
     let locale = contact.locale;
-    let email = notice(
-        &settings.mail,
-        contact.email.clone(),
-        locale,
-        &i18n::text(locale, subject),
-        &[i18n::message(
-            locale,
-            i18n::Medium::PlainText,
-            body,
-            &[(
-                "organisation",
-                organisation.name_in(locale).to_owned().into(),
-            )],
-        )],
-        None,
-        &[],
-    );
+    let Some(outcome) = moderation.outcome(organisation.name_in(locale).to_owned()) else {
+        return false;
+    };
+    let email = notice(&settings.mail, contact.email.clone(), locale, &outcome);
     match mailer.send(&email).await {
         Ok(()) => true,
         Err(e) => {
@@ -658,11 +593,7 @@ mod tests {
             outbox: Outbox::open(&dir.path().join("outbox")).unwrap(),
             clock: ManualClock::at(Timestamp::from_unix_seconds(1_795_000_000)),
             settings: SupportSettings {
-                mail: crate::use_cases::mailing::MailSettings {
-                    public_url: "https://people-first.example".into(),
-                    sender: "People First <signatures@people-first.example>".into(),
-                    contact: "privacy@people-first.example".into(),
-                },
+                mail: crate::testing::mail_settings(),
                 moderation: Some(Email::parse("moderation@people-first.example").unwrap()),
             },
             mailed_up_to: std::sync::atomic::AtomicU64::new(0),

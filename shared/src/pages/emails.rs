@@ -1,0 +1,157 @@
+//! The emails' words: each notice a use case chooses, in its reader's language.
+
+use super::render;
+use crate::domain::Locale;
+use crate::domain::retention::LINK_LIFETIME;
+use crate::i18n::{self, Medium, MessageId};
+use crate::ports::{Notice, Wording, Words};
+use minijinja::context;
+
+/// The campaign's emails, from `static/templates/email` and the Fluent strings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Emails;
+
+impl Wording for Emails {
+    fn words(&self, locale: Locale, notice: &Notice) -> Words {
+        match notice {
+            Notice::Confirmation {
+                name,
+                link,
+                erase_link,
+            } => {
+                let (text, html) = confirmation_email(locale, name, link, erase_link);
+                let subject = i18n::text(locale, MessageId::EMAIL_SUBJECT);
+                Words {
+                    subject,
+                    text,
+                    html,
+                }
+            }
+            Notice::ContactLink { organisation, link } => {
+                let paragraphs = [
+                    message(locale, MessageId::SUPPORTER_EMAIL_INTRO, organisation),
+                    i18n::text(locale, MessageId::SUPPORTER_EMAIL_ACTION),
+                ];
+                let closing = [
+                    i18n::message(
+                        locale,
+                        Medium::PlainText,
+                        MessageId::EMAIL_EXPIRY,
+                        &[("days", LINK_LIFETIME.in_days().into())],
+                    ),
+                    i18n::text(locale, MessageId::SUPPORTER_EMAIL_IGNORE),
+                ];
+                let button = i18n::text(locale, MessageId::SUPPORTER_EMAIL_BUTTON);
+                short(
+                    locale,
+                    MessageId::SUPPORTER_EMAIL_SUBJECT,
+                    &paragraphs,
+                    Some((link, &button)),
+                    &closing,
+                )
+            }
+            Notice::Waiting { organisation, id } => {
+                let body = i18n::message(
+                    locale,
+                    Medium::PlainText,
+                    MessageId::MODERATION_EMAIL_BODY,
+                    &[
+                        ("organisation", organisation.as_str().into()),
+                        ("id", id.as_str().into()),
+                    ],
+                );
+                short(
+                    locale,
+                    MessageId::MODERATION_EMAIL_SUBJECT,
+                    &[body],
+                    None,
+                    &[],
+                )
+            }
+            Notice::Approved { organisation } => {
+                let body = message(locale, MessageId::SUPPORTER_APPROVED_BODY, organisation);
+                short(
+                    locale,
+                    MessageId::SUPPORTER_APPROVED_SUBJECT,
+                    &[body],
+                    None,
+                    &[],
+                )
+            }
+            Notice::Rejected { organisation } => {
+                let body = message(locale, MessageId::SUPPORTER_REJECTED_BODY, organisation);
+                short(
+                    locale,
+                    MessageId::SUPPORTER_REJECTED_SUBJECT,
+                    &[body],
+                    None,
+                    &[],
+                )
+            }
+        }
+    }
+}
+
+/// A sentence naming the organisation.
+fn message(locale: Locale, id: MessageId, organisation: &str) -> String {
+    i18n::message(
+        locale,
+        Medium::PlainText,
+        id,
+        &[("organisation", organisation.into())],
+    )
+}
+
+/// A short email under its subject.
+fn short(
+    locale: Locale,
+    subject: MessageId,
+    paragraphs: &[String],
+    link: Option<(&str, &str)>,
+    closing: &[String],
+) -> Words {
+    let subject = i18n::text(locale, subject);
+    let (text, html) = notice_email(locale, &subject, paragraphs, link, closing);
+    Words {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The confirmation email's plain text and HTML.
+pub fn confirmation_email(
+    locale: Locale,
+    name: &str,
+    link: &str,
+    erase_link: &str,
+) -> (String, String) {
+    let context = context! {
+        locale => locale.code(), name => name, link => link, erase_link => erase_link,
+        days => LINK_LIFETIME.in_days(),
+    };
+    (
+        render("email/confirmation.txt", &context),
+        render("email/confirmation.html", &context),
+    )
+}
+
+/// A short email's plain text and HTML: paragraphs, an optional link with its button, and
+/// closing paragraphs.
+pub fn notice_email(
+    locale: Locale,
+    subject: &str,
+    paragraphs: &[String],
+    link: Option<(&str, &str)>,
+    closing: &[String],
+) -> (String, String) {
+    let context = context! {
+        locale => locale.code(), subject => subject, paragraphs => paragraphs,
+        link => link.map(|(href, _)| href), button => link.map(|(_, label)| label),
+        closing => closing,
+    };
+    (
+        render("email/notice.txt", &context),
+        render("email/notice.html", &context),
+    )
+}
