@@ -229,15 +229,48 @@ fn sources(dir: &Path, under: &Path, files: &mut Vec<PathBuf>) {
     }
 }
 
+/// The files of the modules a file declares test-only (`#[cfg(test)] mod tests;`), which, like
+/// test modules written inline, may use what they test with.
+fn test_only_modules(file: &Path, source: &str) -> Vec<PathBuf> {
+    let parsed = syn::parse_file(source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    let dir = match file.file_stem().and_then(|stem| stem.to_str()) {
+        Some("mod" | "lib") => file.parent().unwrap_or(Path::new("")).to_path_buf(),
+        _ => file.with_extension(""),
+    };
+    parsed
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Mod(declared)
+                if declared.content.is_none() && is_test_only(&declared.attrs) =>
+            {
+                let name = declared.ident.to_string();
+                Some([
+                    dir.join(format!("{name}.rs")),
+                    dir.join(&name).join("mod.rs"),
+                ])
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect()
+}
+
 #[test]
 fn the_library_uses_only_the_parts_below_each_part() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     sources(&src, &src, &mut files);
     files.sort();
+    let read = |file: &PathBuf| std::fs::read_to_string(src.join(file)).unwrap();
+    let test_only: Vec<PathBuf> = files
+        .iter()
+        .flat_map(|file| test_only_modules(file, &read(file)))
+        .collect();
     let against: Vec<String> = files
         .iter()
-        .flat_map(|file| upward_in(file, &std::fs::read_to_string(src.join(file)).unwrap()))
+        .filter(|file| !test_only.contains(file))
+        .flat_map(|file| upward_in(file, &read(file)))
         .map(|up| format!("{}:{}: {} uses {}", up.file, up.line, up.part, up.uses))
         .collect();
     assert!(
@@ -290,4 +323,23 @@ fn a_test_module_may_use_what_it_tests_with() {
     let source =
         "#[cfg(test)]\nmod tests {\n    use crate::adapters::embedded::EmbeddedStore;\n}\n";
     assert!(upward_in(Path::new("use_cases/sign.rs"), source).is_empty());
+}
+
+#[test]
+fn a_test_module_in_its_own_file_may_use_what_it_tests_with() {
+    let declares = "mod contact;\n#[cfg(test)]\nmod tests;\n";
+    assert_eq!(
+        test_only_modules(Path::new("use_cases/supporters/mod.rs"), declares),
+        vec![
+            PathBuf::from("use_cases/supporters/tests.rs"),
+            PathBuf::from("use_cases/supporters/tests/mod.rs"),
+        ]
+    );
+    assert_eq!(
+        test_only_modules(Path::new("use_cases/sending.rs"), declares),
+        vec![
+            PathBuf::from("use_cases/sending/tests.rs"),
+            PathBuf::from("use_cases/sending/tests/mod.rs"),
+        ]
+    );
 }
