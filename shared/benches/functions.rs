@@ -295,7 +295,7 @@ async fn seed_the_stream(config: &aws_config::SdkConfig, table: &str) {
             .unwrap();
     }
     let signer = support::keyring().signer_key(&people_first::domain::Email::parse(&last).unwrap());
-    let pending = people_first::ports::SignatureStore::find(signatures.as_ref(), &signer)
+    let pending = people_first::ports::SignatureMailing::find(signatures.as_ref(), &signer)
         .await
         .unwrap()
         .unwrap();

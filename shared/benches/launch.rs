@@ -13,13 +13,14 @@
 
 use async_trait::async_trait;
 use people_first::domain::mail_health::MailHealth;
-use people_first::domain::{Email, MailboxKey, SecretHash, Signature, SignerKey, Timestamp};
+use people_first::domain::{Email, Signature, Timestamp};
 use people_first::events::mailer::LAST_EMAIL_BEFORE_TIMEOUT;
 use people_first::keyring::Keyring;
 use people_first::ports::{
-    Clock, Delivery, Insertion, LinkRenewal, MailDomains, MailError, MailHealthStore, MailRequest,
-    Mailer, OutgoingEmail, SignatureStore, StoreError,
+    Clock, Delivery, MailDomains, MailError, MailHealthStore, MailRequest, Mailer, OutgoingEmail,
+    StoreError,
 };
+use people_first::testing::signatures_in_memory::SignaturesInMemory;
 use people_first::use_cases::mailing::MailSettings;
 use people_first::use_cases::sending::{Outcome, Pace, Sending};
 use people_first::use_cases::unproven::UnprovenMail;
@@ -87,75 +88,6 @@ impl Mapping {
             ))
             .unwrap(),
         }
-    }
-}
-
-/// The table, as far as the mailer reads and writes it.
-#[derive(Default)]
-struct Table(Mutex<HashMap<SignerKey, Signature>>);
-
-#[async_trait]
-impl SignatureStore for Table {
-    async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
-        self.0
-            .lock()
-            .unwrap()
-            .insert(signature.signer, signature.clone());
-        Ok(Insertion::Inserted)
-    }
-    async fn revise_pending(
-        &self,
-        _: &SignerKey,
-        _: &people_first::ports::SignerChoices,
-        _: Option<&LinkRenewal>,
-        _: Timestamp,
-    ) -> Result<bool, StoreError> {
-        unreachable!("nobody signs twice in this launch")
-    }
-    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        Ok(self.0.lock().unwrap().get(signer).cloned())
-    }
-    async fn confirm(
-        &self,
-        _: &SignerKey,
-        _: &SecretHash,
-        _: Timestamp,
-        _: bool,
-    ) -> Result<bool, StoreError> {
-        unreachable!("nobody confirms in this launch")
-    }
-    async fn erase(
-        &self,
-        _: &SignerKey,
-        _: Option<&SecretHash>,
-    ) -> Result<Option<Signature>, StoreError> {
-        unreachable!("nobody erases in this launch")
-    }
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
-        let mut table = self.0.lock().unwrap();
-        let signature = table.get_mut(signer).expect("marked after reading");
-        signature.mailed_link = Some(*link);
-        Ok(true)
-    }
-    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
-        let mut table = self.0.lock().unwrap();
-        let signature = table.get_mut(signer).expect("marked after reading");
-        signature.undeliverable = true;
-        Ok(true)
-    }
-    async fn count_email_to(
-        &self,
-        _: &MailboxKey,
-        _: Timestamp,
-        _: u32,
-    ) -> Result<bool, StoreError> {
-        unreachable!("signing counts emails, not the mailer")
-    }
-    async fn uncount_email_to(&self, _: &MailboxKey, _: Timestamp) -> Result<(), StoreError> {
-        unreachable!("signing counts emails, not the mailer")
-    }
-    async fn erase_pending(&self, _: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        unreachable!("no complaint in this launch")
     }
 }
 
@@ -425,8 +357,8 @@ fn signature_of(address: &str, n: usize, keyring: &Keyring, signed_at: Timestamp
 
 /// A signature as signing writes it, and its email's request, which reaches the queue a little
 /// later, through the stream.
-async fn sign(table: &Table, queue: &Queue, n: usize, signature: &Signature, proven: bool) {
-    table.insert_pending(signature).await.unwrap();
+fn sign(table: &SignaturesInMemory, queue: &Queue, n: usize, signature: &Signature, proven: bool) {
+    table.insert(signature.clone());
     let request = MailRequest::Confirmation {
         signer: signature.signer,
         link: signature.link.secret_hash,
@@ -511,7 +443,7 @@ impl Mailers {
     fn sendings<'a>(
         &'a self,
         ses: &'a Ses,
-        table: &'a Table,
+        table: &'a SignaturesInMemory,
         domains: &'a dyn MailDomains,
         clock: &'a VirtualClock,
     ) -> Vec<Sending<'a>> {
@@ -537,7 +469,7 @@ impl Mailers {
 async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
     let mailers = Mailers::new(quota, mapping);
     let keyring = &mailers.keyring;
-    let table = Table::default();
+    let table = SignaturesInMemory::default();
     let queue = Queue::default();
     let ses = Ses::at(quota, faults, |_| false);
     let arrivals_done = std::sync::atomic::AtomicBool::new(false);
@@ -551,7 +483,7 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
                 .await;
             for n in first..(first + step).min(SIGNATURES) {
                 let signature = signature(n, keyring, signed_at);
-                sign(&table, &queue, n, &signature, true).await;
+                sign(&table, &queue, n, &signature, true);
             }
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -676,7 +608,7 @@ struct Attack {
 async fn attack(mapping: &Mapping) -> Attack {
     let mailers = Mailers::new(ATTACK_QUOTA, mapping);
     let keyring = &mailers.keyring;
-    let table = Table::default();
+    let table = SignaturesInMemory::default();
     let queue = Queue::default();
     let ses = Ses::at(ATTACK_QUOTA, 0.0, does_not_exist);
     let arrivals_done = std::sync::atomic::AtomicBool::new(false);
@@ -690,7 +622,7 @@ async fn attack(mapping: &Mapping) -> Attack {
             tokio::time::sleep_until(arrived_at(n)).await;
             let (real, _, address) = arrival(n);
             let signature = signature_of(&address, n, keyring, signed_at);
-            sign(&table, &queue, n, &signature, real).await;
+            sign(&table, &queue, n, &signature, real);
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
     };
@@ -762,7 +694,7 @@ struct QuotaDay {
 async fn quota_day(mapping: &Mapping) -> QuotaDay {
     let mailers = Mailers::new(DAY_RATE, mapping);
     let keyring = &mailers.keyring;
-    let table = Table::default();
+    let table = SignaturesInMemory::default();
     let queue = Queue::default();
     let mut ses = Ses::at(DAY_RATE, 0.0, |_| false);
     ses.daily = Some(DAILY_QUOTA);
@@ -773,7 +705,7 @@ async fn quota_day(mapping: &Mapping) -> QuotaDay {
         for n in 0..DAY_SIGNERS {
             tokio::time::sleep_until(began + DAY_ARRIVALS.mul_f64(n as f64 / DAY_SIGNERS as f64))
                 .await;
-            sign(&table, &queue, n, &signature(n, keyring, signed_at), true).await;
+            sign(&table, &queue, n, &signature(n, keyring, signed_at), true);
         }
         arrivals_done.store(true, std::sync::atomic::Ordering::SeqCst);
     };

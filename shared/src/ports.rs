@@ -48,8 +48,10 @@ pub struct LinkRenewal {
     pub expires_at: Timestamp,
 }
 
+/// The signatures: signing, confirming, erasing and counting each mailbox's emails, over what
+/// the mailer reads and marks.
 #[async_trait]
-pub trait SignatureStore: Send + Sync {
+pub trait SignatureStore: SignatureMailing {
     /// Writes a pending signature unless one exists for its signer.
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError>;
 
@@ -64,8 +66,6 @@ pub trait SignatureStore: Send + Sync {
         renewal: Option<&LinkRenewal>,
         sent_before: Timestamp,
     ) -> Result<bool, StoreError>;
-
-    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
 
     /// Moves a pending signature whose live link has `secret_hash` to confirmed, forgetting
     /// the address unless `keep_email`; false when it was not pending with that live link.
@@ -84,14 +84,6 @@ pub trait SignatureStore: Send + Sync {
         signer: &SignerKey,
         erase_hash: Option<&SecretHash>,
     ) -> Result<Option<Signature>, StoreError>;
-
-    /// Notes that the email of the live link `link` went out, so a repeated request for it is
-    /// dropped; false when the signature is gone, confirmed or has another link by now.
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError>;
-
-    /// Notes that a pending signature's mailbox does not exist, so no email goes to it again;
-    /// false when it is gone or confirmed.
-    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError>;
 
     /// Counts one more email to `mailbox` on the UTC day of `at`, unless `limit` were already
     /// sent to it that day: false then, and nothing is counted.
@@ -112,6 +104,21 @@ pub trait SignatureStore: Send + Sync {
     /// Deletes a signature if it is still pending (its mailbox's owner called our email spam);
     /// returns what was deleted.
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
+}
+
+/// The signatures as the mailer reads and marks them: all a fake needs to stand in for the
+/// table under the mailer.
+#[async_trait]
+pub trait SignatureMailing: Send + Sync {
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
+
+    /// Notes that the email of the live link `link` went out, so a repeated request for it is
+    /// dropped; false when the signature is gone, confirmed or has another link by now.
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError>;
+
+    /// Notes that a pending signature's mailbox does not exist, so no email goes to it again;
+    /// false when it is gone or confirmed.
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError>;
 }
 
 /// What an email is about: SES reports its bounces and complaints with it, so feedback acts only

@@ -17,7 +17,7 @@ use people_first::events::stream::{
 };
 use people_first::http::confirm::{ConfirmState, handle_confirm};
 use people_first::http::sign::{SignState, handle_sign};
-use people_first::ports::{CounterStore, SignatureScan, SignatureStore};
+use people_first::ports::{CounterStore, SignatureMailing, SignatureScan};
 use people_first::use_cases::sending::Pace;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};

@@ -1,7 +1,9 @@
 //! The signature store on DynamoDB: one item per signer, keyed by the signer key.
 
 use crate::domain::{MailboxDay, SecretHash, Signature, SignerKey, Timestamp};
-use crate::ports::{Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError};
+use crate::ports::{
+    Insertion, LinkRenewal, SignatureMailing, SignatureStore, SignerChoices, StoreError,
+};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
@@ -202,10 +204,6 @@ impl SignatureStore for DynamoStore {
         applied(result)
     }
 
-    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        self.read(signer).await
-    }
-
     async fn confirm(
         &self,
         signer: &SignerKey,
@@ -255,38 +253,6 @@ impl SignatureStore for DynamoStore {
             None => request.condition_expression("attribute_exists(pk)"),
         };
         deleted(request.send().await)
-    }
-
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", key(signer))
-            .update_expression("SET mailed_link = :hash")
-            .condition_expression("#status = :pending AND secret_hash = :hash")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
-            .expression_attribute_values(":hash", AttributeValue::S(link.to_hex()))
-            .send()
-            .await;
-        applied(result)
-    }
-
-    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", key(signer))
-            .update_expression("SET undeliverable = :yes")
-            .condition_expression("#status = :pending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
-            .expression_attribute_values(":yes", AttributeValue::Bool(true))
-            .send()
-            .await;
-        applied(result)
     }
 
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
@@ -350,5 +316,44 @@ impl SignatureStore for DynamoStore {
             .send()
             .await;
         applied(result).map(drop)
+    }
+}
+
+#[async_trait]
+impl SignatureMailing for DynamoStore {
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        self.read(signer).await
+    }
+
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .update_expression("SET mailed_link = :hash")
+            .condition_expression("#status = :pending AND secret_hash = :hash")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+            .expression_attribute_values(":hash", AttributeValue::S(link.to_hex()))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .update_expression("SET undeliverable = :yes")
+            .condition_expression("#status = :pending")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .send()
+            .await;
+        applied(result)
     }
 }

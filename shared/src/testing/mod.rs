@@ -10,7 +10,7 @@ use crate::adapters::ses::SesMailer;
 use crate::domain::SignatureStatus;
 use crate::domain::{ChangedItem, ConfirmationLink, SignatureChange};
 use crate::keyring::Keyring;
-use crate::ports::{Mailer, SignatureStore};
+use crate::ports::{Mailer, SignatureMailing, SignatureStore};
 use crate::use_cases::mailing::MailSettings;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, KeySchemaElement, KeyType, ScalarAttributeType,
@@ -28,6 +28,7 @@ pub mod queue;
 pub mod recording;
 pub mod runtime_api;
 pub mod ses_events;
+pub mod signatures_in_memory;
 pub mod site;
 pub mod stack;
 pub mod stream;
@@ -511,12 +512,6 @@ impl SignatureStore for AcceptingStore {
     ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }
-    async fn find(
-        &self,
-        _: &crate::domain::SignerKey,
-    ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
-        Ok(None)
-    }
     async fn confirm(
         &self,
         _: &crate::domain::SignerKey,
@@ -532,19 +527,6 @@ impl SignatureStore for AcceptingStore {
         _: Option<&crate::domain::SecretHash>,
     ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
         Ok(None)
-    }
-    async fn mark_mailed(
-        &self,
-        _: &crate::domain::SignerKey,
-        _: &crate::domain::SecretHash,
-    ) -> Result<bool, crate::ports::StoreError> {
-        Ok(false)
-    }
-    async fn mark_undeliverable(
-        &self,
-        _: &crate::domain::SignerKey,
-    ) -> Result<bool, crate::ports::StoreError> {
-        Ok(false)
     }
     async fn erase_pending(
         &self,
@@ -566,5 +548,28 @@ impl SignatureStore for AcceptingStore {
         _: crate::domain::Timestamp,
     ) -> Result<(), crate::ports::StoreError> {
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl SignatureMailing for AcceptingStore {
+    async fn find(
+        &self,
+        _: &crate::domain::SignerKey,
+    ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
+        Ok(None)
+    }
+    async fn mark_mailed(
+        &self,
+        _: &crate::domain::SignerKey,
+        _: &crate::domain::SecretHash,
+    ) -> Result<bool, crate::ports::StoreError> {
+        Ok(false)
+    }
+    async fn mark_undeliverable(
+        &self,
+        _: &crate::domain::SignerKey,
+    ) -> Result<bool, crate::ports::StoreError> {
+        Ok(false)
     }
 }

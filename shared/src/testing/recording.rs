@@ -4,7 +4,8 @@
 use crate::domain::{Contact, Organisation, OrganisationId, Standing};
 use crate::domain::{MailboxKey, SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
-    Insertion, LinkRenewal, SignatureStore, SignerChoices, StoreError, SupporterStore,
+    Insertion, LinkRenewal, SignatureMailing, SignatureStore, SignerChoices, StoreError,
+    SupporterStore,
 };
 use std::sync::{Arc, Mutex};
 
@@ -86,21 +87,6 @@ impl SignatureStore for Recording {
             .revise_pending(signer, choices, renewal, sent_before)
             .await
     }
-    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        self.note(Call::ReadSignature);
-        let stale = self
-            .stale_reads
-            .fetch_update(
-                std::sync::atomic::Ordering::SeqCst,
-                std::sync::atomic::Ordering::SeqCst,
-                |left| left.checked_sub(1),
-            )
-            .is_ok();
-        if stale {
-            return Ok(None);
-        }
-        self.store.find(signer).await
-    }
     async fn confirm(
         &self,
         signer: &SignerKey,
@@ -120,14 +106,6 @@ impl SignatureStore for Recording {
     ) -> Result<Option<Signature>, StoreError> {
         self.note(Call::WriteSignature);
         self.store.erase(signer, erase_hash).await
-    }
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
-        self.note(Call::WriteSignature);
-        self.store.mark_mailed(signer, link).await
-    }
-    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
-        self.note(Call::WriteSignature);
-        self.store.mark_undeliverable(signer).await
     }
     async fn count_email_to(
         &self,
@@ -149,6 +127,33 @@ impl SignatureStore for Recording {
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         self.note(Call::WriteSignature);
         self.store.erase_pending(signer).await
+    }
+}
+
+#[async_trait::async_trait]
+impl SignatureMailing for Recording {
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        self.note(Call::ReadSignature);
+        let stale = self
+            .stale_reads
+            .fetch_update(
+                std::sync::atomic::Ordering::SeqCst,
+                std::sync::atomic::Ordering::SeqCst,
+                |left| left.checked_sub(1),
+            )
+            .is_ok();
+        if stale {
+            return Ok(None);
+        }
+        self.store.find(signer).await
+    }
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        self.note(Call::WriteSignature);
+        self.store.mark_mailed(signer, link).await
+    }
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+        self.note(Call::WriteSignature);
+        self.store.mark_undeliverable(signer).await
     }
 }
 

@@ -5,7 +5,8 @@ use super::writer::{Revision, Write};
 use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
 use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
-    Insertion, LinkRenewal, SignaturePage, SignatureScan, SignatureStore, SignerChoices, StoreError,
+    Insertion, LinkRenewal, SignatureMailing, SignaturePage, SignatureScan, SignatureStore,
+    SignerChoices, StoreError,
 };
 use async_trait::async_trait;
 use redb::ReadableDatabase;
@@ -62,14 +63,6 @@ impl SignatureStore for EmbeddedStore {
         self.write(|reply| Write::Revise { revision, reply }).await
     }
 
-    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        let txn = self.db.begin_read().map_err(unavailable)?;
-        read_json(
-            &txn.open_table(SIGNATURES).map_err(unavailable)?,
-            &signer.to_hex(),
-        )
-    }
-
     async fn confirm(
         &self,
         signer: &SignerKey,
@@ -95,23 +88,6 @@ impl SignatureStore for EmbeddedStore {
         self.write(|reply| Write::Erase {
             signer: *signer,
             erase_hash: erase_hash.copied(),
-            reply,
-        })
-        .await
-    }
-
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
-        self.write(|reply| Write::MarkMailed {
-            signer: *signer,
-            link: *link,
-            reply,
-        })
-        .await
-    }
-
-    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
-        self.write(|reply| Write::MarkUndeliverable {
-            signer: *signer,
             reply,
         })
         .await
@@ -147,5 +123,33 @@ impl SignatureStore for EmbeddedStore {
         counts
             .give_back(*mailbox, at)
             .map_or(Ok(()), |entry| self.log_mailbox(entry))
+    }
+}
+
+#[async_trait]
+impl SignatureMailing for EmbeddedStore {
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        read_json(
+            &txn.open_table(SIGNATURES).map_err(unavailable)?,
+            &signer.to_hex(),
+        )
+    }
+
+    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+        self.write(|reply| Write::MarkMailed {
+            signer: *signer,
+            link: *link,
+            reply,
+        })
+        .await
+    }
+
+    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
+        self.write(|reply| Write::MarkUndeliverable {
+            signer: *signer,
+            reply,
+        })
+        .await
     }
 }

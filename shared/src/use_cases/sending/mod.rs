@@ -7,7 +7,7 @@ use crate::domain::{SecretHash, Signature, SignatureStatus, Timestamp};
 use crate::keyring::Keyring;
 use crate::ports::{Clock, MailHealthStore};
 use crate::ports::{
-    Delivery, MailDomains, MailError, MailRequest, Mailer, OutgoingEmail, SignatureStore,
+    Delivery, MailDomains, MailError, MailRequest, Mailer, OutgoingEmail, SignatureMailing,
     StoreError, SupporterStore,
 };
 use crate::use_cases::mailing::{MailSettings, confirmation_email};
@@ -72,7 +72,7 @@ fn still_alive(expires_at: Timestamp, now: Timestamp) -> bool {
 /// What sending needs, borrowed for one batch.
 pub struct Sending<'a> {
     pub mailer: &'a dyn Mailer,
-    pub store: &'a dyn SignatureStore,
+    pub store: &'a dyn SignatureMailing,
     /// Where organisations' contacts are read, for the links they confirm requests with.
     pub supporters: &'a dyn SupporterStore,
     /// Whether an address's domain takes mail at all.

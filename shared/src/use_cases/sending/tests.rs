@@ -1,78 +1,9 @@
 use super::*;
-use crate::domain::{Email, SecretHash, SignerKey};
-use crate::ports::{Insertion, LinkRenewal, OutgoingEmail, StoreError};
+use crate::domain::{Email, SecretHash};
+use crate::ports::OutgoingEmail;
+use crate::testing::signatures_in_memory::SignaturesInMemory;
 use async_trait::async_trait;
-use std::collections::HashMap;
 use std::sync::Mutex;
-
-/// Signatures in memory: all the mailer reads and writes.
-#[derive(Default)]
-struct Signatures(Mutex<HashMap<SignerKey, Signature>>);
-
-#[async_trait]
-impl SignatureStore for Signatures {
-    async fn insert_pending(&self, _: &Signature) -> Result<Insertion, StoreError> {
-        unreachable!("the mailer does not sign")
-    }
-    async fn revise_pending(
-        &self,
-        _: &SignerKey,
-        _: &crate::ports::SignerChoices,
-        _: Option<&LinkRenewal>,
-        _: Timestamp,
-    ) -> Result<bool, StoreError> {
-        unreachable!("the mailer does not revise signatures")
-    }
-    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        Ok(self.0.lock().unwrap().get(signer).cloned())
-    }
-    async fn confirm(
-        &self,
-        _: &SignerKey,
-        _: &SecretHash,
-        _: Timestamp,
-        _: bool,
-    ) -> Result<bool, StoreError> {
-        unreachable!("the mailer does not confirm")
-    }
-    async fn erase(
-        &self,
-        _: &SignerKey,
-        _: Option<&SecretHash>,
-    ) -> Result<Option<Signature>, StoreError> {
-        unreachable!("the mailer does not erase")
-    }
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
-        let mut signatures = self.0.lock().unwrap();
-        let signature = signatures.get_mut(signer).expect("marked after reading");
-        signature.mailed_link = Some(*link);
-        Ok(true)
-    }
-    async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
-        let mut signatures = self.0.lock().unwrap();
-        let signature = signatures.get_mut(signer).expect("marked after reading");
-        signature.undeliverable = true;
-        Ok(true)
-    }
-    async fn count_email_to(
-        &self,
-        _: &crate::domain::MailboxKey,
-        _: Timestamp,
-        _: u32,
-    ) -> Result<bool, StoreError> {
-        unreachable!("signing counts emails, not the mailer")
-    }
-    async fn uncount_email_to(
-        &self,
-        _: &crate::domain::MailboxKey,
-        _: Timestamp,
-    ) -> Result<(), StoreError> {
-        unreachable!("signing counts emails, not the mailer")
-    }
-    async fn erase_pending(&self, _: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        unreachable!("the mailer does not erase")
-    }
-}
 
 /// SES on the virtual clock: at most `rate` sends in any second, `Throttling` beyond, and
 /// one address it is down for or refuses.
@@ -149,13 +80,16 @@ fn address(n: usize) -> String {
 const SIGNED_AT: Timestamp = Timestamp::from_unix_seconds(1_764_374_400);
 
 /// `n` pending signatures, and a request for each.
-fn signed(n: usize, keyring: &Keyring) -> (Signatures, Vec<(usize, MailRequest)>) {
+fn signed(n: usize, keyring: &Keyring) -> (SignaturesInMemory, Vec<(usize, MailRequest)>) {
     signed_as(&(0..n).map(address).collect::<Vec<_>>(), keyring)
 }
 
 /// A pending signature of each address, and a request for each.
-fn signed_as(addresses: &[String], keyring: &Keyring) -> (Signatures, Vec<(usize, MailRequest)>) {
-    let store = Signatures::default();
+fn signed_as(
+    addresses: &[String],
+    keyring: &Keyring,
+) -> (SignaturesInMemory, Vec<(usize, MailRequest)>) {
+    let store = SignaturesInMemory::default();
     let mut requests = Vec::new();
     for (i, address) in addresses.iter().enumerate() {
         let email = Email::parse(address).unwrap();
@@ -176,7 +110,7 @@ fn signed_as(addresses: &[String], keyring: &Keyring) -> (Signatures, Vec<(usize
                 proven: true,
             },
         ));
-        store.0.lock().unwrap().insert(signer, signature);
+        store.signatures().insert(signer, signature);
     }
     (store, requests)
 }
@@ -188,7 +122,7 @@ fn settings() -> MailSettings {
 /// Named apart from `Sending::send`: the IAM check follows functions by name.
 async fn send_requests(
     ses: &Ses,
-    store: &Signatures,
+    store: &SignaturesInMemory,
     pace: &Pace,
     requests: Vec<(usize, MailRequest)>,
     within: Duration,
@@ -207,7 +141,7 @@ async fn send_requests(
 async fn send_requests_to(
     domains: &dyn MailDomains,
     ses: &Ses,
-    store: &Signatures,
+    store: &SignaturesInMemory,
     pace: &Pace,
     requests: Vec<(usize, MailRequest)>,
     within: Duration,
@@ -311,7 +245,7 @@ async fn a_domain_that_takes_no_mail_spends_no_slot_and_is_not_tried_again() {
         took < Duration::from_secs(10),
         "ten emails at one a second, none of the pace spent on the others: {took:?}"
     );
-    let signatures = store.0.lock().unwrap();
+    let signatures = store.signatures();
     assert_eq!(
         signatures.values().filter(|s| s.undeliverable).count(),
         10,
@@ -354,15 +288,8 @@ async fn sends_are_spaced_at_the_pace_and_all_go_out() {
 async fn a_link_that_expired_while_its_email_waited_is_not_sent() {
     let keyring = Keyring::from_master(&[42; 32]).unwrap();
     let (store, requests) = signed(2, &keyring);
-    let first = store.0.lock().unwrap().keys().next().copied().unwrap();
-    store
-        .0
-        .lock()
-        .unwrap()
-        .get_mut(&first)
-        .unwrap()
-        .link
-        .expires_at = SIGNED_AT;
+    let first = store.signatures().keys().next().copied().unwrap();
+    store.signatures().get_mut(&first).unwrap().link.expires_at = SIGNED_AT;
     let ses = Ses::at(10);
     let outcomes = send_requests(
         &ses,
