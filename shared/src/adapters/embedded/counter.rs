@@ -1,7 +1,7 @@
 //! The counter and the aggregation's checkpoints on the embedded store, as JSON under their
 //! names.
 
-use super::writer::{CountWrite, Write};
+use super::writer::CountWrite;
 use super::{COUNTER, COUNTS, EmbeddedStore, read_json, unavailable};
 use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, Timestamp};
 use crate::ports::{CounterStore, StoreError};
@@ -90,16 +90,12 @@ impl CounterStore for EmbeddedStore {
             delta: delta.clone(),
             at,
         };
-        self.write(|reply| Write::Count { write, reply }).await
+        self.write(move |batch| batch.count(&write)).await
     }
 
     async fn replace_counter(&self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
-        let (seen, recount) = (Box::new(seen.clone()), Box::new(recount.clone()));
-        self.write(|reply| Write::ReplaceCounter {
-            seen,
-            recount,
-            reply,
-        })
-        .await
+        let (seen, recount) = (seen.clone(), recount.clone());
+        self.write(move |batch| batch.replace_counter(&seen, &recount))
+            .await
     }
 }

@@ -2,7 +2,6 @@
 //! numbered, as a DynamoDB stream carries them (but for the mailer's mark, and contacts'
 //! later changes, which no consumer acts on), with where each consumer stopped.
 
-use super::writer::Write;
 use super::{CHANGES, CHECKPOINTS, EmbeddedStore, unavailable};
 use crate::domain::{
     Change, ChangedItem, Contact, ContactChange, OrganisationId, SequenceNumber, Signature,
@@ -149,11 +148,7 @@ impl EmbeddedStore {
 
     pub async fn set_feed_checkpoint(&self, consumer: &str, seq: u64) -> Result<(), StoreError> {
         let consumer = consumer.to_owned();
-        self.write(|reply| Write::Checkpoint {
-            consumer,
-            seq,
-            reply,
-        })
-        .await
+        self.write(move |batch| batch.checkpoint(&consumer, seq))
+            .await
     }
 }

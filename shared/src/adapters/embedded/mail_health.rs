@@ -1,7 +1,6 @@
 //! The mail path's health on the embedded store: each five-minute stretch's counts, as JSON
 //! beside the counter.
 
-use super::writer::Write;
 use super::{COUNTS, EmbeddedStore, read_json, unavailable};
 use crate::domain::Timestamp;
 use crate::domain::mail_health::MailHealth;
@@ -20,8 +19,7 @@ impl MailHealthStore for EmbeddedStore {
             return Ok(());
         }
         let (key, seen) = (key(MailHealth::stretch_of(at)), *seen);
-        self.write(|reply| Write::NoteMail { key, seen, reply })
-            .await
+        self.write(move |batch| batch.note_mail(&key, &seen)).await
     }
 
     async fn recent_mail(&self, now: Timestamp) -> Result<MailHealth, StoreError> {

@@ -22,7 +22,7 @@ use redb::{Database, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::{Arc, Mutex, mpsc};
 use tokio::sync::{oneshot, watch};
-use writer::{AwaitingCommit, Reply, Write, answer};
+use writer::{Batch, Write};
 
 const SIGNATURES: TableDefinition<&str, &[u8]> = TableDefinition::new("signatures");
 const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
@@ -124,10 +124,16 @@ impl EmbeddedStore {
         })
     }
 
-    async fn write<T>(&self, make: impl FnOnce(Reply<T>) -> Write) -> Result<T, StoreError> {
+    /// Hands `change` to the writer, to run in its next group's transaction; what it returns
+    /// comes back once that transaction is on disk.
+    async fn write<T: Send + 'static>(
+        &self,
+        change: impl FnOnce(&mut Batch<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
+        let apply: writer::Apply = Box::new(move |batch| writer::answer(reply, change(batch)));
         self.writes
-            .send(make(reply))
+            .send(Write::Apply(apply))
             .map_err(|_| unavailable("the writer has stopped"))?;
         answer
             .await

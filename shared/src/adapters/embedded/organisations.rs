@@ -2,8 +2,7 @@
 //! until the day it is forgotten, written by the store's single writer.
 
 use super::feed::StoredChange;
-use super::writer::Feed;
-use super::{AwaitingCommit, EmbeddedStore, Reply, Write, answer, decode, unavailable};
+use super::{EmbeddedStore, decode, unavailable};
 use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
 use crate::ports::StoreError;
 use crate::ports::SupporterStore;
@@ -15,11 +14,6 @@ pub(super) const ORGANISATIONS: TableDefinition<&str, &[u8]> =
     TableDefinition::new("organisations");
 
 pub(super) type Table<'t> = redb::Table<'t, &'static str, &'static [u8]>;
-
-/// A change to the organisations, run by the writer inside its transaction, with the change
-/// feed it may append to.
-pub(super) type Change =
-    Box<dyn FnOnce(&mut Table<'_>, &mut Feed<'_>) -> Box<dyn AwaitingCommit> + Send>;
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -101,10 +95,8 @@ impl EmbeddedStore {
         &self,
         change: impl FnOnce(&mut Table<'_>) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        self.write(|reply: Reply<T>| {
-            Write::Organisations(Box::new(move |table, _| answer(reply, change(table))))
-        })
-        .await
+        self.write(move |batch| change(&mut batch.organisations))
+            .await
     }
 }
 
@@ -127,11 +119,8 @@ impl SupporterStore for EmbeddedStore {
             Some(contact.clone()),
         ))
         .map_err(unavailable)?;
-        self.write(|reply: Reply<()>| {
-            Write::Organisations(Box::new(move |table, feed| {
-                let written = write(table, &stored).and_then(|()| feed.append(&change));
-                answer(reply, written)
-            }))
+        self.write(move |batch| {
+            write(&mut batch.organisations, &stored).and_then(|()| batch.feed.append(&change))
         })
         .await
     }

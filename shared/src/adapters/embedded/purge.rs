@@ -1,6 +1,5 @@
 //! What DynamoDB's TTL does on AWS, done on the embedded store: what is past its time goes.
 
-use super::writer::Write;
 use super::{EmbeddedStore, SIGNATURES, decode, unavailable};
 use crate::domain::{Signature, Timestamp};
 use crate::ports::StoreError;
@@ -28,12 +27,7 @@ impl EmbeddedStore {
         }
         // Even with nothing expired: yesterday's counts of emails to mailboxes go too.
         self.mailboxes().forget_before(now);
-        self.write(|reply| Write::Purge {
-            candidates: expired,
-            now,
-            reply,
-        })
-        .await
+        self.write(move |batch| batch.purge(&expired, now)).await
     }
 }
 

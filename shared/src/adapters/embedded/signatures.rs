@@ -1,7 +1,7 @@
 //! The signatures on the embedded store: reads from a snapshot, writes through the writer.
 
 use super::feed::NewSignature;
-use super::writer::{Revision, Write};
+use super::writer::Revision;
 use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
 use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
@@ -43,8 +43,8 @@ impl SignatureScan for EmbeddedStore {
 #[async_trait]
 impl SignatureStore for EmbeddedStore {
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError> {
-        let signature = Box::new(NewSignature::of(signature)?);
-        self.write(|reply| Write::Insert { signature, reply }).await
+        let signature = NewSignature::of(signature)?;
+        self.write(move |batch| batch.insert(&signature)).await
     }
 
     async fn revise_pending(
@@ -54,13 +54,13 @@ impl SignatureStore for EmbeddedStore {
         renewal: Option<&LinkRenewal>,
         sent_before: Timestamp,
     ) -> Result<bool, StoreError> {
-        let revision = Box::new(Revision {
+        let revision = Revision {
             signer: *signer,
             choices: choices.clone(),
             renewal: renewal.copied(),
             sent_before,
-        });
-        self.write(|reply| Write::Revise { revision, reply }).await
+        };
+        self.write(move |batch| batch.revise(&revision)).await
     }
 
     async fn confirm(
@@ -70,14 +70,9 @@ impl SignatureStore for EmbeddedStore {
         at: Timestamp,
         keep_email: bool,
     ) -> Result<bool, StoreError> {
-        self.write(|reply| Write::Confirm {
-            signer: *signer,
-            secret_hash: *secret_hash,
-            at,
-            keep_email,
-            reply,
-        })
-        .await
+        let (signer, secret_hash) = (*signer, *secret_hash);
+        self.write(move |batch| batch.confirm(&signer, &secret_hash, at, keep_email))
+            .await
     }
 
     async fn erase(
@@ -85,20 +80,14 @@ impl SignatureStore for EmbeddedStore {
         signer: &SignerKey,
         erase_hash: Option<&SecretHash>,
     ) -> Result<Option<Signature>, StoreError> {
-        self.write(|reply| Write::Erase {
-            signer: *signer,
-            erase_hash: erase_hash.copied(),
-            reply,
-        })
-        .await
+        let (signer, erase_hash) = (*signer, erase_hash.copied());
+        self.write(move |batch| batch.erase(&signer, erase_hash.as_ref()))
+            .await
     }
 
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        self.write(|reply| Write::ErasePending {
-            signer: *signer,
-            reply,
-        })
-        .await
+        let signer = *signer;
+        self.write(move |batch| batch.erase_pending(&signer)).await
     }
 
     async fn count_email_to(
@@ -137,19 +126,14 @@ impl SignatureMailing for EmbeddedStore {
     }
 
     async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
-        self.write(|reply| Write::MarkMailed {
-            signer: *signer,
-            link: *link,
-            reply,
-        })
-        .await
+        let (signer, link) = (*signer, *link);
+        self.write(move |batch| batch.mark_mailed(&signer, &link))
+            .await
     }
 
     async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
-        self.write(|reply| Write::MarkUndeliverable {
-            signer: *signer,
-            reply,
-        })
-        .await
+        let signer = *signer;
+        self.write(move |batch| batch.mark_undeliverable(&signer))
+            .await
     }
 }

@@ -19,73 +19,16 @@ use serde::Serialize;
 use std::sync::mpsc;
 use tokio::sync::{oneshot, watch};
 
-pub(super) type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
-/// A write, as the store's methods hand it to the writer, with where its answer goes.
+/// What a write does inside its group's transaction; it answers whoever waits once that commits.
+pub(super) type Apply = Box<dyn FnOnce(&mut Batch<'_>) -> Box<dyn AwaitingCommit> + Send>;
+
+/// A write, as the store's methods hand it to the writer.
 pub(super) enum Write {
-    Insert {
-        signature: Box<NewSignature>,
-        reply: Reply<Insertion>,
-    },
-    Revise {
-        revision: Box<Revision>,
-        reply: Reply<bool>,
-    },
-    Confirm {
-        signer: SignerKey,
-        secret_hash: SecretHash,
-        at: Timestamp,
-        /// Whether the signer asked for updates, so their address stays.
-        keep_email: bool,
-        reply: Reply<bool>,
-    },
-    Erase {
-        signer: SignerKey,
-        /// The erasure link's hash; none when staff erase on a request.
-        erase_hash: Option<SecretHash>,
-        reply: Reply<Option<Signature>>,
-    },
-    MarkMailed {
-        signer: SignerKey,
-        link: SecretHash,
-        reply: Reply<bool>,
-    },
-    MarkUndeliverable {
-        signer: SignerKey,
-        reply: Reply<bool>,
-    },
-    ErasePending {
-        signer: SignerKey,
-        reply: Reply<Option<Signature>>,
-    },
+    Apply(Apply),
     /// A count already decided in memory, for the log; nobody waits for it.
     MailboxCount(mailboxes::Entry),
-    Purge {
-        /// Signatures the snapshot found expired; each is checked again.
-        candidates: Vec<SignerKey>,
-        now: Timestamp,
-        reply: Reply<usize>,
-    },
-    Checkpoint {
-        consumer: String,
-        seq: u64,
-        reply: Reply<()>,
-    },
-    Count {
-        write: CountWrite,
-        reply: Reply<bool>,
-    },
-    ReplaceCounter {
-        seen: Box<Counter>,
-        recount: Box<Counter>,
-        reply: Reply<bool>,
-    },
-    Organisations(super::organisations::Change),
-    NoteMail {
-        key: String,
-        seen: MailHealth,
-        reply: Reply<()>,
-    },
 }
 
 pub(super) struct Revision {
@@ -118,12 +61,12 @@ impl Feed<'_> {
 }
 
 /// One transaction's view: reads and writes signatures, appends changes.
-struct Batch<'t> {
+pub(super) struct Batch<'t> {
     signatures: redb::Table<'t, &'static str, &'static [u8]>,
     counts: redb::Table<'t, &'static str, &'static [u8]>,
-    feed: Feed<'t>,
+    pub(super) feed: Feed<'t>,
     checkpoints: redb::Table<'t, &'static str, u64>,
-    organisations: super::organisations::Table<'t>,
+    pub(super) organisations: super::organisations::Table<'t>,
     mailbox_log: mailboxes::Log<'t>,
 }
 
@@ -143,7 +86,7 @@ impl Batch<'_> {
         Ok(())
     }
 
-    fn count(&mut self, write: &CountWrite) -> Result<bool, StoreError> {
+    pub(super) fn count(&mut self, write: &CountWrite) -> Result<bool, StoreError> {
         let key = checkpoint_key(&write.shard);
         let current = self
             .count_item::<String>(&key)?
@@ -161,13 +104,17 @@ impl Batch<'_> {
         Ok(true)
     }
 
-    fn note_mail(&mut self, key: &str, seen: &MailHealth) -> Result<(), StoreError> {
+    pub(super) fn note_mail(&mut self, key: &str, seen: &MailHealth) -> Result<(), StoreError> {
         let mut health: MailHealth = self.count_item(key)?.unwrap_or_default();
         health.add(seen);
         self.put_count_item(key, &health)
     }
 
-    fn replace_counter(&mut self, seen: &Counter, recount: &Counter) -> Result<bool, StoreError> {
+    pub(super) fn replace_counter(
+        &mut self,
+        seen: &Counter,
+        recount: &Counter,
+    ) -> Result<bool, StoreError> {
         let current: Counter = self
             .count_item::<StoredCounter>(COUNTER)?
             .unwrap_or_default()
@@ -179,6 +126,14 @@ impl Batch<'_> {
         replaced.revision = current.revision + 1;
         self.put_count_item(COUNTER, &StoredCounter::from(&replaced))?;
         Ok(true)
+    }
+
+    /// Notes how far a consumer of the feed has read.
+    pub(super) fn checkpoint(&mut self, consumer: &str, seq: u64) -> Result<(), StoreError> {
+        self.checkpoints
+            .insert(consumer, seq)
+            .map(drop)
+            .map_err(unavailable)
     }
 
     fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
@@ -213,7 +168,7 @@ impl Batch<'_> {
         self.feed.append(&change)
     }
 
-    fn erase(
+    pub(super) fn erase(
         &mut self,
         signer: &SignerKey,
         hash: Option<&SecretHash>,
@@ -228,7 +183,11 @@ impl Batch<'_> {
         Ok(Some(old))
     }
 
-    fn mark_mailed(&mut self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+    pub(super) fn mark_mailed(
+        &mut self,
+        signer: &SignerKey,
+        link: &SecretHash,
+    ) -> Result<bool, StoreError> {
         let Some(old) = self.get(signer)? else {
             return Ok(false);
         };
@@ -245,7 +204,7 @@ impl Batch<'_> {
         Ok(true)
     }
 
-    fn mark_undeliverable(&mut self, signer: &SignerKey) -> Result<bool, StoreError> {
+    pub(super) fn mark_undeliverable(&mut self, signer: &SignerKey) -> Result<bool, StoreError> {
         let Some(old) = self
             .get(signer)?
             .filter(|s| s.status == SignatureStatus::Pending)
@@ -258,7 +217,10 @@ impl Batch<'_> {
         Ok(true)
     }
 
-    fn erase_pending(&mut self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+    pub(super) fn erase_pending(
+        &mut self,
+        signer: &SignerKey,
+    ) -> Result<Option<Signature>, StoreError> {
         let Some(old) = self
             .get(signer)?
             .filter(|s| s.status == SignatureStatus::Pending)
@@ -269,7 +231,11 @@ impl Batch<'_> {
         Ok(Some(old))
     }
 
-    fn purge(&mut self, candidates: &[SignerKey], now: Timestamp) -> Result<usize, StoreError> {
+    pub(super) fn purge(
+        &mut self,
+        candidates: &[SignerKey],
+        now: Timestamp,
+    ) -> Result<usize, StoreError> {
         mailboxes::forget_before(&mut self.mailbox_log, now)?;
         super::organisations::purge(&mut self.organisations, now)?;
         let mut purged = 0;
@@ -282,7 +248,7 @@ impl Batch<'_> {
         Ok(purged)
     }
 
-    fn insert(&mut self, signature: &NewSignature) -> Result<Insertion, StoreError> {
+    pub(super) fn insert(&mut self, signature: &NewSignature) -> Result<Insertion, StoreError> {
         if let Some(existing) = read_json(&self.signatures, &signature.key)? {
             return Ok(Insertion::AlreadySigned(Box::new(existing)));
         }
@@ -293,7 +259,7 @@ impl Batch<'_> {
         Ok(Insertion::Inserted)
     }
 
-    fn revise(&mut self, revision: &Revision) -> Result<bool, StoreError> {
+    pub(super) fn revise(&mut self, revision: &Revision) -> Result<bool, StoreError> {
         let Some(old) = self.get(&revision.signer)? else {
             return Ok(false);
         };
@@ -320,7 +286,7 @@ impl Batch<'_> {
         Ok(true)
     }
 
-    fn confirm(
+    pub(super) fn confirm(
         &mut self,
         signer: &SignerKey,
         hash: &SecretHash,
@@ -431,62 +397,10 @@ fn apply(
             mailbox_log: txn.open_table(MAILBOX_LOG).map_err(unavailable)?,
         };
         for write in writes {
-            answers.push(match write {
-                Write::Insert { signature, reply } => answer(reply, batch.insert(&signature)),
-                Write::Revise { revision, reply } => answer(reply, batch.revise(&revision)),
-                Write::Confirm {
-                    signer,
-                    secret_hash,
-                    at,
-                    keep_email,
-                    reply,
-                } => answer(reply, batch.confirm(&signer, &secret_hash, at, keep_email)),
-                Write::Erase {
-                    signer,
-                    erase_hash,
-                    reply,
-                } => answer(reply, batch.erase(&signer, erase_hash.as_ref())),
-                Write::MarkMailed {
-                    signer,
-                    link,
-                    reply,
-                } => answer(reply, batch.mark_mailed(&signer, &link)),
-                Write::MarkUndeliverable { signer, reply } => {
-                    answer(reply, batch.mark_undeliverable(&signer))
-                }
-                Write::ErasePending { signer, reply } => {
-                    answer(reply, batch.erase_pending(&signer))
-                }
-                Write::MailboxCount(entry) => {
-                    counts.push(entry);
-                    continue;
-                }
-                Write::Purge {
-                    candidates,
-                    now,
-                    reply,
-                } => answer(reply, batch.purge(&candidates, now)),
-                Write::Count { write, reply } => answer(reply, batch.count(&write)),
-                Write::Organisations(change) => change(&mut batch.organisations, &mut batch.feed),
-                Write::NoteMail { key, seen, reply } => answer(reply, batch.note_mail(&key, &seen)),
-                Write::ReplaceCounter {
-                    seen,
-                    recount,
-                    reply,
-                } => answer(reply, batch.replace_counter(&seen, &recount)),
-                Write::Checkpoint {
-                    consumer,
-                    seq,
-                    reply,
-                } => {
-                    let result = batch
-                        .checkpoints
-                        .insert(consumer.as_str(), seq)
-                        .map(drop)
-                        .map_err(unavailable);
-                    answer(reply, result)
-                }
-            });
+            match write {
+                Write::Apply(apply) => answers.push(apply(&mut batch)),
+                Write::MailboxCount(entry) => counts.push(entry),
+            }
         }
         // In the same transaction as the signatures they allow: all of them commit, or none.
         for entry in counts.iter() {
