@@ -1,7 +1,8 @@
 //! The API's addresses (`domain::routes::Api`) are the paths `openapi.yaml` describes, and the
-//! only ones the site's forms post to and its script fetches.
+//! only ones the site's forms post to and its script fetches; the pages' (`Page`) are the only
+//! ones the templates link to.
 
-use people_first::domain::routes::Api;
+use people_first::domain::routes::{Api, Page};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -62,5 +63,45 @@ fn an_address_is_read_without_its_query() {
     assert_eq!(
         named_in(r#"<img src="/api/count.svg?lang=en"> fetch('/api/sign', {"#),
         BTreeSet::from(["/api/count.svg".to_owned(), "/api/sign".to_owned()])
+    );
+}
+
+/// Every page of the site a template links to in its own language: `href="/{{ locale }}/…"`,
+/// without a fragment.
+fn pages_linked_in(text: &str) -> BTreeSet<String> {
+    text.split("href=\"/{{ locale }}/")
+        .skip(1)
+        .map(|rest| rest.split(['"', '#']).next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_templates_link_only_to_pages_the_site_has() {
+    let pages: BTreeSet<&str> = Page::ALL.into_iter().map(Page::path).collect();
+    let mut linked = BTreeSet::new();
+    for entry in std::fs::read_dir(root().join("static/templates")).unwrap() {
+        let path = entry.unwrap().path();
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            linked.extend(pages_linked_in(&text));
+        }
+    }
+    // Where a message page sends its reader on, which the code chooses among pages.
+    linked.remove("{{ again }}");
+    assert!(linked.contains("privacy/"), "{linked:?}");
+    let unknown: Vec<_> = linked
+        .iter()
+        .filter(|path| !pages.contains(path.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "links to pages the site does not have: {unknown:?}"
+    );
+}
+
+#[test]
+fn a_page_link_is_read_without_its_fragment() {
+    assert_eq!(
+        pages_linked_in(r#"<a href="/{{ locale }}/#sign"> <a href="/{{ locale }}/embed/">"#),
+        BTreeSet::from([String::new(), "embed/".to_owned()])
     );
 }

@@ -6,7 +6,7 @@ use http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use http::{HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Request, Response};
 use people_first::domain::Locale;
-use people_first::domain::routes::Api;
+use people_first::domain::routes::{Api, Page};
 use people_first::http::count::handle_count;
 use people_first::http::{
     browser_locale, confirm::handle_confirm, erase::handle_erase, json, sign::handle_sign,
@@ -59,7 +59,7 @@ fn static_route(stack: &LocalStack, request: &Request, path: &str) -> Response<B
     let answer = match path {
         // What the CDN's function does at the root: the best language for the browser.
         "/" => {
-            let mut answer = people_first::http::redirect(&format!("/{locale}/"));
+            let mut answer = people_first::http::redirect(&Page::Home.at(locale));
             *answer.status_mut() = StatusCode::FOUND;
             answer
                 .headers_mut()
@@ -155,7 +155,7 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
                 .map(str::trim)
                 .filter(|l| l.starts_with("http"))
                 .map(|href| {
-                    let purpose = if href.contains("/api/erase?") {
+                    let purpose = if href.contains(&format!("{}?", Api::Erase.path())) {
                         "Open the erasure link"
                     } else {
                         "Open the confirmation link"

@@ -1,5 +1,8 @@
-//! The API's addresses: what the emails link to, the forms post to and the servers route.
-//! `openapi.yaml` describes the same list (a test holds them equal).
+//! The site's addresses: the API's, which the emails link to, the forms post to and the servers
+//! route (`openapi.yaml` describes the same list, and a test holds them equal); and the pages',
+//! which the site's build writes in every language and the API sends browsers on to.
+
+use super::Locale;
 
 /// One address of the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +50,66 @@ impl Api {
     }
 }
 
+/// One page of the site, in each language at `/{locale}/{path}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    Home,
+    /// After signing: the email is on its way.
+    CheckEmail,
+    /// After confirming.
+    ThankYou,
+    /// After erasing.
+    Erased,
+    Privacy,
+    /// The counter for partners' sites.
+    Embed,
+    /// The organisations' form.
+    Organisations,
+    /// After an organisation's request: its contact's email is on its way.
+    OrganisationCheckEmail,
+    /// After the contact confirmed: the request waits for staff.
+    OrganisationConfirmed,
+}
+
+impl Page {
+    pub const ALL: [Self; 9] = [
+        Self::Home,
+        Self::CheckEmail,
+        Self::ThankYou,
+        Self::Erased,
+        Self::Privacy,
+        Self::Embed,
+        Self::Organisations,
+        Self::OrganisationCheckEmail,
+        Self::OrganisationConfirmed,
+    ];
+
+    /// Its path under its language's folder: empty, or ending in a slash.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Self::Home => "",
+            Self::CheckEmail => "check-email/",
+            Self::ThankYou => "thank-you/",
+            Self::Erased => "erased/",
+            Self::Privacy => "privacy/",
+            Self::Embed => "embed/",
+            Self::Organisations => "organisations/",
+            Self::OrganisationCheckEmail => "organisations/check-email/",
+            Self::OrganisationConfirmed => "organisations/confirmed/",
+        }
+    }
+
+    /// Its address in `locale`, from the site's root.
+    pub fn at(self, locale: Locale) -> String {
+        format!("/{locale}/{}", self.path())
+    }
+
+    /// The file the site's build writes it to, under its language's folder.
+    pub fn file(self) -> String {
+        format!("{}index.html", self.path())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,5 +120,21 @@ mod tests {
             assert_eq!(Api::of_path(api.path()), Some(api));
         }
         assert_eq!(Api::of_path("/api/signs"), None);
+    }
+
+    #[test]
+    fn a_page_is_a_folder_of_its_language() {
+        assert_eq!(Page::Home.at(Locale::Uk), "/uk/");
+        assert_eq!(Page::ThankYou.at(Locale::Ru), "/ru/thank-you/");
+        assert_eq!(
+            Page::OrganisationConfirmed.file(),
+            "organisations/confirmed/index.html"
+        );
+        for page in Page::ALL {
+            assert!(
+                page.path().is_empty() || page.path().ends_with('/'),
+                "{page:?}"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 use super::link::{LinkRequest, dead_link, link_request, pressed};
 use super::{browser_locale, page};
 use crate::domain::Locale;
+use crate::domain::routes::Page;
 use crate::pages;
 use crate::ports::Clock;
 use crate::ports::SignatureStore;
@@ -38,7 +39,7 @@ pub async fn handle_confirm(
         }
         LinkRequest::Press(encoding, token) => {
             match confirm_signature(state.store.as_ref(), state.clock.as_ref(), &token).await {
-                Ok(locale) => pressed(encoding, locale, "thank-you", "confirmed"),
+                Ok(locale) => pressed(encoding, locale, Page::ThankYou, "confirmed"),
                 Err(e) => refused(&request, &e, locale),
             }
         }

@@ -2,6 +2,7 @@
 
 use super::link::{LinkRequest, link_request, pressed};
 use super::{browser_locale, page};
+use crate::domain::routes::Page;
 use crate::i18n::MessageId;
 use crate::pages;
 use crate::ports::SignatureStore;
@@ -41,7 +42,7 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
         },
         LinkRequest::Press(encoding, token) => {
             match erase_signature(state.store.as_ref(), &token).await {
-                Ok(erased) => pressed(encoding, erased.unwrap_or(locale), "erased", "erased"),
+                Ok(erased) => pressed(encoding, erased.unwrap_or(locale), Page::Erased, "erased"),
                 Err(fault) => super::unavailable(&request, locale, &fault),
             }
         }

@@ -2,6 +2,7 @@
 //! that posts `t` back, and the answer for a link that leads nowhere.
 
 use super::{Encoding, json, method_not_allowed, page, query_parameter, redirect};
+use crate::domain::routes::Page;
 use crate::domain::{LinkToken, Locale};
 use crate::i18n::MessageId;
 use crate::pages;
@@ -46,11 +47,11 @@ pub(super) fn link_request(request: &Request, locale: Locale) -> LinkRequest {
 pub(super) fn pressed(
     encoding: Encoding,
     locale: Locale,
-    next: &str,
+    next: Page,
     status: &str,
 ) -> Response<Body> {
     match encoding {
-        Encoding::Form => redirect(&format!("/{locale}/{next}/")),
+        Encoding::Form => redirect(&next.at(locale)),
         Encoding::Json => json(StatusCode::OK, &serde_json::json!({ "status": status })),
     }
 }

@@ -290,6 +290,7 @@ pub(crate) fn form_again(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::routes::Page;
 
     #[test]
     fn every_answer_carries_its_own_policy_and_no_sniffing() {
@@ -299,7 +300,7 @@ mod tests {
             .unwrap();
         let answers = [
             (json(StatusCode::OK, &serde_json::json!({})), csp::API),
-            (redirect("/en/thank-you/"), csp::API),
+            (redirect(&Page::ThankYou.at(Locale::En)), csp::API),
             (page(StatusCode::OK, Locale::En, String::new()), csp::PAGE),
             (
                 problem(

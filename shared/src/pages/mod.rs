@@ -6,6 +6,7 @@ pub mod site;
 
 pub use emails::{Emails, confirmation_email, notice_email};
 
+use crate::domain::routes::Page;
 use crate::domain::{Country, Locale};
 use crate::i18n::MessageId;
 use crate::i18n::{self, Medium};
@@ -188,7 +189,7 @@ pub fn message_page(locale: Locale, heading: MessageId, body: MessageId, onward:
 pub(crate) fn message_context(heading: MessageId, body: MessageId, onward: Onward) -> Value {
     context! {
         heading => heading, body => body, sign_again => onward == Onward::SignAgain,
-        again => (onward == Onward::AskAgain).then_some("organisations/"),
+        again => (onward == Onward::AskAgain).then_some(Page::Organisations.path()),
         again_label => MessageId::ORGANISATION_SEND_AGAIN,
         days => crate::domain::retention::LINK_LIFETIME.in_days(),
         backup_days => crate::domain::BACKUP_RETENTION_DAYS,

@@ -1,6 +1,7 @@
 //! The static site: every page in every language, rendered from `static/templates` and the
 //! Fluent strings into files the CDN serves as they are.
 
+use crate::domain::routes::Page;
 use crate::domain::{BACKUP_RETENTION_DAYS, Locale, PRIVACY_POLICY_VERSION};
 use crate::i18n;
 use crate::i18n::MessageId;
@@ -74,7 +75,10 @@ pub fn home_page(
         supporters_count => supporters_count, goal => settings.goal,
         values => context! {}, errors => context! {},
     };
-    render("home.html", &page_context(settings, locale, "", particular))
+    render(
+        "home.html",
+        &page_context(settings, locale, Page::Home.path(), particular),
+    )
 }
 
 /// The policy's version (an ISO date) as the language writes a date.
@@ -108,7 +112,7 @@ pub fn privacy_page(settings: &SiteSettings, locale: Locale) -> String {
     };
     render(
         "privacy.html",
-        &page_context(settings, locale, "privacy/", particular),
+        &page_context(settings, locale, Page::Privacy.path(), particular),
     )
 }
 
@@ -132,7 +136,7 @@ fn site_message_page(
 pub fn check_email_page(settings: &SiteSettings, locale: Locale) -> String {
     render(
         "check-email.html",
-        &page_context(settings, locale, "check-email/", context! {}),
+        &page_context(settings, locale, Page::CheckEmail.path(), context! {}),
     )
 }
 
@@ -140,7 +144,7 @@ pub fn erased_page(settings: &SiteSettings, locale: Locale) -> String {
     site_message_page(
         settings,
         locale,
-        "erased/",
+        Page::Erased.path(),
         MessageId::ERASED_TITLE,
         MessageId::ERASED_BODY,
     )
@@ -158,7 +162,7 @@ pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
 
 /// Plain links to share on a few networks: no script of theirs is ever loaded.
 pub fn thank_you_page(settings: &SiteSettings, locale: Locale) -> String {
-    let home = format!("{}/{}/", settings.origin, locale.code());
+    let home = format!("{}{}", settings.origin, Page::Home.at(locale));
     let text = i18n::text(locale, MessageId::SHARE_TEXT);
     let query = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap_or_default();
     let networks = vec![
@@ -179,7 +183,7 @@ pub fn thank_you_page(settings: &SiteSettings, locale: Locale) -> String {
     };
     render(
         "share.html",
-        &page_context(settings, locale, "thank-you/", particular),
+        &page_context(settings, locale, Page::ThankYou.path(), particular),
     )
 }
 
@@ -192,7 +196,7 @@ pub fn embed_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! { snippet => snippet, goal => settings.goal };
     render(
         "embed.html",
-        &page_context(settings, locale, "embed/", particular),
+        &page_context(settings, locale, Page::Embed.path(), particular),
     )
 }
 
@@ -204,7 +208,7 @@ pub fn organisations_page(settings: &SiteSettings, locale: Locale) -> String {
     };
     render(
         "organisations.html",
-        &page_context(settings, locale, "organisations/", particular),
+        &page_context(settings, locale, Page::Organisations.path(), particular),
     )
 }
 
@@ -213,7 +217,7 @@ pub fn organisation_check_email_page(settings: &SiteSettings, locale: Locale) ->
     site_message_page(
         settings,
         locale,
-        "organisations/check-email/",
+        Page::OrganisationCheckEmail.path(),
         MessageId::CHECK_EMAIL_TITLE,
         MessageId::ORGANISATION_CHECK_EMAIL_BODY,
     )
@@ -264,31 +268,31 @@ pub fn build(settings: &SiteSettings, supporters: &[crate::domain::Organisation]
     ];
     for locale in Locale::ALL {
         let pages = [
-            ("index.html", home_page(settings, locale, supporters)),
+            (Page::Home.file(), home_page(settings, locale, supporters)),
             (
-                "organisations/index.html",
+                Page::Organisations.file(),
                 organisations_page(settings, locale),
             ),
             (
-                "organisations/check-email/index.html",
+                Page::OrganisationCheckEmail.file(),
                 organisation_check_email_page(settings, locale),
             ),
             (
-                "organisations/confirmed/index.html",
+                Page::OrganisationConfirmed.file(),
                 site_message_page(
                     settings,
                     locale,
-                    "organisations/confirmed/",
+                    Page::OrganisationConfirmed.path(),
                     MessageId::ORGANISATION_CONFIRMED_TITLE,
                     MessageId::ORGANISATION_CONFIRMED_BODY,
                 ),
             ),
-            ("check-email/index.html", check_email_page(settings, locale)),
-            ("thank-you/index.html", thank_you_page(settings, locale)),
-            ("erased/index.html", erased_page(settings, locale)),
-            ("privacy/index.html", privacy_page(settings, locale)),
-            ("embed/index.html", embed_page(settings, locale)),
-            ("404.html", not_found_page(settings, locale)),
+            (Page::CheckEmail.file(), check_email_page(settings, locale)),
+            (Page::ThankYou.file(), thank_you_page(settings, locale)),
+            (Page::Erased.file(), erased_page(settings, locale)),
+            (Page::Privacy.file(), privacy_page(settings, locale)),
+            (Page::Embed.file(), embed_page(settings, locale)),
+            ("404.html".to_owned(), not_found_page(settings, locale)),
         ];
         for (page, html) in pages {
             files.push(SiteFile {

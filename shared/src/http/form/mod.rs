@@ -9,6 +9,7 @@ pub use support::SupportForm;
 
 use super::{Encoding, browser_locale, json, method_not_allowed, redirect};
 use crate::domain::challenge::{BotSignals, Widget};
+use crate::domain::routes::Page;
 use crate::domain::{Field, FieldErrors, Locale};
 use crate::i18n::{self, Medium};
 use crate::ports::Challenge;
@@ -21,8 +22,8 @@ pub trait PublicForm: serde::de::DeserializeOwned + BotSignals {
     type Parsed;
     /// What the logs call it.
     const NAME: &'static str;
-    /// Where a browser goes once it is taken: `/{locale}/{TAKEN_PAGE}`.
-    const TAKEN_PAGE: &'static str;
+    /// Where a browser goes once it is taken.
+    const TAKEN_PAGE: Page;
 
     /// The language it was sent in, if it is one of ours.
     fn locale(&self) -> Option<Locale>;
@@ -65,7 +66,7 @@ pub struct Taken<P> {
     pub parsed: P,
     pub locale: Locale,
     encoding: Encoding,
-    next_page: &'static str,
+    next_page: Page,
 }
 
 impl<P> Taken<P> {
@@ -76,13 +77,13 @@ impl<P> Taken<P> {
     }
 }
 
-fn accepted(encoding: Encoding, locale: Locale, page: &str) -> Response<Body> {
+fn accepted(encoding: Encoding, locale: Locale, page: Page) -> Response<Body> {
     match encoding {
         Encoding::Json => json(
             StatusCode::ACCEPTED,
             &serde_json::json!({ "status": "check-email" }),
         ),
-        Encoding::Form => redirect(&format!("/{locale}/{page}")),
+        Encoding::Form => redirect(&page.at(locale)),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::PublicForm;
 use crate::domain::challenge::{BotSignals, Widget};
+use crate::domain::routes::Page;
 use crate::domain::{Country, Email, Field, FieldErrors, InputError, Locale, SignerName, proof};
 use crate::pages;
 use crate::use_cases::sign::Petition;
@@ -119,7 +120,7 @@ impl PetitionForm {
 impl PublicForm for PetitionForm {
     type Parsed = Petition;
     const NAME: &'static str = "signature";
-    const TAKEN_PAGE: &'static str = "check-email/";
+    const TAKEN_PAGE: Page = Page::CheckEmail;
 
     fn locale(&self) -> Option<Locale> {
         PetitionForm::locale(self)

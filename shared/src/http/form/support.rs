@@ -2,6 +2,7 @@
 
 use super::PublicForm;
 use crate::domain::challenge::{BotSignals, Widget};
+use crate::domain::routes::Page;
 use crate::domain::{
     Country, Email, Field, FieldErrors, InputError, Locale, OrganisationName, SignerName, Website,
     proof,
@@ -111,7 +112,7 @@ impl SupportForm {
 impl PublicForm for SupportForm {
     type Parsed = SupportRequest;
     const NAME: &'static str = "organisation request";
-    const TAKEN_PAGE: &'static str = "organisations/check-email/";
+    const TAKEN_PAGE: Page = Page::OrganisationCheckEmail;
 
     fn locale(&self) -> Option<Locale> {
         SupportForm::locale(self)
