@@ -7,10 +7,8 @@ use people_first::ports::SupporterStore;
 use std::path::Path;
 
 pub fn run(out: &Path) -> anyhow::Result<()> {
-    let origin =
-        std::env::var("PEOPLE_FIRST_PUBLIC_URL").unwrap_or_else(|_| "http://127.0.0.1:3000".into());
     let settings = SiteSettings {
-        origin: origin.trim_end_matches('/').to_owned(),
+        origin: super::serve::public_url()?.unwrap_or_else(|| "http://127.0.0.1:3000".into()),
         contact: std::env::var("PEOPLE_FIRST_CONTACT")
             .unwrap_or_else(|_| "privacy@people-first.localhost".into()),
         goal: people_first::config::goal()?,

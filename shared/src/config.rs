@@ -21,6 +21,39 @@ pub fn required(name: &'static str) -> Result<String, ConfigError> {
         .ok_or(ConfigError::Missing(name))
 }
 
+/// The site's address, `PEOPLE_FIRST_PUBLIC_URL`, as every link, origin and check uses it: a
+/// scheme and a host (and a port), without a trailing slash. The site lives at its root, so a
+/// path would break every link, and is refused.
+pub fn public_url() -> Result<String, ConfigError> {
+    site_root(&required("PEOPLE_FIRST_PUBLIC_URL")?)
+}
+
+fn site_root(raw: &str) -> Result<String, ConfigError> {
+    const NAME: &str = "PEOPLE_FIRST_PUBLIC_URL";
+    let url = raw.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            ConfigError::Invalid(NAME, format!("{raw:?} does not start with https://"))
+        })?;
+    if host.is_empty() || host.contains(['/', '?', '#', '@']) || host.contains(char::is_whitespace)
+    {
+        return Err(ConfigError::Invalid(
+            NAME,
+            format!("{raw:?} is not a site's root, as https://example.org"),
+        ));
+    }
+    Ok(url.to_owned())
+}
+
+/// The host name of the site's address, without its port.
+fn public_host() -> Result<String, ConfigError> {
+    let url = public_url()?;
+    let host = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+    Ok(host.split(':').next().unwrap_or_default().to_owned())
+}
+
 /// The DynamoDB table holding signatures.
 pub fn table() -> Result<String, ConfigError> {
     required("PEOPLE_FIRST_TABLE")
@@ -104,9 +137,7 @@ pub async fn edge_secret(aws: &aws_config::SdkConfig) -> Result<EdgeSecret, Conf
 
 pub fn mail_settings() -> Result<MailSettings, ConfigError> {
     Ok(MailSettings {
-        public_url: required("PEOPLE_FIRST_PUBLIC_URL")?
-            .trim_end_matches('/')
-            .to_owned(),
+        public_url: public_url()?,
         sender: required("PEOPLE_FIRST_SENDER")?,
         contact: required("PEOPLE_FIRST_CONTACT")?,
         wording: &crate::pages::Emails,
@@ -166,7 +197,7 @@ pub fn goal() -> Result<u64, ConfigError> {
 /// The origins a signature may come from: the site's own (`PEOPLE_FIRST_PUBLIC_URL`) and the
 /// partners' listed in `PEOPLE_FIRST_PARTNER_ORIGINS` (comma-separated).
 pub fn sign_origins() -> Result<crate::http::origin::SignOrigins, ConfigError> {
-    let own = required("PEOPLE_FIRST_PUBLIC_URL")?;
+    let own = public_url()?;
     let partners = std::env::var("PEOPLE_FIRST_PARTNER_ORIGINS").unwrap_or_default();
     Ok(crate::http::origin::SignOrigins::new(
         std::iter::once(own.as_str()).chain(partners.split(',')),
@@ -245,12 +276,7 @@ pub async fn challenge(
     };
     let url = required("PEOPLE_FIRST_CHALLENGE_VERIFY_URL").ok();
     // The host name the provider saw the widget solved on: the site's own.
-    let hostname = required("PEOPLE_FIRST_PUBLIC_URL")?
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split(['/', ':']).next())
-        .unwrap_or_default()
-        .to_owned();
+    let hostname = public_host()?;
     let verify = crate::adapters::siteverify::SiteVerify::new(widget, secret, &hostname, url);
     Ok(Some(std::sync::Arc::new(verify)))
 }
@@ -274,9 +300,7 @@ pub fn moderation_address() -> Result<Option<crate::domain::Email>, ConfigError>
 #[cfg(feature = "site")]
 pub fn site_settings() -> Result<crate::pages::site::SiteSettings, ConfigError> {
     Ok(crate::pages::site::SiteSettings {
-        origin: required("PEOPLE_FIRST_PUBLIC_URL")?
-            .trim_end_matches('/')
-            .to_owned(),
+        origin: public_url()?,
         contact: required("PEOPLE_FIRST_CONTACT")?,
         goal: goal()?,
         challenge: challenge_widget()?,
@@ -320,4 +344,31 @@ pub fn unproven_mail() -> Result<crate::use_cases::unproven::UnprovenMail, Confi
         Err(_) => ONE_IN,
     };
     Ok(UnprovenMail::metered(one_in))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_root;
+
+    #[test]
+    fn the_public_url_is_a_site_root_without_its_trailing_slash() {
+        assert_eq!(
+            site_root("https://people-first.example/").unwrap(),
+            "https://people-first.example"
+        );
+        assert_eq!(
+            site_root(" http://127.0.0.1:3000 ").unwrap(),
+            "http://127.0.0.1:3000"
+        );
+        for wrong in [
+            "people-first.example",
+            "https://",
+            "https://people-first.example/en/",
+            "ftp://x.example",
+            "https://a b.example",
+            "https://user@x.example",
+        ] {
+            assert!(site_root(wrong).is_err(), "{wrong}");
+        }
+    }
 }

@@ -5,7 +5,7 @@ mod feed;
 mod routes;
 mod settings;
 
-pub use settings::{Settings, data_dir, local_keyring, moderation_address};
+pub use settings::{Settings, data_dir, local_keyring, moderation_address, public_url};
 
 use anyhow::Context;
 use http_body_util::{BodyExt, Limited};

@@ -23,7 +23,7 @@ impl Settings {
         Ok(Self {
             address: SocketAddr::from(([127, 0, 0, 1], port)),
             data_dir: data_dir(),
-            public_url: std::env::var("PEOPLE_FIRST_PUBLIC_URL").ok(),
+            public_url: public_url()?,
         })
     }
 
@@ -68,6 +68,15 @@ impl Settings {
             wording: &people_first::pages::Emails,
         }
     }
+}
+
+/// The site's address when `PEOPLE_FIRST_PUBLIC_URL` sets one (checked as on AWS), else none:
+/// the local stack's own address then.
+pub fn public_url() -> anyhow::Result<Option<String>> {
+    if std::env::var("PEOPLE_FIRST_PUBLIC_URL").map_or(true, |url| url.trim().is_empty()) {
+        return Ok(None);
+    }
+    Ok(Some(people_first::config::public_url()?))
 }
 
 /// The local stack's secret key: made on first start, kept with the data so links and signer
