@@ -1,7 +1,6 @@
 //! The counter and the aggregation's checkpoints on the embedded store, as JSON under their
 //! names.
 
-use super::writer::CountWrite;
 use super::{COUNTER, COUNTS, EmbeddedStore, read_json, unavailable};
 use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, Timestamp};
 use crate::ports::{CounterStore, StoreError};
@@ -59,6 +58,15 @@ impl EmbeddedStore {
         let txn = self.db.begin_read().map_err(unavailable)?;
         read_json(&txn.open_table(COUNTS).map_err(unavailable)?, key)
     }
+}
+
+/// A batch of the aggregation's counts for one shard of the feed, as the writer applies it.
+pub(super) struct CountWrite {
+    pub(super) shard: String,
+    pub(super) from: Option<SequenceNumber>,
+    pub(super) to: SequenceNumber,
+    pub(super) delta: CounterDelta,
+    pub(super) at: Timestamp,
 }
 
 #[async_trait]

@@ -149,13 +149,6 @@ impl super::EmbeddedStore {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
-
-    /// Hands a count to the writer, ahead of the signature it allows.
-    pub(super) fn log_mailbox(&self, entry: Entry) -> Result<(), StoreError> {
-        self.writes
-            .send(super::writer::Write::MailboxCount(entry))
-            .map_err(|_| unavailable("the writer has stopped"))
-    }
 }
 
 #[cfg(test)]

@@ -124,6 +124,13 @@ impl EmbeddedStore {
         })
     }
 
+    /// Hands a count to the writer, ahead of the signature it allows.
+    fn log_mailbox(&self, entry: mailboxes::Entry) -> Result<(), StoreError> {
+        self.writes
+            .send(Write::MailboxCount(entry))
+            .map_err(|_| unavailable("the writer has stopped"))
+    }
+
     /// Hands `change` to the writer, to run in its next group's transaction; what it returns
     /// comes back once that transaction is on disk.
     async fn write<T: Send + 'static>(

@@ -1,7 +1,6 @@
 //! The signatures on the embedded store: reads from a snapshot, writes through the writer.
 
 use super::feed::NewSignature;
-use super::writer::Revision;
 use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
 use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
@@ -38,6 +37,14 @@ impl SignatureScan for EmbeddedStore {
             .flatten();
         Ok(SignaturePage { signatures, next })
     }
+}
+
+/// A newer submission for a pending signature, as the writer applies it.
+pub(super) struct Revision {
+    pub(super) signer: SignerKey,
+    pub(super) choices: SignerChoices,
+    pub(super) renewal: Option<LinkRenewal>,
+    pub(super) sent_before: Timestamp,
 }
 
 #[async_trait]

@@ -1,19 +1,19 @@
 //! The store's single writer: one thread that commits many requests in one transaction, and
 //! answers each only once its transaction is on disk.
 
-use super::counter::{StoredCounter, checkpoint_key};
+use super::counter::{CountWrite, StoredCounter, checkpoint_key};
 use super::feed::{NewSignature, StoredChange};
 use super::mailboxes::{self, MAILBOX_LOG};
 use super::purge::is_expired;
+use super::signatures::Revision;
 use super::{
     CHANGES, CHECKPOINTS, COUNTER, COUNTS, GROUP_COMMIT, SIGNATURES, read_json, unavailable,
 };
 use crate::domain::mail_health::MailHealth;
 use crate::domain::{
-    Counter, CounterDelta, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey,
-    Timestamp,
+    Counter, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey, Timestamp,
 };
-use crate::ports::{Insertion, LinkRenewal, SignerChoices, StoreError};
+use crate::ports::{Insertion, StoreError};
 use redb::Database;
 use serde::Serialize;
 use std::sync::mpsc;
@@ -29,21 +29,6 @@ pub(super) enum Write {
     Apply(Apply),
     /// A count already decided in memory, for the log; nobody waits for it.
     MailboxCount(mailboxes::Entry),
-}
-
-pub(super) struct Revision {
-    pub(super) signer: SignerKey,
-    pub(super) choices: SignerChoices,
-    pub(super) renewal: Option<LinkRenewal>,
-    pub(super) sent_before: Timestamp,
-}
-
-pub(super) struct CountWrite {
-    pub(super) shard: String,
-    pub(super) from: Option<SequenceNumber>,
-    pub(super) to: SequenceNumber,
-    pub(super) delta: CounterDelta,
-    pub(super) at: Timestamp,
 }
 
 /// The change feed inside one transaction: what is appended commits with what it records.
