@@ -35,9 +35,15 @@ fn site_root(raw: &str) -> Result<String, ConfigError> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| {
-            ConfigError::Invalid(NAME, format!("{raw:?} does not start with https://"))
+            ConfigError::Invalid(
+                NAME,
+                format!("{raw:?} does not start with https:// or http://"),
+            )
         })?;
-    if host.is_empty() || host.contains(['/', '?', '#', '@']) || host.contains(char::is_whitespace)
+    if host.is_empty()
+        || host.ends_with(':')
+        || host.contains(['/', '?', '#', '@'])
+        || host.contains(char::is_whitespace)
     {
         return Err(ConfigError::Invalid(
             NAME,
@@ -367,6 +373,7 @@ mod tests {
             "ftp://x.example",
             "https://a b.example",
             "https://user@x.example",
+            "https://x.example:",
         ] {
             assert!(site_root(wrong).is_err(), "{wrong}");
         }

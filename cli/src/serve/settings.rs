@@ -79,14 +79,14 @@ pub fn public_url() -> anyhow::Result<Option<String>> {
     Ok(Some(people_first::config::public_url()?))
 }
 
-/// The local stack's secret key: made on first start, kept with the data so links and signer
-/// keys stay valid across restarts.
 /// Where the local stack tells staff that an organisation waits: its outbox shows the email.
 pub fn moderation_address() -> people_first::domain::Email {
     people_first::domain::Email::parse("moderation@people-first.localhost")
         .expect("a valid address")
 }
 
+/// The local stack's secret key: made on first start, kept with the data so links and signer
+/// keys stay valid across restarts.
 pub fn local_keyring(data_dir: &Path) -> anyhow::Result<Keyring> {
     let path = data_dir.join("secret.key");
     if !path.exists() {

@@ -42,7 +42,7 @@ pub(super) fn link_request(request: &Request, locale: Locale) -> LinkRequest {
     }
 }
 
-/// A pressed button's success: a form goes on to the site's `/{locale}/{next}/` page, a script
+/// A pressed button's success: a form goes on to the site's page `next`, in `locale`; a script
 /// gets `{"status": status}`.
 pub(super) fn pressed(
     encoding: Encoding,

@@ -4,6 +4,7 @@
 use super::answer_time::AnswerTime;
 use super::form::{self, Read, SupportForm};
 use super::{Encoding, browser_locale, json, method_not_allowed, page, query_parameter, redirect};
+use crate::domain::routes::Page;
 use crate::domain::{Locale, OrganisationId, SecretHash};
 use crate::i18n;
 use crate::i18n::MessageId;
@@ -197,5 +198,5 @@ pub async fn handle_contact_link(
 
 /// After the button, the browser lands on a page it may reload without sending the form again.
 fn redirect_confirmed(locale: Locale) -> Response<Body> {
-    redirect(&format!("/{locale}/organisations/confirmed/"))
+    redirect(&Page::OrganisationConfirmed.at(locale))
 }

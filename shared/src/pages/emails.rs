@@ -138,7 +138,7 @@ pub fn confirmation_email(
 
 /// A short email's plain text and HTML: paragraphs, an optional link with its button, and
 /// closing paragraphs.
-pub fn notice_email(
+fn notice_email(
     locale: Locale,
     subject: &str,
     paragraphs: &[String],
@@ -154,4 +154,85 @@ pub fn notice_email(
         render("email/notice.txt", &context),
         render("email/notice.html", &context),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(locale: Locale, notice: &Notice) -> Words {
+        Emails.words(locale, notice)
+    }
+
+    #[test]
+    fn each_organisations_notice_has_its_own_subject_and_names_the_organisation() {
+        let link = "https://people-first.example/api/organisations/confirm?id=x&t=y";
+        for locale in Locale::ALL {
+            let organisation = || "Memorial Deutschland".to_owned();
+            let asked = words(
+                locale,
+                &Notice::ContactLink {
+                    organisation: organisation(),
+                    link: link.into(),
+                },
+            );
+            let approved = words(
+                locale,
+                &Notice::Approved {
+                    organisation: organisation(),
+                },
+            );
+            let rejected = words(
+                locale,
+                &Notice::Rejected {
+                    organisation: organisation(),
+                },
+            );
+            let subjects = [
+                (&asked, MessageId::SUPPORTER_EMAIL_SUBJECT),
+                (&approved, MessageId::SUPPORTER_APPROVED_SUBJECT),
+                (&rejected, MessageId::SUPPORTER_REJECTED_SUBJECT),
+            ];
+            for (email, subject) in subjects {
+                assert_eq!(email.subject, i18n::text(locale, subject), "{locale}");
+                assert!(
+                    email.text.contains("Memorial Deutschland"),
+                    "{locale}: {}",
+                    email.text
+                );
+                assert!(email.html.contains("Memorial Deutschland"), "{locale}");
+            }
+            assert_ne!(approved.subject, rejected.subject, "{locale}");
+            assert!(
+                asked.text.contains(link),
+                "{locale}: the link, in plain text"
+            );
+            // Escaped as HTML: the query's `&`, and its slashes too.
+            assert!(
+                asked.html.contains("id=x&amp;t=y"),
+                "{locale}: the link, as HTML"
+            );
+            let days = LINK_LIFETIME.in_days().to_string();
+            assert!(
+                asked.text.contains(&days),
+                "{locale}: how long the link lives"
+            );
+        }
+    }
+
+    #[test]
+    fn the_moderators_hear_the_name_and_the_id_to_decide_by() {
+        let waiting = words(
+            Locale::En,
+            &Notice::Waiting {
+                organisation: "Memorial Deutschland".into(),
+                id: "0f3a".into(),
+            },
+        );
+        assert_eq!(
+            waiting.subject,
+            i18n::text(Locale::En, MessageId::MODERATION_EMAIL_SUBJECT)
+        );
+        assert!(waiting.text.contains("Memorial Deutschland") && waiting.text.contains("0f3a"));
+    }
 }

@@ -4,7 +4,7 @@ mod emails;
 #[cfg(feature = "site")]
 pub mod site;
 
-pub use emails::{Emails, confirmation_email, notice_email};
+pub use emails::{Emails, confirmation_email};
 
 use crate::domain::routes::Page;
 use crate::domain::{Country, Locale};

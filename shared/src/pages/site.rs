@@ -232,7 +232,7 @@ pub fn supporter_pages(
     Locale::ALL
         .iter()
         .map(|&locale| SiteFile {
-            path: format!("{locale}/index.html"),
+            path: format!("{locale}/{}", Page::Home.file()),
             bytes: home_page(settings, locale, supporters).into_bytes(),
         })
         .collect()
