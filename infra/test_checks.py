@@ -18,7 +18,7 @@ from check_data import problems_of, reattach_problems
 from check_delivery import Delivery
 from check_edge import load
 from check_edge import problems_of as edge_problems
-from check_functions import counted_metrics, custom_metric_problems, rust_sources
+from check_functions import counted_metrics, custom_metric_problems, port_traits, rust_sources
 from check_readme import api_functions, known_names
 from check_readme import problems_of as readme_problems
 from check_roles import problems_of as roles_problems
@@ -127,6 +127,16 @@ class CustomMetricTest(unittest.TestCase):
         sources = {"edge.rs": 'pub const DIRECT: &str = "CallsSkippingTheCdn";\n fn f() { count(DIRECT); }'}
         self.assertEqual(counted_metrics(sources), {"CallsSkippingTheCdn"})
         self.assertNotIn("CallsSkippingTheCdn", counted_metrics({"edge.rs": 'fn f() { count(DIRECT); }'}))
+
+
+class PortTraitsTest(unittest.TestCase):
+    def test_a_port_split_from_another_is_followed_to_its_calls(self):
+        # `find` is the mailer's port's, which SignatureStore builds on: missed, confirm and
+        # erase would seem granted a GetItem they never call.
+        traits = port_traits()
+        self.assertIn("SignatureMailing", traits)
+        self.assertIn("SignatureStore", traits)
+        self.assertIn("SupporterStore", traits)
 
 
 STACK_POLICY = json.loads((HERE / "stack-policy.json").read_text())
