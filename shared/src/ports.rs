@@ -146,7 +146,7 @@ impl MailKind {
 
 /// What an email tells its reader, as a use case chooses it. The edge puts it into words in the
 /// reader's language (`Wording`), so the use cases hold no template and no translation.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Notice {
     /// A signer's confirmation link, and the link that erases the signature; `name` is who the
     /// email greets, empty for nobody.
@@ -165,12 +165,32 @@ pub enum Notice {
     Rejected { organisation: String },
 }
 
+/// Its links carry secrets and its names are people's: a log says only which notice it is.
+impl std::fmt::Debug for Notice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Confirmation { .. } => "Notice::Confirmation(..)",
+            Self::ContactLink { .. } => "Notice::ContactLink(..)",
+            Self::Waiting { .. } => "Notice::Waiting(..)",
+            Self::Approved { .. } => "Notice::Approved(..)",
+            Self::Rejected { .. } => "Notice::Rejected(..)",
+        })
+    }
+}
+
 /// An email's words, in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Words {
     pub subject: String,
     pub text: String,
     pub html: String,
+}
+
+/// As a notice's: the words hold its links and names.
+impl std::fmt::Debug for Words {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Words(..)")
+    }
 }
 
 /// Puts a notice into words, in plain text and HTML.
@@ -516,4 +536,29 @@ pub trait Challenge: Send + Sync {
 
     /// Whether the widget's answer is genuine; an empty answer never is.
     async fn passed(&self, answer: &str) -> Result<bool, ChallengeUnavailable>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Notice, Words};
+
+    #[test]
+    fn a_notice_in_a_log_shows_no_link_and_no_name() {
+        let notice = Notice::Confirmation {
+            name: "Olena Koval".into(),
+            link: "https://people-first.example/api/confirm?t=secret".into(),
+            erase_link: "https://people-first.example/api/erase?t=other".into(),
+        };
+        let words = Words {
+            subject: "Confirm".into(),
+            text: "Olena Koval t=secret".into(),
+            html: String::new(),
+        };
+        for logged in [format!("{notice:?}"), format!("{words:?}")] {
+            assert!(
+                !logged.contains("secret") && !logged.contains("Olena"),
+                "{logged}"
+            );
+        }
+    }
 }
