@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use people_first::http::form::PetitionForm;
+use people_first::http::form::{PetitionForm, PublicForm};
 
 fuzz_target!(|body: &[u8]| {
     let json = serde_json::from_slice::<PetitionForm>(body).ok();

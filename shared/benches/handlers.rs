@@ -9,7 +9,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use people_first::adapters::clock::ManualClock;
 use people_first::domain::SignatureChange;
 use people_first::domain::{Locale, SignatureStatus};
-use people_first::http::form::PetitionForm;
+use people_first::http::form::{PetitionForm, PublicForm};
 use people_first::http::sign::{SignState, handle_sign};
 use people_first::pages::confirmation_email;
 use people_first::use_cases::sign::sign_petition;

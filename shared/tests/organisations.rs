@@ -102,7 +102,7 @@ async fn a_request_past_its_mailboxs_limit_is_answered_alike_and_mails_nothing(s
 }
 
 async fn every_outcome_of_an_organisation_request_awaits_the_same_store_calls(stack: Stack) {
-    use people_first::http::form::SupportForm;
+    use people_first::http::form::{PublicForm, SupportForm};
     use people_first::testing::recording::{Call, Recording};
     use people_first::use_cases::sign::EMAILS_PER_MAILBOX_PER_DAY;
     use people_first::use_cases::supporters::{request_silently, request_support};

@@ -4,6 +4,7 @@
 use people_first::testing as support;
 
 use people_first::domain::{Email, Locale};
+use people_first::http::form::PublicForm;
 use people_first::use_cases::sign::RESEND_INTERVAL_SECONDS;
 use serde_json::json;
 use support::link_token;

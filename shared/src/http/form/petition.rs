@@ -76,13 +76,17 @@ fn lenient_bool<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<boo
     )
 }
 
-impl PetitionForm {
+impl PublicForm for PetitionForm {
+    type Parsed = Petition;
+    const NAME: &'static str = "signature";
+    const TAKEN_PAGE: Page = Page::CheckEmail;
+
     /// The language the signer asked for, if it is one of ours.
-    pub fn locale(&self) -> Option<Locale> {
+    fn locale(&self) -> Option<Locale> {
         self.locale.as_deref().and_then(|l| Locale::parse(l).ok())
     }
 
-    pub fn parse(&self) -> Result<Petition, FieldErrors> {
+    fn parse(&self) -> Result<Petition, FieldErrors> {
         let field = |value: &Option<String>| value.clone().unwrap_or_default();
         let name = SignerName::parse(&field(&self.name));
         let email = Email::parse(&field(&self.email));
@@ -114,20 +118,6 @@ impl PetitionForm {
                 Err(errors)
             }
         }
-    }
-}
-
-impl PublicForm for PetitionForm {
-    type Parsed = Petition;
-    const NAME: &'static str = "signature";
-    const TAKEN_PAGE: Page = Page::CheckEmail;
-
-    fn locale(&self) -> Option<Locale> {
-        PetitionForm::locale(self)
-    }
-
-    fn parse(&self) -> Result<Petition, FieldErrors> {
-        PetitionForm::parse(self)
     }
 
     fn max_chars(_field: Field) -> usize {

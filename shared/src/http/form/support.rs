@@ -61,12 +61,16 @@ impl BotSignals for SupportForm {
     }
 }
 
-impl SupportForm {
-    pub fn locale(&self) -> Option<Locale> {
+impl PublicForm for SupportForm {
+    type Parsed = SupportRequest;
+    const NAME: &'static str = "organisation request";
+    const TAKEN_PAGE: Page = Page::OrganisationCheckEmail;
+
+    fn locale(&self) -> Option<Locale> {
         self.locale.as_deref().and_then(|l| Locale::parse(l).ok())
     }
 
-    pub fn parse(&self) -> Result<SupportRequest, FieldErrors> {
+    fn parse(&self) -> Result<Self::Parsed, FieldErrors> {
         let field = |value: &Option<String>| value.clone().unwrap_or_default();
         let mut errors = FieldErrors::new();
         let mut check = |name: Field, result: Result<(), InputError>| {
@@ -106,20 +110,6 @@ impl SupportForm {
             }
             _ => Err(errors),
         }
-    }
-}
-
-impl PublicForm for SupportForm {
-    type Parsed = SupportRequest;
-    const NAME: &'static str = "organisation request";
-    const TAKEN_PAGE: Page = Page::OrganisationCheckEmail;
-
-    fn locale(&self) -> Option<Locale> {
-        SupportForm::locale(self)
-    }
-
-    fn parse(&self) -> Result<Self::Parsed, FieldErrors> {
-        SupportForm::parse(self)
     }
 
     fn max_chars(field: Field) -> usize {
