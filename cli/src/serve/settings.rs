@@ -73,10 +73,11 @@ impl Settings {
 /// The site's address when `PEOPLE_FIRST_PUBLIC_URL` sets one (checked as on AWS), else none:
 /// the local stack's own address then.
 pub fn public_url() -> anyhow::Result<Option<String>> {
-    if std::env::var("PEOPLE_FIRST_PUBLIC_URL").map_or(true, |url| url.trim().is_empty()) {
-        return Ok(None);
+    match people_first::config::public_url() {
+        Ok(url) => Ok(Some(url)),
+        Err(people_first::config::ConfigError::Missing(_)) => Ok(None),
+        Err(e) => Err(e.into()),
     }
-    Ok(Some(people_first::config::public_url()?))
 }
 
 /// Where the local stack tells staff that an organisation waits: its outbox shows the email.

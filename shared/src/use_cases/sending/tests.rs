@@ -115,10 +115,6 @@ fn signed_as(
     (store, requests)
 }
 
-fn settings() -> MailSettings {
-    crate::testing::mail_settings()
-}
-
 /// Named apart from `Sending::send`: the IAM check follows functions by name.
 async fn send_requests(
     ses: &Ses,
@@ -147,7 +143,7 @@ async fn send_requests_to(
     within: Duration,
 ) -> Vec<(usize, Outcome)> {
     let keyring = Keyring::from_master(&[42; 32]).unwrap();
-    let settings = settings();
+    let settings = crate::testing::mail_settings();
     let dir = tempfile::tempdir().unwrap();
     let supporters = crate::adapters::embedded::EmbeddedStore::open(&dir.path().join("s")).unwrap();
     let sending = Sending {
