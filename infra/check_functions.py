@@ -135,13 +135,14 @@ def code_actions(main_rs, functions, adapters):
     for handler in set(re.findall(r"\b(handle_\w+)\(", text)):
         called |= reachable(handler, functions)
     ops = set()
+    traits = port_traits()
     for adapter_file in adapters:
         source = adapter_file.read_text()
         # The adapters main.rs builds: DynamoStore, SesMailer.
         if re.search(r"\b" + adapter_file.stem.split("_")[0].capitalize() + r"\w*::", text) is None:
             continue
         helpers = bodies({adapter_file: source} | ({SHARED / "adapters" / "dynamo.rs": (SHARED / "adapters" / "dynamo.rs").read_text()}))
-        for trait in port_traits():
+        for trait in traits:
             for method, body in impl_methods(source, trait).items():
                 if method in called:
                     ops |= operations(body, helpers)

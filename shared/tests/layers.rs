@@ -207,14 +207,21 @@ impl<'ast> Visit<'ast> for Reader<'_> {
 
 /// The imports against the layers in one file's source; `file` is its path under `src`.
 pub fn upward_in(file: &Path, source: &str) -> Vec<Upward> {
-    let parsed = syn::parse_file(source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    upward_in_parsed(file, &parse(file, source))
+}
+
+fn parse(file: &Path, source: &str) -> syn::File {
+    syn::parse_file(source).unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+}
+
+fn upward_in_parsed(file: &Path, parsed: &syn::File) -> Vec<Upward> {
     let mut found = Vec::new();
     let mut reader = Reader {
         file: file.to_string_lossy().into_owned(),
         module: module_of(file),
         found: &mut found,
     };
-    reader.visit_file(&parsed);
+    reader.visit_file(parsed);
     found
 }
 
@@ -231,8 +238,7 @@ fn sources(dir: &Path, under: &Path, files: &mut Vec<PathBuf>) {
 
 /// The files of the modules a file declares test-only (`#[cfg(test)] mod tests;`), which, like
 /// test modules written inline, may use what they test with.
-fn test_only_modules(file: &Path, source: &str) -> Vec<PathBuf> {
-    let parsed = syn::parse_file(source).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+fn test_only_modules(file: &Path, parsed: &syn::File) -> Vec<PathBuf> {
     let dir = match file.file_stem().and_then(|stem| stem.to_str()) {
         Some("mod" | "lib") => file.parent().unwrap_or(Path::new("")).to_path_buf(),
         _ => file.with_extension(""),
@@ -262,15 +268,22 @@ fn the_library_uses_only_the_parts_below_each_part() {
     let mut files = Vec::new();
     sources(&src, &src, &mut files);
     files.sort();
-    let read = |file: &PathBuf| std::fs::read_to_string(src.join(file)).unwrap();
-    let test_only: Vec<PathBuf> = files
-        .iter()
-        .flat_map(|file| test_only_modules(file, &read(file)))
+    let parsed: Vec<(PathBuf, syn::File)> = files
+        .into_iter()
+        .map(|file| {
+            let source = std::fs::read_to_string(src.join(&file)).unwrap();
+            let tree = parse(&file, &source);
+            (file, tree)
+        })
         .collect();
-    let against: Vec<String> = files
+    let test_only: Vec<PathBuf> = parsed
         .iter()
-        .filter(|file| !test_only.contains(file))
-        .flat_map(|file| upward_in(file, &read(file)))
+        .flat_map(|(file, tree)| test_only_modules(file, tree))
+        .collect();
+    let against: Vec<String> = parsed
+        .iter()
+        .filter(|(file, _)| !test_only.contains(file))
+        .flat_map(|(file, tree)| upward_in_parsed(file, tree))
         .map(|up| format!("{}:{}: {} uses {}", up.file, up.line, up.part, up.uses))
         .collect();
     assert!(
@@ -327,16 +340,19 @@ fn a_test_module_may_use_what_it_tests_with() {
 
 #[test]
 fn a_test_module_in_its_own_file_may_use_what_it_tests_with() {
-    let declares = "mod contact;\n#[cfg(test)]\nmod tests;\n";
+    let declares = parse(
+        Path::new("mod.rs"),
+        "mod contact;\n#[cfg(test)]\nmod tests;\n",
+    );
     assert_eq!(
-        test_only_modules(Path::new("use_cases/supporters/mod.rs"), declares),
+        test_only_modules(Path::new("use_cases/supporters/mod.rs"), &declares),
         vec![
             PathBuf::from("use_cases/supporters/tests.rs"),
             PathBuf::from("use_cases/supporters/tests/mod.rs"),
         ]
     );
     assert_eq!(
-        test_only_modules(Path::new("use_cases/sending.rs"), declares),
+        test_only_modules(Path::new("use_cases/sending.rs"), &declares),
         vec![
             PathBuf::from("use_cases/sending/tests.rs"),
             PathBuf::from("use_cases/sending/tests/mod.rs"),

@@ -36,17 +36,21 @@ fn named_in(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The text of every file directly in `dir` (images and other bytes left out).
+fn texts_in(dir: &str) -> Vec<String> {
+    std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .filter_map(|entry| std::fs::read_to_string(entry.unwrap().path()).ok())
+        .collect()
+}
+
 #[test]
 fn the_site_names_only_addresses_the_api_has() {
-    let mut named = BTreeSet::new();
-    for dir in ["static/templates", "static/assets"] {
-        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
-            let path = entry.unwrap().path();
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                named.extend(named_in(&text));
-            }
-        }
-    }
+    let named: BTreeSet<String> = ["static/templates", "static/assets"]
+        .into_iter()
+        .flat_map(texts_in)
+        .flat_map(|text| named_in(&text))
+        .collect();
     assert!(!named.is_empty(), "the site names the API");
     let unknown: Vec<_> = named
         .iter()
@@ -78,13 +82,10 @@ fn pages_linked_in(text: &str) -> BTreeSet<String> {
 #[test]
 fn the_templates_link_only_to_pages_the_site_has() {
     let pages: BTreeSet<&str> = Page::ALL.into_iter().map(Page::path).collect();
-    let mut linked = BTreeSet::new();
-    for entry in std::fs::read_dir(root().join("static/templates")).unwrap() {
-        let path = entry.unwrap().path();
-        if let Ok(text) = std::fs::read_to_string(&path) {
-            linked.extend(pages_linked_in(&text));
-        }
-    }
+    let mut linked: BTreeSet<String> = texts_in("static/templates")
+        .iter()
+        .flat_map(|text| pages_linked_in(text))
+        .collect();
     // Where a message page sends its reader on, which the code chooses among pages.
     linked.remove("{{ again }}");
     assert!(linked.contains("privacy/"), "{linked:?}");
