@@ -128,14 +128,40 @@ def port_traits():
     return re.findall(r"^pub trait (\w+)", (SHARED / "ports.rs").read_text(), re.MULTILINE)
 
 
+def delegated(called, adapters, main_text, traits):
+    """The port methods that adapters built in main.rs call on the ports they wrap, followed
+    until nothing new is reached: `ApprovedPartners::partner` reads the supporters' store, so
+    signing needs that store's query."""
+    while True:
+        more = set()
+        for adapter_file in adapters:
+            source = adapter_file.read_text()
+            helpers = bodies({adapter_file: source})
+            for trait in traits:
+                for wrapper in re.findall(r"impl\s+" + trait + r"\s+for\s+(\w+)", source):
+                    if re.search(r"\b" + wrapper + r"::", main_text) is None:
+                        continue
+                    for method, body in impl_methods(source, trait).items():
+                        if method not in called:
+                            continue
+                        own = [body] + [h for name in re.findall(r"self\.(\w+)\(", body)
+                                        for h in helpers.get(name, [])]
+                        for text in own:
+                            more |= set(re.findall(r"\.(\w+)\s*\((?!\s*(?:move\s*)?\|)", text))
+        if more <= called:
+            return called
+        called |= more
+
+
 def code_actions(main_rs, functions, adapters):
     text = main_rs.read_text()
     # The handlers the runtime calls, directly or through the edge's guard.
     called = set()
     for handler in set(re.findall(r"\b(handle_\w+)\(", text)):
         called |= reachable(handler, functions)
-    ops = set()
     traits = port_traits()
+    called = delegated(called, adapters, text, traits)
+    ops = set()
     for adapter_file in adapters:
         source = adapter_file.read_text()
         # The adapters main.rs builds: DynamoStore, SesMailer.
@@ -223,11 +249,26 @@ def custom_metric_problems(template, sources):
     return problems
 
 
-def main():
+def function_binaries():
+    """Each function's binary name and its main.rs."""
     binaries = {}
     for manifest in sorted((ROOT / "functions").glob("*/Cargo.toml")):
         name = re.search(r'^name\s*=\s*"([^"]+)"', manifest.read_text(), re.MULTILINE).group(1)
         binaries[name] = manifest.parent / "src" / "main.rs"
+    return binaries
+
+
+# Every adapter of the AWS SDK's services (the embedded store's folder has none).
+ADAPTERS = sorted((SHARED / "adapters").glob("*.rs"))
+
+
+def function_actions(name):
+    """The IAM actions the code of one function can call."""
+    return code_actions(function_binaries()[name], bodies(rust_sources()), ADAPTERS)
+
+
+def main():
+    binaries = function_binaries()
     problems = []
     deployed = template_functions(problems)
     for name in sorted(set(binaries) - set(deployed)):
@@ -237,10 +278,8 @@ def main():
     sources = rust_sources()
     problems += custom_metric_problems(cfn_yaml.load(str(ROOT / "infra" / "template.yaml")), sources)
     functions = bodies(sources)
-    # Every adapter of the AWS SDK's services (the embedded store's folder has none).
-    adapters = sorted((SHARED / "adapters").glob("*.rs"))
     for name in sorted(set(binaries) & set(deployed)):
-        needed = code_actions(binaries[name], functions, adapters)
+        needed = code_actions(binaries[name], functions, ADAPTERS)
         granted = {a for a in deployed[name] if a.startswith(DECIDED_BY_CODE)}
         for action in sorted(needed - granted):
             problems.append(f"{name}: the code calls {action}, which the template does not grant")

@@ -18,7 +18,7 @@ from check_data import problems_of, reattach_problems
 from check_delivery import Delivery
 from check_edge import load
 from check_edge import problems_of as edge_problems
-from check_functions import counted_metrics, custom_metric_problems, port_traits, rust_sources
+from check_functions import counted_metrics, custom_metric_problems, function_actions, port_traits, rust_sources
 from check_readme import api_functions, known_names
 from check_readme import problems_of as readme_problems
 from check_roles import problems_of as roles_problems
@@ -137,6 +137,12 @@ class PortTraitsTest(unittest.TestCase):
         self.assertIn("SignatureMailing", traits)
         self.assertIn("SignatureStore", traits)
         self.assertIn("SupporterStore", traits)
+
+    def test_a_port_an_adapter_wraps_is_followed_to_its_calls(self):
+        # Signing asks the partners' list, which reads the supporters' store: missed, the sign
+        # function would be denied the query that credits a partner, and credit none.
+        self.assertIn("dynamodb:Query", function_actions("sign"))
+        self.assertNotIn("dynamodb:Query", function_actions("confirm"))
 
 
 STACK_POLICY = json.loads((HERE / "stack-policy.json").read_text())

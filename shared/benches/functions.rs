@@ -278,6 +278,7 @@ async fn seed_the_stream(config: &aws_config::SdkConfig, table: &str) {
     );
     let sign = people_first::http::sign::SignState {
         store: signatures.clone(),
+        partners: std::sync::Arc::new(support::NoPartners),
         keyring: std::sync::Arc::new(support::keyring()),
         clock: std::sync::Arc::new(people_first::adapters::clock::SystemClock),
         challenge: None,

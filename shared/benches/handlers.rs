@@ -57,6 +57,7 @@ fn signing(c: &mut Criterion) {
         .unwrap();
     let state = SignState {
         store: Arc::new(AcceptingStore::discarding()),
+        partners: Arc::new(support::NoPartners),
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
         challenge: None,

@@ -38,6 +38,8 @@ pub struct SignerChoices {
     pub updates: bool,
     /// Whether the page's script did the work for this address: the latest submission says.
     pub proven: bool,
+    /// The partner or channel the latest submission came through.
+    pub source: Option<crate::domain::Source>,
 }
 
 /// A fresh confirmation link replacing the live one of a pending signature.
@@ -489,6 +491,17 @@ pub trait SupporterStore: Send + Sync {
         &self,
         organisations: &[crate::domain::Organisation],
     ) -> Result<usize, StoreError>;
+}
+
+/// The approved supporters, as signing asks about them: a signature is credited to a partner
+/// only while it is on the list.
+#[async_trait]
+pub trait Partners: Send + Sync {
+    /// The organisation with this id, if it is on the list.
+    async fn partner(
+        &self,
+        id: &crate::domain::OrganisationId,
+    ) -> Result<Option<crate::domain::Organisation>, StoreError>;
 }
 
 #[derive(Debug, thiserror::Error)]

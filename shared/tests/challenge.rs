@@ -80,6 +80,7 @@ fn widget() -> Widget {
 fn state(store: &StoreUnderTest, url: String) -> SignState {
     SignState {
         store: store.store.clone(),
+        partners: Arc::new(support::NoPartners),
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
         challenge: Some(Arc::new(SiteVerify::new(

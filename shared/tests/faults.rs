@@ -8,6 +8,7 @@ use people_first::testing as support;
 use aws_lambda_events::dynamodb::{EventRecord, TimeWindowEvent};
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
+use people_first::adapters::partners::ApprovedPartners;
 use people_first::adapters::ses::SesMailer;
 use people_first::adapters::sqs::SqsQueue;
 use people_first::domain::{Email, SignatureStatus};
@@ -89,6 +90,7 @@ async fn nothing_accepted_is_lost_while_a_twentieth_of_aws_calls_fail() {
     // Signing: every answer is a 202 or a 503 with Retry-After.
     let sign = SignState {
         store: store.clone(),
+        partners: Arc::new(ApprovedPartners::new(store.clone(), Arc::new(SystemClock))),
         keyring: keyring.clone(),
         clock: Arc::new(SystemClock),
         challenge: None,

@@ -10,6 +10,7 @@ use people_first::testing as support;
 
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
+use people_first::adapters::partners::ApprovedPartners;
 use people_first::adapters::ses::SesMailer;
 use people_first::http::answer_time::AnswerTime;
 use people_first::http::confirm::{ConfirmState, handle_confirm};
@@ -50,6 +51,7 @@ async fn on_failing_aws() -> Handlers {
     let clock = Arc::new(SystemClock);
     let sign = SignState {
         store: store.clone(),
+        partners: Arc::new(ApprovedPartners::new(store.clone(), clock.clone())),
         keyring: keyring.clone(),
         clock: clock.clone(),
         challenge: None,

@@ -202,6 +202,7 @@ fn every_page_renders_in_every_language() {
             locale,
             updates: true,
             proven: false,
+            source: None,
         };
         let confirm = pages::confirm_page("token", false, &choices);
         assert!(confirm.contains(r#"name="t" value="token""#));

@@ -6,6 +6,7 @@ mod challenge;
 mod count_api;
 mod counter;
 mod counter_on_the_stream;
+mod credit;
 mod erasure;
 mod faults;
 mod functions_on_the_runtime_api;

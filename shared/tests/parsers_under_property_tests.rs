@@ -15,6 +15,7 @@ fn sign(content_type: &str, body: &str) -> (u16, Vec<Signature>) {
     let store = Arc::new(support::AcceptingStore::keeping());
     let state = SignState {
         store: store.clone(),
+        partners: Arc::new(support::NoPartners),
         keyring: Arc::new(support::keyring()),
         clock: Arc::new(ManualClock::at(support::SIGNED_AT)),
         challenge: None,

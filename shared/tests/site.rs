@@ -166,6 +166,29 @@ fn every_internal_link_leads_to_a_file_of_the_site() {
 }
 
 #[test]
+fn each_share_link_names_its_channel_and_nothing_of_the_sharer() {
+    let files = site();
+    let (_, page) = html(&files)
+        .find(|(path, _)| *path == "de/thank-you/index.html")
+        .unwrap();
+    let page = page.replace("&amp;", "&");
+    let home = "https://people-first.example/de/";
+    let linked = |src: &str| {
+        let plain = format!("{home}?src={src}");
+        let encoded: String = serde_urlencoded::to_string([("u", &plain)]).unwrap();
+        page.contains(&plain) || page.contains(&encoded[2..])
+    };
+    for channel in people_first::domain::Channel::ALL {
+        assert!(linked(channel.code()), "no link for {}", channel.code());
+    }
+    // One link for each channel, and no other source on the page.
+    assert_eq!(
+        page.matches("src%3D").count() + page.matches("?src=").count(),
+        people_first::domain::Channel::ALL.len()
+    );
+}
+
+#[test]
 fn the_home_page_carries_the_whole_campaign_in_order() {
     let home = |locale: Locale| {
         let files = site();

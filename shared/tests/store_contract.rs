@@ -182,6 +182,7 @@ fn choices_of(signature: &people_first::domain::Signature) -> SignerChoices {
         locale: signature.locale,
         updates: signature.updates,
         proven: signature.proven,
+        source: signature.source.clone(),
     }
 }
 
@@ -194,6 +195,7 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
         locale: people_first::domain::Locale::De,
         updates: !signature.updates,
         proven: !signature.proven,
+        source: Some(people_first::domain::Source::parse("s07").unwrap()),
     };
     assert!(
         subject
@@ -211,6 +213,7 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
     assert_eq!(choices_of(&stored), newer);
     let unproven = SignerChoices {
         proven: false,
+        source: None,
         ..newer.clone()
     };
     subject

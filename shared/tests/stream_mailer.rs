@@ -39,6 +39,7 @@ impl Mailer for DownFor {
 async fn sign(store: &StoreUnderTest, clock: &Arc<ManualClock>, email: &str) {
     let state = SignState {
         store: store.store.clone(),
+        partners: Arc::new(support::NoPartners),
         keyring: Arc::new(support::keyring()),
         clock: clock.clone(),
         challenge: None,

@@ -218,6 +218,7 @@
       locale: form.elements.locale.value,
       updates: form.elements.updates.checked,
       website: form.elements.website.value,
+      src: form.elements.src.value,
       // How long the form was on screen: people take seconds, scripts do not.
       elapsed: Math.round(performance.now() - shownAt),
     };
@@ -268,11 +269,19 @@
     }
   }
 
+  // The partner or channel a link to the site named (`?src=`), carried by the form: credit for
+  // an organisation or a channel, checked by the server, never the signer's concern.
+  function creditSource(form) {
+    const src = new URLSearchParams(location.search).get('src');
+    if (src && !form.elements.src.value && /^[a-z0-9]{1,10}$/i.test(src)) form.elements.src.value = src;
+  }
+
   let shownAt = 0;
   document.addEventListener('DOMContentLoaded', () => {
     shownAt = performance.now();
     document.querySelectorAll('form[data-sign]').forEach((form) => {
       likelyCountry(form.elements.country);
+      creditSource(form);
       fillCorrection(form);
       suggestFixes(form);
       proveAddresses(form);

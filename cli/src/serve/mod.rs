@@ -14,6 +14,7 @@ use hyper_util::rt::TokioIo;
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::embedded::EmbeddedStore;
 use people_first::adapters::outbox::Outbox;
+use people_first::adapters::partners::ApprovedPartners;
 use people_first::http::answer_time::AnswerTime;
 use people_first::http::confirm::ConfirmState;
 use people_first::http::count::CountState;
@@ -80,6 +81,7 @@ pub async fn run() -> anyhow::Result<()> {
     let stack = Arc::new(LocalStack {
         sign: SignState {
             store: store.clone(),
+            partners: Arc::new(ApprovedPartners::new(store.clone(), clock.clone())),
             keyring: keyring.clone(),
             clock: clock.clone(),
             challenge: people_first::config::challenge(None).await?,

@@ -3,6 +3,7 @@
 use lambda_http::Error;
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
+use people_first::adapters::partners::ApprovedPartners;
 use people_first::http::answer_time::AnswerTime;
 use people_first::http::lambda;
 use people_first::http::sign::{SignState, handle_sign};
@@ -19,10 +20,13 @@ async fn main() -> Result<(), Error> {
         config::edge_secret(&aws),
         config::challenge(Some(&aws))
     )?;
+    let store = Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?));
+    let clock = Arc::new(SystemClock);
     let state = SignState {
-        store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        store: store.clone(),
+        partners: Arc::new(ApprovedPartners::new(store, clock.clone())),
         keyring: Arc::new(keyring),
-        clock: Arc::new(SystemClock),
+        clock,
         challenge,
         answer_time: config::answer_time(AnswerTime::ON_AWS)?,
     };

@@ -189,12 +189,29 @@ impl SignatureStore for DynamoStore {
                 .expression_attribute_values(":no", AttributeValue::Bool(false))
                 .expression_attribute_values(":before", number(sent_before));
         }
-        // Kept only while it is so, as a new signature's item keeps it.
+        // Each kept only while it is so, as a new signature's item keeps it.
+        let mut removed = Vec::new();
         if choices.proven {
             update.push_str(", proven = :proven");
             request = request.expression_attribute_values(":proven", AttributeValue::Bool(true));
         } else {
-            update.push_str(" REMOVE proven");
+            removed.push("proven");
+        }
+        // `source` is one of DynamoDB's reserved words.
+        request = request.expression_attribute_names("#source", "source");
+        match &choices.source {
+            Some(source) => {
+                update.push_str(", #source = :source");
+                request = request.expression_attribute_values(
+                    ":source",
+                    AttributeValue::S(source.code().into()),
+                );
+            }
+            None => removed.push("#source"),
+        }
+        if !removed.is_empty() {
+            update.push_str(" REMOVE ");
+            update.push_str(&removed.join(", "));
         }
         let result = request
             .update_expression(update)

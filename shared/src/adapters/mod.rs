@@ -9,6 +9,7 @@ pub use dynamo_supporters::ORGANISATIONS_INDEX;
 pub mod embedded;
 pub mod mail_domains;
 pub mod outbox;
+pub mod partners;
 pub mod ses;
 #[cfg(feature = "publish")]
 pub mod site_bucket;

@@ -17,6 +17,7 @@ pub mod retention;
 pub mod routes;
 mod secret;
 mod signature;
+mod source;
 mod timestamp;
 
 pub use change::{Change, ChangedItem, ContactChange, SequenceNumber, SignatureChange};
@@ -35,6 +36,7 @@ pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, MailboxKey, SecretHas
 pub use signature::{
     BACKUP_RETENTION_DAYS, ConfirmationLink, PRIVACY_POLICY_VERSION, Signature, SignatureStatus,
 };
+pub use source::{Channel, Source};
 pub use timestamp::Timestamp;
 
 /// Why a piece of a signer's input was refused. Each variant maps to one localised message.

@@ -1,4 +1,6 @@
-use super::{Country, Email, LinkNonce, Locale, SecretHash, SignerKey, SignerName, Timestamp};
+use super::{
+    Country, Email, LinkNonce, Locale, SecretHash, SignerKey, SignerName, Source, Timestamp,
+};
 use serde::{Deserialize, Serialize};
 
 /// The version of the privacy policy a signer was shown, kept with their consent.
@@ -48,6 +50,10 @@ pub struct Signature {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub proven: bool,
     pub privacy_policy: String,
+    /// The partner or channel it came through, if any: credit for an organisation or a
+    /// channel, never for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
     pub signed_at: Timestamp,
     #[serde(flatten)]
     pub link: ConfirmationLink,

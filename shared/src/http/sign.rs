@@ -5,7 +5,8 @@ use super::form::{self, PetitionForm, Read};
 use crate::keyring::Keyring;
 use crate::ports::Challenge;
 use crate::ports::Clock;
-use crate::ports::SignatureStore;
+use crate::ports::{Partners, SignatureStore};
+use crate::use_cases::credit::credited;
 use crate::use_cases::sign::{sign_petition, sign_silently};
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
@@ -15,6 +16,8 @@ use tracing::instrument;
 #[derive(Clone)]
 pub struct SignState {
     pub store: Arc<dyn SignatureStore>,
+    /// Whom a signature may be credited to.
+    pub partners: Arc<dyn Partners>,
     pub keyring: Arc<Keyring>,
     pub clock: Arc<dyn Clock>,
     /// The bot challenge, when it is switched on.
@@ -29,11 +32,16 @@ pub async fn handle_sign(state: &SignState, request: Request) -> Result<Response
     let (store, keyring, clock) = (state.store.as_ref(), &state.keyring, state.clock.as_ref());
     let (signed, accepted, locale) =
         match form::read::<PetitionForm>(&request, state.challenge.as_deref()).await {
-            Read::Taken(taken) => (
-                sign_petition(store, keyring, clock, taken.parsed.clone()).await,
-                taken.accepted(),
-                taken.locale,
-            ),
+            Read::Taken(taken) => {
+                let mut petition = taken.parsed.clone();
+                // The partner's code is checked against the list; the signer's fields never are.
+                petition.source = credited(state.partners.as_ref(), petition.source).await;
+                (
+                    sign_petition(store, keyring, clock, petition).await,
+                    taken.accepted(),
+                    taken.locale,
+                )
+            }
             // A bot waits as long as a person, and fails as a person would.
             Read::Silenced(taken) => (
                 sign_silently(store, keyring, clock).await,

@@ -2,7 +2,7 @@
 //! Fluent strings into files the CDN serves as they are.
 
 use crate::domain::routes::Page;
-use crate::domain::{BACKUP_RETENTION_DAYS, Locale, PRIVACY_POLICY_VERSION};
+use crate::domain::{BACKUP_RETENTION_DAYS, Channel, Locale, PRIVACY_POLICY_VERSION};
 use crate::i18n;
 use crate::i18n::MessageId;
 use crate::pages::{message_context, render};
@@ -162,24 +162,35 @@ pub fn not_found_page(settings: &SiteSettings, locale: Locale) -> String {
 
 /// Plain links to share on a few networks: no script of theirs is ever loaded.
 pub fn thank_you_page(settings: &SiteSettings, locale: Locale) -> String {
-    let home = format!("{}{}", settings.origin, Page::Home.at(locale));
+    // Each link names its channel, so staff see which one moved people; never the sharer.
+    let home = |channel: Channel| {
+        format!(
+            "{}{}?src={}",
+            settings.origin,
+            Page::Home.at(locale),
+            channel.code()
+        )
+    };
     let text = i18n::text(locale, MessageId::SHARE_TEXT);
     let query = |pairs: &[(&str, &str)]| serde_urlencoded::to_string(pairs).unwrap_or_default();
     let networks = vec![
-        context! { name => "Telegram", href => format!("https://t.me/share/url?{}", query(&[("url", &home), ("text", &text)])) },
-        context! { name => "WhatsApp", href => format!("https://wa.me/?{}", query(&[("text", &format!("{text} {home}"))])) },
-        context! { name => "Facebook", href => format!("https://www.facebook.com/sharer/sharer.php?{}", query(&[("u", &home)])) },
-        context! { name => "X", href => format!("https://x.com/intent/post?{}", query(&[("text", &text), ("url", &home)])) },
+        context! { name => "Telegram", href => format!("https://t.me/share/url?{}", query(&[("url", &home(Channel::Telegram)), ("text", &text)])) },
+        context! { name => "WhatsApp", href => format!("https://wa.me/?{}", query(&[("text", &format!("{text} {}", home(Channel::WhatsApp)))])) },
+        context! { name => "Facebook", href => format!("https://www.facebook.com/sharer/sharer.php?{}", query(&[("u", &home(Channel::Facebook))])) },
+        context! { name => "X", href => format!("https://x.com/intent/post?{}", query(&[("text", &text), ("url", &home(Channel::X))])) },
     ];
     let subject = i18n::text(locale, MessageId::CAMPAIGN_NAME);
     let email_href = format!(
         "mailto:?{}",
-        query(&[("subject", &subject), ("body", &format!("{text}\n{home}"))])
+        query(&[
+            ("subject", &subject),
+            ("body", &format!("{text}\n{}", home(Channel::Email)))
+        ])
     )
     .replace('+', "%20");
     let particular = context! {
-        heading => MessageId::THANK_YOU_TITLE, body => MessageId::THANK_YOU_BODY, home => home, networks => networks,
-        email_href => email_href,
+        heading => MessageId::THANK_YOU_TITLE, body => MessageId::THANK_YOU_BODY, home => home(Channel::Link),
+        networks => networks, email_href => email_href,
     };
     render(
         "share.html",

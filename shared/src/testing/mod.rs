@@ -159,6 +159,7 @@ pub fn pending_signature_at(
         updates: false,
         proven: false,
         privacy_policy: PRIVACY_POLICY_VERSION.into(),
+        source: None,
         signed_at,
         link: ConfirmationLink {
             nonce,
@@ -469,6 +470,19 @@ fn token_after(email: &Delivered, path: &str) -> String {
         .next()
         .unwrap()
         .to_owned()
+}
+
+/// No organisation is on the list: signing with a partner's code credits nobody.
+pub struct NoPartners;
+
+#[async_trait::async_trait]
+impl crate::ports::Partners for NoPartners {
+    async fn partner(
+        &self,
+        _: &crate::domain::OrganisationId,
+    ) -> Result<Option<crate::domain::Organisation>, crate::ports::StoreError> {
+        Ok(None)
+    }
 }
 
 /// Accepts every new signature; finds nothing and changes nothing else. Discarding, it times a

@@ -4,6 +4,7 @@
 use super::{Delivered, Feed, MailerUnderTest, StoreUnderTest};
 use crate::adapters::clock::ManualClock;
 use crate::adapters::dynamo::DynamoStore;
+use crate::adapters::partners::ApprovedPartners;
 use crate::adapters::sqs::SqsQueue;
 use crate::domain::Timestamp;
 use crate::events::mailer::{MailerState, handle_mail_requests};
@@ -73,6 +74,10 @@ impl Stack {
         let clock = Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000)));
         let sign = SignState {
             store: store.store.clone(),
+            partners: Arc::new(ApprovedPartners::new(
+                store.supporters.clone(),
+                clock.clone(),
+            )),
             keyring: Arc::new(super::keyring()),
             clock: clock.clone(),
             challenge: None,

@@ -52,6 +52,7 @@ pub async fn inspect_link(
             locale: signature.locale,
             updates: signature.updates,
             proven: signature.proven,
+            source: signature.source,
         },
     })
 }

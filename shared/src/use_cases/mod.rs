@@ -1,9 +1,10 @@
 //! What people and staff do with the campaign, each written against the ports alone: signing,
-//! confirming and erasing, mailing the links, counting, organisations joining the list, the
+//! confirming and erasing, crediting partners, mailing the links, counting, organisations joining the list, the
 //! staff's recount and the site's publishing.
 
 pub mod aggregate;
 pub mod confirm;
+pub mod credit;
 pub mod erase;
 pub mod mail_events;
 pub mod mailing;

@@ -3,7 +3,7 @@
 use crate::domain::retention::{LINK_LIFETIME, PENDING_LIFETIME};
 use crate::domain::{
     ConfirmationLink, Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature,
-    SignatureStatus, SignerName, Timestamp,
+    SignatureStatus, SignerName, Source, Timestamp,
 };
 use crate::keyring::Keyring;
 use crate::ports::Clock;
@@ -23,6 +23,8 @@ pub struct Petition {
     pub updates: bool,
     /// Whether the page's script did the work for this address (`domain::proof`).
     pub proven: bool,
+    /// The partner or channel it came through, once `use_cases::credit` has checked it.
+    pub source: Option<Source>,
 }
 
 /// What signing did; the answer to the signer is the same whichever it was, and so is the work
@@ -140,6 +142,7 @@ pub async fn sign_silently(
         locale: Locale::En,
         updates: false,
         proven: false,
+        source: None,
     };
     Ok(go_through(store, keyring, clock, decoy, true).await?)
 }
@@ -170,6 +173,7 @@ async fn go_through(
         locale: signature.locale,
         updates: signature.updates,
         proven: signature.proven,
+        source: signature.source.clone(),
     };
     if silently {
         // A revision of a signature nobody has: the write whose condition cannot hold.
@@ -254,6 +258,7 @@ fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> S
         updates: petition.updates,
         proven: petition.proven,
         privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
+        source: petition.source,
         signed_at: now,
         link: fresh_link(keyring, &signer, now),
         confirmed_at: None,

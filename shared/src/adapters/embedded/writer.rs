@@ -260,6 +260,7 @@ impl Batch<'_> {
         new.locale = choices.locale;
         new.updates = choices.updates;
         new.proven = choices.proven;
+        new.source.clone_from(&choices.source);
         crate::domain::PRIVACY_POLICY_VERSION.clone_into(&mut new.privacy_policy);
         if let Some(renewal) = &revision.renewal {
             new.link = renewal.link;

@@ -3,7 +3,9 @@
 use super::PublicForm;
 use crate::domain::challenge::{BotSignals, Widget};
 use crate::domain::routes::Page;
-use crate::domain::{Country, Email, Field, FieldErrors, InputError, Locale, SignerName, proof};
+use crate::domain::{
+    Country, Email, Field, FieldErrors, InputError, Locale, SignerName, Source, proof,
+};
 use crate::pages;
 use crate::use_cases::sign::Petition;
 use std::collections::BTreeMap;
@@ -39,6 +41,10 @@ pub struct PetitionForm {
     /// The nonce of the page's proof of work for this address, when its script found one.
     #[serde(default)]
     pub proof: Option<String>,
+    /// The partner or channel the signer came through, as the link or the partner's frame
+    /// named it. Not the signer's to get wrong: anything unknown is no source.
+    #[serde(default)]
+    pub src: Option<String>,
 }
 
 impl BotSignals for PetitionForm {
@@ -103,6 +109,7 @@ impl PublicForm for PetitionForm {
                     .proof
                     .as_deref()
                     .is_some_and(|nonce| proof::proves(&field(&self.email), nonce)),
+                source: self.src.as_deref().and_then(|src| Source::parse(src).ok()),
             }),
             (name, email, country, locale) => {
                 let mut errors = FieldErrors::new();
