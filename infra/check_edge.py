@@ -1,7 +1,7 @@
 """Checks that the CDN stands between the public and the API: every function behind the HTTP
 API is told the secret that the distribution's API origin sends, no output gives out the API's own
 address, a cached API path has a cache key of at most the five languages (normalised by a viewer
-function), error pages do not replace the API's answers, a firewall rate rule covers /api/, and
+function) and a source in a code's shape, error pages do not replace the API's answers, a firewall rate rule covers /api/, and
 the CDN's functions know the languages of locales/languages, in its order.
 
 usage: python check_edge.py
@@ -101,16 +101,21 @@ def problems_of(template, edge):
             problems.append(f"{path}: {', '.join(sorted(uncached))} reach the function uncached")
         key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
         queries = key["QueryStringsConfig"]
-        if queries["QueryStringBehavior"] != "whitelist" or set(queries.get("QueryStrings", [])) - {"lang"}:
-            problems.append(f"{path}: its cache key takes query strings other than lang")
+        keyed = set(queries.get("QueryStrings", []))
+        if queries["QueryStringBehavior"] != "whitelist" or keyed - {"lang", "source"}:
+            problems.append(f"{path}: its cache key takes query strings other than lang and source")
         if key["HeadersConfig"]["HeaderBehavior"] != "none" or key["CookiesConfig"]["CookieBehavior"] != "none":
             problems.append(f"{path}: its cache key takes headers or cookies")
         viewer = [resources.get(named(a["FunctionARN"]), {}) for a in behaviour.get("FunctionAssociations", [])
                   if a["EventType"] == "viewer-request"]
-        # The function must replace the whole query string with lang alone.
-        if not any(re.search(r"request\.querystring\s*=\s*\{\s*lang:", f.get("Properties", {}).get("FunctionCode", ""))
-                   for f in viewer):
+        codes = [f.get("Properties", {}).get("FunctionCode", "") for f in viewer]
+        # The function must replace the whole query string with lang alone …
+        if not any(re.search(r"request\.querystring\s*=\s*\{\s*lang:", code) for code in codes):
             problems.append(f"{path}: no viewer function keeps lang to the five languages")
+        # … and add a source only in a code's shape: any other value would be a key of its own.
+        shaped = r"var SOURCE = /\^\[a-z0-9\]\{1,10\}\$/;[\s\S]*if \(SOURCE\.test\(code\)\) request\.querystring\.source ="
+        if "source" in keyed and not any(re.search(shaped, code) for code in codes):
+            problems.append(f"{path}: no viewer function keeps source to a code's shape")
 
     acl = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")["Properties"]
     # The privacy policy says no IP address is kept: WAF's sampled requests would keep them.

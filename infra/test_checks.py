@@ -434,6 +434,13 @@ class EdgeTest(unittest.TestCase):
                 behaviour.pop("FunctionAssociations", None)
         self.assertIn("/api/count*: no viewer function keeps lang", self.problems(change))
 
+    def test_a_count_cache_key_with_any_source_can_be_bypassed(self):
+        def change(template, edge):
+            code = template["Resources"]["CountLanguage"]["Properties"]["FunctionCode"]
+            template["Resources"]["CountLanguage"]["Properties"]["FunctionCode"] = code.replace(
+                "if (SOURCE.test(code)) ", "")
+        self.assertIn("/api/count*: no viewer function keeps source to a code's shape", self.problems(change))
+
     def test_uncached_preflights_reach_the_count_function(self):
         def change(template, edge):
             for behaviour in self.distribution(template)["CacheBehaviors"]:

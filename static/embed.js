@@ -1,6 +1,7 @@
 /* People First live counter for partner sites. One tag and one element:
      <script src="https://…/embed.js" async></script>
-     <div data-people-first-count data-lang="en" data-goal="100000"></div>
+     <div data-people-first-count data-lang="en" data-goal="100000" data-source="CODE"></div>
+   data-source (optional): the partner's code, to show its own signatures beside the total.
    No dependency, no cookie, nothing sent but the request for the count. */
 (() => {
   'use strict';
@@ -8,7 +9,7 @@
   const PERIOD = {{ period_ms }};
   const QUIET = 60000;
   const script = document.currentScript;
-  const api = new URL('/api/count', script ? script.src : location.href);
+  const base = script ? script.src : location.href;
   const sheet = `:host{display:block;font:inherit;color:var(--people-first-text,inherit)}
 p{margin:.25em 0}strong{font-size:1.6em;color:var(--people-first-accent,currentColor)}
 .bar{height:.6em;border-radius:.3em;overflow:hidden;background:var(--people-first-track,rgba(127,127,127,.25))}
@@ -38,6 +39,7 @@ p{margin:.25em 0}strong{font-size:1.6em;color:var(--people-first-accent,currentC
     const bar = el('div', 'bar', root);
     const fill = el('div', 'fill', bar);
     const target = el('p', 'goal', root);
+    const here = el('p', 'here', root);
     const live = el('p', 'quiet', root);
     live.setAttribute('aria-live', 'polite');
     line.setAttribute('aria-hidden', 'true');
@@ -48,10 +50,15 @@ p{margin:.25em 0}strong{font-size:1.6em;color:var(--people-first-accent,currentC
     bar.setAttribute('aria-valuemax', String(goal));
     bar.setAttribute('aria-label', words.name);
     target.textContent = words.goal.replace('{}', number.format(goal));
-    widgets.push({ lang, words, goal, line, bar, fill, live, number, plural, said: -1, saidAt: 0 });
+    const api = new URL('/api/count', base);
+    if (/^[a-z0-9]{1,10}$/i.test(host.dataset.source || '')) api.searchParams.set('source', host.dataset.source);
+    widgets.push({ api: api.href, lang, words, goal, line, bar, fill, here, live, number, plural, said: -1, saidAt: 0 });
   }
 
-  function show(w, total) {
+  function show(w, total, source) {
+    // A partner's own count, when it is above the small-number rule.
+    const mine = source && source.confirmed !== null ? w.number.format(source.confirmed) : '';
+    w.here.textContent = mine ? w.words.here.replace('{}', mine) : '';
     const text = (w.words[w.plural.select(total)] || w.words.other).split('{}');
     w.line.textContent = '';
     w.line.append(text[0]);
@@ -71,10 +78,12 @@ p{margin:.25em 0}strong{font-size:1.6em;color:var(--people-first-accent,currentC
   async function refresh() {
     clearTimeout(timer);
     try {
-      const answer = await fetch(api, { credentials: 'omit' });
-      if (answer.ok) {
-        const count = await answer.json();
-        widgets.forEach((w) => show(w, count.total));
+      for (const api of new Set(widgets.map((w) => w.api))) {
+        const answer = await fetch(api, { credentials: 'omit' });
+        if (answer.ok) {
+          const count = await answer.json();
+          widgets.filter((w) => w.api === api).forEach((w) => show(w, count.total, count.source));
+        }
       }
     } catch (e) {
       /* The next poll tries again. */

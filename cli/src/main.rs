@@ -55,7 +55,12 @@ enum Command {
         address: String,
     },
     /// Confirmed signatures per day and per country, and those still waiting for confirmation
-    Stats,
+    Stats {
+        /// Also signed, confirmed and the confirmation rate per source: each partner and
+        /// channel signatures came through
+        #[arg(long)]
+        by_source: bool,
+    },
     /// Organisations asking to join the supporters list: review, approve, reject, remove, list
     Supporters {
         #[command(subcommand)]
@@ -88,7 +93,9 @@ fn main() -> ExitCode {
         }
         Command::Erase { address } => target().and_then(|t| erase::run(&t, &address)),
         Command::SmokeTest { url, confirm } => smoke_test::run(&url, confirm, cli.local),
-        Command::Stats => target().and_then(|t| stats::run(&t).map(|()| ExitCode::SUCCESS)),
+        Command::Stats { by_source } => {
+            target().and_then(|t| stats::run(&t, by_source).map(|()| ExitCode::SUCCESS))
+        }
         Command::Supporters { command } => target().and_then(|t| supporters::run(&t, command)),
     };
     outcome.unwrap_or_else(|e| {

@@ -1,5 +1,5 @@
 //! `people-first recount [--fix]`: proves the counter equals the confirmed signatures, per
-//! country, and repairs drift on request. Reads DynamoDB when `PEOPLE_FIRST_TABLE` is set, the
+//! country and per source, and repairs drift on request. Reads DynamoDB when `PEOPLE_FIRST_TABLE` is set, the
 //! local stack's data folder otherwise.
 
 use anyhow::Context;
@@ -10,37 +10,44 @@ use people_first::ports::Clock;
 use people_first::use_cases::recount::{Recount, fix, recount};
 use std::process::ExitCode;
 
+/// A row: what it counts, both sides' counts and their drift, blank when there is none.
+fn row(what: String, name: String, counted: u64, recorded: u64) -> [String; 5] {
+    let drift = i128::from(recorded) - i128::from(counted);
+    let drift = if drift == 0 {
+        String::new()
+    } else {
+        format!("{drift:+}")
+    };
+    [what, name, counted.to_string(), recorded.to_string(), drift]
+}
+
 fn report(recount: &Recount) -> Table {
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_header(["country", "", "counted", "counter", "drift"]);
     for line in recount.lines() {
-        let drift = line.drift();
-        table.add_row([
-            line.country.code().to_owned(),
-            line.country.name(Locale::En).to_owned(),
-            line.counted.to_string(),
-            line.recorded.to_string(),
-            if drift == 0 {
-                String::new()
-            } else {
-                format!("{drift:+}")
-            },
-        ]);
+        table.add_row(row(
+            line.key.code().to_owned(),
+            line.key.name(Locale::En).to_owned(),
+            line.counted,
+            line.recorded,
+        ));
     }
-    let drift = i128::from(recount.recorded.total()) - i128::from(recount.counted_total());
-    table.add_row([
+    table.add_row(row(
         "all".to_owned(),
         String::new(),
-        recount.counted_total().to_string(),
-        recount.recorded.total().to_string(),
-        if drift == 0 {
-            String::new()
-        } else {
-            format!("{drift:+}")
-        },
-    ]);
+        recount.counted_total(),
+        recount.recorded.total(),
+    ));
+    for line in recount.source_lines() {
+        table.add_row(row(
+            "source".to_owned(),
+            line.key.code().to_owned(),
+            line.counted,
+            line.recorded,
+        ));
+    }
     table
 }
 

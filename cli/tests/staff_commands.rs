@@ -28,23 +28,59 @@ fn stdout(output: &Output) -> String {
     String::from_utf8(output.stdout.clone()).unwrap()
 }
 
+/// The figures of the three confirmed and one waiting signature, with their sources.
+fn the_stats_count_what_was_signed(data: &std::path::Path) {
+    let stats = stdout(&staff(data, &["stats"]));
+    assert!(
+        stats.contains(
+            "3 confirmed, 1 waiting for confirmation (0 of them at an address that does not exist)."
+        ),
+        "{stats}"
+    );
+    assert!(
+        stats.contains("Ukraine") && stats.contains("Poland"),
+        "{stats}"
+    );
+    assert!(!stats.contains("s07"), "sources only when asked: {stats}");
+    let by_source = stdout(&staff(data, &["stats", "--by-source"]));
+    let row = |source: &str| {
+        by_source
+            .lines()
+            .find(|line| line.contains(source))
+            .map(|line| {
+                let cells = line.split(['│', '┆']).map(str::trim);
+                cells
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+    };
+    assert_eq!(row("s07").as_deref(), Some("s07 3 2 66.7 %"), "{by_source}");
+    assert_eq!(
+        row("telegram").as_deref(),
+        Some("telegram 1 1 100.0 %"),
+        "{by_source}"
+    );
+}
+
 #[tokio::test]
 async fn staff_export_erase_and_count_the_local_stacks_signatures() {
     let data = tempfile::tempdir().unwrap();
     let stack = support::start(data.path(), env!("CARGO_BIN_EXE_people-first"));
     let base = stack.base.clone();
     let signers = [
-        ("=1+2 Müller", "jana@example.org", "DE", "on"),
-        ("Олена Коваль", "olena@example.org", "UA", ""),
-        ("Piotr Nowak", "piotr@example.org", "PL", ""),
+        ("=1+2 Müller", "jana@example.org", "DE", "on", "s07"),
+        ("Олена Коваль", "olena@example.org", "UA", "", "telegram"),
+        ("Piotr Nowak", "piotr@example.org", "PL", "", "s07"),
     ];
-    for (name, email, country, updates) in signers {
+    for (name, email, country, updates, src) in signers {
         let fields = [
             ("name", name),
             ("email", email),
             ("country", country),
             ("locale", "en"),
             ("updates", updates),
+            ("src", src),
         ];
         sign_and_confirm(&base, &fields).await;
     }
@@ -56,6 +92,7 @@ async fn staff_export_erase_and_count_the_local_stacks_signatures() {
             ("email", "ivan@example.org"),
             ("country", "UA"),
             ("locale", "uk"),
+            ("src", "s07"),
         ])
         .send()
         .await
@@ -101,17 +138,7 @@ async fn staff_export_erase_and_count_the_local_stacks_signatures() {
         "addresses only of those who asked for updates"
     );
 
-    let stats = stdout(&staff(data.path(), &["stats"]));
-    assert!(
-        stats.contains(
-            "3 confirmed, 1 waiting for confirmation (0 of them at an address that does not exist)."
-        ),
-        "{stats}"
-    );
-    assert!(
-        stats.contains("Ukraine") && stats.contains("Poland"),
-        "{stats}"
-    );
+    the_stats_count_what_was_signed(data.path());
 
     // Erasure by address, however the person writes it now.
     let erased = stdout(&staff(data.path(), &["erase", "Piotr@Example.org"]));

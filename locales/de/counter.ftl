@@ -3,6 +3,7 @@ counter-signatures = { $count ->
    *[other] { $formatted } Unterschriften
 }
 counter-goal = Ziel: { $goal }
+counter-here = davon { $formatted } hier
 counter-unavailable = Die Zahl ist gerade nicht verfügbar.
 embed-title = Zeigen Sie den Zähler auf Ihrer Website
 embed-intro = Partnerorganisationen können die Zahl der Unterschriften live auf ihren eigenen Seiten zeigen, mit einem Balken bis zum Ziel der Kampagne. Fügen Sie diese zwei Zeilen dort ein, wo der Zähler erscheinen soll.

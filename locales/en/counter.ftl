@@ -3,6 +3,7 @@ counter-signatures = { $count ->
    *[other] { $formatted } signatures
 }
 counter-goal = Goal: { $goal }
+counter-here = { $formatted } of them here
 counter-unavailable = The count is not available right now.
 embed-title = Show the count on your site
 embed-intro = Partner organisations can show the live number of signatures, with a bar towards the campaign’s goal, on their own pages. Paste these two lines where the count should appear.

@@ -3,6 +3,7 @@ counter-signatures = { $count ->
    *[other] { $formatted } signatures
 }
 counter-goal = Objectif : { $goal }
+counter-here = dont { $formatted } ici
 counter-unavailable = Le décompte n’est pas disponible pour le moment.
 embed-title = Afficher le décompte sur votre site
 embed-intro = Les organisations partenaires peuvent afficher le nombre de signatures en direct, avec une barre vers l’objectif de la campagne, sur leurs propres pages. Collez ces deux lignes là où le décompte doit apparaître.

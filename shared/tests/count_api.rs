@@ -2,11 +2,15 @@
 
 use people_first::testing as support;
 
+use people_first::adapters::clock::ManualClock;
 use people_first::adapters::embedded::EmbeddedStore;
-use people_first::domain::{Counter, Country, Locale, Timestamp};
-use people_first::http::count::{CACHE_CONTROL_VALUE, CountState, handle_count};
+use people_first::adapters::partners::ApprovedPartners;
+use people_first::domain::{Counter, Country, Locale, Source, Timestamp};
+use people_first::http::count::{
+    CACHE_CONTROL_VALUE, CountState, UNKNOWN_SOURCE_CACHE_CONTROL, handle_count,
+};
 use people_first::i18n;
-use people_first::ports::CounterStore;
+use people_first::ports::{CounterStore, SupporterStore};
 use std::sync::Arc;
 use support::stack::{Answer, request};
 
@@ -22,6 +26,10 @@ fn subject() -> Subject {
     Subject {
         state: CountState {
             counter: store.clone(),
+            partners: Arc::new(ApprovedPartners::new(
+                store.clone(),
+                Arc::new(ManualClock::at(Timestamp::from_unix_seconds(1_738_000_000))),
+            )),
             goal: 100_000,
             smallest_country_shown: 10,
         },
@@ -30,12 +38,16 @@ fn subject() -> Subject {
     }
 }
 
-async fn set_count(store: &EmbeddedStore, counts: &[(&str, u64)]) {
+async fn set_count(store: &EmbeddedStore, counts: &[(&str, u64)], sources: &[(&str, u64)]) {
     let seen = store.read_counter().await.unwrap();
     let counter = Counter {
         countries: counts
             .iter()
             .map(|(c, n)| (Country::parse(c).unwrap(), *n))
+            .collect(),
+        sources: sources
+            .iter()
+            .map(|(s, n)| (Source::parse(s).unwrap(), *n))
             .collect(),
         updated_at: Some(Timestamp::from_unix_seconds(1_738_000_000)),
         revision: 0,
@@ -66,6 +78,7 @@ async fn small_counts_are_summed_as_other_countries_and_the_time_is_to_the_minut
     set_count(
         &subject.store,
         &[("UA", 12_000), ("BY", 3), ("PL", 10), ("RU", 9)],
+        &[],
     )
     .await;
     let answer = get(&subject.state, "GET", "/api/count", &[]).await;
@@ -85,6 +98,72 @@ async fn small_counts_are_summed_as_other_countries_and_the_time_is_to_the_minut
 }
 
 #[tokio::test]
+async fn a_partners_count_shows_beside_the_total_in_steps_and_under_the_small_number_rule() {
+    let subject = subject();
+    subject
+        .store
+        .seed(&people_first::use_cases::supporters::first_supporters())
+        .await
+        .unwrap();
+    set_count(
+        &subject.store,
+        &[("UA", 12_000), ("PL", 345)],
+        &[("s07", 127), ("s08", 9), ("telegram", 40)],
+    )
+    .await;
+    let source_of = |answer: &Answer| answer.json()["source"].clone();
+    let partner = get(&subject.state, "GET", "/api/count?source=s07", &[]).await;
+    assert_eq!(partner.json()["total"], 12_345, "the total stays exact");
+    assert_eq!(
+        source_of(&partner),
+        serde_json::json!({ "code": "s07", "confirmed": 120 }),
+        "127, in steps of ten"
+    );
+    let small = get(&subject.state, "GET", "/api/count?source=s08", &[]).await;
+    assert_eq!(
+        source_of(&small),
+        serde_json::json!({ "code": "s08", "confirmed": null }),
+        "9 is under the rule, as a country's would be"
+    );
+    let none_yet = get(&subject.state, "GET", "/api/count?source=s09", &[]).await;
+    assert_eq!(
+        none_yet.json()["source"]["confirmed"],
+        serde_json::Value::Null
+    );
+    let channel = get(&subject.state, "GET", "/api/count?source=telegram", &[]).await;
+    assert_eq!(channel.json()["source"]["confirmed"], 40);
+    assert_ne!(
+        partner.header("etag"),
+        channel.header("etag"),
+        "each source is its own answer"
+    );
+    let badge = get(
+        &subject.state,
+        "GET",
+        "/api/count.svg?lang=de&source=s07",
+        &[],
+    )
+    .await;
+    assert!(badge.body.contains("davon 120 hier"), "{}", badge.body);
+}
+
+#[tokio::test]
+async fn a_count_asked_for_a_code_nobody_has_is_sent_on_without_it_and_kept_a_day() {
+    let subject = subject();
+    set_count(&subject.store, &[("UA", 12_000)], &[]).await;
+    for (asked, location) in [
+        ("/api/count?source=k3h8m2p9qa&lang=uk", "/api/count?lang=uk"),
+        ("/api/count.svg?source=%3Cb%3E", "/api/count.svg?lang=en"),
+    ] {
+        let answer = get(&subject.state, "GET", asked, &[]).await;
+        assert_eq!(answer.status, 301, "{asked}");
+        assert_eq!(answer.header("location"), location);
+        assert_eq!(answer.header("cache-control"), UNKNOWN_SOURCE_CACHE_CONTROL);
+        assert_eq!(answer.header("access-control-allow-origin"), "*");
+    }
+}
+
+#[tokio::test]
 async fn a_missing_counter_reads_as_zero() {
     let subject = subject();
     let answer = get(&subject.state, "GET", "/api/count", &[]).await;
@@ -100,7 +179,7 @@ async fn a_missing_counter_reads_as_zero() {
 #[tokio::test]
 async fn the_count_is_cacheable_open_to_every_origin_and_revalidates_with_its_etag() {
     let subject = subject();
-    set_count(&subject.store, &[("UA", 12_000), ("PL", 345)]).await;
+    set_count(&subject.store, &[("UA", 12_000), ("PL", 345)], &[]).await;
     let answer = get(
         &subject.state,
         "GET",
@@ -140,7 +219,7 @@ async fn the_count_is_cacheable_open_to_every_origin_and_revalidates_with_its_et
     assert_eq!(unchanged.header("etag"), etag);
     assert_eq!(unchanged.header("cache-control"), CACHE_CONTROL_VALUE);
 
-    set_count(&subject.store, &[("UA", 12_001), ("PL", 345)]).await;
+    set_count(&subject.store, &[("UA", 12_001), ("PL", 345)], &[]).await;
     let moved = get(
         &subject.state,
         "GET",
@@ -188,7 +267,7 @@ async fn head_and_options_work_and_writes_are_refused() {
 #[tokio::test]
 async fn the_badge_is_svg_with_the_number_written_as_each_language_writes_it() {
     let subject = subject();
-    set_count(&subject.store, &[("UA", 12_345)]).await;
+    set_count(&subject.store, &[("UA", 12_345)], &[]).await;
     let expected = [
         (Locale::Fr, "12\u{202f}345 signatures"),
         (Locale::En, "12,345 signatures"),
@@ -234,7 +313,7 @@ async fn the_badge_is_svg_with_the_number_written_as_each_language_writes_it() {
 #[tokio::test]
 async fn the_badge_follows_its_lang_alone_so_the_cdn_serves_each_visitor_their_language() {
     let subject = subject();
-    set_count(&subject.store, &[("UA", 3)]).await;
+    set_count(&subject.store, &[("UA", 3)], &[]).await;
     let english = get(&subject.state, "GET", "/api/count.svg?lang=en", &[]).await;
     for uri in ["/api/count.svg", "/api/count.svg?lang=xx"] {
         let answer = get(

@@ -9,6 +9,7 @@ use people_first::domain::{
 use people_first::use_cases::supporters::first_supporters;
 use serde_json::json;
 use support::stack::{Stack, address};
+use support::{erase_token, link_token};
 
 /// What the signature of `email` is credited to, once signed with `src`.
 async fn credit_of(stack: &Stack, email: &str, src: &str) -> Option<Source> {
@@ -103,9 +104,49 @@ async fn a_partner_taken_off_the_list_is_credited_no_more_within_a_minute(stack:
     );
 }
 
+async fn a_partners_confirmed_signatures_are_counted_for_it_until_erased(stack: Stack) {
+    stack
+        .store
+        .supporters
+        .seed(&first_supporters())
+        .await
+        .unwrap();
+    let partner = Source::parse("s07").unwrap();
+    let telegram = Source::Channel(Channel::Telegram);
+    let signers = [
+        (address("through-partner"), "s07"),
+        (address("through-telegram"), "telegram"),
+        (address("through-nobody"), ""),
+    ];
+    for (email, src) in &signers {
+        credit_of(&stack, email, src).await;
+    }
+    assert_eq!(stack.run_mailer().await, None);
+    for (email, _) in &signers {
+        let token = link_token(&stack.inbox(email).await[0]);
+        assert_eq!(stack.confirm_json(&token).await.status, 200);
+    }
+    let counter = stack.counter().await;
+    assert_eq!(counter.total(), 3);
+    assert_eq!(
+        counter.sources.into_iter().collect::<Vec<_>>(),
+        [(partner.clone(), 1), (telegram.clone(), 1)]
+    );
+    let erase = erase_token(&stack.inbox(&signers[0].0).await[0]);
+    assert_eq!(stack.erase(&erase, "application/json").await.status, 200);
+    let counter = stack.counter().await;
+    assert_eq!(counter.total(), 2);
+    assert_eq!(
+        counter.sources.into_iter().collect::<Vec<_>>(),
+        [(telegram, 1)],
+        "an erased signature leaves its partner's count"
+    );
+}
+
 people_first::on_both!(
     local => super::Stack::local(),
     aws => super::Stack::aws().await;
     a_signature_is_credited_to_the_channel_or_partner_it_came_through,
     a_partner_taken_off_the_list_is_credited_no_more_within_a_minute,
+    a_partners_confirmed_signatures_are_counted_for_it_until_erased,
 );

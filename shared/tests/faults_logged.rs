@@ -69,7 +69,7 @@ async fn on_failing_aws() -> Handlers {
         limits: store.clone(),
         mailer: Arc::new(SesMailer::from_sdk_config(&failing)),
         keyring,
-        clock,
+        clock: clock.clone(),
         challenge: None,
         settings: SupportSettings {
             mail: support::mail_settings(),
@@ -79,6 +79,7 @@ async fn on_failing_aws() -> Handlers {
     };
     let count = CountState {
         counter: store.clone(),
+        partners: Arc::new(ApprovedPartners::new(store.clone(), clock.clone())),
         goal: 100_000,
         smallest_country_shown: 10,
     };

@@ -7,6 +7,7 @@ use people_first::testing as support;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
+use people_first::adapters::partners::ApprovedPartners;
 use people_first::http::count::{CountState, handle_count};
 use std::sync::Arc;
 use support::stack::Stack;
@@ -63,10 +64,11 @@ async fn the_smoke_test_signs_confirms_counts_and_erases_through_the_site() {
     let support::Feed::Dynamo { config, table } = &stack.store.feed else {
         unreachable!()
     };
+    let store =
+        Arc::new(people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table));
     let count = Arc::new(CountState {
-        counter: Arc::new(
-            people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
-        ),
+        counter: store.clone(),
+        partners: Arc::new(ApprovedPartners::new(store, stack.clock.clone())),
         goal: 100,
         smallest_country_shown: people_first::config::DEFAULT_SMALLEST_COUNTRY_SHOWN,
     });

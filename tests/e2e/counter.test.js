@@ -2,7 +2,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { startBrowser, startStack } from './stack.js';
+import { mailTo, startBrowser, startStack } from './stack.js';
 
 let stack;
 let browser;
@@ -14,6 +14,7 @@ function servePartnerPage(stackBase) {
 <h1>A partner organisation</h1>
 <div id="fr" data-people-first-count data-lang="fr" data-goal="10"></div>
 <div id="uk" data-people-first-count data-lang="uk" data-goal="10"></div>
+<div id="mine" data-people-first-count data-lang="de" data-goal="100" data-source="s07"></div>
 <script src="${stackBase}/embed.js" async></script>
 </body></html>`;
   const server = createServer((request, response) => {
@@ -25,28 +26,25 @@ function servePartnerPage(stackBase) {
   });
 }
 
-async function signAndConfirm(base) {
+// Signs as `email` through `src` (none when empty), confirms, and waits until the count is `total`.
+async function signAndConfirm(base, { email = 'anna@example.org', src = '', total = 1 } = {}) {
   const signed = await fetch(`${base}/api/sign`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'Anna', email: 'anna@example.org', country: 'PL', locale: 'en' }),
+    body: JSON.stringify({ name: 'Anna', email, country: 'PL', locale: 'en', src }),
   });
   assert.equal(signed.status, 202);
-  let token;
-  for (let i = 0; i < 100 && !token; i += 1) {
-    const mail = await (await fetch(`${base}/_dev/mail.json`)).json();
-    token = mail[0] && /t=(\S+)/.exec(mail[0].text)[1];
-    if (!token) await new Promise((r) => setTimeout(r, 50));
-  }
+  const [mail] = await mailTo(base, email);
+  assert.ok(mail, `no email reached ${email}`);
   const confirmed = await fetch(`${base}/api/confirm`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ t: token }),
+    body: JSON.stringify({ t: /t=(\S+)/.exec(mail.text)[1] }),
   });
   assert.equal(confirmed.status, 200);
   for (let i = 0; i < 100; i += 1) {
     const count = await (await fetch(`${base}/api/count`)).json();
-    if (count.total === 1) return;
+    if (count.total === total) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail('the confirmation was never counted');
@@ -86,7 +84,19 @@ test('a partner page on another origin shows the count in its chosen languages',
     'the partner page styles it through custom properties',
   );
   assert.equal(await page.locator('#uk .quiet').textContent(), '1 підпис', 'screen readers hear it once');
+  assert.equal(await page.locator('#mine .here').textContent(), '', 'a partner with none of its own shows none');
   assert.deepEqual(problems, []);
+});
+
+test("a partner's page shows its own signatures beside the total, once there are ten", async () => {
+  for (let n = 1; n <= 10; n += 1) {
+    await signAndConfirm(stack.base, { email: `through-s07-${n}@example.org`, src: 's07', total: 1 + n });
+  }
+  const page = await browser.newPage();
+  await page.goto(partner.base);
+  await page.locator('#mine .here').filter({ hasText: 'davon 10 hier' }).waitFor();
+  assert.equal(await page.locator('#mine .count').textContent(), '11 Unterschriften');
+  assert.equal(await page.locator('#fr .here').textContent(), '', 'a widget without a code shows the total alone');
 });
 
 test('the embed page gives the snippet and shows the counter itself', async () => {

@@ -122,3 +122,16 @@ test('the count is cached under one of the five languages and nothing else', () 
     { lang: { value: 'fr' } },
   );
 });
+
+test("a partner's count is cached under its code, and nothing else passes for one", () => {
+  const keyOf = (querystring) =>
+    JSON.parse(JSON.stringify(countLanguage(viewerRequest('/api/count', {}, querystring)).querystring));
+  assert.deepEqual(keyOf({ source: { value: 'S07' }, lang: { value: 'uk' } }), {
+    lang: { value: 'uk' },
+    source: { value: 's07' },
+  });
+  assert.deepEqual(keyOf({ source: { value: 'telegram' } }), { lang: { value: 'en' }, source: { value: 'telegram' } });
+  for (const made_up of ['<b>', 'a'.repeat(11), '', 'a b', 's07&x=1']) {
+    assert.deepEqual(keyOf({ source: { value: made_up } }), { lang: { value: 'en' } }, made_up);
+  }
+});

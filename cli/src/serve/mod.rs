@@ -61,6 +61,8 @@ pub async fn run() -> anyhow::Result<()> {
     );
     let keyring = Arc::new(settings::local_keyring(&settings.data_dir)?);
     let clock = Arc::new(SystemClock);
+    // One list for signing and the count, read once a minute, as each function on AWS reads it.
+    let partners = Arc::new(ApprovedPartners::new(store.clone(), clock.clone()));
     let listener = TcpListener::bind(settings.address).await.with_context(|| {
         format!(
             "cannot listen on {} (set PORT to use another port)",
@@ -81,7 +83,7 @@ pub async fn run() -> anyhow::Result<()> {
     let stack = Arc::new(LocalStack {
         sign: SignState {
             store: store.clone(),
-            partners: Arc::new(ApprovedPartners::new(store.clone(), clock.clone())),
+            partners: partners.clone(),
             keyring: keyring.clone(),
             clock: clock.clone(),
             challenge: people_first::config::challenge(None).await?,
@@ -110,6 +112,7 @@ pub async fn run() -> anyhow::Result<()> {
         },
         count: CountState {
             counter: store.clone(),
+            partners,
             goal,
             smallest_country_shown: people_first::config::smallest_country_shown()?,
         },
@@ -126,12 +129,7 @@ pub async fn run() -> anyhow::Result<()> {
     tokio::spawn(feed::count_confirmations(store.clone()));
     tokio::spawn(feed::purge_expired(store.clone(), clock));
 
-    println!("People First is running at http://{address}/");
-    println!("  sign at        http://{address}/");
-    println!("  read mail at   http://{address}/_dev/mail");
-    println!("  the count at   http://{address}/api/count");
-    println!("  data kept in   {}", settings.data_dir.display());
-    println!("Press Ctrl-C to stop.");
+    greet(address, &settings.data_dir);
 
     loop {
         let (stream, _) = tokio::select! {
@@ -153,6 +151,16 @@ pub async fn run() -> anyhow::Result<()> {
     }
     println!("Stopped.");
     Ok(())
+}
+
+/// Where everything is, for the person who started the stack.
+fn greet(address: std::net::SocketAddr, data_dir: &std::path::Path) {
+    println!("People First is running at http://{address}/");
+    println!("  sign at        http://{address}/");
+    println!("  read mail at   http://{address}/_dev/mail");
+    println!("  the count at   http://{address}/api/count");
+    println!("  data kept in   {}", data_dir.display());
+    println!("Press Ctrl-C to stop.");
 }
 
 /// The list's first supporters, once; then the site with the list as it stands, which is how

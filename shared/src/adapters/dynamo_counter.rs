@@ -1,17 +1,20 @@
-//! The counter on DynamoDB: one item with a number per country, moved only by transactions
+//! The counter on DynamoDB: one item with a number per country and per source, moved only by transactions
 //! that also move the shard's checkpoint, and a full scan for staff recounts.
 
 use super::dynamo::{DynamoStore, Item, decode, unavailable};
-use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, SignerKey, Timestamp};
+use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, SignerKey, Source, Timestamp};
 use crate::ports::{CounterStore, SignaturePage, SignatureScan, StoreError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use std::collections::BTreeMap;
 
 const COUNTER_KEY: &str = "counter";
-/// Each country's count is its own top-level number, so `ADD` can create and move it.
+/// Each country's count is its own top-level number, so `ADD` can create and move it; each
+/// source's too.
 const COUNTRY_PREFIX: &str = "c_";
+const SOURCE_PREFIX: &str = "s_";
 
 fn checkpoint_key(shard: &str) -> AttributeValue {
     AttributeValue::S(format!("checkpoint#{shard}"))
@@ -27,17 +30,25 @@ fn read_number(item: &Item, name: &str) -> Option<i64> {
         .and_then(|n| n.parse().ok())
 }
 
-fn counter_of(item: &Item) -> Counter {
-    let countries = item
-        .iter()
+/// The positive counts of the item's attributes named `prefix` and a key `parse` reads.
+fn counts<K: Ord>(
+    item: &Item,
+    prefix: &str,
+    parse: impl Fn(&str) -> Option<K>,
+) -> BTreeMap<K, u64> {
+    item.iter()
         .filter_map(|(name, value)| {
-            let country = Country::parse(name.strip_prefix(COUNTRY_PREFIX)?).ok()?;
+            let key = parse(name.strip_prefix(prefix)?)?;
             let count: u64 = value.as_n().ok()?.parse().ok()?;
-            (count > 0).then_some((country, count))
+            (count > 0).then_some((key, count))
         })
-        .collect();
+        .collect()
+}
+
+fn counter_of(item: &Item) -> Counter {
     Counter {
-        countries,
+        countries: counts(item, COUNTRY_PREFIX, |code| Country::parse(code).ok()),
+        sources: counts(item, SOURCE_PREFIX, |code| Source::parse(code).ok()),
         updated_at: read_number(item, "updated_at").map(Timestamp::from_unix_seconds),
         revision: read_number(item, "revision")
             .and_then(|r| u64::try_from(r).ok())
@@ -53,13 +64,16 @@ impl DynamoStore {
             .key("pk", AttributeValue::S(COUNTER_KEY.into()))
             .expression_attribute_values(":one", number(&1))
             .expression_attribute_values(":at", number(&at.unix_seconds()));
-        for (i, (country, by)) in delta.countries.iter().enumerate() {
+        let moves = (delta.countries.iter())
+            .map(|(country, by)| (format!("{COUNTRY_PREFIX}{}", country.code()), by))
+            .chain(
+                (delta.sources.iter())
+                    .map(|(source, by)| (format!("{SOURCE_PREFIX}{}", source.code()), by)),
+            );
+        for (i, (attribute, by)) in moves.enumerate() {
             adds.push(format!("#c{i} :c{i}"));
             update = update
-                .expression_attribute_names(
-                    format!("#c{i}"),
-                    format!("{COUNTRY_PREFIX}{}", country.code()),
-                )
+                .expression_attribute_names(format!("#c{i}"), attribute)
                 .expression_attribute_values(format!(":c{i}"), number(&by));
         }
         update
@@ -165,6 +179,9 @@ impl CounterStore for DynamoStore {
                 format!("{COUNTRY_PREFIX}{}", country.code()),
                 number(&count),
             );
+        }
+        for (source, count) in &recount.sources {
+            put = put.item(format!("{SOURCE_PREFIX}{}", source.code()), number(&count));
         }
         put = if seen.revision == 0 {
             put.condition_expression("attribute_not_exists(revision)")

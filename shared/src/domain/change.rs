@@ -69,20 +69,18 @@ impl SignatureChange {
         }
     }
 
-    /// What it does to the counter: a confirmation adds one to the signer's country, the
-    /// erasure of a confirmed signature takes one away.
+    /// What it does to the counter: a confirmation adds one to the signer's country and source,
+    /// the erasure of a confirmed signature takes one away.
     pub fn counter_delta(&self) -> CounterDelta {
-        let confirmed = |s: &Option<Signature>| {
-            s.as_ref()
-                .filter(|s| s.status == SignatureStatus::Confirmed)
-                .map(|s| s.country)
-        };
-        let mut delta = CounterDelta::default();
-        if let Some(country) = confirmed(&self.old) {
-            delta.add(country, -1);
+        fn confirmed(s: Option<&Signature>) -> Option<&Signature> {
+            s.filter(|s| s.status == SignatureStatus::Confirmed)
         }
-        if let Some(country) = confirmed(&self.new) {
-            delta.add(country, 1);
+        let mut delta = CounterDelta::default();
+        if let Some(old) = confirmed(self.old.as_ref()) {
+            delta.add(old.country, old.source.as_ref(), -1);
+        }
+        if let Some(new) = confirmed(self.new.as_ref()) {
+            delta.add(new.country, new.source.as_ref(), 1);
         }
         delta
     }

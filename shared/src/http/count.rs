@@ -1,13 +1,15 @@
 //! `GET|HEAD /api/count` and `/api/count.svg`: the count, read from the counter item and made
-//! to be cached by the CDN, open to every origin.
+//! to be cached by the CDN, open to every origin; with `?source=`, a partner's or channel's
+//! share of it beside the total.
 
 use super::{json, query_parameter};
 use crate::domain::Locale;
+use crate::domain::Source;
 use crate::i18n::MessageId;
 use crate::i18n::{self, Medium};
 use crate::pages;
-use crate::ports::CounterStore;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, RETRY_AFTER};
+use crate::ports::{CounterStore, Partners, StoreError};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, LOCATION, RETRY_AFTER};
 use http::{HeaderValue, Method, StatusCode};
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
@@ -18,9 +20,19 @@ use tracing::instrument;
 pub const CACHE_CONTROL_VALUE: &str =
     "public, max-age=5, s-maxage=10, stale-while-revalidate=30, stale-if-error=86400";
 
+/// A code the count does not know, sent on to the count without it: kept by the CDN for a day,
+/// so a made-up code reaches the function once an edge and a day, and never the table.
+pub const UNKNOWN_SOURCE_CACHE_CONTROL: &str = "public, max-age=3600, s-maxage=86400";
+
+/// A source's count is shown in steps of this many: each new signature through a small partner
+/// would otherwise show, to the minute, on a page whose visitors the partner's scripts see.
+pub const SOURCE_STEP: u64 = 10;
+
 #[derive(Clone)]
 pub struct CountState {
     pub counter: Arc<dyn CounterStore>,
+    /// Whose codes a count may be asked for.
+    pub partners: Arc<dyn Partners>,
     /// The number the campaign aims for, shown with the count.
     pub goal: u64,
     /// The smallest count of a country shown on its own; smaller ones are summed as other
@@ -59,10 +71,17 @@ fn matches(request: &Request, etag: &str) -> bool {
         .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
 }
 
-/// The badge: the campaign's name and the count, in the language asked for.
-pub fn badge(locale: Locale, total: u64) -> String {
+/// The badge: the campaign's name and the count, in the language asked for, with the count
+/// through the partner showing it when one is shown.
+pub fn badge(locale: Locale, total: u64, here: Option<u64>) -> String {
     let label = i18n::text(locale, MessageId::CAMPAIGN_NAME);
-    let count = i18n::signatures(locale, Medium::PlainText, total);
+    let mut count = i18n::signatures(locale, Medium::PlainText, total);
+    if let Some(here) = here {
+        count = format!(
+            "{count}, {}",
+            i18n::signatures_here(locale, Medium::PlainText, here)
+        );
+    }
     // Verdana at 11 px averages about 7 px a character; the badge need not be exact.
     let width = |text: &str| u32::try_from(text.chars().count()).unwrap_or(40) * 7 + 12;
     pages::badge(&label, &count, width(&label), width(&count))
@@ -90,36 +109,42 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
         open_to_every_origin(&mut answer);
         return Ok(answer);
     }
+    let source = match query_parameter(&request, "source") {
+        None => None,
+        Some(code) => match known(state.partners.as_ref(), &code).await {
+            Ok(Some(source)) => Some(source),
+            Ok(None) => return Ok(without_the_source(&request, locale)),
+            Err(fault) => return Ok(unavailable(locale, &fault)),
+        },
+    };
     let counter = match state.counter.read_counter().await {
         Ok(counter) => counter,
-        Err(fault) => {
-            super::log_fault(&fault);
-            let mut answer = json(
-                StatusCode::SERVICE_UNAVAILABLE,
-                &serde_json::json!({ "error": i18n::text(locale, MessageId::COUNTER_UNAVAILABLE) }),
-            );
-            answer
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(super::RETRY_AFTER_SECONDS));
-            open_to_every_origin(&mut answer);
-            return Ok(answer);
-        }
+        Err(fault) => return Ok(unavailable(locale, &fault)),
     };
+    // Under the small-number rule, as a country; above it, in steps.
+    let here = source.as_ref().map(|source| {
+        let count = counter.sources.get(source).copied().unwrap_or(0);
+        let shown = count - count % SOURCE_STEP;
+        (count >= state.smallest_country_shown && shown > 0).then_some(shown)
+    });
     let badge_wanted = std::path::Path::new(request.uri().path())
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
-    let etag = if badge_wanted {
-        format!("\"{}-{}-{}\"", counter.revision, state.goal, locale.code())
-    } else {
-        format!("\"{}-{}\"", counter.revision, state.goal)
-    };
+    let mut etag = format!("{}-{}", counter.revision, state.goal);
+    if badge_wanted {
+        etag = format!("{etag}-{}", locale.code());
+    }
+    if let Some(source) = &source {
+        etag = format!("{etag}-{source}");
+    }
+    let etag = format!("\"{etag}\"");
     if matches(&request, &etag) {
         let mut answer = Response::new(Body::Empty);
         *answer.status_mut() = StatusCode::NOT_MODIFIED;
         return Ok(cached(answer, &etag));
     }
     let answer = if badge_wanted {
-        let mut answer = Response::new(Body::Text(badge(locale, counter.total())));
+        let mut answer = Response::new(Body::Text(badge(locale, counter.total(), here.flatten())));
         answer.headers_mut().insert(
             CONTENT_TYPE,
             HeaderValue::from_static("image/svg+xml; charset=utf-8"),
@@ -141,19 +166,59 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
             )
             .to_rfc3339()
         });
-        json(
-            StatusCode::OK,
-            &serde_json::json!({
-                "total": counter.total(),
-                "countries": countries,
-                "other_countries": hidden.into_iter().map(|(_, n)| n).sum::<u64>(),
-                "updated_at": updated_at,
-                "goal": state.goal,
-            }),
-        )
+        let mut count = serde_json::json!({
+            "total": counter.total(),
+            "countries": countries,
+            "other_countries": hidden.into_iter().map(|(_, n)| n).sum::<u64>(),
+            "updated_at": updated_at,
+            "goal": state.goal,
+        });
+        if let (Some(source), Some(here)) = (&source, here) {
+            count["source"] = serde_json::json!({ "code": source.code(), "confirmed": here });
+        }
+        json(StatusCode::OK, &count)
     };
     let answer = cached(answer, &etag);
     Ok(super::without_body_for_head(&method, answer))
+}
+
+/// The source a count is asked for, if it is one: a channel, or a partner on the list.
+async fn known(partners: &dyn Partners, code: &str) -> Result<Option<Source>, StoreError> {
+    Ok(match Source::parse(code) {
+        Ok(Source::Partner(id)) => partners.partner(&id).await?.map(|_| Source::Partner(id)),
+        Ok(channel) => Some(channel),
+        Err(_) => None,
+    })
+}
+
+/// The count without the source nobody has, at its own address: the same language, no code.
+fn without_the_source(request: &Request, locale: Locale) -> Response<Body> {
+    let location = format!("{}?lang={}", request.uri().path(), locale.code());
+    let mut answer = Response::new(Body::Empty);
+    *answer.status_mut() = StatusCode::MOVED_PERMANENTLY;
+    let headers = answer.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        headers.insert(LOCATION, value);
+    }
+    headers.insert(
+        CACHE_CONTROL,
+        HeaderValue::from_static(UNKNOWN_SOURCE_CACHE_CONTROL),
+    );
+    open_to_every_origin(&mut answer);
+    answer
+}
+
+fn unavailable(locale: Locale, fault: &StoreError) -> Response<Body> {
+    super::log_fault(fault);
+    let mut answer = json(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &serde_json::json!({ "error": i18n::text(locale, MessageId::COUNTER_UNAVAILABLE) }),
+    );
+    answer
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(super::RETRY_AFTER_SECONDS));
+    open_to_every_origin(&mut answer);
+    answer
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ message_ids! {
     CAMPAIGN_NAME = "campaign-name",
     CHECK_EMAIL_TITLE = "check-email-title",
     COUNTER_GOAL = "counter-goal",
+    COUNTER_HERE = "counter-here",
     COUNTER_SIGNATURES = "counter-signatures",
     COUNTER_UNAVAILABLE = "counter-unavailable",
     EMAIL_EXPIRY = "email-expiry",

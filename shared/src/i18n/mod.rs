@@ -182,6 +182,16 @@ pub fn signatures(locale: Locale, medium: Medium, count: u64) -> String {
     )
 }
 
+/// How many of the signatures came through the site showing the count: a partner's.
+pub fn signatures_here(locale: Locale, medium: Medium, count: u64) -> String {
+    message(
+        locale,
+        medium,
+        MessageId::COUNTER_HERE,
+        &[("formatted", FluentValue::from(format_number(locale, count)))],
+    )
+}
+
 /// For scripts that pluralise in the browser: the signatures message for each plural category
 /// of the language, with `{}` where the formatted number goes.
 pub fn signatures_by_plural_category(

@@ -272,6 +272,15 @@ pub fn embed_script() -> String {
                     &[("goal", FluentValue::from("{}"))],
                 );
                 words.insert("goal", goal);
+                words.insert(
+                    "here",
+                    i18n::message(
+                        locale,
+                        Medium::PlainText,
+                        MessageId::COUNTER_HERE,
+                        &[("formatted", FluentValue::from("{}"))],
+                    ),
+                );
                 words.insert("name", i18n::text(locale, MessageId::CAMPAIGN_NAME));
                 (locale.code(), words)
             })

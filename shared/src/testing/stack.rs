@@ -207,10 +207,15 @@ impl Stack {
             .await
     }
 
-    /// The count the aggregate code makes of every change so far: the embedded feed, or the
+    /// The total the aggregate code counts of every change so far: the embedded feed, or the
     /// table's real stream records through the aggregate handler, with a checkpoint so that
     /// records delivered again are not counted twice.
     pub async fn count(&self) -> u64 {
+        self.counter().await.total()
+    }
+
+    /// The counter as the aggregate code leaves it after every change so far (see `count`).
+    pub async fn counter(&self) -> crate::domain::Counter {
         use crate::ports::CounterStore;
         match &self.store.feed {
             Feed::Embedded(store) => {
@@ -223,7 +228,7 @@ impl Stack {
                 )
                 .await
                 .unwrap();
-                store.read_counter().await.unwrap().total()
+                store.read_counter().await.unwrap()
             }
             Feed::Dynamo { config, table } => {
                 let state = crate::events::stream::AggregateState {
@@ -242,7 +247,7 @@ impl Stack {
                     .await
                     .unwrap();
                 assert!(answer.batch_item_failures.is_empty());
-                state.counter.read_counter().await.unwrap().total()
+                state.counter.read_counter().await.unwrap()
             }
         }
     }

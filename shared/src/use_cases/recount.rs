@@ -1,7 +1,7 @@
 //! Staff's proof that the counter is exact: count the confirmed signatures one by one and
-//! compare with the counter item, per country; repair it on request.
+//! compare with the counter item, per country and per source; repair it on request.
 
-use crate::domain::{Counter, Country, SignatureStatus, Timestamp};
+use crate::domain::{Counter, Country, SignatureStatus, Source, Timestamp};
 use crate::ports::{CounterStore, SignatureScan, StoreError, read_every_signature};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -9,6 +9,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct Recount {
     /// Confirmed signatures per country, counted from the table.
     pub counted: BTreeMap<Country, u64>,
+    /// Confirmed signatures per source, for those that came through one.
+    pub counted_sources: BTreeMap<Source, u64>,
     /// The counter as it was read before the scan.
     pub recorded: Counter,
     /// Whether the counter moved while the table was scanned: then the two may differ by the
@@ -17,41 +19,49 @@ pub struct Recount {
     pub scanned: u64,
 }
 
-/// One country's line of the comparison.
+/// One line of the comparison: a country's, or a source's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CountryLine {
-    pub country: Country,
+pub struct Line<K> {
+    pub key: K,
     pub counted: u64,
     pub recorded: u64,
 }
 
-impl CountryLine {
+impl<K> Line<K> {
     pub fn drift(&self) -> i128 {
         i128::from(self.recorded) - i128::from(self.counted)
     }
 }
 
+/// Every key either side knows, in order, with both sides' counts.
+fn compared<K: Ord + Clone>(
+    counted: &BTreeMap<K, u64>,
+    recorded: &BTreeMap<K, u64>,
+) -> Vec<Line<K>> {
+    let keys: BTreeSet<&K> = counted.keys().chain(recorded.keys()).collect();
+    keys.into_iter()
+        .map(|key| Line {
+            key: key.clone(),
+            counted: counted.get(key).copied().unwrap_or(0),
+            recorded: recorded.get(key).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
 impl Recount {
     /// Every country either side knows, in code order.
-    pub fn lines(&self) -> Vec<CountryLine> {
-        let countries: BTreeSet<Country> = self
-            .counted
-            .keys()
-            .chain(self.recorded.countries.keys())
-            .copied()
-            .collect();
-        countries
-            .into_iter()
-            .map(|country| CountryLine {
-                country,
-                counted: self.counted.get(&country).copied().unwrap_or(0),
-                recorded: self.recorded.countries.get(&country).copied().unwrap_or(0),
-            })
-            .collect()
+    pub fn lines(&self) -> Vec<Line<Country>> {
+        compared(&self.counted, &self.recorded.countries)
+    }
+
+    /// Every source either side knows, in code order.
+    pub fn source_lines(&self) -> Vec<Line<Source>> {
+        compared(&self.counted_sources, &self.recorded.sources)
     }
 
     pub fn is_exact(&self) -> bool {
         self.lines().iter().all(|line| line.drift() == 0)
+            && self.source_lines().iter().all(|line| line.drift() == 0)
     }
 
     pub fn counted_total(&self) -> u64 {
@@ -67,11 +77,15 @@ pub async fn recount(
 ) -> Result<Recount, StoreError> {
     let recorded = counter.read_counter().await?;
     let mut confirmed: BTreeMap<Country, u64> = BTreeMap::new();
+    let mut sources: BTreeMap<Source, u64> = BTreeMap::new();
     let read = read_every_signature(
         scan,
         |signature| {
             if signature.status == SignatureStatus::Confirmed {
                 *confirmed.entry(signature.country).or_default() += 1;
+                if let Some(source) = signature.source {
+                    *sources.entry(source).or_default() += 1;
+                }
             }
         },
         progress,
@@ -80,6 +94,7 @@ pub async fn recount(
     let moved_meanwhile = counter.read_counter().await?.revision != recorded.revision;
     Ok(Recount {
         counted: confirmed,
+        counted_sources: sources,
         recorded,
         moved_meanwhile,
         scanned: read,
@@ -105,6 +120,7 @@ pub async fn fix(
     }
     let repaired = Counter {
         countries: recount.counted.clone(),
+        sources: recount.counted_sources.clone(),
         updated_at: Some(at),
         revision: 0,
     };

@@ -2,15 +2,19 @@
 //! names.
 
 use super::{COUNTER, COUNTS, EmbeddedStore, read_json, unavailable};
-use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, Timestamp};
+use crate::domain::{Counter, CounterDelta, Country, SequenceNumber, Source, Timestamp};
 use crate::ports::{CounterStore, StoreError};
 use async_trait::async_trait;
 use redb::ReadableDatabase;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Serialize, Deserialize, Default)]
 pub(super) struct StoredCounter {
-    countries: std::collections::BTreeMap<String, u64>,
+    countries: BTreeMap<String, u64>,
+    /// Written since sources were counted: a counter stored before has none.
+    #[serde(default)]
+    sources: BTreeMap<String, u64>,
     updated_at: Option<Timestamp>,
     revision: u64,
 }
@@ -22,6 +26,11 @@ impl From<&Counter> for StoredCounter {
                 .countries
                 .iter()
                 .map(|(c, n)| (c.code().to_owned(), *n))
+                .collect(),
+            sources: counter
+                .sources
+                .iter()
+                .map(|(s, n)| (s.code().to_owned(), *n))
                 .collect(),
             updated_at: counter.updated_at,
             revision: counter.revision,
@@ -38,8 +47,15 @@ impl TryFrom<StoredCounter> for Counter {
             .map(|(code, n)| Country::parse(&code).map(|c| (c, n)))
             .collect::<Result<_, _>>()
             .map_err(|e| StoreError::Corrupt(format!("counter: {e}")))?;
+        let sources = stored
+            .sources
+            .into_iter()
+            .map(|(code, n)| Source::parse(&code).map(|s| (s, n)))
+            .collect::<Result<_, _>>()
+            .map_err(|e| StoreError::Corrupt(format!("counter's sources: {e}")))?;
         Ok(Self {
             countries,
+            sources,
             updated_at: stored.updated_at,
             revision: stored.revision,
         })
