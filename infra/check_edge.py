@@ -96,14 +96,16 @@ def problems_of(template, edge):
             problems.append(f"{path}: a managed cache policy, whose key this check cannot read")
             continue
         policy = resources[named(behaviour["CachePolicyId"])]["Properties"]["CachePolicyConfig"]
-        uncached = set(behaviour.get("AllowedMethods", [])) - set(behaviour.get("CachedMethods", ["GET", "HEAD"]))
+        # What reads may come uncached; a form's POST always reaches the function.
+        reads = {"GET", "HEAD", "OPTIONS"}
+        uncached = (set(behaviour.get("AllowedMethods", [])) & reads) - set(behaviour.get("CachedMethods", ["GET", "HEAD"]))
         if uncached:
             problems.append(f"{path}: {', '.join(sorted(uncached))} reach the function uncached")
         key = policy["ParametersInCacheKeyAndForwardedToOrigin"]
         queries = key["QueryStringsConfig"]
         keyed = set(queries.get("QueryStrings", []))
-        if queries["QueryStringBehavior"] != "whitelist" or keyed - {"lang", "source"}:
-            problems.append(f"{path}: its cache key takes query strings other than lang and source")
+        if queries["QueryStringBehavior"] != "whitelist" or keyed - {"lang", "source", "partner", "step"}:
+            problems.append(f"{path}: its cache key takes query strings other than lang, source, partner and step")
         if key["HeadersConfig"]["HeaderBehavior"] != "none" or key["CookiesConfig"]["CookieBehavior"] != "none":
             problems.append(f"{path}: its cache key takes headers or cookies")
         viewer = [resources.get(named(a["FunctionARN"]), {}) for a in behaviour.get("FunctionAssociations", [])
@@ -112,10 +114,15 @@ def problems_of(template, edge):
         # The function must replace the whole query string with lang alone …
         if not any(re.search(r"request\.querystring\s*=\s*\{\s*lang:", code) for code in codes):
             problems.append(f"{path}: no viewer function keeps lang to the five languages")
-        # … and add a source only in a code's shape: any other value would be a key of its own.
-        shaped = r"var SOURCE = /\^\[a-z0-9\]\{1,10\}\$/;[\s\S]*if \(SOURCE\.test\(code\)\) request\.querystring\.source ="
-        if "source" in keyed and not any(re.search(shaped, code) for code in codes):
-            problems.append(f"{path}: no viewer function keeps source to a code's shape")
+        # … and add a code only in a code's shape, the step only as its one value: any other
+        # value would be a key of its own.
+        for name in sorted(keyed & {"source", "partner"}):
+            shaped = (r"var CODE = /\^\[a-z0-9\]\{1,10\}\$/;[\s\S]*if \(CODE\.test\(code\)\) request\.querystring\."
+                      + name + " =")
+            if not any(re.search(shaped, code) for code in codes):
+                problems.append(f"{path}: no viewer function keeps {name} to a code's shape")
+        if "step" in keyed and not any("request.querystring.step = { value: 'sent' }" in code for code in codes):
+            problems.append(f"{path}: no viewer function keeps step to its one value")
 
     acl = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")["Properties"]
     # The privacy policy says no IP address is kept: WAF's sampled requests would keep them.

@@ -155,9 +155,10 @@ def delegated(called, adapters, main_text, traits):
 
 def code_actions(main_rs, functions, adapters):
     text = main_rs.read_text()
-    # The handlers the runtime calls, directly or through the edge's guard.
+    # The handlers the runtime calls, directly, through the edge's guard, or through a
+    # function's router (`sign::route`: the form and its frame).
     called = set()
-    for handler in set(re.findall(r"\b(handle_\w+)\(", text)):
+    for handler in set(re.findall(r"\b(handle_\w+|route)\(", text)):
         called |= reachable(handler, functions)
     traits = port_traits()
     called = delegated(called, adapters, text, traits)

@@ -438,8 +438,15 @@ class EdgeTest(unittest.TestCase):
         def change(template, edge):
             code = template["Resources"]["CountLanguage"]["Properties"]["FunctionCode"]
             template["Resources"]["CountLanguage"]["Properties"]["FunctionCode"] = code.replace(
-                "if (SOURCE.test(code)) ", "")
+                "if (CODE.test(code)) ", "")
         self.assertIn("/api/count*: no viewer function keeps source to a code's shape", self.problems(change))
+
+    def test_a_frame_cache_key_with_any_partner_can_be_bypassed(self):
+        def change(template, edge):
+            code = template["Resources"]["FrameQuery"]["Properties"]["FunctionCode"]
+            template["Resources"]["FrameQuery"]["Properties"]["FunctionCode"] = code.replace(
+                "if (CODE.test(code)) ", "")
+        self.assertIn("/api/frame: no viewer function keeps partner to a code's shape", self.problems(change))
 
     def test_uncached_preflights_reach_the_count_function(self):
         def change(template, edge):

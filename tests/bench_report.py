@@ -38,7 +38,7 @@ SPIKE_PER_S, SPIKE_RATIO, SPIKE_P99_MS = 10_000, 0.35, 50
 # SES reviews an account at 5 % bounces and pauses it near 10 %: the design keeps under 2 %.
 BOUNCE_RATE = 0.02
 SIGN_TIMING_ACCURACY = 0.55
-COUNT_VISIBLE_MS, HOME_PAGE_BYTES = 1_000, 40_000
+COUNT_VISIBLE_MS, HOME_PAGE_BYTES, FRAME_BYTES = 1_000, 40_000, 15_000
 
 
 def load(path):
@@ -204,6 +204,13 @@ def budget_rows(r):
         rows.append(("home page, all bytes, gzip", (f"{min(totals) / 1e3:.1f}–{max(totals) / 1e3:.1f} KB, "
                      f"{h['from_another_host']} from another host"), "", f"≤ {HOME_PAGE_BYTES // 1000} KB, none",
                      max(totals) <= HOME_PAGE_BYTES and h["from_another_host"] == 0))
+        if "frame" in h:
+            f = h["frame"]
+            framed = f["total_bytes"].values()
+            rows.append(("the sign form framed on a partner's page, all bytes, gzip",
+                         (f"{min(framed) / 1e3:.1f}–{max(framed) / 1e3:.1f} KB, "
+                          f"{f['from_another_host']} from another host"), "", f"≤ {FRAME_BYTES // 1000} KB, none",
+                         max(framed) <= FRAME_BYTES and f["from_another_host"] == 0))
     for quota, m in launches(r):
         faulty = m["with_faults"]
         rows += [
@@ -337,7 +344,10 @@ def home_page_table(r):
     languages = list(h["html_bytes"])
     return markdown([""] + languages, [["HTML"] + [n(h["html_bytes"][l]) for l in languages],
                                        ["total"] + [n(h["total_bytes"][l]) for l in languages]]) + (
-        f"\n\nFiles a home page fetches: {h['files_fetched']}, from another host: {h['from_another_host']}.")
+        f"\n\nFiles a home page fetches: {h['files_fetched']}, from another host: {h['from_another_host']}."
+        + ("\n\nThe sign form framed on a partner's page, with the files it fetches: "
+           + ", ".join(f"{lang} {n(size)}" for lang, size in h["frame"]["total_bytes"].items()) + " bytes."
+           if "frame" in h else ""))
 
 
 def privacy_table(r):

@@ -4,7 +4,7 @@
 use anyhow::Context;
 use clap::Subcommand;
 use people_first::adapters::clock::SystemClock;
-use people_first::domain::{Locale, OrganisationId, OrganisationName, Standing};
+use people_first::domain::{FrameOrigin, Locale, OrganisationId, OrganisationName, Standing};
 use people_first::ports::Mailer;
 use people_first::use_cases::supporters::{self, Moderation, ModerationError, SupportSettings};
 use std::process::ExitCode;
@@ -30,6 +30,19 @@ pub enum Command {
     List,
     /// Delete an organisation's contact at once, on the contact's request
     Forget { id: String },
+    /// The sites, beside its website, that may frame the sign form for a partner (for example
+    /// https://blog.example.org): replaces the list, and none clears it. Prints what the
+    /// partner pastes.
+    Frame {
+        id: String,
+        #[arg(value_parser = frame_origin)]
+        origins: Vec<FrameOrigin>,
+    },
+}
+
+fn frame_origin(raw: &str) -> Result<FrameOrigin, String> {
+    FrameOrigin::parse(raw)
+        .map_err(|_| format!("{raw} is not a site's address: write it as https://host[:port]"))
 }
 
 fn language_and_name(raw: &str) -> Result<(Locale, OrganisationName), String> {
@@ -137,6 +150,7 @@ pub async fn run(target: &super::staff::Target, command: Command) -> anyhow::Res
                 println!("{raw} has no contact to delete.");
             }
         }
+        Command::Frame { id: raw, origins } => return frame(store, &raw, &origins).await,
         Command::Approve { id: raw, names } => {
             return decide(store, &raw, &Moderation::Approve(names), "is on the list").await;
         }
@@ -147,6 +161,38 @@ pub async fn run(target: &super::staff::Target, command: Command) -> anyhow::Res
             return decide(store, &raw, &Moderation::Remove, "is off the list").await;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Lists the sites that may frame the form for a partner, and prints what the partner pastes.
+async fn frame(
+    store: &dyn people_first::ports::SupporterStore,
+    raw: &str,
+    origins: &[FrameOrigin],
+) -> anyhow::Result<ExitCode> {
+    let id = id(raw)?;
+    if !store.set_frame_origins(&id, origins).await? {
+        eprintln!("people-first: no organisation has the id {raw}");
+        return Ok(ExitCode::FAILURE);
+    }
+    let (organisation, _) = store.organisation(&id).await?.context("just written")?;
+    let ancestors = organisation.frame_ancestors();
+    if ancestors.is_empty() {
+        println!(
+            "No site may frame the sign form for {raw}: it has no website, and none is listed."
+        );
+    } else {
+        println!("These sites may frame the sign form for {raw}:");
+        for origin in &ancestors {
+            println!("  {origin}");
+        }
+    }
+    let (_, settings) = mailer_and_settings().await?;
+    let snippet =
+        people_first::pages::frame_snippet(&settings.mail.public_url, id.as_str(), Locale::En);
+    println!("What the partner pastes where the form should appear (lang: fr, en, uk, ru or de):");
+    println!("{snippet}");
+    println!("The frame follows the list within six minutes (the local stack: within one).");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -34,3 +34,4 @@ error-title = Etwas ist schiefgelaufen
 email-suggestion = Meinten Sie { $address }?
 email-suggestion-use = Diese Adresse verwenden
 error-other-site = Bitte unterzeichnen Sie auf der Website der Kampagne: Unterschriften von anderen Websites werden nicht angenommen.
+frame-privacy = Dieses Formular gehört der Kampagne: Was Sie eingeben, erreicht nur People First, nie { $partner }.

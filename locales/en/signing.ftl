@@ -34,3 +34,4 @@ error-title = Something went wrong
 email-suggestion = Did you mean { $address }?
 email-suggestion-use = Use this address
 error-other-site = Please sign on the campaign’s own site: signatures from other sites are not accepted.
+frame-privacy = This form is the campaign’s own: what you type reaches People First only, never { $partner }.

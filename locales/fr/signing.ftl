@@ -34,3 +34,4 @@ error-title = Une erreur s’est produite
 email-suggestion = Vouliez-vous dire { $address } ?
 email-suggestion-use = Utiliser cette adresse
 error-other-site = Veuillez signer sur le site de la campagne : les signatures venant d’autres sites ne sont pas acceptées.
+frame-privacy = Ce formulaire est celui de la campagne : ce que vous saisissez ne parvient qu’à People First, jamais à { $partner }.

@@ -34,3 +34,4 @@ error-title = Сталася помилка
 email-suggestion = Можливо, ви мали на увазі { $address }?
 email-suggestion-use = Використати цю адресу
 error-other-site = Будь ласка, підпишіть на сайті кампанії: підписи з інших сайтів не приймаються.
+frame-privacy = Це форма самої кампанії: те, що ви вводите, отримує лише People First, але не { $partner }.

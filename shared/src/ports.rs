@@ -481,6 +481,14 @@ pub trait SupporterStore: Send + Sync {
         forget_contact_at: Timestamp,
     ) -> Result<bool, StoreError>;
 
+    /// Replaces the sites, beside its website, that may frame the sign form for an
+    /// organisation; false when there is no such organisation.
+    async fn set_frame_origins(
+        &self,
+        id: &crate::domain::OrganisationId,
+        origins: &[crate::domain::FrameOrigin],
+    ) -> Result<bool, StoreError>;
+
     /// Deletes an organisation's contact at once (on the contact's request); false when there
     /// was none.
     async fn forget_contact(&self, id: &crate::domain::OrganisationId) -> Result<bool, StoreError>;

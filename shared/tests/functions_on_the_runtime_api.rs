@@ -235,6 +235,107 @@ async fn sign_mailer_and_confirm_work_together_as_deployed() {
     the_erasure_takes_it_off_the_count(config, table, &env, &support::erase_token(&sent[0])).await;
 }
 
+/// A partner's page frames the form from the sign function, a person signs in it without a
+/// script, confirms, and the aggregate and count functions credit the partner: each function
+/// reading the supporters list as deployed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partners_frame_signs_and_the_count_credits_it_as_deployed() {
+    let store = StoreUnderTest::dynamo().await;
+    let ses = MailerUnderTest::ses().await;
+    let Feed::Dynamo { config, table } = &store.feed else {
+        unreachable!()
+    };
+    let mut organisations = people_first::use_cases::supporters::first_supporters();
+    organisations[6].website =
+        Some(people_first::domain::Website::parse("memorial.example.org").unwrap());
+    store.supporters.seed(&organisations).await.unwrap();
+    let env = deployed_environment(config, table).await;
+    let mut sign = Function::start("sign", &env).await;
+    let mut mail = MailPath::start(&env).await;
+    let mut confirm = Function::start("confirm", &env).await;
+
+    // The partner's page loads the frame: a navigation from another site.
+    let mut shown = http_event("GET", "/api/frame", "partner=s07&lang=de", "", "");
+    shown["headers"]["sec-fetch-site"] = "cross-site".into();
+    let frame = sign.invoke(shown).await.unwrap();
+    assert_eq!(frame["statusCode"], 200);
+    assert!(
+        frame["headers"]["content-security-policy"]
+            .as_str()
+            .unwrap()
+            .contains(
+                "frame-ancestors https://memorial.example.org https://www.memorial.example.org"
+            ),
+        "{frame}"
+    );
+    let email = address("framed");
+    let form = format!(
+        "name=Jana&email={}&country=DE&locale=de&src=s07",
+        email.replace('@', "%40")
+    );
+    let mut sent = http_event(
+        "POST",
+        "/api/frame",
+        "partner=s07&lang=de",
+        "application/x-www-form-urlencoded",
+        &form,
+    );
+    sent["headers"]["origin"] = support::mail_settings().public_url.into();
+    let signed = sign.invoke(sent).await.unwrap();
+    assert_eq!(signed["statusCode"], 303);
+    assert_eq!(
+        signed["headers"]["location"],
+        "/api/frame?partner=s07&lang=de&step=sent"
+    );
+
+    mail.run(config, table).await;
+    let token = support::link_token(&ses.sent_to(&email).await[0]);
+    let pressed = confirm
+        .invoke(http_event(
+            "POST",
+            "/api/confirm",
+            "",
+            "application/json",
+            &serde_json::json!({ "t": token }).to_string(),
+        ))
+        .await
+        .unwrap();
+    assert_eq!(pressed["statusCode"], 200);
+
+    let mut aggregate = Function::start("aggregate", &env).await;
+    let mut count = Function::start("count", &env).await;
+    let window = whole_stream_window(config, table).await;
+    let counted = aggregate
+        .invoke(serde_json::to_value(&window).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(counted["batchItemFailures"], serde_json::json!([]));
+    let recorded = people_first::ports::CounterStore::read_counter(
+        &people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        recorded.sources.into_iter().collect::<Vec<_>>(),
+        [(people_first::domain::Source::parse("s07").unwrap(), 1)]
+    );
+    let partner = count
+        .invoke(http_event("GET", "/api/count", "source=s07", "", ""))
+        .await
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(partner["body"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        body["source"],
+        serde_json::json!({ "code": "s07", "confirmed": null }),
+        "one is under the small-number rule"
+    );
+    let nobody = count
+        .invoke(http_event("GET", "/api/count", "source=k3h8m2p9qa", "", ""))
+        .await
+        .unwrap();
+    assert_eq!(nobody["statusCode"], 301);
+}
+
 /// The erase function deletes the signature from its email's link; the aggregate function
 /// subtracts it from the stream's REMOVE record.
 async fn the_erasure_takes_it_off_the_count(

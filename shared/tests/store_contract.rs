@@ -464,6 +464,7 @@ fn organisation_request(name: &str) -> (Organisation, Contact, ConfirmationSecre
         decided_at: None,
         position: 0,
         expires_at: Some(expires_at),
+        frame_origins: Vec::new(),
     };
     let contact = Contact {
         name: SignerName::parse("Anna Schmidt").unwrap(),
@@ -505,6 +506,55 @@ async fn a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole(
         })
         .await;
     assert_eq!(store.organisations().await.unwrap(), before);
+}
+
+async fn the_sites_that_may_frame_a_partners_form_are_replaced_as_staff_list_them(
+    subject: StoreUnderTest,
+) {
+    use people_first::domain::FrameOrigin;
+    let store = subject.supporters.as_ref();
+    let (organisation, contact, _) = organisation_request("Memorial Deutschland e.V.");
+    store.insert_request(&organisation, &contact).await.unwrap();
+    let listed = [
+        FrameOrigin::parse("https://blog.memorial.de").unwrap(),
+        FrameOrigin::parse("http://127.0.0.1:8080").unwrap(),
+    ];
+    assert!(
+        store
+            .set_frame_origins(&organisation.id, &listed)
+            .await
+            .unwrap()
+    );
+    let read = |id| async move { store.organisation(id).await.unwrap().unwrap().0 };
+    let framed = read(&organisation.id).await;
+    assert_eq!(framed.frame_origins, listed);
+    assert_eq!(
+        framed.frame_ancestors(),
+        [
+            "http://127.0.0.1:8080",
+            "https://blog.memorial.de",
+            "https://memorial.de",
+            "https://www.memorial.de"
+        ]
+    );
+    assert!(
+        store
+            .set_frame_origins(&organisation.id, &[])
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        read(&organisation.id).await,
+        organisation,
+        "none listed: as before"
+    );
+    assert!(
+        !store
+            .set_frame_origins(&OrganisationId::random(), &listed)
+            .await
+            .unwrap(),
+        "nobody's"
+    );
 }
 
 async fn an_organisations_request_waits_for_its_contact_then_for_a_person(subject: StoreUnderTest) {
@@ -847,6 +897,7 @@ people_first::on_both!(
     embedded => super::StoreUnderTest::embedded(),
     dynamodb => super::StoreUnderTest::dynamo().await;
     an_organisations_request_waits_for_its_contact_then_for_a_person,
+    the_sites_that_may_frame_a_partners_form_are_replaced_as_staff_list_them,
     a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole,
     the_first_supporters_are_written_once_and_a_removal_stays,
     a_forgotten_contact_stays_forgotten,

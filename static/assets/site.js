@@ -234,6 +234,14 @@
         body: JSON.stringify(body),
       });
       if (answer.status === 202) {
+        const sentHere = document.querySelector('[data-sent-here]');
+        if (sentHere) {
+          // In a partner's frame: no navigation the partner's page could notice, nothing kept.
+          form.closest('[data-form-here]').hidden = true;
+          sentHere.hidden = false;
+          sentHere.querySelector('h1').focus();
+          return;
+        }
         const { name, email, country, updates } = body;
         remember(SIGNED, { name, email, country, updates });
         location.assign(form.dataset.checkEmail);
@@ -276,6 +284,13 @@
     if (src && !form.elements.src.value && /^[a-z0-9]{1,10}$/i.test(src)) form.elements.src.value = src;
   }
 
+  // In a partner's frame, the one thing said to the partner's page: the form's height, as it
+  // first shows and when the page resizes the frame; never after a signer types or signs.
+  function tellHeight() {
+    if (window.parent === window) return;
+    parent.postMessage({ peopleFirstHeight: document.documentElement.scrollHeight }, '*');
+  }
+
   let shownAt = 0;
   document.addEventListener('DOMContentLoaded', () => {
     shownAt = performance.now();
@@ -290,5 +305,13 @@
     document.querySelectorAll('form[data-prove]').forEach(proveBeforeSending);
     document.querySelectorAll('[data-sent-to]').forEach(showSentTo);
     document.querySelectorAll('[data-share]').forEach(share);
+    if (document.body.hasAttribute('data-frame')) {
+      tellHeight();
+      let width = innerWidth;
+      addEventListener('resize', () => {
+        if (innerWidth !== width) tellHeight();
+        width = innerWidth;
+      });
+    }
   });
 })();

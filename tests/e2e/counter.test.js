@@ -102,9 +102,11 @@ test("a partner's page shows its own signatures beside the total, once there are
 test('the embed page gives the snippet and shows the counter itself', async () => {
   const page = await browser.newPage();
   await page.goto(`${stack.base}/de/embed/`);
-  const snippet = await page.locator('pre code').textContent();
+  const snippet = await page.locator('pre code').first().textContent();
   assert.match(snippet, new RegExp(`<script src="${stack.base}/embed.js" async></script>`));
   assert.match(snippet, /data-lang="de" data-goal="100000"/);
   await page.locator('[data-people-first-count] .count strong').waitFor();
   assert.match(await page.locator('[data-people-first-count] .goal').textContent(), /^Ziel: 100\.000$/);
+  const frame = await page.locator('pre code').nth(1).textContent();
+  assert.match(frame, new RegExp(`<iframe src="${stack.base}/api/frame\\?partner=CODE&amp;lang=de"`));
 });

@@ -29,6 +29,7 @@ function cloudFrontFunction(name) {
 
 const sitePages = cloudFrontFunction('SitePages');
 const countLanguage = cloudFrontFunction('CountLanguage');
+const frameQuery = cloudFrontFunction('FrameQuery');
 
 function viewerRequest(uri, headers = {}, querystring = {}) {
   const wrapped = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, { value: v }]));
@@ -134,4 +135,26 @@ test("a partner's count is cached under its code, and nothing else passes for on
   for (const made_up of ['<b>', 'a'.repeat(11), '', 'a b', 's07&x=1']) {
     assert.deepEqual(keyOf({ source: { value: made_up } }), { lang: { value: 'en' } }, made_up);
   }
+});
+
+test("the framed form is cached under its language, its partner's code and its step alone", () => {
+  const keyOf = (querystring, method = 'GET') => {
+    const event = viewerRequest('/api/frame', {}, querystring);
+    event.request.method = method;
+    return JSON.parse(JSON.stringify(frameQuery(event).querystring));
+  };
+  assert.deepEqual(keyOf({ partner: { value: 'S07' }, lang: { value: 'UK' }, step: { value: 'sent' } }), {
+    lang: { value: 'uk' },
+    partner: { value: 's07' },
+    step: { value: 'sent' },
+  });
+  for (const made_up of ['<b>', 'a'.repeat(11), '', 's07&x=1']) {
+    assert.deepEqual(keyOf({ partner: { value: made_up }, step: { value: 'x' } }), { lang: { value: 'en' } }, made_up);
+  }
+  assert.deepEqual(
+    keyOf({ partner: { value: 's07' }, cachebuster: { value: String(Date.now()) } }),
+    { lang: { value: 'en' }, partner: { value: 's07' } },
+  );
+  const posted = { partner: { value: 's07' }, lang: { value: 'de' } };
+  assert.deepEqual(keyOf(posted, 'POST'), posted, 'the form is sent as it came');
 });

@@ -9,8 +9,8 @@ use people_first::domain::Locale;
 use people_first::domain::routes::{Api, Page};
 use people_first::http::count::handle_count;
 use people_first::http::{
-    browser_locale, confirm::handle_confirm, erase::handle_erase, json, sign::handle_sign,
-    supporters, without_body_for_head,
+    browser_locale, confirm::handle_confirm, erase::handle_erase, json, supporters,
+    without_body_for_head,
 };
 use std::path::PathBuf;
 
@@ -21,11 +21,8 @@ const OPENAPI: &str = include_str!("../../../openapi.yaml");
 pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
     let path = request.uri().path().to_owned();
     let answer = match Api::of_path(&path) {
-        Some(Api::Sign) => {
-            stack
-                .sign_origins
-                .guard(request, |request| handle_sign(&stack.sign, request))
-                .await
+        Some(Api::Sign | Api::Frame) => {
+            people_first::http::sign::route(&stack.sign, &stack.sign_origins, request).await
         }
         Some(Api::Organisations) => {
             stack

@@ -1,4 +1,4 @@
-//! `POST /api/sign` on AWS Lambda.
+//! `POST /api/sign`, and the form framed on partners' pages (`/api/frame`), on AWS Lambda.
 
 use lambda_http::Error;
 use people_first::adapters::clock::SystemClock;
@@ -6,7 +6,7 @@ use people_first::adapters::dynamo::DynamoStore;
 use people_first::adapters::partners::ApprovedPartners;
 use people_first::http::answer_time::AnswerTime;
 use people_first::http::lambda;
-use people_first::http::sign::{SignState, handle_sign};
+use people_first::http::sign::{self, SignState};
 use people_first::{config, telemetry};
 use std::sync::Arc;
 
@@ -31,10 +31,6 @@ async fn main() -> Result<(), Error> {
         answer_time: config::answer_time(AnswerTime::ON_AWS)?,
     };
     let origins = config::sign_origins()?;
-    lambda::run(|request| {
-        edge.guard(request, |request| {
-            origins.guard(request, |request| handle_sign(&state, request))
-        })
-    })
-    .await
+    lambda::run(|request| edge.guard(request, |request| sign::route(&state, &origins, request)))
+        .await
 }

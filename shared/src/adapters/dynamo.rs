@@ -34,7 +34,7 @@ pub(super) fn decode(item: Item) -> Result<Signature, StoreError> {
 }
 
 /// Whether a conditional update was applied: a failed condition is an answer, not a fault.
-fn applied<T>(
+pub(super) fn applied<T>(
     result: Result<T, SdkError<UpdateItemError, aws_sdk_dynamodb::config::http::HttpResponse>>,
 ) -> Result<bool, StoreError> {
     match result {

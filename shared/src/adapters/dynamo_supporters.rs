@@ -1,8 +1,10 @@
 //! The supporters list on DynamoDB: an item per organisation, found through a sparse index, and
 //! its contact in an item of its own that the table's TTL deletes on the day it is forgotten.
 
-use super::dynamo::{DynamoStore, Item, unavailable};
-use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
+use super::dynamo::{DynamoStore, Item, applied, unavailable};
+use crate::domain::{
+    Contact, FrameOrigin, Organisation, OrganisationId, SecretHash, Standing, Timestamp,
+};
 use crate::ports::{StoreError, SupporterStore};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;
@@ -262,6 +264,31 @@ impl SupporterStore for DynamoStore {
             }
             Err(e) => Err(unavailable(e)),
         }
+    }
+
+    async fn set_frame_origins(
+        &self,
+        id: &OrganisationId,
+        origins: &[FrameOrigin],
+    ) -> Result<bool, StoreError> {
+        let mut update = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", organisation_key(id))
+            .condition_expression("attribute_exists(pk)");
+        update = if origins.is_empty() {
+            update.update_expression("REMOVE frame_origins")
+        } else {
+            let listed = origins
+                .iter()
+                .map(|o| AttributeValue::S(o.as_str().to_owned()))
+                .collect();
+            update
+                .update_expression("SET frame_origins = :origins")
+                .expression_attribute_values(":origins", AttributeValue::L(listed))
+        };
+        applied(update.send().await)
     }
 
     async fn forget_contact(&self, id: &OrganisationId) -> Result<bool, StoreError> {

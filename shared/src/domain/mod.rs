@@ -29,7 +29,8 @@ pub use locale::Locale;
 pub use mailbox_day::{MailboxDay, UtcDay};
 pub use name::SignerName;
 pub use organisation::{
-    Contact, Organisation, OrganisationId, OrganisationName, Standing, Website, supporters_list,
+    Contact, FrameOrigin, Organisation, OrganisationId, OrganisationName, Standing, Website,
+    supporters_list,
 };
 pub(crate) use secret::hex;
 pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, MailboxKey, SecretHash, SignerKey};

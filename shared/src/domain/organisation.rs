@@ -176,6 +176,26 @@ impl Website {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The origins its pages are served from, as browsers write them (`https://host[:port]`):
+    /// its own, and its twin with or without `www.`, which most sites answer at too.
+    pub fn origins(&self) -> Vec<String> {
+        let Ok(url) = url::Url::parse(&self.0) else {
+            return Vec::new();
+        };
+        let Some(host) = url.host_str() else {
+            return Vec::new();
+        };
+        let twin = match host.strip_prefix("www.") {
+            Some(apex) => apex.to_owned(),
+            None => format!("www.{host}"),
+        };
+        let port = url.port().map(|p| format!(":{p}")).unwrap_or_default();
+        [host, twin.as_str()]
+            .iter()
+            .map(|host| format!("{}://{host}{port}", url.scheme()))
+            .collect()
+    }
 }
 
 /// As stored: read as it was written, even by an older parser, so a stored request always reads.
@@ -188,6 +208,48 @@ impl From<String> for Website {
 impl From<Website> for String {
     fn from(website: Website) -> String {
         website.0
+    }
+}
+
+/// A site that may frame the sign form for a partner, beside the partner's website: its origin
+/// as browsers write it (`https://host[:port]`), as staff list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct FrameOrigin(String);
+
+impl FrameOrigin {
+    /// An `http` or `https` address of a host, of which only the origin is kept; a path other
+    /// than `/`, a query or user info is refused, as naming more than a site.
+    pub fn parse(raw: &str) -> Result<Self, InputError> {
+        let url = url::Url::parse(raw.trim()).map_err(|_| InputError::Invalid)?;
+        let plain = matches!(url.scheme(), "http" | "https")
+            && url.host_str().is_some()
+            && url.username().is_empty()
+            && url.password().is_none()
+            && url.path() == "/"
+            && url.query().is_none()
+            && url.fragment().is_none();
+        if !plain {
+            return Err(InputError::Invalid);
+        }
+        Ok(Self(url.origin().ascii_serialization()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for FrameOrigin {
+    type Error = InputError;
+    fn try_from(raw: String) -> Result<Self, InputError> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<FrameOrigin> for String {
+    fn from(origin: FrameOrigin) -> String {
+        origin.0
     }
 }
 
@@ -251,9 +313,25 @@ pub struct Organisation {
     /// When an unconfirmed or rejected request is deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
+    /// Sites other than its website that may frame the sign form for it, as staff list them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub frame_origins: Vec<FrameOrigin>,
 }
 
 impl Organisation {
+    /// The origins that may frame the sign form for it: its website's, and those staff listed.
+    pub fn frame_ancestors(&self) -> Vec<String> {
+        let mut origins = self
+            .website
+            .as_ref()
+            .map(Website::origins)
+            .unwrap_or_default();
+        origins.extend(self.frame_origins.iter().map(|o| o.as_str().to_owned()));
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+
     /// Its name as the list shows it in `locale`.
     pub fn name_in(&self, locale: Locale) -> &str {
         self.names
@@ -303,6 +381,47 @@ mod tests {
             "",
         ] {
             assert!(Website::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_websites_pages_come_from_its_origin_and_its_www_twin() {
+        assert_eq!(
+            Website::parse("memo.ru/en/").unwrap().origins(),
+            ["https://memo.ru", "https://www.memo.ru"]
+        );
+        assert_eq!(
+            Website::parse("http://WWW.ccl.org.ua:8080/x")
+                .unwrap()
+                .origins(),
+            ["http://www.ccl.org.ua:8080", "http://ccl.org.ua:8080"]
+        );
+        assert!(Website::from("not a url".to_owned()).origins().is_empty());
+    }
+
+    #[test]
+    fn a_frame_origin_names_a_site_and_nothing_more() {
+        assert_eq!(
+            FrameOrigin::parse("https://Blog.Memorial.de/")
+                .unwrap()
+                .as_str(),
+            "https://blog.memorial.de"
+        );
+        assert_eq!(
+            FrameOrigin::parse("http://127.0.0.1:8080")
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:8080"
+        );
+        for bad in [
+            "memorial.de",
+            "https://memorial.de/page",
+            "https://memorial.de/?x",
+            "https://a@memorial.de",
+            "javascript:alert(1)",
+            "https://memorial.de; script-src *",
+        ] {
+            assert!(FrameOrigin::parse(bad).is_err(), "{bad}");
         }
     }
 

@@ -8,6 +8,8 @@ use super::Locale;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Api {
     Sign,
+    /// The sign form, made to be framed on a partner's page.
+    Frame,
     Confirm,
     Erase,
     Count,
@@ -17,8 +19,9 @@ pub enum Api {
 }
 
 impl Api {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Sign,
+        Self::Frame,
         Self::Confirm,
         Self::Erase,
         Self::Count,
@@ -30,6 +33,7 @@ impl Api {
     pub const fn path(self) -> &'static str {
         match self {
             Self::Sign => "/api/sign",
+            Self::Frame => "/api/frame",
             Self::Confirm => "/api/confirm",
             Self::Erase => "/api/erase",
             Self::Count => "/api/count",

@@ -8,6 +8,7 @@ pub mod csp;
 pub mod edge;
 pub mod erase;
 pub mod form;
+pub mod frame;
 pub mod lambda;
 mod link;
 pub mod origin;

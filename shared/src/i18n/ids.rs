@@ -55,6 +55,7 @@ message_ids! {
     ORGANISATION_SEND_AGAIN = "organisation-send-again",
     POLICY_DATE = "policy-date",
     SHARE_TEXT = "share-text",
+    SIGN_HEADING = "sign-heading",
     SUPPORTER_APPROVED_BODY = "supporter-approved-body",
     SUPPORTER_APPROVED_SUBJECT = "supporter-approved-subject",
     SUPPORTER_EMAIL_ACTION = "supporter-email-action",

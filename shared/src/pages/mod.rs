@@ -1,6 +1,8 @@
 //! The pages and emails the functions render, from `static/templates` and the Fluent strings.
 
 mod emails;
+mod frame;
+pub use frame::{Frame, frame_page, frame_snippet};
 #[cfg(feature = "site")]
 pub mod site;
 
@@ -42,7 +44,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "email/notice.txt",
     "organisations.html",
     "organisation-form.html",
-    "organisation-confirm.html"
+    "organisation-confirm.html",
+    "frame.html"
 );
 
 /// The pages only the site's build renders.

@@ -204,7 +204,10 @@ pub fn embed_page(settings: &SiteSettings, locale: Locale) -> String {
          <div data-people-first-count data-lang=\"{locale}\" data-goal=\"{}\"></div>",
         settings.origin, settings.goal
     );
-    let particular = context! { snippet => snippet, goal => settings.goal };
+    let frame = super::frame_snippet(&settings.origin, "CODE", locale);
+    let particular = context! {
+        snippet => snippet, goal => settings.goal, frame => frame, contact => settings.contact,
+    };
     render(
         "embed.html",
         &page_context(settings, locale, Page::Embed.path(), particular),

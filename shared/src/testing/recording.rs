@@ -200,6 +200,14 @@ impl SupporterStore for Recording {
             .decide(decided, from, forget_contact_at)
             .await
     }
+    async fn set_frame_origins(
+        &self,
+        id: &OrganisationId,
+        origins: &[crate::domain::FrameOrigin],
+    ) -> Result<bool, StoreError> {
+        self.note(Call::WriteOrganisation);
+        self.supporters().set_frame_origins(id, origins).await
+    }
     async fn forget_contact(&self, id: &OrganisationId) -> Result<bool, StoreError> {
         self.note(Call::WriteOrganisation);
         self.supporters().forget_contact(id).await

@@ -130,6 +130,7 @@ impl Stack {
         let path = request.uri().path().to_owned();
         let response = match path.as_str() {
             "/api/sign" => handle_sign(&self.sign, request).await,
+            "/api/frame" => crate::http::frame::handle_frame(&self.sign, request).await,
             "/api/confirm" => handle_confirm(&self.confirm, request).await,
             "/api/erase" => handle_erase(&self.erase, request).await,
             "/api/organisations" => handle_organisation_request(&self.supporters, request).await,

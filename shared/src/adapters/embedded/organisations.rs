@@ -3,7 +3,9 @@
 
 use super::feed::StoredChange;
 use super::{EmbeddedStore, decode, unavailable};
-use crate::domain::{Contact, Organisation, OrganisationId, SecretHash, Standing, Timestamp};
+use crate::domain::{
+    Contact, FrameOrigin, Organisation, OrganisationId, SecretHash, Standing, Timestamp,
+};
 use crate::ports::StoreError;
 use crate::ports::SupporterStore;
 use async_trait::async_trait;
@@ -206,6 +208,23 @@ impl SupporterStore for EmbeddedStore {
                     contact,
                 },
             )?;
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn set_frame_origins(
+        &self,
+        id: &OrganisationId,
+        origins: &[FrameOrigin],
+    ) -> Result<bool, StoreError> {
+        let (id, origins) = (id.clone(), origins.to_vec());
+        self.change(move |table| {
+            let Some(mut stored) = read(table, id.as_str())? else {
+                return Ok(false);
+            };
+            stored.organisation.frame_origins = origins;
+            write(table, &stored)?;
             Ok(true)
         })
         .await

@@ -66,25 +66,33 @@ pub struct Taken<P> {
     pub parsed: P,
     pub locale: Locale,
     encoding: Encoding,
-    next_page: Page,
+    /// Where a browser goes once it is taken.
+    next: String,
 }
 
 impl<P> Taken<P> {
     /// What every sender hears once the form is taken, whatever came of it: bots and
     /// strangers learn nothing.
     pub fn accepted(&self) -> Response<Body> {
-        accepted(self.encoding, self.locale, self.next_page)
+        match self.encoding {
+            Encoding::Json => json(
+                StatusCode::ACCEPTED,
+                &serde_json::json!({ "status": "check-email" }),
+            ),
+            Encoding::Form => redirect(&self.next),
+        }
     }
 }
 
-fn accepted(encoding: Encoding, locale: Locale, page: Page) -> Response<Body> {
-    match encoding {
-        Encoding::Json => json(
-            StatusCode::ACCEPTED,
-            &serde_json::json!({ "status": "check-email" }),
-        ),
-        Encoding::Form => redirect(&page.at(locale)),
-    }
+/// A form's page again, with the fields as sent and what was wrong with them (by field name).
+pub type PageAgain<'a, F> =
+    &'a (dyn Fn(&F, Locale, &BTreeMap<&str, String>, Option<&Widget>) -> Response<Body> + Sync);
+
+/// Where a form's sender is shown: its page again, with what was wrong, and where a browser
+/// goes once it is taken. The site's own forms use the form's; the partners' frame its own.
+pub struct Shown<'a, F> {
+    pub again: PageAgain<'a, F>,
+    pub next: &'a (dyn Fn(Locale) -> String + Sync),
 }
 
 /// Reads a POSTed form; answers a bot as a person, a mistake with the form again (422), and a
@@ -92,6 +100,27 @@ fn accepted(encoding: Encoding, locale: Locale, page: Page) -> Response<Body> {
 pub async fn read<F: PublicForm>(
     request: &Request,
     challenge: Option<&dyn Challenge>,
+) -> Read<F::Parsed> {
+    let again = |form: &F, locale, errors: &BTreeMap<&str, String>, widget: Option<&Widget>| {
+        super::form_again(locale, form.page_again(locale, errors, widget), widget)
+    };
+    let next = |locale| F::TAKEN_PAGE.at(locale);
+    read_shown(
+        request,
+        challenge,
+        &Shown {
+            again: &again,
+            next: &next,
+        },
+    )
+    .await
+}
+
+/// As `read`, shown as `shown` says.
+pub async fn read_shown<F: PublicForm>(
+    request: &Request,
+    challenge: Option<&dyn Challenge>,
+    shown: &Shown<'_, F>,
 ) -> Read<F::Parsed> {
     let locale = browser_locale(request);
     if request.method() != Method::POST {
@@ -107,7 +136,7 @@ pub async fn read<F: PublicForm>(
             parsed: (),
             locale,
             encoding,
-            next_page: F::TAKEN_PAGE,
+            next: (shown.next)(locale),
         })
     };
     if form.is_bot() {
@@ -127,12 +156,8 @@ pub async fn read<F: PublicForm>(
                 ),
                 Encoding::Form => {
                     let widget = challenge.map(Challenge::widget);
-                    let html = form.page_again(
-                        locale,
-                        &localised::<F>(&errors, locale, Medium::Html),
-                        widget,
-                    );
-                    super::form_again(locale, html, widget)
+                    let errors = localised::<F>(&errors, locale, Medium::Html);
+                    (shown.again)(&form, locale, &errors, widget)
                 }
             });
         }
@@ -142,7 +167,7 @@ pub async fn read<F: PublicForm>(
             parsed,
             locale,
             encoding,
-            next_page: F::TAKEN_PAGE,
+            next: (shown.next)(locale),
         }),
         Ok(false) => {
             tracing::info!(outcome = "challenge failed", form = F::NAME, "refused");

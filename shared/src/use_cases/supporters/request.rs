@@ -96,6 +96,7 @@ async fn take_request(
         decided_at: None,
         position: 0,
         expires_at: Some(expires_at),
+        frame_origins: Vec::new(),
     };
     // Derived whatever comes of it, so every request does the same hashing.
     let nonce = LinkNonce::random();

@@ -32,6 +32,7 @@ pub fn first_supporters() -> Vec<Organisation> {
             decided_at: Some(launched),
             position: i64::try_from(i + 1).expect("a small number"),
             expires_at: None,
+            frame_origins: Vec::new(),
         })
         .collect()
 }

@@ -1,0 +1,180 @@
+//! The sign form framed on a partner's page, through the sign function's handler: framed by the
+//! partner's origins alone, crediting the partner, answering in the frame; on the local stack's
+//! parts and on AWS's.
+
+use people_first::testing as support;
+
+use people_first::domain::{Email, FrameOrigin, Organisation, Source, Website};
+use people_first::http::frame::CACHE_CONTROL_VALUE;
+use people_first::use_cases::supporters::first_supporters;
+use support::stack::{Answer, Stack, address, request};
+
+/// The first supporters, the seventh with a website and a second site listed by staff.
+async fn partners(stack: &Stack) -> Organisation {
+    let mut organisations = first_supporters();
+    organisations[6].website = Some(Website::parse("memorial.example.org").unwrap());
+    organisations[6].frame_origins =
+        vec![FrameOrigin::parse("https://blog.memorial.example").unwrap()];
+    stack.store.supporters.seed(&organisations).await.unwrap();
+    organisations[6].clone()
+}
+
+async fn get(stack: &Stack, uri: &str) -> Answer {
+    stack.send(request("GET", uri, None, "")).await
+}
+
+fn frame_ancestors(answer: &Answer) -> String {
+    let policy = answer.header("content-security-policy");
+    let directive = policy
+        .split(';')
+        .map(str::trim)
+        .find(|d| d.starts_with("frame-ancestors"))
+        .unwrap_or_else(|| panic!("no frame-ancestors in {policy}"));
+    directive.to_owned()
+}
+
+async fn a_partners_frame_may_be_shown_by_its_sites_alone(stack: Stack) {
+    let partner = partners(&stack).await;
+    let frame = get(
+        &stack,
+        &format!("/api/frame?partner={}&lang=uk", partner.id),
+    )
+    .await;
+    assert_eq!(frame.status, 200);
+    assert_eq!(
+        frame_ancestors(&frame),
+        "frame-ancestors https://blog.memorial.example https://memorial.example.org https://www.memorial.example.org"
+    );
+    assert_eq!(frame.header("cache-control"), CACHE_CONTROL_VALUE);
+    assert_eq!(frame.header("content-language"), "uk");
+    let html = frame.body.replace("&#x2f;", "/");
+    assert!(
+        html.contains(&format!(r#"name="src" value="{}""#, partner.id)),
+        "credited to the partner"
+    );
+    assert!(
+        html.contains(&format!(
+            r#"action="/api/frame?partner={}&amp;lang=uk""#,
+            partner.id
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains(partner.name_in(people_first::domain::Locale::Uk)),
+        "it names the partner"
+    );
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "nothing from another host"
+    );
+
+    // A first supporter without a website is framed nowhere until staff list a site.
+    let bare = get(&stack, "/api/frame?partner=s01&lang=en").await;
+    assert_eq!(
+        (bare.status, frame_ancestors(&bare).as_str()),
+        (200, "frame-ancestors 'none'")
+    );
+    for nobody in ["k3h8m2p9qa", "telegram", "%3Cb%3E", ""] {
+        let answer = get(&stack, &format!("/api/frame?partner={nobody}&lang=en")).await;
+        assert_eq!(answer.status, 404, "{nobody:?}");
+        assert_eq!(frame_ancestors(&answer), "frame-ancestors 'none'");
+    }
+}
+
+async fn the_frame_signs_without_javascript_credits_the_partner_and_answers_in_the_frame(
+    stack: Stack,
+) {
+    let partner = partners(&stack).await;
+    let at = format!("/api/frame?partner={}&lang=de", partner.id);
+    let email = address("framed");
+    let form = |name: &str| {
+        format!(
+            "name={name}&email={}&country=DE&locale=de&src={}",
+            email.replace('@', "%40"),
+            partner.id
+        )
+    };
+    let wrong = stack
+        .send(request(
+            "POST",
+            &at,
+            Some("application/x-www-form-urlencoded"),
+            &form(""),
+        ))
+        .await;
+    assert_eq!(wrong.status, 422, "the frame again, with what was wrong");
+    assert!(
+        wrong.body.contains("Bitte geben Sie Ihren Namen ein."),
+        "{}",
+        wrong.body
+    );
+    assert!(frame_ancestors(&wrong).contains("https://memorial.example.org"));
+    assert_eq!(wrong.header("cache-control"), "no-store");
+
+    let signed = stack
+        .send(request(
+            "POST",
+            &at,
+            Some("application/x-www-form-urlencoded"),
+            &form("Jana"),
+        ))
+        .await;
+    assert_eq!(signed.status, 303);
+    let sent = signed.header("location").to_owned();
+    assert_eq!(sent, format!("{at}&step=sent"));
+    let page = get(&stack, &sent).await;
+    assert!(
+        page.body.contains("Sehen Sie in Ihrem Postfach nach"),
+        "{}",
+        page.body
+    );
+    assert!(frame_ancestors(&page).contains("https://memorial.example.org"));
+
+    let key = support::keyring().signer_key(&Email::parse(&email).unwrap());
+    let stored = stack.store.store.find(&key).await.unwrap().unwrap();
+    assert_eq!(stored.source, Some(Source::Partner(partner.id.clone())));
+    assert_eq!(stack.run_mailer().await, None);
+    let mail = stack.inbox(&email).await;
+    assert_eq!(mail.len(), 1, "confirmation still by email");
+    assert!(
+        mail[0]
+            .text
+            .contains("https://people-first.example/api/confirm?t="),
+        "the link leads to our pages"
+    );
+}
+
+fn gzipped(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(bytes).unwrap();
+    gzip.finish().unwrap().len()
+}
+
+/// The frame's page and the two files it fetches, all of them ours: at most 15 KB gzipped in
+/// every language (the tests/bench `home_page` part reports the figures).
+#[tokio::test]
+async fn the_framed_page_weighs_under_fifteen_kilobytes_with_what_it_fetches() {
+    let stack = Stack::local();
+    partners(&stack).await;
+    let assets = gzipped(include_bytes!("../../static/assets/site.css"))
+        + gzipped(include_bytes!("../../static/assets/site.js"));
+    for locale in people_first::domain::Locale::ALL {
+        let frame = get(&stack, &format!("/api/frame?partner=s07&lang={locale}")).await;
+        let fetched: Vec<&str> = frame
+            .body
+            .split(['"', '\''])
+            .filter(|s| s.starts_with("&#x2f;assets") || s.starts_with("/assets"))
+            .collect();
+        assert_eq!(fetched.len(), 2, "{locale}: {fetched:?}");
+        let total = gzipped(frame.body.as_bytes()) + assets;
+        assert!(total <= 15 * 1024, "{locale}: {total} bytes gzipped");
+    }
+}
+
+people_first::on_both!(
+    local => super::Stack::local(),
+    aws => super::Stack::aws().await;
+    a_partners_frame_may_be_shown_by_its_sites_alone,
+    the_frame_signs_without_javascript_credits_the_partner_and_answers_in_the_frame,
+);
