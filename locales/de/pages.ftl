@@ -22,4 +22,5 @@ confirm-country = Land
 confirm-updates = Neuigkeiten zur Kampagne
 confirm-updates-yes = Ja, per E-Mail
 confirm-updates-no = Nein
+confirm-partner-updates = Neuigkeiten von { $partner }
 confirm-differently = Nicht das, was Sie gewählt haben? Unterzeichnen Sie erneut mit den richtigen Angaben – sie ersetzen diese.

@@ -7,6 +7,7 @@ field-email = Ihre E-Mail-Adresse
 field-country = Land
 field-country-choose = Wählen Sie Ihr Land
 field-updates = Halten Sie mich über die Kampagne auf dem Laufenden (freiwillig)
+field-partner-updates = Ich möchte auch von { $partner } informiert werden (freiwillig)
 sign-privacy = Ihr Name wird nie veröffentlicht. Wir verwenden Ihre Adresse nur, um Ihre Unterschrift zu bestätigen, und um Sie zu informieren, wenn Sie es wünschen.
 privacy-link = Datenschutzerklärung
 sign-submit = Unterzeichnen

@@ -22,4 +22,5 @@ confirm-country = Country
 confirm-updates = News of the campaign
 confirm-updates-yes = Yes, by email
 confirm-updates-no = No
+confirm-partner-updates = News from { $partner }
 confirm-differently = Not what you chose? Sign again with the right details: they will replace these.

@@ -7,6 +7,7 @@ field-email = Your email address
 field-country = Country
 field-country-choose = Choose your country
 field-updates = Keep me informed about the campaign (optional)
+field-partner-updates = Keep me informed by { $partner } too (optional)
 sign-privacy = Your name is never published. We use your address only to confirm your signature, and to keep you informed if you ask us to.
 privacy-link = Privacy policy
 sign-submit = Sign

@@ -22,4 +22,5 @@ confirm-country = Pays
 confirm-updates = Nouvelles de la campagne
 confirm-updates-yes = Oui, par e-mail
 confirm-updates-no = Non
+confirm-partner-updates = Nouvelles de { $partner }
 confirm-differently = Ce n’est pas ce que vous avez choisi ? Signez à nouveau avec les bonnes informations : elles remplaceront celles-ci.

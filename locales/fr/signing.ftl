@@ -7,6 +7,7 @@ field-email = Votre adresse e-mail
 field-country = Pays
 field-country-choose = Choisissez votre pays
 field-updates = Tenez-moi informé·e de la campagne (facultatif)
+field-partner-updates = Je veux aussi recevoir des nouvelles de { $partner } (facultatif)
 sign-privacy = Votre nom n’est jamais publié. Nous n’utilisons votre adresse que pour confirmer votre signature, et pour vous informer si vous le demandez.
 privacy-link = Politique de confidentialité
 sign-submit = Signer

@@ -26,4 +26,5 @@ confirm-country = Страна
 confirm-updates = Новости кампании
 confirm-updates-yes = Да, по электронной почте
 confirm-updates-no = Нет
+confirm-partner-updates = Новости от { $partner }
 confirm-differently = Вы выбирали не это? Подпишите ещё раз с правильными данными — они заменят эти.

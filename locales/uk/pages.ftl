@@ -26,4 +26,5 @@ confirm-country = Країна
 confirm-updates = Новини кампанії
 confirm-updates-yes = Так, електронною поштою
 confirm-updates-no = Ні
+confirm-partner-updates = Новини від { $partner }
 confirm-differently = Ви обирали не це? Підпишіть ще раз із правильними даними — вони замінять ці.

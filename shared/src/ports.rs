@@ -40,6 +40,8 @@ pub struct SignerChoices {
     pub proven: bool,
     /// The partner or channel the latest submission came through.
     pub source: Option<crate::domain::Source>,
+    /// Consent to hear from that partner, as the latest submission gave it.
+    pub partner_consent: Option<crate::domain::PartnerConsent>,
 }
 
 /// A fresh confirmation link replacing the live one of a pending signature.

@@ -144,6 +144,89 @@ async fn the_frame_signs_without_javascript_credits_the_partner_and_answers_in_t
     );
 }
 
+/// Signs in the partner's frame without a script, with `fields` added to the form; the stored
+/// signature once confirmed, and the confirmation page as it showed.
+async fn sign_in_the_frame_and_confirm(
+    stack: &Stack,
+    partner: &Organisation,
+    fields: &str,
+) -> (people_first::domain::Signature, String) {
+    let email = address("consenting");
+    let form = format!(
+        "name=Jana&email={}&country=DE&locale=de&src={}{fields}",
+        email.replace('@', "%40"),
+        partner.id
+    );
+    let at = format!("/api/frame?partner={}&lang=de", partner.id);
+    let answer = stack
+        .send(request(
+            "POST",
+            &at,
+            Some("application/x-www-form-urlencoded"),
+            &form,
+        ))
+        .await;
+    assert_eq!(answer.status, 303);
+    assert_eq!(stack.run_mailer().await, None);
+    let token = support::link_token(&stack.inbox(&email).await[0]);
+    let page = stack.open_link(&token).await.body;
+    assert_eq!(stack.confirm_form(&token).await.status, 303);
+    let key = support::keyring().signer_key(&Email::parse(&email).unwrap());
+    (stack.store.store.find(&key).await.unwrap().unwrap(), page)
+}
+
+async fn a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signature(stack: Stack) {
+    let partner = partners(&stack).await;
+    let name = partner.name_in(people_first::domain::Locale::De).to_owned();
+    // Fluent sets a name apart from the text around it, for scripts written the other way.
+    let read = |html: &str| html.replace(['\u{2068}', '\u{2069}'], "");
+    let at = format!("/api/frame?partner={}&lang=de", partner.id);
+    let frame = read(&get(&stack, &at).await.body);
+    let asks = format!("Ich möchte auch von {name} informiert werden");
+    assert!(
+        frame.contains(&asks),
+        "the frame asks, naming the partner: {frame}"
+    );
+    let ticked = r#"name="partner_updates" type="checkbox" checked"#;
+    assert!(!frame.contains(ticked), "unticked");
+    let before = people_first::ports::Clock::now(stack.clock.as_ref());
+    let (consenting, page) =
+        sign_in_the_frame_and_confirm(&stack, &partner, "&partner_updates=on").await;
+    let shown = format!("Neuigkeiten von {name}");
+    assert!(
+        read(&page).contains(&shown),
+        "the confirmation page shows it"
+    );
+    let consent = consenting.partner_consent.clone().expect("kept as given");
+    assert_eq!(
+        (
+            consent.partner,
+            consent.name.as_str(),
+            consent.at,
+            consent.privacy_policy.as_str()
+        ),
+        (
+            partner.id.clone(),
+            name.as_str(),
+            before,
+            people_first::domain::PRIVACY_POLICY_VERSION
+        )
+    );
+    assert!(consenting.is_confirmed());
+    assert!(
+        consenting.email.is_some(),
+        "the address is kept for the partner"
+    );
+
+    let (declining, page) = sign_in_the_frame_and_confirm(&stack, &partner, "").await;
+    assert!(!page.contains("Neuigkeiten von"), "{page}");
+    assert_eq!(declining.partner_consent, None);
+    assert_eq!(
+        declining.email, None,
+        "no consent: the address is forgotten at confirmation"
+    );
+}
+
 fn gzipped(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -177,4 +260,5 @@ people_first::on_both!(
     aws => super::Stack::aws().await;
     a_partners_frame_may_be_shown_by_its_sites_alone,
     the_frame_signs_without_javascript_credits_the_partner_and_answers_in_the_frame,
+    a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signature,
 );

@@ -203,6 +203,7 @@ fn every_page_renders_in_every_language() {
             updates: true,
             proven: false,
             source: None,
+            partner_consent: None,
         };
         let confirm = pages::confirm_page("token", false, &choices);
         assert!(confirm.contains(r#"name="t" value="token""#));

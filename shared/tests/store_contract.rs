@@ -183,6 +183,7 @@ fn choices_of(signature: &people_first::domain::Signature) -> SignerChoices {
         updates: signature.updates,
         proven: signature.proven,
         source: signature.source.clone(),
+        partner_consent: signature.partner_consent.clone(),
     }
 }
 
@@ -196,6 +197,13 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
         updates: !signature.updates,
         proven: !signature.proven,
         source: Some(people_first::domain::Source::parse("s07").unwrap()),
+        partner_consent: Some(people_first::domain::PartnerConsent {
+            partner: people_first::domain::OrganisationId::initial(7),
+            name: "Центр громадянських свобод".into(),
+            at: NOW,
+            privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
+            exported_at: None,
+        }),
     };
     assert!(
         subject
@@ -214,6 +222,7 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
     let unproven = SignerChoices {
         proven: false,
         source: None,
+        partner_consent: None,
         ..newer.clone()
     };
     subject

@@ -217,6 +217,8 @@
       country: form.elements.country.value,
       locale: form.elements.locale.value,
       updates: form.elements.updates.checked,
+      // Only the partner's frame asks it.
+      partner_updates: form.elements.partner_updates ? form.elements.partner_updates.checked : false,
       website: form.elements.website.value,
       src: form.elements.src.value,
       // How long the form was on screen: people take seconds, scripts do not.

@@ -209,6 +209,16 @@ impl SignatureStore for DynamoStore {
             }
             None => removed.push("#source"),
         }
+        match &choices.partner_consent {
+            Some(consent) => {
+                update.push_str(", partner_consent = :consent");
+                request = request.expression_attribute_values(
+                    ":consent",
+                    serde_dynamo::to_attribute_value(consent).map_err(StoreError::unavailable)?,
+                );
+            }
+            None => removed.push("partner_consent"),
+        }
         if !removed.is_empty() {
             update.push_str(" REMOVE ");
             update.push_str(&removed.join(", "));

@@ -1,5 +1,6 @@
 use super::{
-    Country, Email, LinkNonce, Locale, SecretHash, SignerKey, SignerName, Source, Timestamp,
+    Country, Email, LinkNonce, Locale, OrganisationId, SecretHash, SignerKey, SignerName, Source,
+    Timestamp,
 };
 use serde::{Deserialize, Serialize};
 
@@ -31,6 +32,21 @@ pub struct ConfirmationLink {
     pub expires_at: Timestamp,
 }
 
+/// A signer's consent to hear from the partner whose frame they signed in, as given: the
+/// partner, its name as the form showed it, when and under which privacy policy. Only confirmed
+/// signatures' consents reach the partner, in `people-first export --partner`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerConsent {
+    pub partner: OrganisationId,
+    pub name: String,
+    pub at: Timestamp,
+    pub privacy_policy: String,
+    /// When an export for the partner last carried it: withdrawn after that, it is listed for
+    /// the partner in the next export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exported_at: Option<Timestamp>,
+}
+
 /// One person's signature, as the table holds it. Field names are the table's attribute names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signature {
@@ -54,6 +70,9 @@ pub struct Signature {
     /// channel, never for a person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+    /// Consent to hear from the partner it came through, when given in the partner's frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partner_consent: Option<PartnerConsent>,
     pub signed_at: Timestamp,
     #[serde(flatten)]
     pub link: ConfirmationLink,
@@ -79,6 +98,12 @@ pub struct Signature {
 impl Signature {
     pub fn is_confirmed(&self) -> bool {
         self.status == SignatureStatus::Confirmed
+    }
+
+    /// Whether a consent needs its address once confirmed: the campaign's updates, or a
+    /// partner's.
+    pub fn keeps_email(&self) -> bool {
+        self.updates || self.partner_consent.is_some()
     }
 }
 

@@ -9,7 +9,7 @@ use crate::keyring::Keyring;
 use crate::ports::Challenge;
 use crate::ports::Clock;
 use crate::ports::{Partners, SignatureStore};
-use crate::use_cases::credit::credited;
+use crate::use_cases::credit::credit;
 use crate::use_cases::sign::{Petition, sign_petition, sign_silently};
 use lambda_http::{Body, Error, Request, Response};
 use std::sync::Arc;
@@ -69,7 +69,7 @@ pub(super) async fn sign_as_read(
         Read::Taken(taken) => {
             let mut petition = taken.parsed.clone();
             // The partner's code is checked against the list; the signer's fields never are.
-            petition.source = credited(state.partners.as_ref(), petition.source).await;
+            credit(state.partners.as_ref(), &mut petition).await;
             (
                 sign_petition(store, keyring, clock, petition).await,
                 taken.accepted(),

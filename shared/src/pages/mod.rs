@@ -213,6 +213,7 @@ pub fn confirm_page(
             locale => locale.code(), token => token, already_confirmed => already_confirmed,
             name => choices.name.as_str(), country => choices.country.name(locale),
             updates => choices.updates,
+            partner => choices.partner_consent.as_ref().map(|c| c.name.as_str()),
         },
     )
 }

@@ -160,6 +160,7 @@ pub fn pending_signature_at(
         proven: false,
         privacy_policy: PRIVACY_POLICY_VERSION.into(),
         source: None,
+        partner_consent: None,
         signed_at,
         link: ConfirmationLink {
             nonce,

@@ -53,6 +53,7 @@ pub async fn inspect_link(
             updates: signature.updates,
             proven: signature.proven,
             source: signature.source,
+            partner_consent: signature.partner_consent,
         },
     })
 }
@@ -71,7 +72,7 @@ pub async fn confirm_signature(
     }
     let hash = token.secret.hash();
     if store
-        .confirm(&token.signer, &hash, clock.now(), signature.updates)
+        .confirm(&token.signer, &hash, clock.now(), signature.keeps_email())
         .await?
     {
         tracing::info!(outcome = "confirmed", "confirmation");

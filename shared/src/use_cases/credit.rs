@@ -2,25 +2,30 @@
 
 use crate::domain::Source;
 use crate::ports::Partners;
+use crate::use_cases::sign::Petition;
 use tracing::instrument;
 
-/// The source a signature is credited to: a channel as it is; a partner only while it is on the
-/// supporters list, so a made-up or withdrawn code counts as none. Credit is never worth a
-/// signature: when the list cannot be read, the signature goes in without it.
+/// Credits a petition: a channel as it is; a partner only while it is on the supporters list,
+/// so a made-up or withdrawn code counts as none, and with the partner's name in the
+/// petition's language (what its frame showed, to which a consent is given). Credit is never
+/// worth a signature: when the list cannot be read, the signature goes in without it.
 #[instrument(skip_all)]
-pub async fn credited(partners: &dyn Partners, claimed: Option<Source>) -> Option<Source> {
-    let Some(Source::Partner(id)) = &claimed else {
-        return claimed;
+pub async fn credit(partners: &dyn Partners, petition: &mut Petition) {
+    petition.partner_name = None;
+    let Some(Source::Partner(id)) = &petition.source else {
+        return;
     };
     match partners.partner(id).await {
-        Ok(Some(_)) => claimed,
-        Ok(None) => None,
+        Ok(Some(partner)) => {
+            petition.partner_name = Some(partner.name_in(petition.locale).to_owned())
+        }
+        Ok(None) => petition.source = None,
         Err(fault) => {
             tracing::warn!(
                 error = %crate::telemetry::Causes(&fault),
                 "the supporters list could not be read: signed without credit"
             );
-            None
+            petition.source = None;
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::domain::retention::{LINK_LIFETIME, PENDING_LIFETIME};
 use crate::domain::{
-    ConfirmationLink, Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, Signature,
-    SignatureStatus, SignerName, Source, Timestamp,
+    ConfirmationLink, Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, PartnerConsent,
+    Signature, SignatureStatus, SignerName, Source, Timestamp,
 };
 use crate::keyring::Keyring;
 use crate::ports::Clock;
@@ -25,6 +25,10 @@ pub struct Petition {
     pub proven: bool,
     /// The partner or channel it came through, once `use_cases::credit` has checked it.
     pub source: Option<Source>,
+    /// Whether the signer ticked "Keep me informed by {partner}" in the partner's frame.
+    pub partner_updates: bool,
+    /// The partner's name as its frame showed it, once `use_cases::credit` found the partner.
+    pub partner_name: Option<String>,
 }
 
 /// What signing did; the answer to the signer is the same whichever it was, and so is the work
@@ -143,6 +147,8 @@ pub async fn sign_silently(
         updates: false,
         proven: false,
         source: None,
+        partner_updates: false,
+        partner_name: None,
     };
     Ok(go_through(store, keyring, clock, decoy, true).await?)
 }
@@ -174,6 +180,7 @@ async fn go_through(
         updates: signature.updates,
         proven: signature.proven,
         source: signature.source.clone(),
+        partner_consent: signature.partner_consent.clone(),
     };
     if silently {
         // A revision of a signature nobody has: the write whose condition cannot hold.
@@ -245,9 +252,26 @@ async fn go_through(
     })
 }
 
+/// The consent to hear from the partner, when the signer gave it in the partner's own frame.
+fn partner_consent(petition: &Petition, now: Timestamp) -> Option<PartnerConsent> {
+    match (&petition.source, &petition.partner_name) {
+        (Some(Source::Partner(partner)), Some(name)) if petition.partner_updates => {
+            Some(PartnerConsent {
+                partner: partner.clone(),
+                name: name.clone(),
+                at: now,
+                privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
+                exported_at: None,
+            })
+        }
+        _ => None,
+    }
+}
+
 fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> Signature {
     let signer = keyring.signer_key(&petition.email);
     let erase_nonce = LinkNonce::random();
+    let partner_consent = partner_consent(&petition, now);
     Signature {
         signer,
         status: SignatureStatus::Pending,
@@ -259,6 +283,7 @@ fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> S
         proven: petition.proven,
         privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
         source: petition.source,
+        partner_consent,
         signed_at: now,
         link: fresh_link(keyring, &signer, now),
         confirmed_at: None,

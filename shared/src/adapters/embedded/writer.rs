@@ -261,6 +261,7 @@ impl Batch<'_> {
         new.updates = choices.updates;
         new.proven = choices.proven;
         new.source.clone_from(&choices.source);
+        new.partner_consent.clone_from(&choices.partner_consent);
         crate::domain::PRIVACY_POLICY_VERSION.clone_into(&mut new.privacy_policy);
         if let Some(renewal) = &revision.renewal {
             new.link = renewal.link;

@@ -45,6 +45,9 @@ pub struct PetitionForm {
     /// named it. Not the signer's to get wrong: anything unknown is no source.
     #[serde(default)]
     pub src: Option<String>,
+    /// "Keep me informed by {partner}", which only the partner's frame shows.
+    #[serde(default, deserialize_with = "lenient_bool")]
+    pub partner_updates: bool,
 }
 
 impl BotSignals for PetitionForm {
@@ -110,6 +113,8 @@ impl PublicForm for PetitionForm {
                     .as_deref()
                     .is_some_and(|nonce| proof::proves(&field(&self.email), nonce)),
                 source: self.src.as_deref().and_then(|src| Source::parse(src).ok()),
+                partner_updates: self.partner_updates,
+                partner_name: None,
             }),
             (name, email, country, locale) => {
                 let mut errors = FieldErrors::new();
