@@ -22,6 +22,89 @@ pub struct Options {
     /// in each language, its country and its website (never its contact)
     #[arg(long, conflicts_with = "columns")]
     supporters: bool,
+    /// Write, for delivery to a partner (its code), only the confirmed signers who agreed to hear
+    /// from it, with the fields the privacy policy names, and those who withdrew since its last
+    /// export; then note them as delivered
+    #[arg(long, conflicts_with_all = ["columns", "supporters"], value_name = "CODE")]
+    partner: Option<String>,
+}
+
+/// What a partner receives of each signer, as the privacy policy names it: a line `consenting`
+/// or `withdrawn` (since the last export: the partner must stop writing to that address).
+const PARTNER_COLUMNS: [&str; 8] = [
+    "status",
+    "name",
+    "email",
+    "country",
+    "language",
+    "consented_at",
+    "privacy_policy",
+    "withdrawn_at",
+];
+
+fn partner_row(status: &str, signature: &Signature) -> Vec<String> {
+    let consent = signature.partner_consent.as_ref();
+    vec![
+        status.to_owned(),
+        signature.name.as_str().to_owned(),
+        signature
+            .email
+            .as_ref()
+            .map(|e| e.as_str().to_owned())
+            .unwrap_or_default(),
+        signature.country.code().to_owned(),
+        signature.locale.code().to_owned(),
+        consent.map(|c| c.at.to_rfc3339()).unwrap_or_default(),
+        consent
+            .map(|c| c.privacy_policy.clone())
+            .unwrap_or_default(),
+        consent
+            .and_then(|c| c.withdrawn_at)
+            .map(people_first::domain::Timestamp::to_rfc3339)
+            .unwrap_or_default(),
+    ]
+}
+
+/// The partner's share, written; then each consent noted as delivered, each withdrawal it told
+/// of forgotten.
+async fn export_for_partner(
+    store: &dyn super::staff::StaffStore,
+    code: &str,
+    format: Format,
+    out: Box<dyn Write>,
+) -> anyhow::Result<()> {
+    use people_first::use_cases::consent::{mark_delivered, partner_share};
+    let partner = people_first::domain::OrganisationId::parse(code)
+        .map_err(|_| anyhow::anyhow!("{code} is not a partner's code"))?;
+    if store
+        .as_supporters()
+        .organisation(&partner)
+        .await?
+        .is_none()
+    {
+        anyhow::bail!("no organisation has the code {code}");
+    }
+    let bar = super::staff::progress_bar();
+    let share = partner_share(store, &partner, |n| bar.set_position(n)).await;
+    bar.finish_and_clear();
+    let share = share.context("cannot read the signatures")?;
+    let mut writer = Writer::new(format, out, &PARTNER_COLUMNS)?;
+    for signature in &share.consenting {
+        writer.row(&PARTNER_COLUMNS, partner_row("consenting", signature))?;
+    }
+    for signature in &share.withdrawn {
+        writer.row(&PARTNER_COLUMNS, partner_row("withdrawn", signature))?;
+    }
+    writer.finish().context("cannot write the export")?;
+    let now = people_first::ports::Clock::now(&people_first::adapters::clock::SystemClock);
+    let delivered = mark_delivered(store, &share, now).await?;
+    eprintln!(
+        "{} consenting and {} withdrawn exported for {code}; {} changed meanwhile, left for the next export.",
+        share.consenting.len(),
+        share.withdrawn.len(),
+        delivered.changed
+    );
+    Ok(())
 }
 
 /// The columns of the supporters list.
@@ -232,6 +315,10 @@ pub async fn run(target: &super::staff::Target, options: &Options) -> anyhow::Re
         writer.finish()?;
         eprintln!("{} organisations exported.", list.len());
         return Ok(());
+    }
+    if let Some(code) = &options.partner {
+        eprintln!("Exporting for the partner {code} in {source}.");
+        return export_for_partner(store.as_ref(), code, options.format, out).await;
     }
     eprintln!("Exporting the confirmed signatures in {source}.");
     let headers: Vec<&str> = options.columns.iter().map(|c| c.header()).collect();

@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 const DESCRIPTION: &str = include_str!("../../openapi.yaml");
 
 /// The API's paths, as the stack routes them.
-const ROUTED: [&str; 7] = [
+const ROUTED: [&str; 8] = [
     "/api/sign",
+    "/api/frame",
     "/api/confirm",
     "/api/erase",
     "/api/count",
@@ -79,7 +80,7 @@ async fn every_described_operation_answers_with_a_status_it_documents() {
             tried += 1;
         }
     }
-    assert_eq!(tried, 15);
+    assert_eq!(tried, 17);
     let unknown = http
         .get(format!("{}/api/nothing", stack.base))
         .send()

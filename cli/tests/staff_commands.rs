@@ -6,7 +6,7 @@ use people_first::testing::local_stack as support;
 
 use std::path::Path;
 use std::process::{Command, Output};
-use support::{sign_and_confirm, wait_for_count};
+use support::{sign_and_confirm, sign_at_and_confirm, wait_for_count};
 
 fn staff(data_dir: &Path, args: &[&str]) -> Output {
     let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
@@ -198,6 +198,72 @@ fn a_bad_address_or_option_is_refused_with_a_clear_message() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains(message), "{args:?}: {stderr}");
     }
+}
+
+#[tokio::test]
+async fn staff_export_for_a_partner_those_who_agreed_to_hear_from_it() {
+    let data = tempfile::tempdir().unwrap();
+    let stack = support::start(data.path(), env!("CARGO_BIN_EXE_people-first"));
+    let frame = "/api/frame?partner=s07&lang=uk";
+    for (email, consent) in [("agreed@example.org", "on"), ("declined@example.org", "")] {
+        let fields = [
+            ("name", "Олена Коваль"),
+            ("email", email),
+            ("country", "UA"),
+            ("locale", "uk"),
+            ("src", "s07"),
+            ("partner_updates", consent),
+        ];
+        sign_at_and_confirm(&stack.base, frame, &fields).await;
+    }
+    drop(stack);
+    let export = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut all = vec!["export", "--partner", "s07", "--format", "json"];
+        all.extend(args);
+        serde_json::from_str(&stdout(&staff(data.path(), &all))).unwrap()
+    };
+    let rows = export(&[]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    let row = &rows[0];
+    assert_eq!(
+        (
+            &row["status"],
+            &row["name"],
+            &row["email"],
+            &row["country"],
+            &row["language"]
+        ),
+        (
+            &serde_json::json!("consenting"),
+            &serde_json::json!("Олена Коваль"),
+            &serde_json::json!("agreed@example.org"),
+            &serde_json::json!("UA"),
+            &serde_json::json!("uk")
+        )
+    );
+    assert_eq!(
+        row["privacy_policy"],
+        people_first::domain::PRIVACY_POLICY_VERSION
+    );
+    assert_eq!(export(&[]).len(), 1, "still agreeing: delivered again");
+    let nobody = staff_failing(data.path(), &["export", "--partner", "k3h8m2p9qa"]);
+    assert!(
+        nobody.contains("no organisation has the code k3h8m2p9qa"),
+        "{nobody}"
+    );
+}
+
+/// A staff command that must fail; what it said.
+fn staff_failing(data_dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
+        .arg("--local")
+        .args(args)
+        .env("PEOPLE_FIRST_DATA_DIR", data_dir)
+        .env_remove("PEOPLE_FIRST_TABLE")
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "{args:?} succeeded");
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[tokio::test]

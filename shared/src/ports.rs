@@ -44,6 +44,22 @@ pub struct SignerChoices {
     pub partner_consent: Option<crate::domain::PartnerConsent>,
 }
 
+/// What a signature's owner agreed to hear: the campaign's updates, and a partner's.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consents {
+    pub updates: bool,
+    pub partner_consent: Option<crate::domain::PartnerConsent>,
+}
+
+impl Consents {
+    pub fn of(signature: &Signature) -> Self {
+        Self {
+            updates: signature.updates,
+            partner_consent: signature.partner_consent.clone(),
+        }
+    }
+}
+
 /// A fresh confirmation link replacing the live one of a pending signature.
 #[derive(Debug, Clone, Copy)]
 pub struct LinkRenewal {
@@ -79,6 +95,18 @@ pub trait SignatureStore: SignatureMailing {
         secret_hash: &SecretHash,
         at: Timestamp,
         keep_email: bool,
+    ) -> Result<bool, StoreError>;
+
+    /// Replaces the consents of the signature whose erasure hash is `erase_hash`, if they are
+    /// still `seen`, forgetting its address when `forget_email`; false when the signature is
+    /// gone, another, or its consents changed meanwhile.
+    async fn replace_consents(
+        &self,
+        signer: &SignerKey,
+        erase_hash: &SecretHash,
+        seen: &Consents,
+        new: &Consents,
+        forget_email: bool,
     ) -> Result<bool, StoreError>;
 
     /// Deletes a signature, if its erasure hash is `erase_hash` (a signer's link) or whatever

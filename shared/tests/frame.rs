@@ -151,7 +151,16 @@ async fn sign_in_the_frame_and_confirm(
     partner: &Organisation,
     fields: &str,
 ) -> (people_first::domain::Signature, String) {
-    let email = address("consenting");
+    sign_in_the_frame_as(stack, partner, &address("consenting"), fields).await
+}
+
+/// As `sign_in_the_frame_and_confirm`, signing as `email`.
+async fn sign_in_the_frame_as(
+    stack: &Stack,
+    partner: &Organisation,
+    email: &str,
+    fields: &str,
+) -> (people_first::domain::Signature, String) {
     let form = format!(
         "name=Jana&email={}&country=DE&locale=de&src={}{fields}",
         email.replace('@', "%40"),
@@ -168,10 +177,10 @@ async fn sign_in_the_frame_and_confirm(
         .await;
     assert_eq!(answer.status, 303);
     assert_eq!(stack.run_mailer().await, None);
-    let token = support::link_token(&stack.inbox(&email).await[0]);
+    let token = support::link_token(&stack.inbox(email).await[0]);
     let page = stack.open_link(&token).await.body;
     assert_eq!(stack.confirm_form(&token).await.status, 303);
-    let key = support::keyring().signer_key(&Email::parse(&email).unwrap());
+    let key = support::keyring().signer_key(&Email::parse(email).unwrap());
     (stack.store.store.find(&key).await.unwrap().unwrap(), page)
 }
 
@@ -182,7 +191,7 @@ async fn a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signat
     let read = |html: &str| html.replace(['\u{2068}', '\u{2069}'], "");
     let at = format!("/api/frame?partner={}&lang=de", partner.id);
     let frame = read(&get(&stack, &at).await.body);
-    let asks = format!("Ich möchte auch von {name} informiert werden");
+    let asks = format!("Ich möchte auch von der Organisation {name} informiert werden");
     assert!(
         frame.contains(&asks),
         "the frame asks, naming the partner: {frame}"
@@ -192,7 +201,7 @@ async fn a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signat
     let before = people_first::ports::Clock::now(stack.clock.as_ref());
     let (consenting, page) =
         sign_in_the_frame_and_confirm(&stack, &partner, "&partner_updates=on").await;
-    let shown = format!("Neuigkeiten von {name}");
+    let shown = format!("Neuigkeiten der Organisation {name}");
     assert!(
         read(&page).contains(&shown),
         "the confirmation page shows it"
@@ -219,12 +228,90 @@ async fn a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signat
     );
 
     let (declining, page) = sign_in_the_frame_and_confirm(&stack, &partner, "").await;
-    assert!(!page.contains("Neuigkeiten von"), "{page}");
+    assert!(!page.contains("Neuigkeiten der Organisation"), "{page}");
     assert_eq!(declining.partner_consent, None);
     assert_eq!(
         declining.email, None,
         "no consent: the address is forgotten at confirmation"
     );
+}
+
+/// What the erasure link of `email` does when its page's button `withdraw` is pressed.
+async fn press(stack: &Stack, email: &str, withdraw: &str) -> Answer {
+    let token = support::erase_token(&stack.inbox(email).await[0]);
+    let body = format!("t={token}&withdraw={withdraw}");
+    let form = Some("application/x-www-form-urlencoded");
+    stack.send(request("POST", "/api/erase", form, &body)).await
+}
+
+async fn a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once(stack: Stack) {
+    use people_first::use_cases::consent::{mark_delivered, partner_share};
+    let partner = partners(&stack).await;
+    let (scan, store) = (stack.store.scan.as_ref(), stack.store.store.as_ref());
+    let (both, quick) = (address("both"), address("quick"));
+    sign_in_the_frame_as(&stack, &partner, &both, "&updates=on&partner_updates=on").await;
+    sign_in_the_frame_as(&stack, &partner, &quick, "&partner_updates=on").await;
+    let read = |html: &str| html.replace(['\u{2068}', '\u{2069}'], "");
+    let erase_page = read(
+        &stack
+            .open_erase_link(&support::erase_token(&stack.inbox(&both).await[0]))
+            .await
+            .body,
+    );
+    let name = partner.name_in(people_first::domain::Locale::De);
+    for button in [
+        "Keine Neuigkeiten der Kampagne mehr".to_owned(),
+        format!("Keine Neuigkeiten der Organisation {name} mehr"),
+    ] {
+        assert!(erase_page.contains(&button), "{button}: {erase_page}");
+    }
+
+    // Withdrawn before any export: the consent goes at once, the partner never hears of it.
+    let withdrawn = press(&stack, &quick, "partner").await;
+    assert_eq!(
+        (withdrawn.status, withdrawn.header("location")),
+        (303, "/de/withdrawn/")
+    );
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    let emails = |list: &[people_first::domain::Signature]| -> Vec<String> {
+        list.iter()
+            .map(|s| s.email.as_ref().unwrap().as_str().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        (emails(&share.consenting), emails(&share.withdrawn)),
+        (vec![both.clone()], vec![])
+    );
+    let key = |email: &str| support::keyring().signer_key(&Email::parse(email).unwrap());
+    let quick_now = store.find(&key(&quick)).await.unwrap().unwrap();
+    assert!(quick_now.is_confirmed(), "the signature stays");
+    assert_eq!((quick_now.partner_consent, quick_now.email), (None, None));
+
+    // Delivered, then withdrawn: the next export tells the partner, once.
+    let at = people_first::ports::Clock::now(stack.clock.as_ref());
+    let delivered = mark_delivered(store, &share, at).await.unwrap();
+    assert_eq!((delivered.marked, delivered.changed), (1, 0));
+    assert_eq!(press(&stack, &both, "partner").await.status, 303);
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    assert_eq!(
+        (emails(&share.consenting), emails(&share.withdrawn)),
+        (vec![], vec![both.clone()])
+    );
+    mark_delivered(store, &share, at).await.unwrap();
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    assert!(share.consenting.is_empty() && share.withdrawn.is_empty());
+    let both_now = store.find(&key(&both)).await.unwrap().unwrap();
+    assert_eq!(both_now.partner_consent, None);
+    assert!(
+        both_now.email.is_some(),
+        "the campaign's updates still need it"
+    );
+
+    assert_eq!(press(&stack, &both, "campaign").await.status, 303);
+    let both_now = store.find(&key(&both)).await.unwrap().unwrap();
+    assert!(both_now.is_confirmed(), "still counted");
+    assert_eq!((both_now.updates, both_now.email), (false, None));
+    assert_eq!(press(&stack, &both, "neither").await.status, 404);
 }
 
 fn gzipped(bytes: &[u8]) -> usize {
@@ -261,4 +348,5 @@ people_first::on_both!(
     a_partners_frame_may_be_shown_by_its_sites_alone,
     the_frame_signs_without_javascript_credits_the_partner_and_answers_in_the_frame,
     a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signature,
+    a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once,
 );

@@ -6,10 +6,11 @@ use people_first::pages::site::{SiteSettings, build};
 use people_first::ports::SiteFile;
 use std::collections::BTreeSet;
 
-const PAGES: [&str; 9] = [
+const PAGES: [&str; 10] = [
     "index.html",
     "check-email/index.html",
     "thank-you/index.html",
+    "withdrawn/index.html",
     "privacy/index.html",
     "embed/index.html",
     "404.html",
@@ -442,5 +443,5 @@ fn the_privacy_policy_dates_its_version_as_the_page_language_writes_dates() {
     let (_, french) = html(&files)
         .find(|(p, _)| *p == "fr/privacy/index.html")
         .unwrap();
-    assert!(page_text(&french).contains("Version du 29 novembre 2026"));
+    assert!(page_text(&french).contains("Version du 6 décembre 2026"));
 }

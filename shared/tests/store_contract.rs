@@ -203,6 +203,7 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
             at: NOW,
             privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
             exported_at: None,
+            withdrawn_at: None,
         }),
     };
     assert!(
@@ -515,6 +516,60 @@ async fn a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole(
         })
         .await;
     assert_eq!(store.organisations().await.unwrap(), before);
+}
+
+async fn consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link(
+    subject: StoreUnderTest,
+) {
+    use people_first::domain::{OrganisationId, PartnerConsent, SecretHash};
+    use people_first::ports::Consents;
+    let mut signature = pending("consents@example.org");
+    signature.updates = true;
+    signature.partner_consent = Some(PartnerConsent {
+        partner: OrganisationId::initial(7),
+        name: "Memorial".into(),
+        at: NOW,
+        privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
+        exported_at: None,
+        withdrawn_at: None,
+    });
+    subject.store.insert_pending(&signature).await.unwrap();
+    let seen = Consents::of(&signature);
+    let mut exported = seen.clone();
+    exported.partner_consent.as_mut().unwrap().exported_at = Some(NOW);
+    let (signer, hash) = (signature.signer, signature.erase_hash);
+    let replace = |seen: Consents, new: Consents, hash: SecretHash, forget: bool| {
+        let store = subject.store.clone();
+        async move {
+            store
+                .replace_consents(&signer, &hash, &seen, &new, forget)
+                .await
+                .unwrap()
+        }
+    };
+    let stranger = support::keyring()
+        .erasure_secret(&signer, &people_first::domain::LinkNonce::random())
+        .hash();
+    assert!(
+        !replace(seen.clone(), exported.clone(), stranger, false).await,
+        "another link"
+    );
+    assert!(replace(seen.clone(), exported.clone(), hash, false).await);
+    assert!(
+        !replace(seen.clone(), exported.clone(), hash, false).await,
+        "seen before: changed meanwhile"
+    );
+    let stored = subject.store.find(&signer).await.unwrap().unwrap();
+    assert_eq!(Consents::of(&stored), exported);
+    assert_eq!(stored.email, signature.email, "kept unless forgotten");
+    let none = Consents {
+        updates: false,
+        partner_consent: None,
+    };
+    assert!(replace(exported, none.clone(), hash, true).await);
+    let stored = subject.store.find(&signer).await.unwrap().unwrap();
+    assert_eq!((Consents::of(&stored), stored.email), (none, None));
+    assert_eq!(stored.status, signature.status, "the signature stays");
 }
 
 async fn the_sites_that_may_frame_a_partners_form_are_replaced_as_staff_list_them(
@@ -907,6 +962,7 @@ people_first::on_both!(
     dynamodb => super::StoreUnderTest::dynamo().await;
     an_organisations_request_waits_for_its_contact_then_for_a_person,
     the_sites_that_may_frame_a_partners_form_are_replaced_as_staff_list_them,
+    consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link,
     a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole,
     the_first_supporters_are_written_once_and_a_removal_stays,
     a_forgotten_contact_stays_forgotten,

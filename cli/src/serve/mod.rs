@@ -109,6 +109,7 @@ pub async fn run() -> anyhow::Result<()> {
         },
         erase: EraseState {
             store: store.clone(),
+            clock: clock.clone(),
         },
         count: CountState {
             counter: store.clone(),

@@ -1,6 +1,8 @@
-//! `GET|HEAD|POST /api/erase` on AWS Lambda: the only function that may delete a signature.
+//! `GET|HEAD|POST /api/erase` on AWS Lambda: the only function that may delete a signature, and
+//! where a signer withdraws a consent.
 
 use lambda_http::Error;
+use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
 use people_first::http::erase::{EraseState, handle_erase};
 use people_first::http::lambda;
@@ -14,6 +16,7 @@ async fn main() -> Result<(), Error> {
     let edge = config::edge_secret(&aws).await?;
     let state = EraseState {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        clock: Arc::new(SystemClock),
     };
     lambda::run(|request| edge.guard(request, |request| handle_erase(&state, request))).await
 }

@@ -2,7 +2,7 @@
 
 use crate::domain::{MailboxDay, SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
-    Insertion, LinkRenewal, SignatureMailing, SignatureStore, SignerChoices, StoreError,
+    Consents, Insertion, LinkRenewal, SignatureMailing, SignatureStore, SignerChoices, StoreError,
 };
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -257,6 +257,57 @@ impl SignatureStore for DynamoStore {
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
             .expression_attribute_values(":hash", AttributeValue::S(secret_hash.to_hex()))
             .expression_attribute_values(":at", number(at))
+            .send()
+            .await;
+        applied(result)
+    }
+
+    async fn replace_consents(
+        &self,
+        signer: &SignerKey,
+        erase_hash: &SecretHash,
+        seen: &Consents,
+        new: &Consents,
+        forget_email: bool,
+    ) -> Result<bool, StoreError> {
+        let consent = |consent: &crate::domain::PartnerConsent| {
+            serde_dynamo::to_attribute_value(consent).map_err(StoreError::unavailable)
+        };
+        let mut set = vec!["updates = :updates"];
+        let mut removed = Vec::new();
+        let mut condition = "erase_hash = :hash AND updates = :seen_updates".to_owned();
+        let mut request = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .expression_attribute_values(":hash", AttributeValue::S(erase_hash.to_hex()))
+            .expression_attribute_values(":updates", AttributeValue::Bool(new.updates))
+            .expression_attribute_values(":seen_updates", AttributeValue::Bool(seen.updates));
+        match &seen.partner_consent {
+            Some(seen) => {
+                condition.push_str(" AND partner_consent = :seen_consent");
+                request = request.expression_attribute_values(":seen_consent", consent(seen)?);
+            }
+            None => condition.push_str(" AND attribute_not_exists(partner_consent)"),
+        }
+        match &new.partner_consent {
+            Some(new) => {
+                set.push("partner_consent = :consent");
+                request = request.expression_attribute_values(":consent", consent(new)?);
+            }
+            None => removed.push("partner_consent"),
+        }
+        if forget_email {
+            removed.push("email");
+        }
+        let mut update = format!("SET {}", set.join(", "));
+        if !removed.is_empty() {
+            update = format!("{update} REMOVE {}", removed.join(", "));
+        }
+        let result = request
+            .update_expression(update)
+            .condition_expression(condition)
             .send()
             .await;
         applied(result)

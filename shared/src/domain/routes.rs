@@ -64,6 +64,8 @@ pub enum Page {
     ThankYou,
     /// After erasing.
     Erased,
+    /// After withdrawing a consent: the signature stays.
+    Withdrawn,
     Privacy,
     /// The counter for partners' sites.
     Embed,
@@ -76,11 +78,12 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Home,
         Self::CheckEmail,
         Self::ThankYou,
         Self::Erased,
+        Self::Withdrawn,
         Self::Privacy,
         Self::Embed,
         Self::Organisations,
@@ -95,6 +98,7 @@ impl Page {
             Self::CheckEmail => "check-email/",
             Self::ThankYou => "thank-you/",
             Self::Erased => "erased/",
+            Self::Withdrawn => "withdrawn/",
             Self::Privacy => "privacy/",
             Self::Embed => "embed/",
             Self::Organisations => "organisations/",

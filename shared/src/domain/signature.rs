@@ -5,7 +5,7 @@ use super::{
 use serde::{Deserialize, Serialize};
 
 /// The version of the privacy policy a signer was shown, kept with their consent.
-pub const PRIVACY_POLICY_VERSION: &str = "2026-11-29";
+pub const PRIVACY_POLICY_VERSION: &str = "2026-12-06";
 
 /// How many days the table's point-in-time recovery keeps each backup, as the privacy policy
 /// states it: `RecoveryPeriodInDays` in infra/template.yaml, held equal by a test.
@@ -45,6 +45,10 @@ pub struct PartnerConsent {
     /// the partner in the next export.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exported_at: Option<Timestamp>,
+    /// When the signer withdrew it after an export: kept, with the address, only until the
+    /// next export tells the partner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<Timestamp>,
 }
 
 /// One person's signature, as the table holds it. Field names are the table's attribute names.

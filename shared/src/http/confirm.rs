@@ -37,7 +37,7 @@ pub async fn handle_confirm(
                 Err(e) => refused(&request, &e, locale),
             }
         }
-        LinkRequest::Press(encoding, token) => {
+        LinkRequest::Press(encoding, token, _) => {
             match confirm_signature(state.store.as_ref(), state.clock.as_ref(), &token).await {
                 Ok(locale) => pressed(encoding, locale, Page::ThankYou, "confirmed"),
                 Err(e) => refused(&request, &e, locale),

@@ -1,11 +1,13 @@
-//! `GET|HEAD|POST /api/erase`: the page an erasure link opens, and the button that erases.
+//! `GET|HEAD|POST /api/erase`: the page an erasure link opens, the button that erases, and the
+//! buttons that withdraw a consent while the signature stays.
 
-use super::link::{LinkRequest, link_request, pressed};
+use super::link::{LinkRequest, dead_link, link_request, pressed};
 use super::{browser_locale, page};
 use crate::domain::routes::Page;
 use crate::i18n::MessageId;
 use crate::pages;
-use crate::ports::SignatureStore;
+use crate::ports::{Clock, SignatureStore};
+use crate::use_cases::consent::{Consent, withdraw};
 use crate::use_cases::erase::{erase_signature, inspect_erasure};
 use http::StatusCode;
 use lambda_http::{Body, Error, Request, Response};
@@ -15,6 +17,8 @@ use tracing::instrument;
 #[derive(Clone)]
 pub struct EraseState {
     pub store: Arc<dyn SignatureStore>,
+    /// When a consent is withdrawn.
+    pub clock: Arc<dyn Clock>,
 }
 
 #[instrument(skip_all, fields(method = %request.method()))]
@@ -23,10 +27,15 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
     let answer = match link_request(&request, locale) {
         LinkRequest::Refused(refusal) => refusal,
         LinkRequest::Open(token) => match inspect_erasure(state.store.as_ref(), &token).await {
-            Ok(Some(locale)) => page(
+            Ok(Some(held)) => page(
                 StatusCode::OK,
-                locale,
-                pages::erase_page(locale, &token.encode()),
+                held.locale,
+                pages::erase_page(
+                    held.locale,
+                    &token.encode(),
+                    held.updates,
+                    held.partner.as_deref(),
+                ),
             ),
             Ok(None) => page(
                 StatusCode::OK,
@@ -40,9 +49,23 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
             ),
             Err(fault) => super::unavailable(&request, locale, &fault),
         },
-        LinkRequest::Press(encoding, token) => {
+        LinkRequest::Press(encoding, token, None) => {
             match erase_signature(state.store.as_ref(), &token).await {
                 Ok(erased) => pressed(encoding, erased.unwrap_or(locale), Page::Erased, "erased"),
+                Err(fault) => super::unavailable(&request, locale, &fault),
+            }
+        }
+        LinkRequest::Press(encoding, token, Some(button)) => {
+            let consent = match button.as_str() {
+                "campaign" => Consent::Campaign,
+                "partner" => Consent::Partner,
+                _ => return Ok(dead_link(&request, locale)),
+            };
+            let store = state.store.as_ref();
+            match withdraw(store, state.clock.as_ref(), &token, consent).await {
+                Ok(Some(locale)) => pressed(encoding, locale, Page::Withdrawn, "withdrawn"),
+                // Nothing left of the signature: as an erasure link that leads nowhere.
+                Ok(None) => dead_link(&request, locale),
                 Err(fault) => super::unavailable(&request, locale, &fault),
             }
         }

@@ -13,8 +13,9 @@ use lambda_http::{Body, Request, Response};
 pub(super) enum LinkRequest {
     /// `GET` or `HEAD` with `?t=`: show the page, change nothing.
     Open(LinkToken),
-    /// `POST` of `t`, as a form or as JSON: act.
-    Press(Encoding, LinkToken),
+    /// `POST` of `t`, as a form or as JSON: act; `withdraw` names the button of the erasure
+    /// page that withdraws a consent instead (`campaign`, `partner`).
+    Press(Encoding, LinkToken, Option<String>),
     /// Answered already: a method other than `GET`, `HEAD` or `POST`, an unreadable body, or a
     /// token that cannot be one.
     Refused(Response<Body>),
@@ -26,6 +27,8 @@ pub(super) fn link_request(request: &Request, locale: Locale) -> LinkRequest {
     struct Posted {
         #[serde(default)]
         t: String,
+        #[serde(default)]
+        withdraw: Option<String>,
     }
     let unknown = || LinkRequest::Refused(dead_link(request, locale));
     match *request.method() {
@@ -34,8 +37,10 @@ pub(super) fn link_request(request: &Request, locale: Locale) -> LinkRequest {
             LinkToken::parse(&raw).map_or_else(|_| unknown(), LinkRequest::Open)
         }
         Method::POST => match super::read_body::<Posted>(request, locale) {
-            Ok((encoding, posted)) => LinkToken::parse(&posted.t)
-                .map_or_else(|_| unknown(), |token| LinkRequest::Press(encoding, token)),
+            Ok((encoding, posted)) => LinkToken::parse(&posted.t).map_or_else(
+                |_| unknown(),
+                |token| LinkRequest::Press(encoding, token, posted.withdraw),
+            ),
             Err(refusal) => LinkRequest::Refused(*refusal),
         },
         _ => LinkRequest::Refused(method_not_allowed(request, locale, "GET, HEAD, POST")),

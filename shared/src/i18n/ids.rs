@@ -68,4 +68,6 @@ message_ids! {
     SUPPORTERS_COUNT = "supporters-count",
     THANK_YOU_BODY = "thank-you-body",
     THANK_YOU_TITLE = "thank-you-title",
+    WITHDRAWN_BODY = "withdrawn-body",
+    WITHDRAWN_TITLE = "withdrawn-title",
 }

@@ -218,11 +218,12 @@ pub fn confirm_page(
     )
 }
 
-/// The page an erasure link opens: one button.
-pub fn erase_page(locale: Locale, token: &str) -> String {
+/// The page an erasure link opens: the button that erases, and one for each consent held
+/// (`partner` by the name its frame showed).
+pub fn erase_page(locale: Locale, token: &str, updates: bool, partner: Option<&str>) -> String {
     render(
         "erase.html",
-        &context! { locale => locale.code(), token => token },
+        &context! { locale => locale.code(), token => token, updates => updates, partner => partner },
     )
 }
 

@@ -304,6 +304,16 @@ pub fn build(settings: &SiteSettings, supporters: &[crate::domain::Organisation]
             (Page::CheckEmail.file(), check_email_page(settings, locale)),
             (Page::ThankYou.file(), thank_you_page(settings, locale)),
             (Page::Erased.file(), erased_page(settings, locale)),
+            (
+                Page::Withdrawn.file(),
+                site_message_page(
+                    settings,
+                    locale,
+                    Page::Withdrawn.path(),
+                    MessageId::WITHDRAWN_TITLE,
+                    MessageId::WITHDRAWN_BODY,
+                ),
+            ),
             (Page::Privacy.file(), privacy_page(settings, locale)),
             (Page::Embed.file(), embed_page(settings, locale)),
             ("404.html".to_owned(), not_found_page(settings, locale)),

@@ -87,9 +87,18 @@ pub async fn wait_for_count(base: &str, total: u64) -> serde_json::Value {
 
 /// Signs as a form would and confirms from the email's link; returns the email.
 pub async fn sign_and_confirm(base: &str, fields: &[(&str, &str)]) -> serde_json::Value {
+    sign_at_and_confirm(base, "/api/sign", fields).await
+}
+
+/// As `sign_and_confirm`, with the form sent to `path` (a partner's frame: `/api/frame?…`).
+pub async fn sign_at_and_confirm(
+    base: &str,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> serde_json::Value {
     let http = client();
     let signed = http
-        .post(format!("{base}/api/sign"))
+        .post(format!("{base}{path}"))
         .form(fields)
         .send()
         .await

@@ -266,6 +266,8 @@ pub struct StoreUnderTest {
     pub supporters: Arc<dyn crate::ports::SupporterStore>,
     /// And as the mail's health is counted in it.
     pub health: Arc<dyn crate::ports::MailHealthStore>,
+    /// And as staff read it whole.
+    pub scan: Arc<dyn crate::ports::SignatureScan>,
     pub feed: Feed,
     _dir: Option<tempfile::TempDir>,
 }
@@ -286,6 +288,7 @@ impl StoreUnderTest {
             store: store.clone(),
             supporters: store.clone(),
             health: store.clone(),
+            scan: store.clone(),
             feed: Feed::Embedded(store),
             _dir: Some(dir),
         }
@@ -298,6 +301,7 @@ impl StoreUnderTest {
         Self {
             store: store.clone(),
             health: store.clone(),
+            scan: store.clone(),
             supporters: store,
             feed: Feed::Dynamo {
                 config: Box::new(config),
@@ -532,6 +536,16 @@ impl SignatureStore for AcceptingStore {
         _: &crate::domain::SignerKey,
         _: &crate::domain::SecretHash,
         _: crate::domain::Timestamp,
+        _: bool,
+    ) -> Result<bool, crate::ports::StoreError> {
+        Ok(false)
+    }
+    async fn replace_consents(
+        &self,
+        _: &crate::domain::SignerKey,
+        _: &crate::domain::SecretHash,
+        _: &crate::ports::Consents,
+        _: &crate::ports::Consents,
         _: bool,
     ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)

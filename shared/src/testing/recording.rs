@@ -99,6 +99,19 @@ impl SignatureStore for Recording {
             .confirm(signer, secret_hash, at, keep_email)
             .await
     }
+    async fn replace_consents(
+        &self,
+        signer: &SignerKey,
+        erase_hash: &SecretHash,
+        seen: &crate::ports::Consents,
+        new: &crate::ports::Consents,
+        forget_email: bool,
+    ) -> Result<bool, StoreError> {
+        self.note(Call::WriteSignature);
+        self.store
+            .replace_consents(signer, erase_hash, seen, new, forget_email)
+            .await
+    }
     async fn erase(
         &self,
         signer: &SignerKey,

@@ -17,7 +17,7 @@ pub async fn credit(partners: &dyn Partners, petition: &mut Petition) {
     };
     match partners.partner(id).await {
         Ok(Some(partner)) => {
-            petition.partner_name = Some(partner.name_in(petition.locale).to_owned())
+            petition.partner_name = Some(partner.name_in(petition.locale).to_owned());
         }
         Ok(None) => petition.source = None,
         Err(fault) => {

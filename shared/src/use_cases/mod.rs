@@ -4,6 +4,7 @@
 
 pub mod aggregate;
 pub mod confirm;
+pub mod consent;
 pub mod credit;
 pub mod erase;
 pub mod mail_events;

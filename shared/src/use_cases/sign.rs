@@ -262,6 +262,7 @@ fn partner_consent(petition: &Petition, now: Timestamp) -> Option<PartnerConsent
                 at: now,
                 privacy_policy: PRIVACY_POLICY_VERSION.to_owned(),
                 exported_at: None,
+                withdrawn_at: None,
             })
         }
         _ => None,

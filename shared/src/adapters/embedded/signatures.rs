@@ -4,8 +4,8 @@ use super::feed::NewSignature;
 use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
 use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
-    Insertion, LinkRenewal, SignatureMailing, SignaturePage, SignatureScan, SignatureStore,
-    SignerChoices, StoreError,
+    Consents, Insertion, LinkRenewal, SignatureMailing, SignaturePage, SignatureScan,
+    SignatureStore, SignerChoices, StoreError,
 };
 use async_trait::async_trait;
 use redb::ReadableDatabase;
@@ -79,6 +79,19 @@ impl SignatureStore for EmbeddedStore {
     ) -> Result<bool, StoreError> {
         let (signer, secret_hash) = (*signer, *secret_hash);
         self.write(move |batch| batch.confirm(&signer, &secret_hash, at, keep_email))
+            .await
+    }
+
+    async fn replace_consents(
+        &self,
+        signer: &SignerKey,
+        erase_hash: &SecretHash,
+        seen: &Consents,
+        new: &Consents,
+        forget_email: bool,
+    ) -> Result<bool, StoreError> {
+        let (signer, hash, seen, new) = (*signer, *erase_hash, seen.clone(), new.clone());
+        self.write(move |batch| batch.replace_consents(&signer, &hash, &seen, &new, forget_email))
             .await
     }
 

@@ -13,7 +13,7 @@ use crate::domain::mail_health::MailHealth;
 use crate::domain::{
     Counter, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey, Timestamp,
 };
-use crate::ports::{Insertion, StoreError};
+use crate::ports::{Consents, Insertion, StoreError};
 use redb::Database;
 use serde::Serialize;
 use std::sync::mpsc;
@@ -151,6 +151,30 @@ impl Batch<'_> {
         let change =
             serde_json::to_vec(&StoredChange::of_signature(old, new)).map_err(unavailable)?;
         self.feed.append(&change)
+    }
+
+    pub(super) fn replace_consents(
+        &mut self,
+        signer: &SignerKey,
+        hash: &SecretHash,
+        seen: &Consents,
+        new: &Consents,
+        forget_email: bool,
+    ) -> Result<bool, StoreError> {
+        let Some(old) = self.get(signer)? else {
+            return Ok(false);
+        };
+        if !old.erase_hash.matches(hash) || Consents::of(&old) != *seen {
+            return Ok(false);
+        }
+        let mut changed = old.clone();
+        changed.updates = new.updates;
+        changed.partner_consent.clone_from(&new.partner_consent);
+        if forget_email {
+            changed.email = None;
+        }
+        self.put(Some(old), changed)?;
+        Ok(true)
     }
 
     pub(super) fn erase(
