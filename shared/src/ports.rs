@@ -191,8 +191,13 @@ pub enum Notice {
     ContactLink { organisation: String, link: String },
     /// The moderators: requests wait for them, this one the first.
     Waiting { organisation: String, id: String },
-    /// The contact: staff approved the request.
-    Approved { organisation: String },
+    /// The contact: staff approved the request. `code` is the organisation's as a partner, and
+    /// `embed` the page that shows how to put the count and the form on its site.
+    Approved {
+        organisation: String,
+        code: String,
+        embed: String,
+    },
     /// The contact: staff turned the request down.
     Rejected { organisation: String },
 }

@@ -100,6 +100,7 @@ test("a partner's page frames the form, its scripts read nothing, and a person s
   await frame.locator('#name').fill('Оксана Петренко');
   await frame.locator('#email').fill('framed-js@example.org');
   await frame.locator('#country').selectOption('UA');
+  await frame.locator('#partner_updates').check();
   await page.evaluate(() => window.tryToRead());
   assert.deepEqual(await page.evaluate(() => window.readAttempts), ['no document', 'refused']);
   const loadsBefore = await page.evaluate(() => window.loads);
@@ -161,12 +162,40 @@ test('axe finds no accessibility violation in the framed form or its answer, in 
   assert.deepEqual(found, []);
 });
 
-test('the partner is credited with both signatures', async () => {
+// A staff command on the stack's data, the stack stopped meanwhile and started again.
+async function staffCommand(args) {
   const dataDir = stack.dataDir;
   await stack.stop({ keepData: true });
-  const figures = staff(dataDir, ['stats', '--by-source']);
+  try {
+    return staff(dataDir, args);
+  } finally {
+    stack = await startStack({ dataDir });
+  }
+}
+
+test('the partner is credited with both signatures', async () => {
+  const figures = await staffCommand(['stats', '--by-source']);
   const row = figures.split('\n').find((line) => line.includes('s07'));
   assert.ok(row, figures);
   assert.deepEqual(row.split(/[│┆]/).map((cell) => cell.trim()).filter(Boolean), ['s07', '2', '2', '100.0 %']);
-  stack = await startStack({ dataDir });
+});
+
+test("a consent given in the frame reaches the partner's export, and a withdrawal its next", async () => {
+  const exported = async () => JSON.parse(await staffCommand(['export', '--partner', 's07', '--format', 'json']))
+    .map((row) => [row.status, row.email]);
+  assert.deepEqual(await exported(), [['consenting', 'framed-js@example.org']], 'only who ticked the box');
+
+  // The signer withdraws from the link in the email, in the browser; the signature stays.
+  const [mail] = await mailTo(stack.base, 'framed-js@example.org');
+  // The stack started again on another port: the link's path, at its address now.
+  const erase = /\/api\/erase\?t=\S+/.exec(mail.text)[0];
+  const page = await browser.newPage();
+  await page.goto(`${stack.base}${erase}`);
+  await page.locator('form:has(input[name=withdraw][value=partner]) button').click();
+  await page.waitForURL(/\/uk\/withdrawn\/$/);
+  const count = await (await fetch(`${stack.base}/api/count`)).json();
+  assert.equal(count.total, 2, 'still counted');
+
+  assert.deepEqual(await exported(), [['withdrawn', 'framed-js@example.org']], 'the partner is told');
+  assert.deepEqual(await exported(), [], 'once');
 });

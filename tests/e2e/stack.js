@@ -22,13 +22,17 @@ export async function startStack({ dataDir } = {}) {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
+  // The line that says where it listens; a stack started on data it left may log the changes
+  // it catches up on first.
   const base = await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`people-first exited with ${code}`)));
-    lines.once('line', (line) => {
-      const address = line.split(/\s+/).find((word) => word.startsWith('http://'));
-      if (address) resolve(address.replace(/\/$/, ''));
-      else reject(new Error(`unexpected first line: ${line}`));
-    });
+    const listening = (line) => {
+      const address = /running at (http:\/\/\S+)/.exec(line);
+      if (!address) return;
+      lines.off('line', listening);
+      resolve(address[1].replace(/\/$/, ''));
+    };
+    lines.on('line', listening);
   });
   lines.on('line', () => {});
   const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -57,6 +57,8 @@ message_ids! {
     SHARE_TEXT = "share-text",
     SIGN_HEADING = "sign-heading",
     SUPPORTER_APPROVED_BODY = "supporter-approved-body",
+    SUPPORTER_APPROVED_BUTTON = "supporter-approved-button",
+    SUPPORTER_APPROVED_CODE = "supporter-approved-code",
     SUPPORTER_APPROVED_SUBJECT = "supporter-approved-subject",
     SUPPORTER_EMAIL_ACTION = "supporter-email-action",
     SUPPORTER_EMAIL_BUTTON = "supporter-email-button",

@@ -68,13 +68,24 @@ impl Wording for Emails {
                     &[],
                 )
             }
-            Notice::Approved { organisation } => {
+            Notice::Approved {
+                organisation,
+                code,
+                embed,
+            } => {
                 let body = message(locale, MessageId::SUPPORTER_APPROVED_BODY, organisation);
+                let partner = i18n::message(
+                    locale,
+                    Medium::PlainText,
+                    MessageId::SUPPORTER_APPROVED_CODE,
+                    &[("code", code.as_str().into())],
+                );
+                let button = i18n::text(locale, MessageId::SUPPORTER_APPROVED_BUTTON);
                 short(
                     locale,
                     MessageId::SUPPORTER_APPROVED_SUBJECT,
-                    &[body],
-                    None,
+                    &[body, partner],
+                    Some((embed, &button)),
                     &[],
                 )
             }
@@ -176,10 +187,13 @@ mod tests {
                     link: link.into(),
                 },
             );
+            let embed = format!("https://people-first.example/{locale}/embed/");
             let approved = words(
                 locale,
                 &Notice::Approved {
                     organisation: organisation(),
+                    code: "k3h8m2p9qa".into(),
+                    embed: embed.clone(),
                 },
             );
             let rejected = words(
@@ -203,6 +217,11 @@ mod tests {
                 assert!(email.html.contains("Memorial Deutschland"), "{locale}");
             }
             assert_ne!(approved.subject, rejected.subject, "{locale}");
+            assert!(
+                approved.text.contains("k3h8m2p9qa") && approved.text.contains(&embed),
+                "{locale}: a partner's code, and where to use it: {}",
+                approved.text
+            );
             assert!(
                 asked.text.contains(link),
                 "{locale}: the link, in plain text"

@@ -159,10 +159,20 @@ impl Moderation {
         }
     }
 
-    /// What the email that tells the contact says, naming the organisation as given.
-    fn outcome(&self, organisation: String) -> Option<Notice> {
+    /// What the email that tells the contact says, naming the organisation as given; an
+    /// approval gives its code, and the page at `embed` that shows what to do with it.
+    fn outcome(
+        &self,
+        organisation: String,
+        code: &OrganisationId,
+        embed: String,
+    ) -> Option<Notice> {
         match self {
-            Self::Approve(_) => Some(Notice::Approved { organisation }),
+            Self::Approve(_) => Some(Notice::Approved {
+                organisation,
+                code: code.to_string(),
+                embed,
+            }),
             Self::Reject => Some(Notice::Rejected { organisation }),
             Self::Remove => None,
         }
@@ -239,7 +249,13 @@ async fn tell_outcome(
     moderation: &Moderation,
 ) -> bool {
     let locale = contact.locale;
-    let Some(outcome) = moderation.outcome(organisation.name_in(locale).to_owned()) else {
+    let embed = format!(
+        "{}{}",
+        settings.mail.public_url,
+        crate::domain::routes::Page::Embed.at(locale)
+    );
+    let name = organisation.name_in(locale).to_owned();
+    let Some(outcome) = moderation.outcome(name, &organisation.id, embed) else {
         return false;
     };
     let email = notice(&settings.mail, contact.email.clone(), locale, &outcome);
