@@ -136,6 +136,18 @@ def problems_of(template, edge):
                 and '"SearchString": "/api/"' in json.dumps(rule["Statement"]["RateBasedStatement"].get("ScopeDownStatement"))]
     if not covering:
         problems.append("no firewall rate rule covers /api/")
+    # Every address that signs or sends email is held to the signing rate, the framed form's
+    # POST with it.
+    signing = [json.dumps(rule["Statement"]["RateBasedStatement"].get("ScopeDownStatement"))
+               for rule in rules if rule.get("VisibilityConfig", {}).get("MetricName") == "signing-rate-per-address"]
+    for path in ("/api/sign", "/api/confirm", "/api/organisations", "/api/frame"):
+        if not any(f'"SearchString": "{path}"' in scope for scope in signing):
+            problems.append(f"the signing rate rule does not cover {path}")
+    # CloudFront refuses a cache or headers policy whose comment passes 128 characters.
+    for name, resource in resources.items():
+        config = resource.get("Properties", {}).get("CachePolicyConfig") or {}
+        if len(config.get("Comment", "")) > 128:
+            problems.append(f"{name}: a comment of {len(config['Comment'])} characters, over CloudFront's 128")
     return problems + language_problems(resources) + alarm_problems(edge, acl)
 
 

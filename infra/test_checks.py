@@ -448,6 +448,20 @@ class EdgeTest(unittest.TestCase):
                 "if (CODE.test(code)) ", "")
         self.assertIn("/api/frame: no viewer function keeps partner to a code's shape", self.problems(change))
 
+    def test_a_framed_form_outside_the_signing_rate_signs_ten_times_as_fast(self):
+        def change(template, edge):
+            acl = next(r for r in edge["Resources"].values() if r["Type"] == "AWS::WAFv2::WebACL")
+            rule = next(r for r in acl["Properties"]["Rules"]
+                        if r["VisibilityConfig"]["MetricName"] == "signing-rate-per-address")
+            statements = rule["Statement"]["RateBasedStatement"]["ScopeDownStatement"]["OrStatement"]["Statements"]
+            statements.pop()
+        self.assertIn("the signing rate rule does not cover /api/frame", self.problems(change))
+
+    def test_a_cache_policy_comment_cloudfront_refuses(self):
+        def change(template, edge):
+            template["Resources"]["FrameCache"]["Properties"]["CachePolicyConfig"]["Comment"] = "x" * 129
+        self.assertIn("FrameCache: a comment of 129 characters, over CloudFront's 128", self.problems(change))
+
     def test_uncached_preflights_reach_the_count_function(self):
         def change(template, edge):
             for behaviour in self.distribution(template)["CacheBehaviors"]:

@@ -286,8 +286,9 @@
     if (src && !form.elements.src.value && /^[a-z0-9]{1,10}$/i.test(src)) form.elements.src.value = src;
   }
 
-  // In a partner's frame, the one thing said to the partner's page: the form's height, as it
-  // first shows and when the page resizes the frame; never after a signer types or signs.
+  // In a partner's frame, the one thing said to the partner's page: the form's height, once, as
+  // it first shows. Said again on a resize, a height the partner's script could ask for by
+  // nudging the frame's width would tell it that a visitor signed, or mistyped.
   function tellHeight() {
     if (window.parent === window) return;
     parent.postMessage({ peopleFirstHeight: document.documentElement.scrollHeight }, '*');
@@ -307,13 +308,6 @@
     document.querySelectorAll('form[data-prove]').forEach(proveBeforeSending);
     document.querySelectorAll('[data-sent-to]').forEach(showSentTo);
     document.querySelectorAll('[data-share]').forEach(share);
-    if (document.body.hasAttribute('data-frame')) {
-      tellHeight();
-      let width = innerWidth;
-      addEventListener('resize', () => {
-        if (innerWidth !== width) tellHeight();
-        width = innerWidth;
-      });
-    }
+    if (document.body.hasAttribute('data-frame')) tellHeight();
   });
 })();

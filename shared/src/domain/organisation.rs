@@ -183,7 +183,8 @@ impl Website {
         let Ok(url) = url::Url::parse(&self.0) else {
             return Vec::new();
         };
-        let Some(host) = url.host_str() else {
+        // A host a browser accepts may still hold `*` (a wildcard in a policy): only plain ones.
+        let Some(host) = url.host_str().filter(|h| is_plain_host(h)) else {
             return Vec::new();
         };
         let twin = match host.strip_prefix("www.") {
@@ -211,6 +212,15 @@ impl From<Website> for String {
     }
 }
 
+/// A host name of letters, digits, dots and dashes: nothing a content security policy would
+/// read as a wildcard or a separator.
+fn is_plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+}
+
 /// A site that may frame the sign form for a partner, beside the partner's website: its origin
 /// as browsers write it (`https://host[:port]`), as staff list it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -223,7 +233,7 @@ impl FrameOrigin {
     pub fn parse(raw: &str) -> Result<Self, InputError> {
         let url = url::Url::parse(raw.trim()).map_err(|_| InputError::Invalid)?;
         let plain = matches!(url.scheme(), "http" | "https")
-            && url.host_str().is_some()
+            && url.host_str().is_some_and(is_plain_host)
             && url.username().is_empty()
             && url.password().is_none()
             && url.path() == "/"
@@ -397,6 +407,10 @@ mod tests {
             ["http://www.ccl.org.ua:8080", "http://ccl.org.ua:8080"]
         );
         assert!(Website::from("not a url".to_owned()).origins().is_empty());
+        assert!(
+            Website::from("https://*.com".to_owned()).origins().is_empty(),
+            "a wildcard would let any site frame the form"
+        );
     }
 
     #[test]
@@ -420,6 +434,7 @@ mod tests {
             "https://a@memorial.de",
             "javascript:alert(1)",
             "https://memorial.de; script-src *",
+            "https://*.com",
         ] {
             assert!(FrameOrigin::parse(bad).is_err(), "{bad}");
         }
