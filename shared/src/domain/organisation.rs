@@ -408,7 +408,9 @@ mod tests {
         );
         assert!(Website::from("not a url".to_owned()).origins().is_empty());
         assert!(
-            Website::from("https://*.com".to_owned()).origins().is_empty(),
+            Website::from("https://*.com".to_owned())
+                .origins()
+                .is_empty(),
             "a wildcard would let any site frame the form"
         );
     }
