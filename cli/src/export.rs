@@ -89,6 +89,19 @@ async fn export_for_partner(
     bar.finish_and_clear();
     let share = share.context("cannot read the signatures")?;
     let mut writer = Writer::new(format, out, &PARTNER_COLUMNS)?;
+    // A row without an address would tell the partner nothing it could act on.
+    let share = people_first::use_cases::consent::PartnerShare {
+        consenting: share
+            .consenting
+            .into_iter()
+            .filter(|s| s.email.is_some())
+            .collect(),
+        withdrawn: share
+            .withdrawn
+            .into_iter()
+            .filter(|s| s.email.is_some())
+            .collect(),
+    };
     for signature in &share.consenting {
         writer.row(&PARTNER_COLUMNS, partner_row("consenting", signature))?;
     }

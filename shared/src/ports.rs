@@ -478,21 +478,26 @@ impl<H: MailHealthStore + ?Sized> MailHealthStore for std::sync::Arc<H> {
     }
 }
 
+/// One organisation and its contact, as the mailer reads them for the links it sends: all a
+/// mailer needs of the supporters' store.
+#[async_trait]
+pub trait OrganisationReading: Send + Sync {
+    /// An organisation and its contact, while the contact is kept.
+    async fn organisation(
+        &self,
+        id: &crate::domain::OrganisationId,
+    ) -> Result<Option<(crate::domain::Organisation, Option<crate::domain::Contact>)>, StoreError>;
+}
+
 /// The organisations asking to join the supporters list, the list itself, and their contacts.
 #[async_trait]
-pub trait SupporterStore: Send + Sync {
+pub trait SupporterStore: OrganisationReading {
     /// Writes a new request with its contact.
     async fn insert_request(
         &self,
         organisation: &crate::domain::Organisation,
         contact: &crate::domain::Contact,
     ) -> Result<(), StoreError>;
-
-    /// An organisation and its contact, while the contact is kept.
-    async fn organisation(
-        &self,
-        id: &crate::domain::OrganisationId,
-    ) -> Result<Option<(crate::domain::Organisation, Option<crate::domain::Contact>)>, StoreError>;
 
     /// Every organisation whose contact confirmed, whatever its standing since, without
     /// contacts. Unconfirmed requests are left out, and are not read: this is read whole.

@@ -109,6 +109,10 @@ async fn the_frame_signs_without_javascript_credits_the_partner_and_answers_in_t
         wrong.body
     );
     assert!(frame_ancestors(&wrong).contains("https://memorial.example.org"));
+    assert!(
+        !wrong.body.contains(r#"target="_blank" novalidate"#),
+        "a correction stays in the tab the form opened"
+    );
     assert_eq!(wrong.header("cache-control"), "no-store");
 
     let signed = stack

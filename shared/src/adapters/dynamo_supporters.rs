@@ -5,7 +5,7 @@ use super::dynamo::{DynamoStore, Item, applied, unavailable};
 use crate::domain::{
     Contact, FrameOrigin, Organisation, OrganisationId, SecretHash, Standing, Timestamp,
 };
-use crate::ports::{StoreError, SupporterStore};
+use crate::ports::{OrganisationReading, StoreError, SupporterStore};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
@@ -95,6 +95,25 @@ impl DynamoStore {
 }
 
 #[async_trait]
+impl OrganisationReading for DynamoStore {
+    async fn organisation(
+        &self,
+        id: &OrganisationId,
+    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
+        let Some(item) = self.get(organisation_key(id)).await? else {
+            return Ok(None);
+        };
+        let organisation = read_organisation(item)?;
+        let contact = self
+            .get(contact_key(id))
+            .await?
+            .map(read_contact)
+            .transpose()?;
+        Ok(Some((organisation, contact)))
+    }
+}
+
+#[async_trait]
 impl SupporterStore for DynamoStore {
     async fn insert_request(
         &self,
@@ -125,22 +144,6 @@ impl SupporterStore for DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(())
-    }
-
-    async fn organisation(
-        &self,
-        id: &OrganisationId,
-    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
-        let Some(item) = self.get(organisation_key(id)).await? else {
-            return Ok(None);
-        };
-        let organisation = read_organisation(item)?;
-        let contact = self
-            .get(contact_key(id))
-            .await?
-            .map(read_contact)
-            .transpose()?;
-        Ok(Some((organisation, contact)))
     }
 
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {

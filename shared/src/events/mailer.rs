@@ -3,7 +3,7 @@
 
 use crate::keyring::Keyring;
 use crate::ports::{
-    Clock, MailDomains, MailHealthStore, MailRequest, Mailer, SignatureStore, SupporterStore,
+    Clock, MailDomains, MailHealthStore, MailRequest, Mailer, OrganisationReading, SignatureMailing,
 };
 use crate::use_cases::mailing::MailSettings;
 use crate::use_cases::sending::{Outcome, Pace, Sending};
@@ -14,8 +14,10 @@ use tokio::time::Instant;
 /// What the mailer function needs, built once per process.
 pub struct MailerState {
     pub mailer: Box<dyn Mailer>,
-    pub store: Box<dyn SignatureStore>,
-    pub supporters: Box<dyn SupporterStore>,
+    /// The mailer's narrow ports: a process that holds the whole stores links every write they
+    /// can make, which a mailer never makes.
+    pub store: Box<dyn SignatureMailing>,
+    pub supporters: Box<dyn OrganisationReading>,
     pub domains: Box<dyn MailDomains>,
     pub health: Box<dyn MailHealthStore>,
     /// This instance's share of unproven mail, and the guard, kept between invocations.

@@ -49,6 +49,7 @@ fn frame_of(id: &OrganisationId, organisation: &Organisation, locale: Locale) ->
         partner: organisation.name_in(locale).to_owned(),
         sent: format!("{at}&step=sent"),
         action: at,
+        in_a_tab: false,
     }
 }
 
@@ -118,7 +119,11 @@ pub async fn handle_frame(state: &SignState, request: Request) -> Result<Respons
                  locale: Locale,
                  errors: &BTreeMap<&str, String>,
                  widget: Option<&Widget>| {
-        let frame = frame_of(&id, &organisation, locale);
+        // Sent without a script, the form opened a tab of its own: its corrections stay there.
+        let frame = Frame {
+            in_a_tab: true,
+            ..frame_of(&id, &organisation, locale)
+        };
         let html = frame_page(locale, &frame, form, errors, widget, false);
         framed(
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -15,6 +15,9 @@ pub struct Frame {
     pub action: String,
     /// The frame's own "check your email", shown in the frame after signing.
     pub sent: String,
+    /// Shown in a tab of its own (a correction, after the framed form was sent without a
+    /// script): its form stays in that tab instead of opening another.
+    pub in_a_tab: bool,
 }
 
 /// The framed form, with the fields as sent and what was wrong with them; or, once `sent`, the

@@ -171,6 +171,17 @@ impl SignatureMailing for Recording {
 }
 
 #[async_trait::async_trait]
+impl crate::ports::OrganisationReading for Recording {
+    async fn organisation(
+        &self,
+        id: &OrganisationId,
+    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
+        self.note(Call::ReadOrganisation);
+        self.supporters().organisation(id).await
+    }
+}
+
+#[async_trait::async_trait]
 impl SupporterStore for Recording {
     async fn insert_request(
         &self,
@@ -181,13 +192,6 @@ impl SupporterStore for Recording {
         self.supporters()
             .insert_request(organisation, contact)
             .await
-    }
-    async fn organisation(
-        &self,
-        id: &OrganisationId,
-    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
-        self.note(Call::ReadOrganisation);
-        self.supporters().organisation(id).await
     }
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
         self.note(Call::ReadOrganisation);

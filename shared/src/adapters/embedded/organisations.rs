@@ -7,7 +7,7 @@ use crate::domain::{
     Contact, FrameOrigin, Organisation, OrganisationId, SecretHash, Standing, Timestamp,
 };
 use crate::ports::StoreError;
-use crate::ports::SupporterStore;
+use crate::ports::{OrganisationReading, SupporterStore};
 use async_trait::async_trait;
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
@@ -103,6 +103,18 @@ impl EmbeddedStore {
 }
 
 #[async_trait]
+impl OrganisationReading for EmbeddedStore {
+    async fn organisation(
+        &self,
+        id: &OrganisationId,
+    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
+        Ok(read(&table, id.as_str())?.map(|s| (s.organisation, s.contact)))
+    }
+}
+
+#[async_trait]
 impl SupporterStore for EmbeddedStore {
     async fn insert_request(
         &self,
@@ -125,15 +137,6 @@ impl SupporterStore for EmbeddedStore {
             write(&mut batch.organisations, &stored).and_then(|()| batch.feed.append(&change))
         })
         .await
-    }
-
-    async fn organisation(
-        &self,
-        id: &OrganisationId,
-    ) -> Result<Option<(Organisation, Option<Contact>)>, StoreError> {
-        let txn = self.db.begin_read().map_err(unavailable)?;
-        let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
-        Ok(read(&table, id.as_str())?.map(|s| (s.organisation, s.contact)))
     }
 
     async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {

@@ -7,8 +7,8 @@ use crate::domain::{SecretHash, Signature, SignatureStatus, Timestamp};
 use crate::keyring::Keyring;
 use crate::ports::{Clock, MailHealthStore};
 use crate::ports::{
-    Delivery, MailDomains, MailError, MailRequest, Mailer, OutgoingEmail, SignatureMailing,
-    StoreError, SupporterStore,
+    Delivery, MailDomains, MailError, MailRequest, Mailer, OrganisationReading, OutgoingEmail,
+    SignatureMailing, StoreError,
 };
 use crate::use_cases::mailing::{MailSettings, confirmation_email};
 use crate::use_cases::supporters;
@@ -74,7 +74,7 @@ pub struct Sending<'a> {
     pub mailer: &'a dyn Mailer,
     pub store: &'a dyn SignatureMailing,
     /// Where organisations' contacts are read, for the links they confirm requests with.
-    pub supporters: &'a dyn SupporterStore,
+    pub supporters: &'a dyn OrganisationReading,
     /// Whether an address's domain takes mail at all.
     pub domains: &'a dyn MailDomains,
     /// Where what was sent is counted, and the last hour's figures read for the guard.

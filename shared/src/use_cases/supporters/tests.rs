@@ -9,7 +9,7 @@ use crate::domain::{
     Timestamp, Website,
 };
 use crate::keyring::Keyring;
-use crate::ports::SupporterStore;
+use crate::ports::OrganisationReading;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 struct World {
