@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 use people_first::pages::site::{SiteSettings, build, write};
-use people_first::ports::SupporterStore;
+use people_first::ports::{SupporterStore, SupportersList};
 use std::path::Path;
 
 pub fn run(out: &Path) -> anyhow::Result<()> {

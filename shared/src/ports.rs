@@ -489,19 +489,23 @@ pub trait OrganisationReading: Send + Sync {
     ) -> Result<Option<(crate::domain::Organisation, Option<crate::domain::Contact>)>, StoreError>;
 }
 
+/// The organisations, read whole, as signing and the count ask who is on the list.
+#[async_trait]
+pub trait SupportersList: Send + Sync {
+    /// Every organisation whose contact confirmed, whatever its standing since, without
+    /// contacts. Unconfirmed requests are left out, and are not read: this is read whole.
+    async fn organisations(&self) -> Result<Vec<crate::domain::Organisation>, StoreError>;
+}
+
 /// The organisations asking to join the supporters list, the list itself, and their contacts.
 #[async_trait]
-pub trait SupporterStore: OrganisationReading {
+pub trait SupporterStore: OrganisationReading + SupportersList {
     /// Writes a new request with its contact.
     async fn insert_request(
         &self,
         organisation: &crate::domain::Organisation,
         contact: &crate::domain::Contact,
     ) -> Result<(), StoreError>;
-
-    /// Every organisation whose contact confirmed, whatever its standing since, without
-    /// contacts. Unconfirmed requests are left out, and are not read: this is read whole.
-    async fn organisations(&self) -> Result<Vec<crate::domain::Organisation>, StoreError>;
 
     /// Moves an unconfirmed request whose live link has `link` to waiting for moderation, using
     /// the link up; false when it was not unconfirmed with that link.

@@ -21,7 +21,7 @@ use people_first::http::count::CountState;
 use people_first::http::erase::EraseState;
 use people_first::http::sign::SignState;
 use people_first::http::supporters::SupportState;
-use people_first::ports::SupporterStore;
+use people_first::ports::{SupporterStore, SupportersList};
 use people_first::use_cases::supporters::SupportSettings;
 use std::sync::Arc;
 use tokio::net::TcpListener;

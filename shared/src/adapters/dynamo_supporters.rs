@@ -5,7 +5,7 @@ use super::dynamo::{DynamoStore, Item, applied, unavailable};
 use crate::domain::{
     Contact, FrameOrigin, Organisation, OrganisationId, SecretHash, Standing, Timestamp,
 };
-use crate::ports::{OrganisationReading, StoreError, SupporterStore};
+use crate::ports::{OrganisationReading, StoreError, SupporterStore, SupportersList};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
@@ -114,6 +114,35 @@ impl OrganisationReading for DynamoStore {
 }
 
 #[async_trait]
+impl SupportersList for DynamoStore {
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let mut all = Vec::new();
+        let mut from = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(ORGANISATIONS_INDEX)
+                .key_condition_expression("#listed = :listed")
+                .expression_attribute_names("#listed", LISTED_IN)
+                .expression_attribute_values(":listed", AttributeValue::S(LISTED.into()))
+                .set_exclusive_start_key(from)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            for item in page.items.unwrap_or_default() {
+                all.push(read_organisation(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(next) if !next.is_empty() => from = Some(next),
+                _ => return Ok(all),
+            }
+        }
+    }
+}
+
+#[async_trait]
 impl SupporterStore for DynamoStore {
     async fn insert_request(
         &self,
@@ -144,32 +173,6 @@ impl SupporterStore for DynamoStore {
             .await
             .map_err(unavailable)?;
         Ok(())
-    }
-
-    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        let mut all = Vec::new();
-        let mut from = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(ORGANISATIONS_INDEX)
-                .key_condition_expression("#listed = :listed")
-                .expression_attribute_names("#listed", LISTED_IN)
-                .expression_attribute_values(":listed", AttributeValue::S(LISTED.into()))
-                .set_exclusive_start_key(from)
-                .send()
-                .await
-                .map_err(unavailable)?;
-            for item in page.items.unwrap_or_default() {
-                all.push(read_organisation(item)?);
-            }
-            match page.last_evaluated_key {
-                Some(next) if !next.is_empty() => from = Some(next),
-                _ => return Ok(all),
-            }
-        }
     }
 
     async fn confirm_contact(

@@ -182,6 +182,14 @@ impl crate::ports::OrganisationReading for Recording {
 }
 
 #[async_trait::async_trait]
+impl crate::ports::SupportersList for Recording {
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        self.note(Call::ReadOrganisation);
+        self.supporters().organisations().await
+    }
+}
+
+#[async_trait::async_trait]
 impl SupporterStore for Recording {
     async fn insert_request(
         &self,
@@ -192,10 +200,6 @@ impl SupporterStore for Recording {
         self.supporters()
             .insert_request(organisation, contact)
             .await
-    }
-    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        self.note(Call::ReadOrganisation);
-        self.supporters().organisations().await
     }
     async fn confirm_contact(
         &self,

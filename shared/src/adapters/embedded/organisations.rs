@@ -7,7 +7,7 @@ use crate::domain::{
     Contact, FrameOrigin, Organisation, OrganisationId, SecretHash, Standing, Timestamp,
 };
 use crate::ports::StoreError;
-use crate::ports::{OrganisationReading, SupporterStore};
+use crate::ports::{OrganisationReading, SupporterStore, SupportersList};
 use async_trait::async_trait;
 use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 use serde::{Deserialize, Serialize};
@@ -115,6 +115,20 @@ impl OrganisationReading for EmbeddedStore {
 }
 
 #[async_trait]
+impl SupportersList for EmbeddedStore {
+    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
+        let mut all = Vec::new();
+        for entry in table.range(..UNCONFIRMED).map_err(unavailable)? {
+            let (_, bytes) = entry.map_err(unavailable)?;
+            all.push(decode::<Stored>(bytes.value())?.organisation);
+        }
+        Ok(all)
+    }
+}
+
+#[async_trait]
 impl SupporterStore for EmbeddedStore {
     async fn insert_request(
         &self,
@@ -137,17 +151,6 @@ impl SupporterStore for EmbeddedStore {
             write(&mut batch.organisations, &stored).and_then(|()| batch.feed.append(&change))
         })
         .await
-    }
-
-    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
-        let txn = self.db.begin_read().map_err(unavailable)?;
-        let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
-        let mut all = Vec::new();
-        for entry in table.range(..UNCONFIRMED).map_err(unavailable)? {
-            let (_, bytes) = entry.map_err(unavailable)?;
-            all.push(decode::<Stored>(bytes.value())?.organisation);
-        }
-        Ok(all)
     }
 
     async fn confirm_contact(
