@@ -65,15 +65,16 @@ fn partner_row(status: &str, signature: &Signature) -> Vec<String> {
     ]
 }
 
-/// The partner's share, written; then each consent noted as delivered, each withdrawal it told
-/// of forgotten.
+/// The partner's share: each consent marked as delivered before it is written, so none the
+/// signer withdrew meanwhile reaches the partner unheard of; then each withdrawal it told of
+/// forgotten.
 async fn export_for_partner(
     store: &dyn super::staff::StaffStore,
     code: &str,
     format: Format,
     out: Box<dyn Write>,
 ) -> anyhow::Result<()> {
-    use people_first::use_cases::consent::{mark_delivered, partner_share};
+    use people_first::use_cases::consent::{forget_told, mark_exported, partner_share};
     let partner = people_first::domain::OrganisationId::parse(code)
         .map_err(|_| anyhow::anyhow!("{code} is not a partner's code"))?;
     if store
@@ -88,34 +89,31 @@ async fn export_for_partner(
     let share = partner_share(store, &partner, |n| bar.set_position(n)).await;
     bar.finish_and_clear();
     let share = share.context("cannot read the signatures")?;
-    let mut writer = Writer::new(format, out, &PARTNER_COLUMNS)?;
     // A row without an address would tell the partner nothing it could act on.
-    let share = people_first::use_cases::consent::PartnerShare {
-        consenting: share
-            .consenting
-            .into_iter()
-            .filter(|s| s.email.is_some())
-            .collect(),
-        withdrawn: share
-            .withdrawn
-            .into_iter()
-            .filter(|s| s.email.is_some())
-            .collect(),
+    let with_address = |list: Vec<Signature>| -> Vec<Signature> {
+        list.into_iter().filter(|s| s.email.is_some()).collect()
     };
-    for signature in &share.consenting {
+    let now = people_first::ports::Clock::now(&people_first::adapters::clock::SystemClock);
+    let consenting = with_address(share.consenting);
+    let scanned = consenting.len();
+    let consenting = mark_exported(store, consenting, now).await?;
+    let withdrawn = with_address(share.withdrawn);
+    let mut writer = Writer::new(format, out, &PARTNER_COLUMNS)?;
+    for signature in &consenting {
         writer.row(&PARTNER_COLUMNS, partner_row("consenting", signature))?;
     }
-    for signature in &share.withdrawn {
+    for signature in &withdrawn {
         writer.row(&PARTNER_COLUMNS, partner_row("withdrawn", signature))?;
     }
-    writer.finish().context("cannot write the export")?;
-    let now = people_first::ports::Clock::now(&people_first::adapters::clock::SystemClock);
-    let delivered = mark_delivered(store, &share, now).await?;
+    writer.finish().context(
+        "cannot write the export: run it again (the partner gets every consenting signer each time)",
+    )?;
+    let changed = forget_told(store, &withdrawn).await?;
     eprintln!(
-        "{} consenting and {} withdrawn exported for {code}; {} changed meanwhile, left for the next export.",
-        share.consenting.len(),
-        share.withdrawn.len(),
-        delivered.changed
+        "{} consenting and {} withdrawn exported for {code}; {} changed meanwhile, left out or told again next time.",
+        consenting.len(),
+        withdrawn.len(),
+        scanned - consenting.len() + changed,
     );
     Ok(())
 }

@@ -305,7 +305,7 @@ async fn seed_the_stream(config: &aws_config::SdkConfig, table: &str) {
         &signer,
         &pending.link.secret_hash,
         pending.signed_at,
-        false,
+        &people_first::ports::Consents::of(&pending),
     )
     .await
     .unwrap();

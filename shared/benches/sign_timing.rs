@@ -111,7 +111,12 @@ async fn seed(store: &dyn SignatureStore, run: &str) {
                         let link = signature.link.secret_hash;
                         assert!(
                             store
-                                .confirm(&signature.signer, &link, now, false)
+                                .confirm(
+                                    &signature.signer,
+                                    &link,
+                                    now,
+                                    &people_first::ports::Consents::of(&signature)
+                                )
                                 .await
                                 .unwrap()
                         );

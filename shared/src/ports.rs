@@ -58,6 +58,35 @@ impl Consents {
             partner_consent: signature.partner_consent.clone(),
         }
     }
+
+    /// Whether any of them needs the address kept once the signature is confirmed (a withdrawn
+    /// partner's consent does, until the partner's next export tells it).
+    pub fn need_email(&self) -> bool {
+        self.updates || self.partner_consent.is_some()
+    }
+}
+
+/// A signature's consents as a use case read them, with whether it was confirmed then: a change
+/// to them holds only if both still do, so a confirmation and a withdrawal that cross never keep
+/// an address no consent needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seen {
+    pub consents: Consents,
+    pub confirmed: bool,
+}
+
+impl Seen {
+    pub fn of(signature: &Signature) -> Self {
+        Self {
+            consents: Consents::of(signature),
+            confirmed: signature.is_confirmed(),
+        }
+    }
+
+    /// Whether the address goes once the consents are `new`.
+    pub fn forgets_email_with(&self, new: &Consents) -> bool {
+        self.confirmed && !new.need_email()
+    }
 }
 
 /// A fresh confirmation link replacing the live one of a pending signature.
@@ -87,26 +116,27 @@ pub trait SignatureStore: SignatureMailing {
         sent_before: Timestamp,
     ) -> Result<bool, StoreError>;
 
-    /// Moves a pending signature whose live link has `secret_hash` to confirmed, forgetting
-    /// the address unless `keep_email`; false when it was not pending with that live link.
+    /// Moves a pending signature whose live link has `secret_hash` and whose consents are still
+    /// `seen` to confirmed, forgetting the address unless they need it; false when it was not
+    /// pending with that live link, or a withdrawal changed its consents meanwhile.
     async fn confirm(
         &self,
         signer: &SignerKey,
         secret_hash: &SecretHash,
         at: Timestamp,
-        keep_email: bool,
+        seen: &Consents,
     ) -> Result<bool, StoreError>;
 
     /// Replaces the consents of the signature whose erasure hash is `erase_hash`, if they are
-    /// still `seen`, forgetting its address when `forget_email`; false when the signature is
-    /// gone, another, or its consents changed meanwhile.
+    /// still `seen` and it is still confirmed or pending as `seen`; a confirmed signature's
+    /// address goes with the last consent that needed it. False when the signature is gone,
+    /// another, or changed meanwhile.
     async fn replace_consents(
         &self,
         signer: &SignerKey,
         erase_hash: &SecretHash,
-        seen: &Consents,
+        seen: &Seen,
         new: &Consents,
-        forget_email: bool,
     ) -> Result<bool, StoreError>;
 
     /// Deletes a signature, if its erasure hash is `erase_hash` (a signer's link) or whatever

@@ -82,7 +82,12 @@ async fn sign_and_confirm_in_random_order(store: &Arc<DynamoStore>, random: &mut
                 let (store, s) = (store.clone(), (*s).clone());
                 tokio::spawn(async move {
                     store
-                        .confirm(&s.signer, &s.link.secret_hash, s.signed_at, false)
+                        .confirm(
+                            &s.signer,
+                            &s.link.secret_hash,
+                            s.signed_at,
+                            &people_first::ports::Consents::of(&s),
+                        )
                         .await
                         .unwrap()
                 })

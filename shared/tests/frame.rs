@@ -249,10 +249,10 @@ async fn press(stack: &Stack, email: &str, withdraw: &str) -> Answer {
 }
 
 async fn a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once(stack: Stack) {
-    use people_first::use_cases::consent::{mark_delivered, partner_share};
+    use people_first::use_cases::consent::{forget_told, mark_exported, partner_share};
     let partner = partners(&stack).await;
     let (scan, store) = (stack.store.scan.as_ref(), stack.store.store.as_ref());
-    let (both, quick) = (address("both"), address("quick"));
+    let (both, quick, late) = (address("both"), address("quick"), address("late"));
     sign_in_the_frame_as(&stack, &partner, &both, "&updates=on&partner_updates=on").await;
     sign_in_the_frame_as(&stack, &partner, &quick, "&partner_updates=on").await;
     let read = |html: &str| html.replace(['\u{2068}', '\u{2069}'], "");
@@ -291,17 +291,25 @@ async fn a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once(
     assert!(quick_now.is_confirmed(), "the signature stays");
     assert_eq!((quick_now.partner_consent, quick_now.email), (None, None));
 
-    // Delivered, then withdrawn: the next export tells the partner, once.
+    // Withdrawn while an export reads the table: that export leaves it out, and the partner
+    // never has it.
+    sign_in_the_frame_as(&stack, &partner, &late, "&partner_updates=on").await;
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    assert_eq!(press(&stack, &late, "partner").await.status, 303);
     let at = people_first::ports::Clock::now(stack.clock.as_ref());
-    let delivered = mark_delivered(store, &share, at).await.unwrap();
-    assert_eq!((delivered.marked, delivered.changed), (1, 0));
+    let exported = mark_exported(store, share.consenting, at).await.unwrap();
+    assert_eq!(emails(&exported), vec![both.clone()]);
+    let late_now = store.find(&key(&late)).await.unwrap().unwrap();
+    assert_eq!((late_now.partner_consent, late_now.email), (None, None));
+
+    // Delivered, then withdrawn: the next export tells the partner, once.
     assert_eq!(press(&stack, &both, "partner").await.status, 303);
     let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
     assert_eq!(
         (emails(&share.consenting), emails(&share.withdrawn)),
         (vec![], vec![both.clone()])
     );
-    mark_delivered(store, &share, at).await.unwrap();
+    assert_eq!(forget_told(store, &share.withdrawn).await.unwrap(), 0);
     let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
     assert!(share.consenting.is_empty() && share.withdrawn.is_empty());
     let both_now = store.find(&key(&both)).await.unwrap().unwrap();

@@ -479,7 +479,9 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
     let now = people_first::ports::Clock::now(&people_first::adapters::clock::SystemClock);
     let mut signatures = Vec::new();
     for email in [&gone, &full, &angry, &confirmed, &also_a_contact] {
-        let signature = support::pending_signature_at(email, "UA", now);
+        let mut signature = support::pending_signature_at(email, "UA", now);
+        // The confirmed signer asked for updates, so their address stays to be complained of.
+        signature.updates = email == &confirmed;
         store.store.insert_pending(&signature).await.unwrap();
         signatures.push(signature);
     }
@@ -491,7 +493,7 @@ async fn bounces_and_complaints_from_ses_reach_the_signatures_they_are_about() {
                 &was_confirmed.signer,
                 &was_confirmed.link.secret_hash,
                 now,
-                true
+                &people_first::ports::Consents::of(was_confirmed)
             )
             .await
             .unwrap()

@@ -5,6 +5,7 @@ use people_first::testing as support;
 
 use people_first::domain::{Email, Locale};
 use people_first::http::form::PublicForm;
+use people_first::ports::Consents;
 use people_first::use_cases::sign::RESEND_INTERVAL_SECONDS;
 use serde_json::json;
 use support::link_token;
@@ -122,13 +123,12 @@ async fn every_outcome_of_signing_awaits_the_same_store_calls(stack: Stack) {
     }
     let signer = keyring.signer_key(&Email::parse(&confirmed).unwrap());
     let signature = stack.store.store.find(&signer).await.unwrap().unwrap();
-    let link = signature.link.secret_hash;
-    stack
+    let (link, seen) = (signature.link.secret_hash, Consents::of(&signature));
+    let confirming = stack
         .store
         .store
-        .confirm(&signer, &link, clock.now(), false)
-        .await
-        .unwrap();
+        .confirm(&signer, &link, clock.now(), &seen);
+    assert!(confirming.await.unwrap());
     stack.clock.advance(RESEND_INTERVAL_SECONDS);
     sign(pending.clone()).await;
     use_up_the_mailbox(withheld.clone()).await;

@@ -9,7 +9,7 @@ use people_first::domain::{
     Signature, SignatureStatus, SignerName, Standing, Timestamp,
 };
 use people_first::ports::Clock;
-use people_first::ports::{Insertion, LinkRenewal, SignerChoices};
+use people_first::ports::{Consents, Insertion, LinkRenewal, SignerChoices};
 use support::StoreUnderTest;
 
 const NOW: Timestamp = support::SIGNED_AT;
@@ -246,11 +246,18 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
     assert_eq!(stored.link, signature.link, "the live link stays");
     assert_eq!(stored.erase_hash, signature.erase_hash);
     // Confirmed, the signature is its owner's: a submission changes nothing.
-    subject
-        .store
-        .confirm(&signature.signer, &signature.link.secret_hash, NOW, false)
-        .await
-        .unwrap();
+    assert!(
+        subject
+            .store
+            .confirm(
+                &signature.signer,
+                &signature.link.secret_hash,
+                NOW,
+                &Consents::of(&stored),
+            )
+            .await
+            .unwrap()
+    );
     assert!(
         !subject
             .store
@@ -274,14 +281,24 @@ async fn confirming_moves_to_confirmed_once_and_forgets_the_address(subject: Sto
     assert!(
         subject
             .store
-            .confirm(&signature.signer, &signature.link.secret_hash, at, false)
+            .confirm(
+                &signature.signer,
+                &signature.link.secret_hash,
+                at,
+                &Consents::of(&signature)
+            )
             .await
             .unwrap()
     );
     assert!(
         !subject
             .store
-            .confirm(&signature.signer, &signature.link.secret_hash, at, false)
+            .confirm(
+                &signature.signer,
+                &signature.link.secret_hash,
+                at,
+                &Consents::of(&signature)
+            )
             .await
             .unwrap()
     );
@@ -311,7 +328,12 @@ async fn a_signer_who_wants_updates_keeps_their_address(subject: StoreUnderTest)
     assert!(
         subject
             .store
-            .confirm(&signature.signer, &signature.link.secret_hash, NOW, true)
+            .confirm(
+                &signature.signer,
+                &signature.link.secret_hash,
+                NOW,
+                &Consents::of(&signature)
+            )
             .await
             .unwrap()
     );
@@ -336,7 +358,7 @@ async fn a_wrong_or_expired_link_confirms_nothing(subject: StoreUnderTest) {
     assert!(
         !subject
             .store
-            .confirm(&signature.signer, &wrong, NOW, false)
+            .confirm(&signature.signer, &wrong, NOW, &Consents::of(&signature))
             .await
             .unwrap()
     );
@@ -348,7 +370,7 @@ async fn a_wrong_or_expired_link_confirms_nothing(subject: StoreUnderTest) {
                 &signature.signer,
                 &signature.link.secret_hash,
                 too_late,
-                false
+                &Consents::of(&signature)
             )
             .await
             .unwrap()
@@ -366,7 +388,12 @@ async fn fifty_concurrent_confirmations_make_exactly_one_transition(subject: Sto
         let at = clock.now();
         tokio::spawn(async move {
             store
-                .confirm(&signature.signer, &signature.link.secret_hash, at, false)
+                .confirm(
+                    &signature.signer,
+                    &signature.link.secret_hash,
+                    at,
+                    &Consents::of(&signature),
+                )
                 .await
                 .unwrap()
         })
@@ -390,7 +417,12 @@ async fn an_unknown_signer_is_not_found(subject: StoreUnderTest) {
     assert!(
         !subject
             .store
-            .confirm(&signature.signer, &signature.link.secret_hash, NOW, false)
+            .confirm(
+                &signature.signer,
+                &signature.link.secret_hash,
+                NOW,
+                &Consents::of(&signature)
+            )
             .await
             .unwrap()
     );
@@ -522,7 +554,7 @@ async fn consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link(
     subject: StoreUnderTest,
 ) {
     use people_first::domain::{OrganisationId, PartnerConsent, SecretHash};
-    use people_first::ports::Consents;
+    use people_first::ports::Seen;
     let mut signature = pending("consents@example.org");
     signature.updates = true;
     signature.partner_consent = Some(PartnerConsent {
@@ -534,15 +566,15 @@ async fn consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link(
         withdrawn_at: None,
     });
     subject.store.insert_pending(&signature).await.unwrap();
-    let seen = Consents::of(&signature);
-    let mut exported = seen.clone();
+    let seen = Seen::of(&signature);
+    let mut exported = seen.consents.clone();
     exported.partner_consent.as_mut().unwrap().exported_at = Some(NOW);
     let (signer, hash) = (signature.signer, signature.erase_hash);
-    let replace = |seen: Consents, new: Consents, hash: SecretHash, forget: bool| {
+    let replace = |seen: Seen, new: Consents, hash: SecretHash| {
         let store = subject.store.clone();
         async move {
             store
-                .replace_consents(&signer, &hash, &seen, &new, forget)
+                .replace_consents(&signer, &hash, &seen, &new)
                 .await
                 .unwrap()
         }
@@ -551,25 +583,50 @@ async fn consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link(
         .erasure_secret(&signer, &people_first::domain::LinkNonce::random())
         .hash();
     assert!(
-        !replace(seen.clone(), exported.clone(), stranger, false).await,
+        !replace(seen.clone(), exported.clone(), stranger).await,
         "another link"
     );
-    assert!(replace(seen.clone(), exported.clone(), hash, false).await);
+    assert!(replace(seen.clone(), exported.clone(), hash).await);
     assert!(
-        !replace(seen.clone(), exported.clone(), hash, false).await,
+        !replace(seen.clone(), exported.clone(), hash).await,
         "seen before: changed meanwhile"
     );
     let stored = subject.store.find(&signer).await.unwrap().unwrap();
     assert_eq!(Consents::of(&stored), exported);
-    assert_eq!(stored.email, signature.email, "kept unless forgotten");
     let none = Consents {
         updates: false,
         partner_consent: None,
     };
-    assert!(replace(exported, none.clone(), hash, true).await);
+    let pending_seen = Seen::of(&stored);
+    assert!(
+        !subject
+            .store
+            .confirm(&signer, &signature.link.secret_hash, NOW, &seen.consents)
+            .await
+            .unwrap(),
+        "a confirmation that read the consents before they changed confirms nothing"
+    );
+    assert!(
+        subject
+            .store
+            .confirm(&signer, &signature.link.secret_hash, NOW, &exported)
+            .await
+            .unwrap()
+    );
     let stored = subject.store.find(&signer).await.unwrap().unwrap();
-    assert_eq!((Consents::of(&stored), stored.email), (none, None));
-    assert_eq!(stored.status, signature.status, "the signature stays");
+    assert_eq!(stored.email, signature.email, "kept: its consents need it");
+    assert!(
+        !replace(pending_seen, none.clone(), hash).await,
+        "a withdrawal that read it pending changes nothing once it is confirmed"
+    );
+    assert!(replace(Seen::of(&stored), none.clone(), hash).await);
+    let stored = subject.store.find(&signer).await.unwrap().unwrap();
+    assert_eq!(
+        (Consents::of(&stored), stored.email.clone()),
+        (none, None),
+        "the last consent that needed the address took it along"
+    );
+    assert!(stored.is_confirmed(), "the signature stays");
 }
 
 async fn the_sites_that_may_frame_a_partners_form_are_replaced_as_staff_list_them(
@@ -788,7 +845,12 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     // Confirmed, it is no longer waiting for an email.
     subject
         .store
-        .confirm(signer, &signature.link.secret_hash, NOW, false)
+        .confirm(
+            signer,
+            &signature.link.secret_hash,
+            NOW,
+            &Consents::of(&signature),
+        )
         .await
         .unwrap();
     assert!(
@@ -817,7 +879,12 @@ async fn ses_feedback_marks_or_erases_only_pending_signatures(subject: StoreUnde
     }
     subject
         .store
-        .confirm(&confirmed.signer, &confirmed.link.secret_hash, NOW, false)
+        .confirm(
+            &confirmed.signer,
+            &confirmed.link.secret_hash,
+            NOW,
+            &Consents::of(&confirmed),
+        )
         .await
         .unwrap();
 
@@ -1003,7 +1070,12 @@ async fn the_embedded_store_purges_pending_signatures_past_their_time_and_keeps_
     assert!(
         subject
             .store
-            .confirm(&confirmed.signer, &confirmed.link.secret_hash, NOW, false)
+            .confirm(
+                &confirmed.signer,
+                &confirmed.link.secret_hash,
+                NOW,
+                &Consents::of(&confirmed)
+            )
             .await
             .unwrap()
     );
@@ -1046,7 +1118,12 @@ async fn the_embedded_feed_leaves_the_mailed_mark_out() {
     assert_eq!(changes.len(), 1, "the insert alone: {changes:#?}");
     subject
         .store
-        .confirm(&signature.signer, &signature.link.secret_hash, NOW, false)
+        .confirm(
+            &signature.signer,
+            &signature.link.secret_hash,
+            NOW,
+            &Consents::of(&signature),
+        )
         .await
         .unwrap();
     let last = subject.changes().await.pop().unwrap();

@@ -213,7 +213,7 @@ async fn a_signature_confirmed_or_renewed_before_its_turn_gets_no_stale_email() 
             &signature.signer,
             &signature.link.secret_hash,
             clock.now(),
-            false,
+            &people_first::ports::Consents::of(&signature),
         )
         .await
         .unwrap();

@@ -2,7 +2,8 @@
 
 use crate::domain::{MailboxDay, SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
-    Consents, Insertion, LinkRenewal, SignatureMailing, SignatureStore, SignerChoices, StoreError,
+    Consents, Insertion, LinkRenewal, Seen, SignatureMailing, SignatureStore, SignerChoices,
+    StoreError,
 };
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -10,6 +11,7 @@ use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::delete_item::DeleteItemError;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 use std::collections::HashMap;
 
@@ -104,6 +106,30 @@ impl DynamoStore {
 }
 
 /// The item under which the emails to a mailbox on a day are counted.
+fn partner_consent(consent: &crate::domain::PartnerConsent) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(consent).map_err(StoreError::unavailable)
+}
+
+/// The request with the values of the condition that a signature's consents are still `seen`;
+/// and that condition.
+fn consents_seen(
+    request: UpdateItemFluentBuilder,
+    seen: &Consents,
+) -> Result<(UpdateItemFluentBuilder, &'static str), StoreError> {
+    let request =
+        request.expression_attribute_values(":seen_updates", AttributeValue::Bool(seen.updates));
+    Ok(match &seen.partner_consent {
+        Some(consent) => (
+            request.expression_attribute_values(":seen_consent", partner_consent(consent)?),
+            "updates = :seen_updates AND partner_consent = :seen_consent",
+        ),
+        None => (
+            request,
+            "updates = :seen_updates AND attribute_not_exists(partner_consent)",
+        ),
+    })
+}
+
 fn mailbox_day_item(day: &MailboxDay) -> String {
     format!("mailbox#{}#{}", day.mailbox.to_hex(), day.day.date())
 }
@@ -212,10 +238,8 @@ impl SignatureStore for DynamoStore {
         match &choices.partner_consent {
             Some(consent) => {
                 update.push_str(", partner_consent = :consent");
-                request = request.expression_attribute_values(
-                    ":consent",
-                    serde_dynamo::to_attribute_value(consent).map_err(StoreError::unavailable)?,
-                );
+                request =
+                    request.expression_attribute_values(":consent", partner_consent(consent)?);
             }
             None => removed.push("partner_consent"),
         }
@@ -236,22 +260,21 @@ impl SignatureStore for DynamoStore {
         signer: &SignerKey,
         secret_hash: &SecretHash,
         at: Timestamp,
-        keep_email: bool,
+        seen: &Consents,
     ) -> Result<bool, StoreError> {
-        let update = if keep_email {
+        let update = if seen.need_email() {
             "SET #status = :confirmed, confirmed_at = :at REMOVE expires_at"
         } else {
             "SET #status = :confirmed, confirmed_at = :at REMOVE expires_at, email"
         };
-        let result = self
-            .client
-            .update_item()
+        let (request, consents_held) = consents_seen(self.client.update_item(), seen)?;
+        let result = request
             .table_name(&self.table)
             .key("pk", key(signer))
             .update_expression(update)
-            .condition_expression(
-                "#status = :pending AND secret_hash = :hash AND link_expires_at > :at",
-            )
+            .condition_expression(format!(
+                "#status = :pending AND secret_hash = :hash AND link_expires_at > :at AND {consents_held}"
+            ))
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":confirmed", AttributeValue::S("confirmed".into()))
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()))
@@ -266,50 +289,47 @@ impl SignatureStore for DynamoStore {
         &self,
         signer: &SignerKey,
         erase_hash: &SecretHash,
-        seen: &Consents,
+        seen: &Seen,
         new: &Consents,
-        forget_email: bool,
     ) -> Result<bool, StoreError> {
-        let consent = |consent: &crate::domain::PartnerConsent| {
-            serde_dynamo::to_attribute_value(consent).map_err(StoreError::unavailable)
-        };
+        let (request, consents_held) = consents_seen(self.client.update_item(), &seen.consents)?;
         let mut set = vec!["updates = :updates"];
         let mut removed = Vec::new();
-        let mut condition = "erase_hash = :hash AND updates = :seen_updates".to_owned();
-        let mut request = self
-            .client
-            .update_item()
+        let mut request = request
             .table_name(&self.table)
             .key("pk", key(signer))
+            .condition_expression(format!(
+                "erase_hash = :hash AND #status = :status AND {consents_held}"
+            ))
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(
+                ":status",
+                AttributeValue::S(
+                    if seen.confirmed {
+                        "confirmed"
+                    } else {
+                        "pending"
+                    }
+                    .into(),
+                ),
+            )
             .expression_attribute_values(":hash", AttributeValue::S(erase_hash.to_hex()))
-            .expression_attribute_values(":updates", AttributeValue::Bool(new.updates))
-            .expression_attribute_values(":seen_updates", AttributeValue::Bool(seen.updates));
-        match &seen.partner_consent {
-            Some(seen) => {
-                condition.push_str(" AND partner_consent = :seen_consent");
-                request = request.expression_attribute_values(":seen_consent", consent(seen)?);
-            }
-            None => condition.push_str(" AND attribute_not_exists(partner_consent)"),
-        }
+            .expression_attribute_values(":updates", AttributeValue::Bool(new.updates));
         match &new.partner_consent {
             Some(new) => {
                 set.push("partner_consent = :consent");
-                request = request.expression_attribute_values(":consent", consent(new)?);
+                request = request.expression_attribute_values(":consent", partner_consent(new)?);
             }
             None => removed.push("partner_consent"),
         }
-        if forget_email {
+        if seen.forgets_email_with(new) {
             removed.push("email");
         }
         let mut update = format!("SET {}", set.join(", "));
         if !removed.is_empty() {
             update = format!("{update} REMOVE {}", removed.join(", "));
         }
-        let result = request
-            .update_expression(update)
-            .condition_expression(condition)
-            .send()
-            .await;
+        let result = request.update_expression(update).send().await;
         applied(result)
     }
 

@@ -103,12 +103,6 @@ impl Signature {
     pub fn is_confirmed(&self) -> bool {
         self.status == SignatureStatus::Confirmed
     }
-
-    /// Whether a consent needs its address once confirmed: the campaign's updates, or a
-    /// partner's.
-    pub fn keeps_email(&self) -> bool {
-        self.updates || self.partner_consent.is_some()
-    }
 }
 
 #[cfg(test)]

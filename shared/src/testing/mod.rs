@@ -536,7 +536,7 @@ impl SignatureStore for AcceptingStore {
         _: &crate::domain::SignerKey,
         _: &crate::domain::SecretHash,
         _: crate::domain::Timestamp,
-        _: bool,
+        _: &crate::ports::Consents,
     ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }
@@ -544,9 +544,8 @@ impl SignatureStore for AcceptingStore {
         &self,
         _: &crate::domain::SignerKey,
         _: &crate::domain::SecretHash,
+        _: &crate::ports::Seen,
         _: &crate::ports::Consents,
-        _: &crate::ports::Consents,
-        _: bool,
     ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }

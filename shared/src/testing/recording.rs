@@ -92,24 +92,21 @@ impl SignatureStore for Recording {
         signer: &SignerKey,
         secret_hash: &SecretHash,
         at: Timestamp,
-        keep_email: bool,
+        seen: &crate::ports::Consents,
     ) -> Result<bool, StoreError> {
         self.note(Call::WriteSignature);
-        self.store
-            .confirm(signer, secret_hash, at, keep_email)
-            .await
+        self.store.confirm(signer, secret_hash, at, seen).await
     }
     async fn replace_consents(
         &self,
         signer: &SignerKey,
         erase_hash: &SecretHash,
-        seen: &crate::ports::Consents,
+        seen: &crate::ports::Seen,
         new: &crate::ports::Consents,
-        forget_email: bool,
     ) -> Result<bool, StoreError> {
         self.note(Call::WriteSignature);
         self.store
-            .replace_consents(signer, erase_hash, seen, new, forget_email)
+            .replace_consents(signer, erase_hash, seen, new)
             .await
     }
     async fn erase(

@@ -2,7 +2,7 @@
 
 use crate::domain::{LinkToken, Locale, Signature};
 use crate::ports::Clock;
-use crate::ports::{SignatureStore, StoreError};
+use crate::ports::{Consents, SignatureStore, StoreError};
 use tracing::instrument;
 
 /// Why a link confirms nothing.
@@ -65,24 +65,34 @@ pub async fn confirm_signature(
     clock: &dyn Clock,
     token: &LinkToken,
 ) -> Result<Locale, ConfirmError> {
-    let signature = check(store.find(&token.signer).await?, token, clock)?;
-    if signature.is_confirmed() {
-        tracing::info!(outcome = "already confirmed", "confirmation");
-        return Ok(signature.locale);
-    }
     let hash = token.secret.hash();
-    if store
-        .confirm(&token.signer, &hash, clock.now(), signature.keeps_email())
-        .await?
-    {
-        tracing::info!(outcome = "confirmed", "confirmation");
-        return Ok(signature.locale);
+    // Twice at most: a withdrawal from the erase link in the same email may cross the click,
+    // and the address is kept only if the consents as confirmed still need it.
+    for _ in 0..2 {
+        let signature = check(store.find(&token.signer).await?, token, clock)?;
+        if signature.is_confirmed() {
+            tracing::info!(outcome = "already confirmed", "confirmation");
+            return Ok(signature.locale);
+        }
+        let seen = Consents::of(&signature);
+        if store
+            .confirm(&token.signer, &hash, clock.now(), &seen)
+            .await?
+        {
+            tracing::info!(outcome = "confirmed", "confirmation");
+            return Ok(signature.locale);
+        }
+        // Lost a race: a concurrent click confirmed it, a new link replaced this one, or a
+        // consent was withdrawn; the next reading tells which.
     }
-    // Lost a race: a concurrent click confirmed it, or a new link replaced this one.
     let signature = check(store.find(&token.signer).await?, token, clock)?;
     if signature.is_confirmed() {
         tracing::info!(outcome = "already confirmed", "confirmation");
         Ok(signature.locale)
+    } else if signature.link.secret_hash.matches(&hash) {
+        Err(ConfirmError::Store(StoreError::unavailable(
+            "the consents kept changing while being confirmed",
+        )))
     } else {
         Err(ConfirmError::UnknownLink)
     }

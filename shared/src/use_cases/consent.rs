@@ -4,7 +4,7 @@
 use super::erase::{EraseError, check};
 use crate::domain::{LinkToken, Locale, OrganisationId, Signature, Timestamp};
 use crate::ports::{
-    Clock, Consents, SignatureScan, SignatureStore, StoreError, read_every_signature,
+    Clock, Consents, Seen, SignatureScan, SignatureStore, StoreError, read_every_signature,
 };
 use tracing::instrument;
 
@@ -37,12 +37,6 @@ fn without(consents: &Consents, consent: Consent, now: Timestamp) -> Consents {
     kept
 }
 
-/// Whether a signature's address may go once its consents are `kept`: confirmed, and needed by
-/// no consent (a withdrawn one waiting for its partner's next export still needs it).
-fn forgets_email(signature: &Signature, kept: &Consents) -> bool {
-    signature.is_confirmed() && !kept.updates && kept.partner_consent.is_none()
-}
-
 /// Withdraws one consent from the signature the link erases; the signature stays. Its
 /// language, or `None` when nothing of it is left (as `erase_signature`).
 #[instrument(skip_all)]
@@ -57,17 +51,11 @@ pub async fn withdraw(
         let Some(signature) = check(store.find(&token.signer).await?, token) else {
             return Ok(None);
         };
-        let seen = Consents::of(&signature);
-        let kept = without(&seen, consent, clock.now());
-        if kept == seen
+        let seen = Seen::of(&signature);
+        let kept = without(&seen.consents, consent, clock.now());
+        if kept == seen.consents
             || store
-                .replace_consents(
-                    &token.signer,
-                    &signature.erase_hash,
-                    &seen,
-                    &kept,
-                    forgets_email(&signature, &kept),
-                )
+                .replace_consents(&token.signer, &signature.erase_hash, &seen, &kept)
                 .await?
         {
             tracing::info!(consent = ?consent, "consent withdrawn");
@@ -115,19 +103,6 @@ pub async fn partner_share(
     Ok(share)
 }
 
-/// What marking an export delivered did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Delivered {
-    /// Consents marked as received by the partner.
-    pub marked: usize,
-    /// Withdrawals the partner was told of, now forgotten, with the address where no other
-    /// consent needs it.
-    pub forgotten: usize,
-    /// Signatures that changed since the scan (a withdrawal, an erasure): left for the next
-    /// export.
-    pub changed: usize,
-}
-
 /// Replaces a signature's consents as a staff command read them, with its own erasure hash;
 /// whether they were still as read.
 async fn replace_as_read(
@@ -135,47 +110,53 @@ async fn replace_as_read(
     signature: &Signature,
     kept: &Consents,
 ) -> Result<bool, StoreError> {
-    let seen = Consents::of(signature);
     store
         .replace_consents(
             &signature.signer,
             &signature.erase_hash,
-            &seen,
+            &Seen::of(signature),
             kept,
-            forgets_email(signature, kept),
         )
         .await
 }
 
-/// Once the export is written: each consent it carried is marked as received at `at`, and each
-/// withdrawal it told of is forgotten.
-pub async fn mark_delivered(
+/// Before an export carries them: each consent is marked as received by the partner at `at`,
+/// so a withdrawal from then on waits to be told in the next export. Only those marked may be
+/// written; one withdrawn or erased since the scan is left out, and the partner never has it.
+pub async fn mark_exported(
     store: &dyn SignatureStore,
-    share: &PartnerShare,
+    consenting: Vec<Signature>,
     at: Timestamp,
-) -> Result<Delivered, StoreError> {
-    let mut delivered = Delivered::default();
-    for signature in &share.consenting {
-        let mut kept = Consents::of(signature);
+) -> Result<Vec<Signature>, StoreError> {
+    let mut marked = Vec::with_capacity(consenting.len());
+    for signature in consenting {
+        let mut kept = Consents::of(&signature);
         if let Some(consent) = kept.partner_consent.as_mut() {
             consent.exported_at = Some(at);
         }
-        if replace_as_read(store, signature, &kept).await? {
-            delivered.marked += 1;
-        } else {
-            delivered.changed += 1;
+        if replace_as_read(store, &signature, &kept).await? {
+            marked.push(signature);
         }
     }
-    for signature in &share.withdrawn {
+    Ok(marked)
+}
+
+/// Once the export that told the partner is written: each withdrawal it carried is forgotten,
+/// with the address where no other consent needs it. How many changed meanwhile (signed
+/// again): those are told again in the next export, which does no harm.
+pub async fn forget_told(
+    store: &dyn SignatureStore,
+    withdrawn: &[Signature],
+) -> Result<usize, StoreError> {
+    let mut changed = 0;
+    for signature in withdrawn {
         let kept = Consents {
             partner_consent: None,
             ..Consents::of(signature)
         };
-        if replace_as_read(store, signature, &kept).await? {
-            delivered.forgotten += 1;
-        } else {
-            delivered.changed += 1;
+        if !replace_as_read(store, signature, &kept).await? {
+            changed += 1;
         }
     }
-    Ok(delivered)
+    Ok(changed)
 }

@@ -4,7 +4,7 @@ use super::feed::NewSignature;
 use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
 use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
-    Consents, Insertion, LinkRenewal, SignatureMailing, SignaturePage, SignatureScan,
+    Consents, Insertion, LinkRenewal, Seen, SignatureMailing, SignaturePage, SignatureScan,
     SignatureStore, SignerChoices, StoreError,
 };
 use async_trait::async_trait;
@@ -75,10 +75,10 @@ impl SignatureStore for EmbeddedStore {
         signer: &SignerKey,
         secret_hash: &SecretHash,
         at: Timestamp,
-        keep_email: bool,
+        seen: &Consents,
     ) -> Result<bool, StoreError> {
-        let (signer, secret_hash) = (*signer, *secret_hash);
-        self.write(move |batch| batch.confirm(&signer, &secret_hash, at, keep_email))
+        let (signer, secret_hash, seen) = (*signer, *secret_hash, seen.clone());
+        self.write(move |batch| batch.confirm(&signer, &secret_hash, at, &seen))
             .await
     }
 
@@ -86,12 +86,11 @@ impl SignatureStore for EmbeddedStore {
         &self,
         signer: &SignerKey,
         erase_hash: &SecretHash,
-        seen: &Consents,
+        seen: &Seen,
         new: &Consents,
-        forget_email: bool,
     ) -> Result<bool, StoreError> {
         let (signer, hash, seen, new) = (*signer, *erase_hash, seen.clone(), new.clone());
-        self.write(move |batch| batch.replace_consents(&signer, &hash, &seen, &new, forget_email))
+        self.write(move |batch| batch.replace_consents(&signer, &hash, &seen, &new))
             .await
     }
 

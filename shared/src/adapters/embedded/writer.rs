@@ -13,7 +13,7 @@ use crate::domain::mail_health::MailHealth;
 use crate::domain::{
     Counter, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey, Timestamp,
 };
-use crate::ports::{Consents, Insertion, StoreError};
+use crate::ports::{Consents, Insertion, Seen, StoreError};
 use redb::Database;
 use serde::Serialize;
 use std::sync::mpsc;
@@ -157,20 +157,19 @@ impl Batch<'_> {
         &mut self,
         signer: &SignerKey,
         hash: &SecretHash,
-        seen: &Consents,
+        seen: &Seen,
         new: &Consents,
-        forget_email: bool,
     ) -> Result<bool, StoreError> {
         let Some(old) = self.get(signer)? else {
             return Ok(false);
         };
-        if !old.erase_hash.matches(hash) || Consents::of(&old) != *seen {
+        if !old.erase_hash.matches(hash) || Seen::of(&old) != *seen {
             return Ok(false);
         }
         let mut changed = old.clone();
         changed.updates = new.updates;
         changed.partner_consent.clone_from(&new.partner_consent);
-        if forget_email {
+        if seen.forgets_email_with(new) {
             changed.email = None;
         }
         self.put(Some(old), changed)?;
@@ -302,7 +301,7 @@ impl Batch<'_> {
         signer: &SignerKey,
         hash: &SecretHash,
         at: Timestamp,
-        keep_email: bool,
+        seen: &Consents,
     ) -> Result<bool, StoreError> {
         let Some(old) = self.get(signer)? else {
             return Ok(false);
@@ -310,6 +309,7 @@ impl Batch<'_> {
         if old.status != SignatureStatus::Pending
             || !old.link.secret_hash.matches(hash)
             || at >= old.link.expires_at
+            || Consents::of(&old) != *seen
         {
             return Ok(false);
         }
@@ -317,7 +317,7 @@ impl Batch<'_> {
         new.status = SignatureStatus::Confirmed;
         new.confirmed_at = Some(at);
         new.expires_at = None;
-        if !keep_email {
+        if !seen.need_email() {
             new.email = None;
         }
         self.put(Some(old), new)?;
