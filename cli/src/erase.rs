@@ -18,9 +18,10 @@ pub async fn run(target: &super::staff::Target, address: &str) -> anyhow::Result
     // typed: every one found is the same mailbox's, and goes.
     // Each erasure is said as it is made: a failure part way leaves none unreported.
     let mut erased = 0;
+    let now = people_first::ports::Clock::now(&people_first::adapters::clock::SystemClock);
     for key in std::iter::once(keyring.signer_key(&email)).chain(keyring.former_signer_keys(&email))
     {
-        let Some(signature) = store.erase(&key, None).await? else {
+        let Some(signature) = store.erase(&key, None, now).await? else {
             continue;
         };
         erased += 1;

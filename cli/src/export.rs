@@ -29,8 +29,9 @@ pub struct Options {
     partner: Option<String>,
 }
 
-/// What a partner receives of each signer, as the privacy policy names it: a line `consenting`
-/// or `withdrawn` (since the last export: the partner must stop writing to that address).
+/// What a partner receives of each signer, as the privacy policy names it: a line `consenting`,
+/// or `withdrawn` or `erased` (since the last export: the partner must stop writing to that
+/// address; an erased signer's line has nothing else of them).
 const PARTNER_COLUMNS: [&str; 8] = [
     "status",
     "name",
@@ -62,6 +63,19 @@ fn partner_row(status: &str, signature: &Signature) -> Vec<String> {
             .and_then(|c| c.withdrawn_at)
             .map(people_first::domain::Timestamp::to_rfc3339)
             .unwrap_or_default(),
+    ]
+}
+
+fn erased_row(erased: &people_first::domain::ErasedConsent) -> Vec<String> {
+    vec![
+        "erased".to_owned(),
+        String::new(),
+        erased.email.as_str().to_owned(),
+        String::new(),
+        String::new(),
+        erased.consented_at.to_rfc3339(),
+        erased.privacy_policy.clone(),
+        erased.erased_at.to_rfc3339(),
     ]
 }
 
@@ -105,14 +119,18 @@ async fn export_for_partner(
     for signature in &withdrawn {
         writer.row(&PARTNER_COLUMNS, partner_row("withdrawn", signature))?;
     }
+    for erased in &share.erased {
+        writer.row(&PARTNER_COLUMNS, erased_row(erased))?;
+    }
     writer.finish().context(
         "cannot write the export: run it again (the partner gets every consenting signer each time)",
     )?;
-    let changed = forget_told(store, &withdrawn).await?;
+    let changed = forget_told(store, &withdrawn, &share.erased).await?;
     eprintln!(
-        "{} consenting and {} withdrawn exported for {code}; {} changed meanwhile, left out or told again next time.",
+        "{} consenting, {} withdrawn and {} erased exported for {code}; {} changed meanwhile, left out or told again next time.",
         consenting.len(),
         withdrawn.len(),
+        share.erased.len(),
         scanned - consenting.len() + changed,
     );
     Ok(())

@@ -141,11 +141,17 @@ pub trait SignatureStore: SignatureMailing {
 
     /// Deletes a signature, if its erasure hash is `erase_hash` (a signer's link) or whatever
     /// it is (`None`: staff acting on a request); returns what was deleted, `None` when nothing was.
+    /// A signature whose address a partner received leaves, in the same write, its
+    /// `ErasedConsent` at `at` for the partner's next export.
     async fn erase(
         &self,
         signer: &SignerKey,
         erase_hash: Option<&SecretHash>,
+        at: Timestamp,
     ) -> Result<Option<Signature>, StoreError>;
+
+    /// Forgets an erased signer's notice once an export told its partner.
+    async fn forget_erased(&self, erased: &crate::domain::ErasedConsent) -> Result<(), StoreError>;
 
     /// Counts one more email to `mailbox` on the UTC day of `at`, unless `limit` were already
     /// sent to it that day: false then, and nothing is counted.
@@ -441,6 +447,8 @@ pub trait CounterStore: Send + Sync {
 /// One page of a full read of the signatures, for staff commands.
 pub struct SignaturePage {
     pub signatures: Vec<Signature>,
+    /// What erased signers left their partners (`SignatureStore::erase`), on some page.
+    pub erased: Vec<crate::domain::ErasedConsent>,
     /// Where the next page starts; none after the last.
     pub next: Option<String>,
 }

@@ -309,7 +309,12 @@ async fn a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once(
         (emails(&share.consenting), emails(&share.withdrawn)),
         (vec![], vec![both.clone()])
     );
-    assert_eq!(forget_told(store, &share.withdrawn).await.unwrap(), 0);
+    assert_eq!(
+        forget_told(store, &share.withdrawn, &share.erased)
+            .await
+            .unwrap(),
+        0
+    );
     let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
     assert!(share.consenting.is_empty() && share.withdrawn.is_empty());
     let both_now = store.find(&key(&both)).await.unwrap().unwrap();
@@ -324,6 +329,41 @@ async fn a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once(
     assert!(both_now.is_confirmed(), "still counted");
     assert_eq!((both_now.updates, both_now.email), (false, None));
     assert_eq!(press(&stack, &both, "neither").await.status, 404);
+}
+
+async fn a_signer_who_erases_after_an_export_is_listed_for_the_partner_once(stack: Stack) {
+    use people_first::use_cases::consent::{forget_told, mark_exported, partner_share};
+    let partner = partners(&stack).await;
+    let (scan, store) = (stack.store.scan.as_ref(), stack.store.store.as_ref());
+    let gone = address("gone");
+    sign_in_the_frame_as(&stack, &partner, &gone, "&partner_updates=on").await;
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    let at = people_first::ports::Clock::now(stack.clock.as_ref());
+    assert_eq!(
+        mark_exported(store, share.consenting, at)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let token = support::erase_token(&stack.inbox(&gone).await[0]);
+    assert_eq!(stack.erase(&token, "application/json").await.status, 200);
+    let key = support::keyring().signer_key(&Email::parse(&gone).unwrap());
+    assert_eq!(
+        store.find(&key).await.unwrap(),
+        None,
+        "the signature is gone"
+    );
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    let told: Vec<&str> = share.erased.iter().map(|e| e.email.as_str()).collect();
+    assert_eq!(told, [gone.as_str()], "the partner must stop writing to it");
+    assert!(share.consenting.is_empty() && share.withdrawn.is_empty());
+    forget_told(store, &share.withdrawn, &share.erased)
+        .await
+        .unwrap();
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    assert!(share.erased.is_empty(), "told once, then forgotten");
 }
 
 fn gzipped(bytes: &[u8]) -> usize {
@@ -361,4 +401,5 @@ people_first::on_both!(
     the_frame_signs_without_javascript_credits_the_partner_and_answers_in_the_frame,
     a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signature,
     a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once,
+    a_signer_who_erases_after_an_export_is_listed_for_the_partner_once,
 );

@@ -440,14 +440,18 @@ async fn an_erasure_deletes_only_with_its_own_hash_and_once(subject: StoreUnderT
             .hash(),
     ] {
         assert_eq!(
-            subject.store.erase(signer, Some(&wrong)).await.unwrap(),
+            subject
+                .store
+                .erase(signer, Some(&wrong), NOW)
+                .await
+                .unwrap(),
             None
         );
     }
     assert!(subject.store.find(signer).await.unwrap().is_some());
     let erased = subject
         .store
-        .erase(signer, Some(&signature.erase_hash))
+        .erase(signer, Some(&signature.erase_hash), NOW)
         .await
         .unwrap();
     assert_eq!(
@@ -459,7 +463,7 @@ async fn an_erasure_deletes_only_with_its_own_hash_and_once(subject: StoreUnderT
     assert_eq!(
         subject
             .store
-            .erase(signer, Some(&signature.erase_hash))
+            .erase(signer, Some(&signature.erase_hash), NOW)
             .await
             .unwrap(),
         None
@@ -475,16 +479,105 @@ async fn staff_erase_whatever_the_hash(subject: StoreUnderTest) {
     assert!(
         subject
             .store
-            .erase(&signature.signer, None)
+            .erase(&signature.signer, None, NOW)
             .await
             .unwrap()
             .is_some()
     );
     assert_eq!(subject.store.find(&signature.signer).await.unwrap(), None);
     assert_eq!(
-        subject.store.erase(&signature.signer, None).await.unwrap(),
+        subject
+            .store
+            .erase(&signature.signer, None, NOW)
+            .await
+            .unwrap(),
         None
     );
+}
+
+async fn an_erasure_leaves_a_partner_that_had_the_address_a_notice_until_told(
+    subject: StoreUnderTest,
+) {
+    use people_first::domain::{ErasedConsent, PartnerConsent};
+    use people_first::ports::Seen;
+    let partner = OrganisationId::random();
+    let erased_of = |scan: std::sync::Arc<dyn people_first::ports::SignatureScan>| {
+        let partner = partner.clone();
+        async move {
+            let mut erased = Vec::new();
+            let mut from = None;
+            loop {
+                let page = scan.scan(from).await.unwrap();
+                erased.extend(page.erased.into_iter().filter(|e| e.partner == partner));
+                match page.next {
+                    Some(next) => from = Some(next),
+                    None => return erased,
+                }
+            }
+        }
+    };
+    let mut signatures = Vec::new();
+    for (email, exported) in [("told@example.org", true), ("untold@example.org", false)] {
+        let mut signature = pending(email);
+        signature.partner_consent = Some(PartnerConsent {
+            partner: partner.clone(),
+            name: "Memorial".into(),
+            at: NOW,
+            privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
+            exported_at: None,
+            withdrawn_at: None,
+        });
+        subject.store.insert_pending(&signature).await.unwrap();
+        let seen = Consents::of(&signature);
+        let link = &signature.link.secret_hash;
+        assert!(
+            subject
+                .store
+                .confirm(&signature.signer, link, NOW, &seen)
+                .await
+                .unwrap()
+        );
+        let confirmed = subject
+            .store
+            .find(&signature.signer)
+            .await
+            .unwrap()
+            .unwrap();
+        if exported {
+            let mut delivered = seen.clone();
+            delivered.partner_consent.as_mut().unwrap().exported_at = Some(NOW);
+            let (signer, hash) = (&signature.signer, &signature.erase_hash);
+            let seen = Seen::of(&confirmed);
+            let replaced = subject
+                .store
+                .replace_consents(signer, hash, &seen, &delivered);
+            assert!(replaced.await.unwrap());
+        }
+        signatures.push(
+            subject
+                .store
+                .find(&signature.signer)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    let at = NOW.plus_seconds(60);
+    for signature in &signatures {
+        let erased = subject
+            .store
+            .erase(&signature.signer, Some(&signature.erase_hash), at);
+        assert_eq!(erased.await.unwrap().as_ref(), Some(signature));
+        assert_eq!(subject.store.find(&signature.signer).await.unwrap(), None);
+    }
+    let told = ErasedConsent::of(&signatures[0], at).unwrap();
+    assert_eq!(
+        erased_of(subject.scan.clone()).await,
+        vec![told.clone()],
+        "only the partner that had the address hears of it, by its address alone"
+    );
+    subject.store.forget_erased(&told).await.unwrap();
+    assert_eq!(erased_of(subject.scan.clone()).await, vec![]);
 }
 
 fn organisation_request(name: &str) -> (Organisation, Contact, ConfirmationSecret) {
@@ -1030,6 +1123,7 @@ people_first::on_both!(
     an_organisations_request_waits_for_its_contact_then_for_a_person,
     the_sites_that_may_frame_a_partners_form_are_replaced_as_staff_list_them,
     consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link,
+    an_erasure_leaves_a_partner_that_had_the_address_a_notice_until_told,
     a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole,
     the_first_supporters_are_written_once_and_a_removal_stays,
     a_forgotten_contact_stays_forgotten,

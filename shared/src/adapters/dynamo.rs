@@ -130,6 +130,18 @@ fn consents_seen(
     })
 }
 
+/// Where an erased signer's notice to its partner is kept: never a signer's key, so the
+/// stream's consumers pass it by.
+pub(super) const ERASED_CONSENT_PREFIX: &str = "erased#";
+
+fn erased_item_key(erased: &crate::domain::ErasedConsent) -> String {
+    format!(
+        "{ERASED_CONSENT_PREFIX}{}#{}",
+        erased.partner,
+        erased.signer.to_hex()
+    )
+}
+
 fn mailbox_day_item(day: &MailboxDay) -> String {
     format!("mailbox#{}#{}", day.mailbox.to_hex(), day.day.date())
 }
@@ -337,20 +349,69 @@ impl SignatureStore for DynamoStore {
         &self,
         signer: &SignerKey,
         erase_hash: Option<&SecretHash>,
+        at: Timestamp,
     ) -> Result<Option<Signature>, StoreError> {
-        let request = self
-            .client
+        // Twice at most: an export may mark the consent delivered between the two tries.
+        for _ in 0..2 {
+            let request = self
+                .client
+                .delete_item()
+                .table_name(&self.table)
+                .key("pk", key(signer))
+                .return_values(ReturnValue::AllOld)
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                );
+            // A signature whose address a partner received goes only with its notice, below.
+            let request = match erase_hash {
+                Some(hash) => request
+                    .condition_expression(
+                        "erase_hash = :hash AND attribute_not_exists(partner_consent.exported_at)",
+                    )
+                    .expression_attribute_values(":hash", AttributeValue::S(hash.to_hex())),
+                None => request.condition_expression(
+                    "attribute_exists(pk) AND attribute_not_exists(partner_consent.exported_at)",
+                ),
+            };
+            let refusal = match request.send().await {
+                Ok(deleted) => return deleted.attributes.map(decode).transpose(),
+                Err(e) => match e.as_service_error() {
+                    Some(DeleteItemError::ConditionalCheckFailedException(refusal)) => {
+                        refusal.item.clone()
+                    }
+                    _ => return Err(unavailable(e)),
+                },
+            };
+            let signature = match refusal {
+                Some(item) => decode(item)?,
+                None => match self.read(signer).await? {
+                    Some(signature) => signature,
+                    None => return Ok(None),
+                },
+            };
+            if erase_hash.is_some_and(|hash| !signature.erase_hash.matches(hash)) {
+                return Ok(None);
+            }
+            if let Some(erased) = crate::domain::ErasedConsent::of(&signature, at)
+                && self.erase_leaving(&signature, &erased).await?
+            {
+                return Ok(Some(signature));
+            }
+        }
+        Err(StoreError::unavailable(
+            "the signature kept changing while being erased",
+        ))
+    }
+
+    async fn forget_erased(&self, erased: &crate::domain::ErasedConsent) -> Result<(), StoreError> {
+        self.client
             .delete_item()
             .table_name(&self.table)
-            .key("pk", key(signer))
-            .return_values(ReturnValue::AllOld);
-        let request = match erase_hash {
-            Some(hash) => request
-                .condition_expression("erase_hash = :hash")
-                .expression_attribute_values(":hash", AttributeValue::S(hash.to_hex())),
-            None => request.condition_expression("attribute_exists(pk)"),
-        };
-        deleted(request.send().await)
+            .key("pk", AttributeValue::S(erased_item_key(erased)))
+            .send()
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
@@ -414,6 +475,55 @@ impl SignatureStore for DynamoStore {
             .send()
             .await;
         applied(result).map(drop)
+    }
+}
+
+impl DynamoStore {
+    /// Deletes `signature` as read, leaving `erased` for its partner, both or neither; false
+    /// when the signature changed meanwhile.
+    async fn erase_leaving(
+        &self,
+        signature: &Signature,
+        erased: &crate::domain::ErasedConsent,
+    ) -> Result<bool, StoreError> {
+        use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
+        let consent = signature
+            .partner_consent
+            .as_ref()
+            .ok_or_else(|| StoreError::unavailable("no consent to tell of"))?;
+        let delete = Delete::builder()
+            .table_name(&self.table)
+            .key("pk", key(&signature.signer))
+            .condition_expression("erase_hash = :hash AND partner_consent = :seen")
+            .expression_attribute_values(":hash", AttributeValue::S(signature.erase_hash.to_hex()))
+            .expression_attribute_values(":seen", partner_consent(consent)?)
+            .build()
+            .map_err(StoreError::unavailable)?;
+        let mut item: Item = serde_dynamo::to_item(erased).map_err(StoreError::unavailable)?;
+        item.insert("pk".into(), AttributeValue::S(erased_item_key(erased)));
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(StoreError::unavailable)?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().delete(delete).build())
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e)
+                if e.as_service_error().is_some_and(
+                    aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::is_transaction_canceled_exception,
+                ) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(unavailable(e)),
+        }
     }
 }
 

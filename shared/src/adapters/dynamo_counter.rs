@@ -216,21 +216,26 @@ impl SignatureScan for DynamoStore {
             request = request.exclusive_start_key("pk", AttributeValue::S(from));
         }
         let answer = request.send().await.map_err(unavailable)?;
-        let signatures = answer
-            .items
-            .unwrap_or_default()
-            .into_iter()
+        let (mut signatures, mut erased) = (Vec::new(), Vec::new());
+        for item in answer.items.unwrap_or_default() {
             // The counter and the checkpoints share the table; only signers' keys are signatures.
-            .filter(|item| {
-                item.get("pk")
-                    .and_then(|k| k.as_s().ok())
-                    .is_some_and(|k| SignerKey::from_hex(k).is_ok())
-            })
-            .map(decode)
-            .collect::<Result<_, _>>()?;
+            let pk = item.get("pk").and_then(|k| k.as_s().ok()).cloned();
+            match pk {
+                Some(pk) if SignerKey::from_hex(&pk).is_ok() => signatures.push(decode(item)?),
+                Some(pk) if pk.starts_with(super::dynamo::ERASED_CONSENT_PREFIX) => erased.push(
+                    serde_dynamo::from_item(item)
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                ),
+                _ => {}
+            }
+        }
         let next = answer
             .last_evaluated_key
             .and_then(|key| key.get("pk").and_then(|k| k.as_s().ok()).cloned());
-        Ok(SignaturePage { signatures, next })
+        Ok(SignaturePage {
+            signatures,
+            erased,
+            next,
+        })
     }
 }

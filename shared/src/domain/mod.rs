@@ -35,8 +35,8 @@ pub use organisation::{
 pub(crate) use secret::hex;
 pub use secret::{ConfirmationSecret, LinkNonce, LinkToken, MailboxKey, SecretHash, SignerKey};
 pub use signature::{
-    BACKUP_RETENTION_DAYS, ConfirmationLink, PRIVACY_POLICY_VERSION, PartnerConsent, Signature,
-    SignatureStatus,
+    BACKUP_RETENTION_DAYS, ConfirmationLink, ErasedConsent, PRIVACY_POLICY_VERSION, PartnerConsent,
+    Signature, SignatureStatus,
 };
 pub use source::{Channel, Source};
 pub use timestamp::Timestamp;

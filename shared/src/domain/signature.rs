@@ -51,6 +51,37 @@ pub struct PartnerConsent {
     pub withdrawn_at: Option<Timestamp>,
 }
 
+/// What a partner must hear of a signer who erased their signature after an export gave the
+/// partner their address: the address to stop writing to. Kept only until the partner's next
+/// export tells it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErasedConsent {
+    pub signer: SignerKey,
+    pub partner: OrganisationId,
+    pub email: Email,
+    /// When the consent was given, and under which privacy policy, as the partner received it.
+    pub consented_at: Timestamp,
+    pub privacy_policy: String,
+    pub erased_at: Timestamp,
+}
+
+impl ErasedConsent {
+    /// What `signature`, erased at `at`, leaves its partner: nothing unless the partner
+    /// received its address.
+    pub fn of(signature: &Signature, at: Timestamp) -> Option<Self> {
+        let consent = signature.partner_consent.as_ref()?;
+        consent.exported_at?;
+        Some(Self {
+            signer: signature.signer,
+            partner: consent.partner.clone(),
+            email: signature.email.clone()?,
+            consented_at: consent.at,
+            privacy_policy: consent.privacy_policy.clone(),
+            erased_at: at,
+        })
+    }
+}
+
 /// One person's signature, as the table holds it. Field names are the table's attribute names.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Signature {

@@ -50,7 +50,7 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
             Err(fault) => super::unavailable(&request, locale, &fault),
         },
         LinkRequest::Press(encoding, token, None) => {
-            match erase_signature(state.store.as_ref(), &token).await {
+            match erase_signature(state.store.as_ref(), state.clock.as_ref(), &token).await {
                 Ok(erased) => pressed(encoding, erased.unwrap_or(locale), Page::Erased, "erased"),
                 Err(fault) => super::unavailable(&request, locale, &fault),
             }

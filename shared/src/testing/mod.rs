@@ -553,8 +553,15 @@ impl SignatureStore for AcceptingStore {
         &self,
         _: &crate::domain::SignerKey,
         _: Option<&crate::domain::SecretHash>,
+        _: crate::domain::Timestamp,
     ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
         Ok(None)
+    }
+    async fn forget_erased(
+        &self,
+        _: &crate::domain::ErasedConsent,
+    ) -> Result<(), crate::ports::StoreError> {
+        Ok(())
     }
     async fn erase_pending(
         &self,

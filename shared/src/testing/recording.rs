@@ -113,9 +113,14 @@ impl SignatureStore for Recording {
         &self,
         signer: &SignerKey,
         erase_hash: Option<&SecretHash>,
+        at: Timestamp,
     ) -> Result<Option<Signature>, StoreError> {
         self.note(Call::WriteSignature);
-        self.store.erase(signer, erase_hash).await
+        self.store.erase(signer, erase_hash, at).await
+    }
+    async fn forget_erased(&self, erased: &crate::domain::ErasedConsent) -> Result<(), StoreError> {
+        self.note(Call::WriteSignature);
+        self.store.forget_erased(erased).await
     }
     async fn count_email_to(
         &self,

@@ -2,10 +2,8 @@
 //! apart from erasing the signature; and a partner's share of them, exported for delivery to it.
 
 use super::erase::{EraseError, check};
-use crate::domain::{LinkToken, Locale, OrganisationId, Signature, Timestamp};
-use crate::ports::{
-    Clock, Consents, Seen, SignatureScan, SignatureStore, StoreError, read_every_signature,
-};
+use crate::domain::{ErasedConsent, LinkToken, Locale, OrganisationId, Signature, Timestamp};
+use crate::ports::{Clock, Consents, Seen, SignatureScan, SignatureStore, StoreError};
 use tracing::instrument;
 
 /// A consent a signer may withdraw.
@@ -67,40 +65,47 @@ pub async fn withdraw(
     )))
 }
 
-/// A partner's share of the confirmed signatures: those who agreed to hear from it, and those
-/// who withdrew since its last export.
+/// A partner's share of the confirmed signatures: those who agreed to hear from it, those who
+/// withdrew since its last export, and those who erased their signature since.
 #[derive(Debug, Default)]
 pub struct PartnerShare {
     pub consenting: Vec<Signature>,
     pub withdrawn: Vec<Signature>,
+    pub erased: Vec<ErasedConsent>,
 }
 
 /// Reads every signature for `partner`'s share; `progress` hears how many were read.
 pub async fn partner_share(
     scan: &dyn SignatureScan,
     partner: &OrganisationId,
-    progress: impl FnMut(u64),
+    mut progress: impl FnMut(u64),
 ) -> Result<PartnerShare, StoreError> {
     let mut share = PartnerShare::default();
-    read_every_signature(
-        scan,
-        |signature| {
+    let (mut read, mut from) = (0, None);
+    loop {
+        let page = scan.scan(from).await?;
+        read += page.signatures.len() as u64;
+        for signature in page.signatures {
             let Some(consent) = signature.partner_consent.as_ref() else {
-                return;
+                continue;
             };
             if !signature.is_confirmed() || consent.partner != *partner {
-                return;
+                continue;
             }
             if consent.withdrawn_at.is_some() {
                 share.withdrawn.push(signature);
             } else {
                 share.consenting.push(signature);
             }
-        },
-        progress,
-    )
-    .await?;
-    Ok(share)
+        }
+        let theirs = page.erased.into_iter().filter(|e| e.partner == *partner);
+        share.erased.extend(theirs);
+        progress(read);
+        match page.next {
+            Some(next) => from = Some(next),
+            None => return Ok(share),
+        }
+    }
 }
 
 /// Replaces a signature's consents as a staff command read them, with its own erasure hash;
@@ -141,13 +146,17 @@ pub async fn mark_exported(
     Ok(marked)
 }
 
-/// Once the export that told the partner is written: each withdrawal it carried is forgotten,
-/// with the address where no other consent needs it. How many changed meanwhile (signed
-/// again): those are told again in the next export, which does no harm.
+/// Once the export that told the partner is written: each withdrawal and erasure it carried is
+/// forgotten, with the address where no other consent needs it. How many changed meanwhile
+/// (signed again): those are told again in the next export, which does no harm.
 pub async fn forget_told(
     store: &dyn SignatureStore,
     withdrawn: &[Signature],
+    erased: &[ErasedConsent],
 ) -> Result<usize, StoreError> {
+    for erased in erased {
+        store.forget_erased(erased).await?;
+    }
     let mut changed = 0;
     for signature in withdrawn {
         let kept = Consents {

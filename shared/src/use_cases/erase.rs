@@ -3,7 +3,7 @@
 //! exactly once however often the link is used.
 
 use crate::domain::{LinkToken, Locale, Signature};
-use crate::ports::{SignatureStore, StoreError};
+use crate::ports::{Clock, SignatureStore, StoreError};
 use tracing::instrument;
 
 /// The store could not be read or written; nothing was erased, and the link still works.
@@ -52,6 +52,7 @@ pub async fn inspect_erasure(
 #[instrument(skip_all)]
 pub async fn erase_signature(
     store: &dyn SignatureStore,
+    clock: &dyn Clock,
     token: &LinkToken,
 ) -> Result<Option<Locale>, EraseError> {
     let Some(signature) = check(store.find(&token.signer).await?, token) else {
@@ -60,7 +61,7 @@ pub async fn erase_signature(
     };
     let hash = token.secret.hash();
     // `None` here means a concurrent request erased it first: the same outcome.
-    let erased = store.erase(&token.signer, Some(&hash)).await?;
+    let erased = store.erase(&token.signer, Some(&hash), clock.now()).await?;
     tracing::info!(
         outcome = if erased.is_some() {
             "erased"

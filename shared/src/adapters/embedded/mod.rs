@@ -25,6 +25,8 @@ use tokio::sync::{oneshot, watch};
 use writer::{Batch, Write};
 
 const SIGNATURES: TableDefinition<&str, &[u8]> = TableDefinition::new("signatures");
+/// What erased signers left their partners, as JSON under `partner#signer`.
+const ERASED_CONSENTS: TableDefinition<&str, &[u8]> = TableDefinition::new("erased_consents");
 const CHANGES: TableDefinition<u64, &[u8]> = TableDefinition::new("changes");
 const CHECKPOINTS: TableDefinition<&str, u64> = TableDefinition::new("checkpoints");
 /// The counter and the aggregation's checkpoints, as JSON under their names.
@@ -85,6 +87,7 @@ impl EmbeddedStore {
         let db = Arc::new(Database::create(dir.join("signatures.redb")).map_err(unavailable)?);
         let txn = db.begin_write().map_err(unavailable)?;
         txn.open_table(SIGNATURES).map_err(unavailable)?;
+        txn.open_table(ERASED_CONSENTS).map_err(unavailable)?;
         let last = txn
             .open_table(CHANGES)
             .map_err(unavailable)?

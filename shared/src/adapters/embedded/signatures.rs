@@ -1,14 +1,14 @@
 //! The signatures on the embedded store: reads from a snapshot, writes through the writer.
 
 use super::feed::NewSignature;
-use super::{EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
-use crate::domain::{SecretHash, Signature, SignerKey, Timestamp};
+use super::{ERASED_CONSENTS, EmbeddedStore, SIGNATURES, decode, read_json, unavailable};
+use crate::domain::{ErasedConsent, SecretHash, Signature, SignerKey, Timestamp};
 use crate::ports::{
     Consents, Insertion, LinkRenewal, Seen, SignatureMailing, SignaturePage, SignatureScan,
     SignatureStore, SignerChoices, StoreError,
 };
 use async_trait::async_trait;
-use redb::ReadableDatabase;
+use redb::{ReadableDatabase, ReadableTable};
 
 #[async_trait]
 impl SignatureScan for EmbeddedStore {
@@ -35,7 +35,22 @@ impl SignatureScan for EmbeddedStore {
                 signatures.last().map(|s| s.signer.to_hex())
             })
             .flatten();
-        Ok(SignaturePage { signatures, next })
+        // Few, and read whole with the last page.
+        let erased = if next.is_none() {
+            let table = txn.open_table(ERASED_CONSENTS).map_err(unavailable)?;
+            let mut erased = Vec::new();
+            for entry in table.iter().map_err(unavailable)? {
+                erased.push(decode(entry.map_err(unavailable)?.1.value())?);
+            }
+            erased
+        } else {
+            Vec::new()
+        };
+        Ok(SignaturePage {
+            signatures,
+            erased,
+            next,
+        })
     }
 }
 
@@ -98,10 +113,16 @@ impl SignatureStore for EmbeddedStore {
         &self,
         signer: &SignerKey,
         erase_hash: Option<&SecretHash>,
+        at: Timestamp,
     ) -> Result<Option<Signature>, StoreError> {
         let (signer, erase_hash) = (*signer, erase_hash.copied());
-        self.write(move |batch| batch.erase(&signer, erase_hash.as_ref()))
+        self.write(move |batch| batch.erase(&signer, erase_hash.as_ref(), at))
             .await
+    }
+
+    async fn forget_erased(&self, erased: &ErasedConsent) -> Result<(), StoreError> {
+        let erased = erased.clone();
+        self.write(move |batch| batch.forget_erased(&erased)).await
     }
 
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {

@@ -7,11 +7,13 @@ use super::mailboxes::{self, MAILBOX_LOG};
 use super::purge::is_expired;
 use super::signatures::Revision;
 use super::{
-    CHANGES, CHECKPOINTS, COUNTER, COUNTS, GROUP_COMMIT, SIGNATURES, read_json, unavailable,
+    CHANGES, CHECKPOINTS, COUNTER, COUNTS, ERASED_CONSENTS, GROUP_COMMIT, SIGNATURES, read_json,
+    unavailable,
 };
 use crate::domain::mail_health::MailHealth;
 use crate::domain::{
-    Counter, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey, Timestamp,
+    Counter, ErasedConsent, SecretHash, SequenceNumber, Signature, SignatureStatus, SignerKey,
+    Timestamp,
 };
 use crate::ports::{Consents, Insertion, Seen, StoreError};
 use redb::Database;
@@ -48,6 +50,7 @@ impl Feed<'_> {
 /// One transaction's view: reads and writes signatures, appends changes.
 pub(super) struct Batch<'t> {
     signatures: redb::Table<'t, &'static str, &'static [u8]>,
+    erased_consents: redb::Table<'t, &'static str, &'static [u8]>,
     counts: redb::Table<'t, &'static str, &'static [u8]>,
     pub(super) feed: Feed<'t>,
     checkpoints: redb::Table<'t, &'static str, u64>,
@@ -180,6 +183,7 @@ impl Batch<'_> {
         &mut self,
         signer: &SignerKey,
         hash: Option<&SecretHash>,
+        at: Timestamp,
     ) -> Result<Option<Signature>, StoreError> {
         let Some(old) = self.get(signer)? else {
             return Ok(None);
@@ -187,8 +191,21 @@ impl Batch<'_> {
         if hash.is_some_and(|hash| !old.erase_hash.matches(hash)) {
             return Ok(None);
         }
+        if let Some(erased) = ErasedConsent::of(&old, at) {
+            let bytes = serde_json::to_vec(&erased).map_err(unavailable)?;
+            self.erased_consents
+                .insert(erased_key(&erased).as_str(), bytes.as_slice())
+                .map_err(unavailable)?;
+        }
         self.remove(old.clone())?;
         Ok(Some(old))
+    }
+
+    pub(super) fn forget_erased(&mut self, erased: &ErasedConsent) -> Result<(), StoreError> {
+        self.erased_consents
+            .remove(erased_key(erased).as_str())
+            .map_err(unavailable)?;
+        Ok(())
     }
 
     pub(super) fn mark_mailed(
@@ -325,6 +342,11 @@ impl Batch<'_> {
     }
 }
 
+/// Where an erased signer's notice is kept: by partner, then signer.
+pub(super) fn erased_key(erased: &ErasedConsent) -> String {
+    format!("{}#{}", erased.partner, erased.signer.to_hex())
+}
+
 pub(super) fn write_loop(
     db: &Database,
     queue: &mpsc::Receiver<Write>,
@@ -396,6 +418,7 @@ fn apply(
     let next = {
         let mut batch = Batch {
             signatures: txn.open_table(SIGNATURES).map_err(unavailable)?,
+            erased_consents: txn.open_table(ERASED_CONSENTS).map_err(unavailable)?,
             counts: txn.open_table(COUNTS).map_err(unavailable)?,
             feed: Feed {
                 changes: txn.open_table(CHANGES).map_err(unavailable)?,
