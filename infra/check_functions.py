@@ -116,7 +116,7 @@ def operations(body, helpers, depth=3):
     found = {op for op in re.findall(r"\.(\w+)\(\)", body) if op in ACTIONS}
     found |= {TRANSACTION_ITEMS[item] for item in re.findall(r"\b(Put|Update|Delete)::builder\(\)", body)}
     if depth:
-        for helper in re.findall(r"self\.(\w+)\(", body):
+        for helper in re.findall(r"self\s*\.(\w+)\(", body):
             for helper_body in helpers.get(helper, []):
                 found |= operations(helper_body, helpers, depth - 1)
     return found

@@ -18,7 +18,14 @@ from check_data import problems_of, reattach_problems
 from check_delivery import Delivery
 from check_edge import load
 from check_edge import problems_of as edge_problems
-from check_functions import counted_metrics, custom_metric_problems, function_actions, port_traits, rust_sources
+from check_functions import (
+    counted_metrics,
+    custom_metric_problems,
+    function_actions,
+    operations,
+    port_traits,
+    rust_sources,
+)
 from check_readme import api_functions, known_names
 from check_readme import problems_of as readme_problems
 from check_roles import problems_of as roles_problems
@@ -143,6 +150,13 @@ class PortTraitsTest(unittest.TestCase):
         # function would be denied the query that credits a partner, and credit none.
         self.assertIn("dynamodb:Query", function_actions("sign"))
         self.assertNotIn("dynamodb:Query", function_actions("confirm"))
+
+    def test_a_helper_called_on_the_next_line_is_followed_to_its_calls(self):
+        # rustfmt puts `self` and `.delete_signature(..)` on two lines: missed, the SES feedback
+        # function would seem granted a DeleteItem it needs, and lose it.
+        self.assertIn("dynamodb:DeleteItem", function_actions("mail-events"))
+        helpers = {"helper": ["self.client\n.delete_item()"]}
+        self.assertEqual(operations("self\n    .helper(signer)", helpers), {"delete_item"})
 
 
 STACK_POLICY = json.loads((HERE / "stack-policy.json").read_text())

@@ -14,6 +14,18 @@ use support::StoreUnderTest;
 
 const NOW: Timestamp = support::SIGNED_AT;
 
+/// A consent to hear from `partner`, given at `NOW` under the current policy, never exported.
+fn consent_to(partner: OrganisationId, name: &str) -> people_first::domain::PartnerConsent {
+    people_first::domain::PartnerConsent {
+        partner,
+        name: name.into(),
+        at: NOW,
+        privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
+        exported_at: None,
+        withdrawn_at: None,
+    }
+}
+
 fn pending(address: &str) -> Signature {
     support::pending_signature(address, "UA")
 }
@@ -197,14 +209,10 @@ async fn a_newer_submission_replaces_a_pending_signatures_choices_only(subject: 
         updates: !signature.updates,
         proven: !signature.proven,
         source: Some(people_first::domain::Source::parse("s07").unwrap()),
-        partner_consent: Some(people_first::domain::PartnerConsent {
-            partner: people_first::domain::OrganisationId::initial(7),
-            name: "Центр громадянських свобод".into(),
-            at: NOW,
-            privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
-            exported_at: None,
-            withdrawn_at: None,
-        }),
+        partner_consent: Some(consent_to(
+            OrganisationId::initial(7),
+            "Центр громадянських свобод",
+        )),
     };
     assert!(
         subject
@@ -498,7 +506,7 @@ async fn staff_erase_whatever_the_hash(subject: StoreUnderTest) {
 async fn an_erasure_leaves_a_partner_that_had_the_address_a_notice_until_told(
     subject: StoreUnderTest,
 ) {
-    use people_first::domain::{ErasedConsent, PartnerConsent};
+    use people_first::domain::ErasedConsent;
     use people_first::ports::Seen;
     let partner = OrganisationId::random();
     let erased_of = |scan: std::sync::Arc<dyn people_first::ports::SignatureScan>| {
@@ -519,14 +527,7 @@ async fn an_erasure_leaves_a_partner_that_had_the_address_a_notice_until_told(
     let mut signatures = Vec::new();
     for (email, exported) in [("told@example.org", true), ("untold@example.org", false)] {
         let mut signature = pending(email);
-        signature.partner_consent = Some(PartnerConsent {
-            partner: partner.clone(),
-            name: "Memorial".into(),
-            at: NOW,
-            privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
-            exported_at: None,
-            withdrawn_at: None,
-        });
+        signature.partner_consent = Some(consent_to(partner.clone(), "Memorial"));
         subject.store.insert_pending(&signature).await.unwrap();
         let seen = Consents::of(&signature);
         let link = &signature.link.secret_hash;
@@ -646,18 +647,11 @@ async fn a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole(
 async fn consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link(
     subject: StoreUnderTest,
 ) {
-    use people_first::domain::{OrganisationId, PartnerConsent, SecretHash};
+    use people_first::domain::SecretHash;
     use people_first::ports::Seen;
     let mut signature = pending("consents@example.org");
     signature.updates = true;
-    signature.partner_consent = Some(PartnerConsent {
-        partner: OrganisationId::initial(7),
-        name: "Memorial".into(),
-        at: NOW,
-        privacy_policy: people_first::domain::PRIVACY_POLICY_VERSION.into(),
-        exported_at: None,
-        withdrawn_at: None,
-    });
+    signature.partner_consent = Some(consent_to(OrganisationId::initial(7), "Memorial"));
     subject.store.insert_pending(&signature).await.unwrap();
     let seen = Seen::of(&signature);
     let mut exported = seen.consents.clone();

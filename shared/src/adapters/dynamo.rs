@@ -354,11 +354,7 @@ impl SignatureStore for DynamoStore {
         // Twice at most: an export may mark the consent delivered between the two tries.
         for _ in 0..2 {
             let request = self
-                .client
-                .delete_item()
-                .table_name(&self.table)
-                .key("pk", key(signer))
-                .return_values(ReturnValue::AllOld)
+                .delete_signature(signer)
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 );
@@ -416,11 +412,7 @@ impl SignatureStore for DynamoStore {
 
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         let request = self
-            .client
-            .delete_item()
-            .table_name(&self.table)
-            .key("pk", key(signer))
-            .return_values(ReturnValue::AllOld)
+            .delete_signature(signer)
             .condition_expression("#status = :pending")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()));
@@ -479,6 +471,18 @@ impl SignatureStore for DynamoStore {
 }
 
 impl DynamoStore {
+    /// A deletion of `signer`'s signature that answers with what it deleted.
+    fn delete_signature(
+        &self,
+        signer: &SignerKey,
+    ) -> aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", key(signer))
+            .return_values(ReturnValue::AllOld)
+    }
+
     /// Deletes `signature` as read, leaving `erased` for its partner, both or neither; false
     /// when the signature changed meanwhile.
     async fn erase_leaving(
