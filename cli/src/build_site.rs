@@ -42,7 +42,7 @@ fn supporters() -> anyhow::Result<(Vec<people_first::domain::Organisation>, Stri
             .await
             .context("cannot write the first supporters")?;
         let mut all = store
-            .organisations()
+            .organisations_in(people_first::domain::Standing::Approved)
             .await
             .context("cannot read the supporters")?;
         // The index may not show yet what the seed just wrote.

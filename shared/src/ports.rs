@@ -530,9 +530,28 @@ pub trait OrganisationReading: Send + Sync {
 /// The organisations, read whole, as signing and the count ask who is on the list.
 #[async_trait]
 pub trait SupportersList: Send + Sync {
-    /// Every organisation whose contact confirmed, whatever its standing since, without
-    /// contacts. Unconfirmed requests are left out, and are not read: this is read whole.
-    async fn organisations(&self) -> Result<Vec<crate::domain::Organisation>, StoreError>;
+    /// Every organisation of one standing, without contacts, each standing read apart: a flood
+    /// of requests, confirmed or not, never reaches what reads the approved. Unconfirmed
+    /// requests are never read: this answers none of them.
+    async fn organisations_in(
+        &self,
+        standing: crate::domain::Standing,
+    ) -> Result<Vec<crate::domain::Organisation>, StoreError>;
+
+    /// Every organisation whose contact confirmed, whatever its standing since: for staff.
+    async fn organisations(&self) -> Result<Vec<crate::domain::Organisation>, StoreError> {
+        use crate::domain::Standing;
+        let mut all = Vec::new();
+        for standing in [
+            Standing::Waiting,
+            Standing::Approved,
+            Standing::Rejected,
+            Standing::Removed,
+        ] {
+            all.extend(self.organisations_in(standing).await?);
+        }
+        Ok(all)
+    }
 }
 
 /// The organisations asking to join the supporters list, the list itself, and their contacts.

@@ -642,6 +642,36 @@ async fn a_flood_of_unconfirmed_requests_never_reaches_the_list_read_whole(
         })
         .await;
     assert_eq!(store.organisations().await.unwrap(), before);
+
+    // Confirmed requests wait apart from the approved, which signing reads every minute.
+    let mut approved = before[0].clone();
+    approved.standing = Standing::Approved;
+    assert!(
+        store
+            .decide(&approved, Standing::Waiting, NOW)
+            .await
+            .unwrap()
+    );
+    futures_util::stream::iter(0..20)
+        .for_each_concurrent(8, |n| async move {
+            let (waiting, contact, secret) = organisation_request(&format!("Waiting {n}"));
+            store.insert_request(&waiting, &contact).await.unwrap();
+            let link = secret.hash();
+            let confirmed = store.confirm_contact(&waiting.id, &link, NOW);
+            assert!(confirmed.await.unwrap());
+        })
+        .await;
+    let approved_only = store.organisations_in(Standing::Approved).await.unwrap();
+    assert_eq!(approved_only, vec![approved]);
+    let waiting = store.organisations_in(Standing::Waiting).await.unwrap();
+    assert_eq!(waiting.len(), 20);
+    assert!(
+        store
+            .organisations_in(Standing::Unconfirmed)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link(
@@ -831,6 +861,14 @@ async fn an_organisations_request_waits_for_its_contact_then_for_a_person(subjec
     );
     let (decided, kept) = store.organisation(id).await.unwrap().unwrap();
     assert_eq!(decided, approved);
+    assert_eq!(
+        store.organisations_in(Standing::Approved).await.unwrap(),
+        vec![approved.clone()]
+    );
+    assert_eq!(
+        store.organisations_in(Standing::Waiting).await.unwrap(),
+        vec![]
+    );
     assert_eq!(kept.unwrap().forget_at, forget);
     assert_eq!(
         subject.changes().await.len(),

@@ -174,7 +174,9 @@ async fn build_site(
     store
         .seed(&people_first::use_cases::supporters::first_supporters())
         .await?;
-    let supporters = store.organisations().await?;
+    let supporters = store
+        .organisations_in(people_first::domain::Standing::Approved)
+        .await?;
     people_first::pages::site::write(&people_first::pages::site::build(site, &supporters), dir)
         .with_context(|| format!("cannot build the site into {}", dir.display()))
 }

@@ -17,9 +17,13 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 /// of unconfirmed requests never reaches what `publish` and each confirmation read whole.
 /// `infra/template.yaml` and the tests' tables define it.
 pub const ORGANISATIONS_INDEX: &str = "organisations";
-/// Its key attribute and the one value it holds.
+/// Its key attribute, whose value is the organisation's standing: each standing is read apart,
+/// so signing, which reads the approved every minute, never reads a flood of waiting requests.
 const LISTED_IN: &str = "listed_in";
-const LISTED: &str = "organisations";
+
+fn standing_value(standing: Standing) -> Result<AttributeValue, StoreError> {
+    serde_dynamo::to_attribute_value(standing).map_err(corrupt)
+}
 /// The attribute the table's TTL reads.
 const EXPIRES_AT: &str = "expires_at";
 
@@ -46,7 +50,7 @@ fn organisation_item(organisation: &Organisation) -> Result<Item, StoreError> {
     let mut item: Item = serde_dynamo::to_item(organisation).map_err(corrupt)?;
     item.insert("pk".into(), organisation_key(&organisation.id));
     if organisation.standing != Standing::Unconfirmed {
-        item.insert(LISTED_IN.into(), AttributeValue::S(LISTED.into()));
+        item.insert(LISTED_IN.into(), standing_value(organisation.standing)?);
     }
     Ok(item)
 }
@@ -115,7 +119,10 @@ impl OrganisationReading for DynamoStore {
 
 #[async_trait]
 impl SupportersList for DynamoStore {
-    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+    async fn organisations_in(&self, standing: Standing) -> Result<Vec<Organisation>, StoreError> {
+        if standing == Standing::Unconfirmed {
+            return Ok(Vec::new());
+        }
         let mut all = Vec::new();
         let mut from = None;
         loop {
@@ -126,7 +133,7 @@ impl SupportersList for DynamoStore {
                 .index_name(ORGANISATIONS_INDEX)
                 .key_condition_expression("#listed = :listed")
                 .expression_attribute_names("#listed", LISTED_IN)
-                .expression_attribute_values(":listed", AttributeValue::S(LISTED.into()))
+                .expression_attribute_values(":listed", standing_value(standing)?)
                 .set_exclusive_start_key(from)
                 .send()
                 .await
@@ -186,12 +193,11 @@ impl SupporterStore for DynamoStore {
         let organisation = Update::builder()
             .table_name(&self.table)
             .key("pk", organisation_key(id))
-            .update_expression("SET standing = :waiting, #listed = :listed REMOVE expires_at")
+            .update_expression("SET standing = :waiting, #listed = :waiting REMOVE expires_at")
             .condition_expression("standing = :unconfirmed")
             .expression_attribute_names("#listed", LISTED_IN)
-            .expression_attribute_values(":listed", AttributeValue::S(LISTED.into()))
-            .expression_attribute_values(":waiting", AttributeValue::S("waiting".into()))
-            .expression_attribute_values(":unconfirmed", AttributeValue::S("unconfirmed".into()))
+            .expression_attribute_values(":waiting", standing_value(Standing::Waiting)?)
+            .expression_attribute_values(":unconfirmed", standing_value(Standing::Unconfirmed)?)
             .build()
             .map_err(corrupt)?;
         let contact = Update::builder()

@@ -1,7 +1,7 @@
 //! The approved supporters, read whole from the supporters' store and kept for a minute: a
 //! launch's signatures through a partner's frame ask once a minute per instance, not once each.
 
-use crate::domain::{Organisation, OrganisationId, Timestamp, supporters_list};
+use crate::domain::{Organisation, OrganisationId, Standing, Timestamp, supporters_list};
 use crate::ports::{Clock, Partners, StoreError, SupportersList};
 use async_trait::async_trait;
 use std::collections::BTreeMap;
@@ -40,7 +40,7 @@ impl ApprovedPartners {
         {
             return Ok(list.clone());
         }
-        let organisations = match self.store.organisations().await {
+        let organisations = match self.store.organisations_in(Standing::Approved).await {
             Ok(organisations) => organisations,
             Err(fault) => return self.last_good(now, fault),
         };
@@ -94,12 +94,18 @@ mod tests {
 
     #[async_trait]
     impl SupportersList for Table {
-        async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+        async fn organisations_in(
+            &self,
+            standing: Standing,
+        ) -> Result<Vec<Organisation>, StoreError> {
             self.asked.fetch_add(1, Ordering::SeqCst);
             if self.failing.load(Ordering::SeqCst) {
                 Err(StoreError::unavailable("throttled"))
             } else {
-                Ok(first_supporters())
+                Ok(first_supporters()
+                    .into_iter()
+                    .filter(|o| o.standing == standing)
+                    .collect())
             }
         }
     }

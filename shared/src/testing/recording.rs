@@ -185,9 +185,12 @@ impl crate::ports::OrganisationReading for Recording {
 
 #[async_trait::async_trait]
 impl crate::ports::SupportersList for Recording {
-    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+    async fn organisations_in(
+        &self,
+        standing: crate::domain::Standing,
+    ) -> Result<Vec<Organisation>, StoreError> {
         self.note(Call::ReadOrganisation);
-        self.supporters().organisations().await
+        self.supporters().organisations_in(standing).await
     }
 }
 

@@ -30,7 +30,10 @@ pub async fn publish_supporters(
     publisher: &dyn SitePublisher,
     render: impl Fn(&[Organisation]) -> Vec<SiteFile>,
 ) -> Result<Published, PublishFailure> {
-    let all = store.organisations().await?;
+    // The pages show the approved alone.
+    let all = store
+        .organisations_in(crate::domain::Standing::Approved)
+        .await?;
     let pages = publisher.publish(&render(&all)).await?;
     Ok(Published {
         listed: supporters_list(&all).len(),

@@ -116,13 +116,18 @@ impl OrganisationReading for EmbeddedStore {
 
 #[async_trait]
 impl SupportersList for EmbeddedStore {
-    async fn organisations(&self) -> Result<Vec<Organisation>, StoreError> {
+    /// The local stack reads every confirmed request and keeps those of `standing`: nobody
+    /// floods it.
+    async fn organisations_in(&self, standing: Standing) -> Result<Vec<Organisation>, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(ORGANISATIONS).map_err(unavailable)?;
         let mut all = Vec::new();
         for entry in table.range(..UNCONFIRMED).map_err(unavailable)? {
             let (_, bytes) = entry.map_err(unavailable)?;
-            all.push(decode::<Stored>(bytes.value())?.organisation);
+            let organisation = decode::<Stored>(bytes.value())?.organisation;
+            if organisation.standing == standing {
+                all.push(organisation);
+            }
         }
         Ok(all)
     }

@@ -94,10 +94,10 @@ pub async fn confirm_contact(
         return Ok(false);
     }
     let waiting = store
-        .organisations()
+        .organisations_in(Standing::Waiting)
         .await?
         .iter()
-        .filter(|o| o.standing == Standing::Waiting && o.id != *id)
+        .filter(|o| o.id != *id)
         .count();
     if let (Some(moderation), 0) = (&settings.moderation, waiting) {
         let locale = Locale::En;

@@ -71,6 +71,7 @@ pub async fn pending(
     clock: &dyn Clock,
 ) -> Result<Vec<Review>, StoreError> {
     let now = clock.now();
+    // Every standing: a request is compared with the approved and the refused.
     let all = store.organisations().await?;
     let mut reviews = Vec::new();
     let mut waiting: Vec<&Organisation> = all
@@ -131,7 +132,7 @@ pub async fn pending(
 
 /// The public list, in its order.
 pub async fn list(store: &dyn SupporterStore) -> Result<Vec<Organisation>, StoreError> {
-    let all = store.organisations().await?;
+    let all = store.organisations_in(Standing::Approved).await?;
     Ok(crate::domain::supporters_list(&all)
         .into_iter()
         .cloned()
