@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use clap::ValueEnum;
-use people_first::domain::{Locale, Signature};
+use people_first::domain::{Locale, Signature, Timestamp};
 use std::io::Write;
 
 #[derive(clap::Args)]
@@ -43,10 +43,10 @@ const PARTNER_COLUMNS: [&str; 8] = [
     "withdrawn_at",
 ];
 
-fn partner_row(status: &str, signature: &Signature) -> Vec<String> {
+fn consenting_row(signature: &Signature) -> Vec<String> {
     let consent = signature.partner_consent.as_ref();
     vec![
-        status.to_owned(),
+        "consenting".to_owned(),
         signature.name.as_str().to_owned(),
         signature
             .email
@@ -59,24 +59,50 @@ fn partner_row(status: &str, signature: &Signature) -> Vec<String> {
         consent
             .map(|c| c.privacy_policy.clone())
             .unwrap_or_default(),
-        consent
-            .and_then(|c| c.withdrawn_at)
-            .map(people_first::domain::Timestamp::to_rfc3339)
-            .unwrap_or_default(),
+        String::new(),
     ]
 }
 
-fn erased_row(erased: &people_first::domain::ErasedConsent) -> Vec<String> {
+/// A line that tells the partner to stop writing to an address: the address and the dates,
+/// nothing else of the signer (the partner needs no more to find them in its own list).
+fn stop_row(
+    status: &str,
+    email: &str,
+    consented_at: Timestamp,
+    policy: &str,
+    at: Timestamp,
+) -> Vec<String> {
     vec![
-        "erased".to_owned(),
+        status.to_owned(),
         String::new(),
-        erased.email.as_str().to_owned(),
+        email.to_owned(),
         String::new(),
         String::new(),
-        erased.consented_at.to_rfc3339(),
-        erased.privacy_policy.clone(),
-        erased.erased_at.to_rfc3339(),
+        consented_at.to_rfc3339(),
+        policy.to_owned(),
+        at.to_rfc3339(),
     ]
+}
+
+fn withdrawn_row(signature: &Signature) -> Option<Vec<String>> {
+    let consent = signature.partner_consent.as_ref()?;
+    Some(stop_row(
+        "withdrawn",
+        signature.email.as_ref()?.as_str(),
+        consent.at,
+        &consent.privacy_policy,
+        consent.withdrawn_at?,
+    ))
+}
+
+fn erased_row(erased: &people_first::domain::ErasedConsent) -> Vec<String> {
+    stop_row(
+        "erased",
+        erased.email.as_str(),
+        erased.consented_at,
+        &erased.privacy_policy,
+        erased.erased_at,
+    )
 }
 
 /// The partner's share: each consent marked as delivered before it is written, so none the
@@ -88,7 +114,9 @@ async fn export_for_partner(
     format: Format,
     out: Box<dyn Write>,
 ) -> anyhow::Result<()> {
-    use people_first::use_cases::consent::{forget_told, mark_exported, partner_share};
+    use people_first::use_cases::consent::{
+        forget_told, mark_exported, partner_share, unmark_exported,
+    };
     let partner = people_first::domain::OrganisationId::parse(code)
         .map_err(|_| anyhow::anyhow!("{code} is not a partner's code"))?;
     if store
@@ -112,19 +140,23 @@ async fn export_for_partner(
     let scanned = consenting.len();
     let consenting = mark_exported(store, consenting, now).await?;
     let withdrawn = with_address(share.withdrawn);
-    let mut writer = Writer::new(format, out, &PARTNER_COLUMNS)?;
-    for signature in &consenting {
-        writer.row(&PARTNER_COLUMNS, partner_row("consenting", signature))?;
+    let rows = consenting
+        .iter()
+        .map(consenting_row)
+        .chain(withdrawn.iter().filter_map(withdrawn_row))
+        .chain(share.erased.iter().map(erased_row));
+    if let Err(failure) = write_rows(format, out, rows) {
+        let left = unmark_exported(store, &consenting, now).await?;
+        return Err(failure.context(format!(
+            "cannot write the export, and nothing was noted as delivered{}: deliver nothing of \
+             it, and run it again",
+            if left == 0 {
+                String::new()
+            } else {
+                format!(" (but {left} changed meanwhile)")
+            }
+        )));
     }
-    for signature in &withdrawn {
-        writer.row(&PARTNER_COLUMNS, partner_row("withdrawn", signature))?;
-    }
-    for erased in &share.erased {
-        writer.row(&PARTNER_COLUMNS, erased_row(erased))?;
-    }
-    writer.finish().context(
-        "cannot write the export: run it again (the partner gets every consenting signer each time)",
-    )?;
     let changed = forget_told(store, &withdrawn, &share.erased).await?;
     eprintln!(
         "{} consenting, {} withdrawn and {} erased exported for {code}; {} changed meanwhile, left out or told again next time.",
@@ -134,6 +166,18 @@ async fn export_for_partner(
         scanned - consenting.len() + changed,
     );
     Ok(())
+}
+
+fn write_rows(
+    format: Format,
+    out: Box<dyn Write>,
+    rows: impl Iterator<Item = Vec<String>>,
+) -> anyhow::Result<()> {
+    let mut writer = Writer::new(format, out, &PARTNER_COLUMNS)?;
+    for row in rows {
+        writer.row(&PARTNER_COLUMNS, row)?;
+    }
+    writer.finish()
 }
 
 /// The columns of the supporters list.

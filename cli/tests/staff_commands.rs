@@ -8,14 +8,19 @@ use std::path::Path;
 use std::process::{Command, Output};
 use support::{sign_and_confirm, sign_at_and_confirm, wait_for_count};
 
-fn staff(data_dir: &Path, args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
+/// A staff command on the local stack's data in `data_dir`.
+fn staff_command(data_dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_people-first"));
+    command
         .arg("--local")
         .args(args)
         .env("PEOPLE_FIRST_DATA_DIR", data_dir)
-        .env_remove("PEOPLE_FIRST_TABLE")
-        .output()
-        .unwrap();
+        .env_remove("PEOPLE_FIRST_TABLE");
+    command
+}
+
+fn staff(data_dir: &Path, args: &[&str]) -> Output {
+    let output = staff_command(data_dir, args).output().unwrap();
     assert!(
         output.status.success(),
         "{args:?}: {}",
@@ -246,6 +251,19 @@ async fn staff_export_for_a_partner_those_who_agreed_to_hear_from_it() {
         people_first::domain::PRIVACY_POLICY_VERSION
     );
     assert_eq!(export(&[]).len(), 1, "still agreeing: delivered again");
+
+    // Nobody reads what it writes (a pipe closed early): the export fails, says so, and
+    // notes nothing as delivered.
+    let mut closed = staff_command(data.path(), &["export", "--partner", "s07"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(closed.stdout.take());
+    let failed = closed.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert!(!failed.status.success(), "{said}");
+    assert!(said.contains("deliver nothing of it"), "{said}");
     let nobody = staff_failing(data.path(), &["export", "--partner", "k3h8m2p9qa"]);
     assert!(
         nobody.contains("no organisation has the code k3h8m2p9qa"),
@@ -255,13 +273,7 @@ async fn staff_export_for_a_partner_those_who_agreed_to_hear_from_it() {
 
 /// A staff command that must fail; what it said.
 fn staff_failing(data_dir: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_people-first"))
-        .arg("--local")
-        .args(args)
-        .env("PEOPLE_FIRST_DATA_DIR", data_dir)
-        .env_remove("PEOPLE_FIRST_TABLE")
-        .output()
-        .unwrap();
+    let output = staff_command(data_dir, args).output().unwrap();
     assert!(!output.status.success(), "{args:?} succeeded");
     String::from_utf8_lossy(&output.stderr).into_owned()
 }

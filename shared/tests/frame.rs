@@ -366,6 +366,26 @@ async fn a_signer_who_erases_after_an_export_is_listed_for_the_partner_once(stac
     assert!(share.erased.is_empty(), "told once, then forgotten");
 }
 
+async fn an_export_that_could_not_be_written_leaves_nothing_delivered(stack: Stack) {
+    use people_first::use_cases::consent::{mark_exported, partner_share, unmark_exported};
+    let partner = partners(&stack).await;
+    let (scan, store) = (stack.store.scan.as_ref(), stack.store.store.as_ref());
+    let undelivered = address("undelivered");
+    sign_in_the_frame_as(&stack, &partner, &undelivered, "&partner_updates=on").await;
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    let at = people_first::ports::Clock::now(stack.clock.as_ref());
+    let marked = mark_exported(store, share.consenting, at).await.unwrap();
+    assert_eq!(unmark_exported(store, &marked, at).await.unwrap(), 0);
+
+    // The partner never had it: a withdrawal now is never told to it, and takes the address.
+    assert_eq!(press(&stack, &undelivered, "partner").await.status, 303);
+    let share = partner_share(scan, &partner.id, |_| {}).await.unwrap();
+    assert!(share.consenting.is_empty() && share.withdrawn.is_empty());
+    let key = support::keyring().signer_key(&Email::parse(&undelivered).unwrap());
+    let now = store.find(&key).await.unwrap().unwrap();
+    assert_eq!((now.partner_consent, now.email), (None, None));
+}
+
 fn gzipped(bytes: &[u8]) -> usize {
     use std::io::Write;
     let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
@@ -402,4 +422,5 @@ people_first::on_both!(
     a_consent_to_the_partner_is_kept_as_given_and_confirmed_with_the_signature,
     a_signer_withdraws_each_consent_apart_and_the_partner_hears_of_it_once,
     a_signer_who_erases_after_an_export_is_listed_for_the_partner_once,
+    an_export_that_could_not_be_written_leaves_nothing_delivered,
 );

@@ -577,6 +577,16 @@ async fn an_erasure_leaves_a_partner_that_had_the_address_a_notice_until_told(
         vec![told.clone()],
         "only the partner that had the address hears of it, by its address alone"
     );
+    let older = ErasedConsent {
+        erased_at: NOW,
+        ..told.clone()
+    };
+    subject.store.forget_erased(&older).await.unwrap();
+    assert_eq!(
+        erased_of(subject.scan.clone()).await,
+        vec![told.clone()],
+        "a notice left after the export read the table waits for the next"
+    );
     subject.store.forget_erased(&told).await.unwrap();
     assert_eq!(erased_of(subject.scan.clone()).await, vec![]);
 }

@@ -51,6 +51,26 @@ pub(super) fn applied<T>(
     }
 }
 
+/// A conditional delete of something other than a signature: done, or its condition failed,
+/// which is an answer too.
+fn deleted_or_changed(
+    result: Result<
+        aws_sdk_dynamodb::operation::delete_item::DeleteItemOutput,
+        SdkError<DeleteItemError, aws_sdk_dynamodb::config::http::HttpResponse>,
+    >,
+) -> Result<(), StoreError> {
+    match result {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(DeleteItemError::is_conditional_check_failed_exception) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
 /// What a conditional delete removed: nothing when its condition failed.
 fn deleted(
     result: Result<
@@ -388,9 +408,10 @@ impl SignatureStore for DynamoStore {
             if erase_hash.is_some_and(|hash| !signature.erase_hash.matches(hash)) {
                 return Ok(None);
             }
-            if let Some(erased) = crate::domain::ErasedConsent::of(&signature, at)
-                && self.erase_leaving(&signature, &erased).await?
-            {
+            // A consent delivered without an address left (none is: the address goes only
+            // with the last consent needing it) has nothing to tell, and goes as read.
+            let erased = crate::domain::ErasedConsent::of(&signature, at);
+            if self.erase_leaving(&signature, erased.as_ref()).await? {
                 return Ok(Some(signature));
             }
         }
@@ -400,14 +421,18 @@ impl SignatureStore for DynamoStore {
     }
 
     async fn forget_erased(&self, erased: &crate::domain::ErasedConsent) -> Result<(), StoreError> {
-        self.client
+        // Only the notice as read: one left since (signed, exported and erased again) waits
+        // for the next export.
+        let result = self
+            .client
             .delete_item()
             .table_name(&self.table)
             .key("pk", AttributeValue::S(erased_item_key(erased)))
+            .condition_expression("erased_at = :at")
+            .expression_attribute_values(":at", number(erased.erased_at))
             .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+            .await;
+        deleted_or_changed(result)
     }
 
     async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
@@ -488,7 +513,7 @@ impl DynamoStore {
     async fn erase_leaving(
         &self,
         signature: &Signature,
-        erased: &crate::domain::ErasedConsent,
+        erased: Option<&crate::domain::ErasedConsent>,
     ) -> Result<bool, StoreError> {
         use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
         let consent = signature
@@ -503,20 +528,21 @@ impl DynamoStore {
             .expression_attribute_values(":seen", partner_consent(consent)?)
             .build()
             .map_err(StoreError::unavailable)?;
-        let mut item: Item = serde_dynamo::to_item(erased).map_err(StoreError::unavailable)?;
-        item.insert("pk".into(), AttributeValue::S(erased_item_key(erased)));
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .build()
-            .map_err(StoreError::unavailable)?;
-        let result = self
+        let mut request = self
             .client
             .transact_write_items()
-            .transact_items(TransactWriteItem::builder().delete(delete).build())
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .send()
-            .await;
+            .transact_items(TransactWriteItem::builder().delete(delete).build());
+        if let Some(erased) = erased {
+            let mut item: Item = serde_dynamo::to_item(erased).map_err(StoreError::unavailable)?;
+            item.insert("pk".into(), AttributeValue::S(erased_item_key(erased)));
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .build()
+                .map_err(StoreError::unavailable)?;
+            request = request.transact_items(TransactWriteItem::builder().put(put).build());
+        }
+        let result = request.send().await;
         match result {
             Ok(_) => Ok(true),
             Err(e)

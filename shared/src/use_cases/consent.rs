@@ -135,15 +135,43 @@ pub async fn mark_exported(
 ) -> Result<Vec<Signature>, StoreError> {
     let mut marked = Vec::with_capacity(consenting.len());
     for signature in consenting {
-        let mut kept = Consents::of(&signature);
-        if let Some(consent) = kept.partner_consent.as_mut() {
-            consent.exported_at = Some(at);
-        }
-        if replace_as_read(store, &signature, &kept).await? {
+        if replace_as_read(store, &signature, &Consents::of(&exported(&signature, at))).await? {
             marked.push(signature);
         }
     }
     Ok(marked)
+}
+
+/// `signature` as `mark_exported` leaves it.
+fn exported(signature: &Signature, at: Timestamp) -> Signature {
+    let mut marked = signature.clone();
+    if let Some(consent) = marked.partner_consent.as_mut() {
+        consent.exported_at = Some(at);
+    }
+    marked
+}
+
+/// Takes back the marks of an export that could not be written: each consent as it was before
+/// `mark_exported` marked it at `at`, unless it changed since. One withdrawn in the seconds
+/// between is told in the next export: at worst the partner hears of an address it never had,
+/// from someone who had agreed to hear from it. How many could not be taken back.
+pub async fn unmark_exported(
+    store: &dyn SignatureStore,
+    marked: &[Signature],
+    at: Timestamp,
+) -> Result<usize, StoreError> {
+    let mut changed = 0;
+    for signature in marked {
+        let seen = Seen::of(&exported(signature, at));
+        let before = Consents::of(signature);
+        if !store
+            .replace_consents(&signature.signer, &signature.erase_hash, &seen, &before)
+            .await?
+        {
+            changed += 1;
+        }
+    }
+    Ok(changed)
 }
 
 /// Once the export that told the partner is written: each withdrawal and erasure it carried is

@@ -201,10 +201,15 @@ impl Batch<'_> {
         Ok(Some(old))
     }
 
+    /// Only the notice as read: see the DynamoDB store.
     pub(super) fn forget_erased(&mut self, erased: &ErasedConsent) -> Result<(), StoreError> {
-        self.erased_consents
-            .remove(erased_key(erased).as_str())
-            .map_err(unavailable)?;
+        let key = erased_key(erased);
+        let kept: Option<ErasedConsent> = read_json(&self.erased_consents, &key)?;
+        if kept.as_ref() == Some(erased) {
+            self.erased_consents
+                .remove(key.as_str())
+                .map_err(unavailable)?;
+        }
         Ok(())
     }
 
