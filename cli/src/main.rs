@@ -9,6 +9,7 @@ mod smoke_test;
 mod staff;
 mod stats;
 mod supporters;
+mod updates;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -66,6 +67,12 @@ enum Command {
         #[command(subcommand)]
         command: supporters::Command,
     },
+    /// Campaign updates to the signers who asked for them: write one Markdown file per
+    /// language in a folder, then preview it
+    Updates {
+        #[command(subcommand)]
+        command: updates::Command,
+    },
     /// After a deploy: the deployed site answers and takes a signature from SES's mailbox
     /// simulator; with --confirm, confirm it, see the count move, erase it, see it move back
     SmokeTest {
@@ -97,6 +104,7 @@ fn main() -> ExitCode {
             target().and_then(|t| stats::run(&t, by_source).map(|()| ExitCode::SUCCESS))
         }
         Command::Supporters { command } => target().and_then(|t| supporters::run(&t, command)),
+        Command::Updates { command } => updates::run(&command).map(|()| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("people-first: {e:#}");

@@ -19,6 +19,7 @@ mod secret;
 mod signature;
 mod source;
 mod timestamp;
+mod update;
 
 pub use change::{Change, ChangedItem, ContactChange, SequenceNumber, SignatureChange};
 pub use counter::{Counter, CounterDelta};
@@ -40,6 +41,7 @@ pub use signature::{
 };
 pub use source::{Channel, Source};
 pub use timestamp::Timestamp;
+pub use update::{SUBJECT_LIMIT, UpdateText, UpdateTextError};
 
 /// Why a piece of a signer's input was refused. Each variant maps to one localised message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -70,6 +70,8 @@ message_ids! {
     SUPPORTERS_COUNT = "supporters-count",
     THANK_YOU_BODY = "thank-you-body",
     THANK_YOU_TITLE = "thank-you-title",
+    UPDATE_FOOTER_UNSUBSCRIBE = "update-footer-unsubscribe",
+    UPDATE_FOOTER_WHY = "update-footer-why",
     WITHDRAWN_BODY = "withdrawn-body",
     WITHDRAWN_TITLE = "withdrawn-title",
 }

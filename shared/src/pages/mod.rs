@@ -2,7 +2,9 @@
 
 mod emails;
 mod frame;
+mod update;
 pub use frame::{Frame, frame_page, frame_snippet};
+pub use update::update_email;
 #[cfg(feature = "site")]
 pub mod site;
 
@@ -42,6 +44,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "email/confirmation.txt",
     "email/notice.html",
     "email/notice.txt",
+    "email/update.html",
+    "email/update.txt",
     "organisations.html",
     "organisation-form.html",
     "organisation-confirm.html",
