@@ -9,4 +9,4 @@ email-ignore = Wenn Sie nicht unterzeichnet haben, ignorieren Sie diese E-Mail: 
 email-footer = People First (#People1st). Sie erhalten diese E-Mail, weil diese Adresse im Unterschriftenformular der Kampagne eingegeben wurde.
 email-erase = Um Ihre Unterschrift jederzeit zurückzuziehen und Ihre Daten zu löschen, öffnen Sie diesen Link:
 update-footer-why = Sie erhalten die Neuigkeiten der Kampagne, weil Sie sie beim Unterzeichnen des Aufrufs von People First angefordert haben.
-update-footer-unsubscribe = Um sofort keine Neuigkeiten mehr zu erhalten (Ihre Unterschrift zählt weiter), öffnen Sie diesen Link:
+update-footer-unsubscribe = Um ab sofort keine Neuigkeiten mehr zu erhalten (Ihre Unterschrift zählt weiterhin), öffnen Sie diesen Link:

@@ -9,4 +9,4 @@ email-ignore = If you did not sign, ignore this email: without confirmation, you
 email-footer = People First (#People1st). You receive this email because this address was entered on the campaign’s signing form.
 email-erase = To withdraw your signature and erase your data at any time, open this link:
 update-footer-why = You receive the campaign’s news because you asked for it when you signed the People First appeal.
-update-footer-unsubscribe = To stop the news at once (your signature still counts), open this link:
+update-footer-unsubscribe = To stop receiving the news at once (your signature still counts), open this link:

@@ -9,4 +9,4 @@ email-ignore = Si vous n’avez pas signé, ignorez cet e-mail : sans confirmat
 email-footer = People First (#People1st). Vous recevez cet e-mail parce que cette adresse a été saisie dans le formulaire de signature de la campagne.
 email-erase = Pour retirer votre signature et effacer vos données à tout moment, ouvrez ce lien :
 update-footer-why = Vous recevez les nouvelles de la campagne parce que vous les avez demandées en signant l’appel People First.
-update-footer-unsubscribe = Pour ne plus recevoir ces nouvelles (votre signature compte toujours), ouvrez ce lien :
+update-footer-unsubscribe = Pour cesser immédiatement de recevoir ces nouvelles (votre signature compte toujours), ouvrez ce lien :
