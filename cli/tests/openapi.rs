@@ -8,11 +8,12 @@ use std::collections::BTreeSet;
 const DESCRIPTION: &str = include_str!("../../openapi.yaml");
 
 /// The API's paths, as the stack routes them.
-const ROUTED: [&str; 8] = [
+const ROUTED: [&str; 9] = [
     "/api/sign",
     "/api/frame",
     "/api/confirm",
     "/api/erase",
+    "/api/unsubscribe",
     "/api/count",
     "/api/count.svg",
     "/api/organisations",
@@ -80,7 +81,7 @@ async fn every_described_operation_answers_with_a_status_it_documents() {
             tried += 1;
         }
     }
-    assert_eq!(tried, 17);
+    assert_eq!(tried, 20);
     let unknown = http
         .get(format!("{}/api/nothing", stack.base))
         .send()

@@ -30,3 +30,7 @@ withdraw-campaign = Keine Neuigkeiten der Kampagne mehr
 withdraw-partner = Keine Neuigkeiten der Organisation { $partner } mehr
 withdrawn-title = Sie erhalten diese Nachrichten nicht mehr
 withdrawn-body = Ihre Unterschrift zählt weiter. Hat eine Partnerorganisation Ihre Adresse bereits erhalten, teilt ihr unsere nächste Übermittlung mit, dass Sie Ihre Einwilligung widerrufen haben; sie darf Ihnen dann nicht mehr schreiben.
+unsubscribe-title = Keine Neuigkeiten der Kampagne mehr
+unsubscribe-body = Drücken Sie die Schaltfläche, und wir schreiben Ihnen nicht mehr über die Kampagne. Ihre Unterschrift zählt weiter.
+unsubscribed-title = Sie erhalten keine Neuigkeiten der Kampagne mehr
+unsubscribed-body = Ihre Unterschrift zählt weiter. Um auch sie zu löschen, öffnen Sie den Löschlink am Ende einer beliebigen E-Mail von uns.

@@ -30,3 +30,7 @@ withdraw-campaign = Stop the campaign’s news
 withdraw-partner = Stop news from { $partner }
 withdrawn-title = You will receive no more of that news
 withdrawn-body = Your signature still counts. If a partner organisation already received your address, our next delivery to it tells it that you withdrew, and it must stop writing to you.
+unsubscribe-title = Stop the campaign’s news
+unsubscribe-body = Press the button and we will write to you no more about the campaign. Your signature stays counted.
+unsubscribed-title = You will receive no more of the campaign’s news
+unsubscribed-body = Your signature still counts. To erase it as well, open the erasure link at the foot of any of our emails.

@@ -30,3 +30,7 @@ withdraw-campaign = Ne plus recevoir les nouvelles de la campagne
 withdraw-partner = Ne plus recevoir les nouvelles de l’organisation { $partner }
 withdrawn-title = Vous ne recevrez plus ces nouvelles
 withdrawn-body = Votre signature compte toujours. Si une organisation partenaire a déjà reçu votre adresse, notre prochain envoi lui indique que vous avez retiré votre accord, et elle doit cesser de vous écrire.
+unsubscribe-title = Ne plus recevoir les nouvelles de la campagne
+unsubscribe-body = Appuyez sur le bouton : nous ne vous écrirons plus au sujet de la campagne. Votre signature reste comptée.
+unsubscribed-title = Vous ne recevrez plus les nouvelles de la campagne
+unsubscribed-body = Votre signature compte toujours. Pour l’effacer aussi, ouvrez le lien d’effacement en bas de n’importe lequel de nos e-mails.

@@ -345,6 +345,24 @@ async fn the_erasure_takes_it_off_the_count(
     token: &str,
 ) {
     let mut erase = Function::start("erase", env).await;
+    // The same function stops the updates, from a one-click POST as a mail client sends it.
+    let unsubscribed = erase
+        .invoke(http_event(
+            "POST",
+            "/api/unsubscribe",
+            &format!("t={token}"),
+            "application/x-www-form-urlencoded",
+            "List-Unsubscribe=One-Click",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(unsubscribed["statusCode"], 200);
+    assert!(
+        unsubscribed["body"]
+            .as_str()
+            .is_some_and(|page| !page.contains("<form")),
+        "the stopped updates' page, not the button"
+    );
     let page = erase
         .invoke(http_event(
             "GET",

@@ -25,4 +25,5 @@ mod smoke_test_on_dynamodb;
 mod staff_commands_on_dynamodb;
 mod store_contract;
 mod stream_mailer;
+mod unsubscribe;
 mod write_units;

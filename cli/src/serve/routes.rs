@@ -35,6 +35,9 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
         Some(Api::ContactLink) => supporters::handle_contact_link(&stack.supporters, request).await,
         Some(Api::Confirm) => handle_confirm(&stack.confirm, request).await,
         Some(Api::Erase) => handle_erase(&stack.erase, request).await,
+        Some(Api::Unsubscribe) => {
+            people_first::http::unsubscribe::handle_unsubscribe(&stack.erase, request).await
+        }
         Some(Api::Count | Api::CountBadge) => handle_count(&stack.count, request).await,
         None if path == "/api/openapi.yaml" => Ok(api_description(&request)),
         None => Ok(static_route(stack, &request, &path)),
@@ -154,6 +157,8 @@ fn mail_viewer(stack: &LocalStack) -> Response<Body> {
                 .map(|href| {
                     let purpose = if href.contains(&format!("{}?", Api::Erase.path())) {
                         "Open the erasure link"
+                    } else if href.contains(&format!("{}?", Api::Unsubscribe.path())) {
+                        "Open the unsubscribe link"
                     } else {
                         "Open the confirmation link"
                     };

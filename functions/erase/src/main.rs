@@ -1,11 +1,13 @@
-//! `GET|HEAD|POST /api/erase` on AWS Lambda: the only function that may delete a signature, and
-//! where a signer withdraws a consent.
+//! `GET|HEAD|POST /api/erase` and `/api/unsubscribe` on AWS Lambda: the only function that may
+//! delete a signature, and where a signer withdraws a consent.
 
 use lambda_http::Error;
 use people_first::adapters::clock::SystemClock;
 use people_first::adapters::dynamo::DynamoStore;
+use people_first::domain::routes::Api;
 use people_first::http::erase::{EraseState, handle_erase};
 use people_first::http::lambda;
+use people_first::http::unsubscribe::handle_unsubscribe;
 use people_first::{config, telemetry};
 use std::sync::Arc;
 
@@ -18,5 +20,14 @@ async fn main() -> Result<(), Error> {
         store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
         clock: Arc::new(SystemClock),
     };
-    lambda::run(|request| edge.guard(request, |request| handle_erase(&state, request))).await
+    lambda::run(|request| {
+        edge.guard(request, |request| async {
+            if Api::of_path(request.uri().path()) == Some(Api::Unsubscribe) {
+                handle_unsubscribe(&state, request).await
+            } else {
+                handle_erase(&state, request).await
+            }
+        })
+    })
+    .await
 }

@@ -12,6 +12,8 @@ pub enum Api {
     Frame,
     Confirm,
     Erase,
+    /// The one-click stop of the campaign's updates (RFC 8058).
+    Unsubscribe,
     Count,
     CountBadge,
     Organisations,
@@ -19,11 +21,12 @@ pub enum Api {
 }
 
 impl Api {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::Sign,
         Self::Frame,
         Self::Confirm,
         Self::Erase,
+        Self::Unsubscribe,
         Self::Count,
         Self::CountBadge,
         Self::Organisations,
@@ -36,6 +39,7 @@ impl Api {
             Self::Frame => "/api/frame",
             Self::Confirm => "/api/confirm",
             Self::Erase => "/api/erase",
+            Self::Unsubscribe => "/api/unsubscribe",
             Self::Count => "/api/count",
             Self::CountBadge => "/api/count.svg",
             Self::Organisations => "/api/organisations",

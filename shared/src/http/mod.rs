@@ -14,6 +14,7 @@ mod link;
 pub mod origin;
 pub mod sign;
 pub mod supporters;
+pub mod unsubscribe;
 
 use crate::domain::Locale;
 use crate::i18n;

@@ -70,6 +70,8 @@ message_ids! {
     SUPPORTERS_COUNT = "supporters-count",
     THANK_YOU_BODY = "thank-you-body",
     THANK_YOU_TITLE = "thank-you-title",
+    UNSUBSCRIBED_BODY = "unsubscribed-body",
+    UNSUBSCRIBED_TITLE = "unsubscribed-title",
     UPDATE_FOOTER_UNSUBSCRIBE = "update-footer-unsubscribe",
     UPDATE_FOOTER_WHY = "update-footer-why",
     WITHDRAWN_BODY = "withdrawn-body",

@@ -39,6 +39,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "message.html",
     "confirm.html",
     "erase.html",
+    "unsubscribe.html",
     "badge.svg",
     "email/confirmation.html",
     "email/confirmation.txt",
@@ -228,6 +229,14 @@ pub fn erase_page(locale: Locale, token: &str, updates: bool, partner: Option<&s
     render(
         "erase.html",
         &context! { locale => locale.code(), token => token, updates => updates, partner => partner },
+    )
+}
+
+/// The page the link in an update's `List-Unsubscribe` opens: one button, which posts to it.
+pub fn unsubscribe_page(locale: Locale, token: &str) -> String {
+    render(
+        "unsubscribe.html",
+        &context! { locale => locale.code(), token => token },
     )
 }
 

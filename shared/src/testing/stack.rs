@@ -134,6 +134,9 @@ impl Stack {
             "/api/frame" => crate::http::frame::handle_frame(&self.sign, request).await,
             "/api/confirm" => handle_confirm(&self.confirm, request).await,
             "/api/erase" => handle_erase(&self.erase, request).await,
+            "/api/unsubscribe" => {
+                crate::http::unsubscribe::handle_unsubscribe(&self.erase, request).await
+            }
             "/api/organisations" => handle_organisation_request(&self.supporters, request).await,
             "/api/organisations/confirm" => handle_contact_link(&self.supporters, request).await,
             other => panic!("no route {other}"),

@@ -1,0 +1,66 @@
+//! `GET|HEAD|POST /api/unsubscribe?t=`: the link every update carries in `List-Unsubscribe`.
+//! A `POST` to it stops the campaign's updates at once, as RFC 8058's one-click asks: a mail
+//! client sends it with no cookie, page or script, and whatever body it sends is only the
+//! RFC's marker. A `GET` (a person's click, or a mail scanner's) shows one button, which posts
+//! the same, and changes nothing. The signature stays; an address kept only for the updates goes.
+
+use super::link::dead_link;
+use super::{browser_locale, page, query_parameter};
+use crate::domain::LinkToken;
+use crate::i18n::MessageId;
+use crate::pages;
+use crate::use_cases::consent::{Consent, withdraw};
+use crate::use_cases::erase::inspect_erasure;
+use http::{Method, StatusCode};
+use lambda_http::{Body, Error, Request, Response};
+use tracing::instrument;
+
+pub use super::erase::EraseState as UnsubscribeState;
+
+#[instrument(skip_all, fields(method = %request.method()))]
+pub async fn handle_unsubscribe(
+    state: &UnsubscribeState,
+    request: Request,
+) -> Result<Response<Body>, Error> {
+    let locale = browser_locale(&request);
+    let token = query_parameter(&request, "t").and_then(|raw| LinkToken::parse(&raw).ok());
+    let answer = match (request.method().clone(), token) {
+        (Method::GET | Method::HEAD | Method::POST, None) => dead_link(&request, locale),
+        (Method::GET | Method::HEAD, Some(token)) => {
+            match inspect_erasure(state.store.as_ref(), &token).await {
+                Ok(Some(held)) if held.updates => page(
+                    StatusCode::OK,
+                    held.locale,
+                    pages::unsubscribe_page(held.locale, &token.encode()),
+                ),
+                Ok(Some(held)) => unsubscribed(held.locale),
+                Ok(None) => dead_link(&request, locale),
+                Err(fault) => super::unavailable(&request, locale, &fault),
+            }
+        }
+        (Method::POST, Some(token)) => {
+            let store = state.store.as_ref();
+            match withdraw(store, state.clock.as_ref(), &token, Consent::Campaign).await {
+                Ok(Some(locale)) => unsubscribed(locale),
+                Ok(None) => dead_link(&request, locale),
+                Err(fault) => super::unavailable(&request, locale, &fault),
+            }
+        }
+        _ => super::method_not_allowed(&request, locale, "GET, HEAD, POST"),
+    };
+    Ok(super::without_body_for_head(request.method(), answer))
+}
+
+/// The updates are stopped: said in place, with no redirect for a mail client to follow.
+fn unsubscribed(locale: crate::domain::Locale) -> Response<Body> {
+    page(
+        StatusCode::OK,
+        locale,
+        pages::message_page(
+            locale,
+            MessageId::UNSUBSCRIBED_TITLE,
+            MessageId::UNSUBSCRIBED_BODY,
+            pages::Onward::Home,
+        ),
+    )
+}
