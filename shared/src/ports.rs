@@ -100,7 +100,7 @@ pub struct LinkRenewal {
 /// The signatures: signing, confirming, erasing and counting each mailbox's emails, over what
 /// the mailer reads and marks.
 #[async_trait]
-pub trait SignatureStore: SignatureMailing {
+pub trait SignatureStore: SignatureMailing + MailboxCounts {
     /// Writes a pending signature unless one exists for its signer.
     async fn insert_pending(&self, signature: &Signature) -> Result<Insertion, StoreError>;
 
@@ -153,6 +153,14 @@ pub trait SignatureStore: SignatureMailing {
     /// Forgets an erased signer's notice once an export told its partner.
     async fn forget_erased(&self, erased: &crate::domain::ErasedConsent) -> Result<(), StoreError>;
 
+    /// Deletes a signature if it is still pending (its mailbox's owner called our email spam);
+    /// returns what was deleted.
+    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
+}
+
+/// Each mailbox's emails of the day, counted against its limit: signing and the reminders ask.
+#[async_trait]
+pub trait MailboxCounts: Send + Sync {
     /// Counts one more email to `mailbox` on the UTC day of `at`, unless `limit` were already
     /// sent to it that day: false then, and nothing is counted.
     async fn count_email_to(
@@ -168,10 +176,6 @@ pub trait SignatureStore: SignatureMailing {
         mailbox: &crate::domain::MailboxKey,
         at: Timestamp,
     ) -> Result<(), StoreError>;
-
-    /// Deletes a signature if it is still pending (its mailbox's owner called our email spam);
-    /// returns what was deleted.
-    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
 }
 
 /// The signatures as the mailer reads and marks them: all a fake needs to stand in for the
@@ -180,13 +184,127 @@ pub trait SignatureStore: SignatureMailing {
 pub trait SignatureMailing: Send + Sync {
     async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError>;
 
-    /// Notes that the email of the live link `link` went out, so a repeated request for it is
-    /// dropped; false when the signature is gone, confirmed or has another link by now.
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError>;
+    /// Notes that the email of the live link `link` went out at `at`, so a repeated request for
+    /// it is dropped (and the reminder knows when it went); false when the signature is gone,
+    /// confirmed or has another link by now.
+    async fn mark_mailed(
+        &self,
+        signer: &SignerKey,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
 
     /// Notes that a pending signature's mailbox does not exist, so no email goes to it again;
     /// false when it is gone or confirmed.
     async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError>;
+}
+
+/// The campaign's updates: each one's texts and how far its sending went, and each signer's
+/// claim on one email of it, so that no signer gets an update twice.
+#[async_trait]
+pub trait UpdateStore: Send + Sync {
+    /// Writes `texts` as the next update, sent at `at`; `Err` names the last one, when it is
+    /// still sending: one goes at a time.
+    async fn add_update(
+        &self,
+        texts: &std::collections::BTreeMap<Locale, crate::domain::UpdateText>,
+        at: Timestamp,
+    ) -> Result<Result<crate::domain::UpdateNumber, crate::domain::UpdateNumber>, StoreError>;
+
+    /// The last update staff sent, if any.
+    async fn latest_update(&self) -> Result<Option<crate::domain::Update>, StoreError>;
+
+    async fn update(
+        &self,
+        number: crate::domain::UpdateNumber,
+    ) -> Result<Option<crate::domain::Update>, StoreError>;
+
+    /// Moves an update's read of the signatures on from `from` to `to` (`None`: every signer
+    /// was read, and it is done), adding `counts`; false when it was no longer at `from`
+    /// (another sender moved it first).
+    async fn advance_update(
+        &self,
+        number: crate::domain::UpdateNumber,
+        from: Option<&str>,
+        to: Option<&str>,
+        counts: &crate::domain::UpdateCounts,
+    ) -> Result<bool, StoreError>;
+
+    /// Adds what SES's feedback and the unsubscribe link report.
+    async fn count_update(
+        &self,
+        number: crate::domain::UpdateNumber,
+        counts: &crate::domain::UpdateCounts,
+    ) -> Result<(), StoreError>;
+
+    /// Claims the update's one email to `signer` before it is sent; false when it was claimed
+    /// before, by this sender or another.
+    async fn claim_update(
+        &self,
+        number: crate::domain::UpdateNumber,
+        signer: &SignerKey,
+    ) -> Result<bool, StoreError>;
+
+    /// After the claim: `Sent` when SES took the email, `Refused` when it never will, or
+    /// `Returned` when it did not go now, so a later pass claims it again.
+    async fn settle_update(
+        &self,
+        number: crate::domain::UpdateNumber,
+        signer: &SignerKey,
+        settled: Settled,
+    ) -> Result<(), StoreError>;
+
+    /// How many claims of an update are not settled: emails in flight, or lost with a sender
+    /// that stopped between the claim and SES's answer.
+    async fn unsettled_claims(
+        &self,
+        number: crate::domain::UpdateNumber,
+    ) -> Result<u64, StoreError>;
+}
+
+/// What became of a claimed email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Settled {
+    Sent,
+    Refused,
+    Returned,
+}
+
+/// The reminders to confirm: one pass over the pending signatures at a time, and each
+/// signature's one reminder claimed before it goes.
+#[async_trait]
+pub trait ReminderStore: Send + Sync {
+    /// The pass under way, or the last one.
+    async fn reminder_pass(&self) -> Result<Option<ReminderPass>, StoreError>;
+
+    /// Replaces the pass `seen` with `new`; false when another sender replaced it first.
+    async fn save_reminder_pass(
+        &self,
+        seen: Option<&ReminderPass>,
+        new: &ReminderPass,
+    ) -> Result<bool, StoreError>;
+
+    /// Claims the reminder of a pending signature whose live link, `link`, was mailed and which
+    /// was never reminded; false otherwise.
+    async fn claim_reminder(
+        &self,
+        signer: &SignerKey,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
+    /// Gives a claimed reminder back: it did not go now.
+    async fn release_reminder(&self, signer: &SignerKey, at: Timestamp) -> Result<(), StoreError>;
+}
+
+/// One pass of the reminders over the signatures: when it began, and where it goes on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReminderPass {
+    pub started_at: Timestamp,
+    /// None before the first page, and once every signature was read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub done: bool,
 }
 
 /// What an email is about: SES reports its bounces and complaints with it, so feedback acts only
@@ -198,6 +316,10 @@ pub enum MailKind {
     Confirmation,
     /// An organisation's request, or the decision on it, to its contact.
     Organisation,
+    /// The one reminder of a signature's confirmation link.
+    Reminder,
+    /// A campaign update, to a confirmed signer who asked for them.
+    Update,
 }
 
 impl MailKind {
@@ -208,6 +330,8 @@ impl MailKind {
         match self {
             Self::Confirmation => "confirmation",
             Self::Organisation => "organisation",
+            Self::Reminder => "reminder",
+            Self::Update => "update",
         }
     }
 }
@@ -236,6 +360,20 @@ pub enum Notice {
     },
     /// The contact: staff turned the request down.
     Rejected { organisation: String },
+    /// A pending signer, a day after the confirmation link: the same link again, which works
+    /// for `days` more days.
+    Reminder {
+        name: String,
+        link: String,
+        erase_link: String,
+        days: u32,
+    },
+    /// A campaign update: staff's text, the link that stops the updates and the erasure link.
+    Update {
+        text: crate::domain::UpdateText,
+        unsubscribe_link: String,
+        erase_link: String,
+    },
 }
 
 /// Its links carry secrets and its names are people's: a log says only which notice it is.
@@ -247,6 +385,8 @@ impl std::fmt::Debug for Notice {
             Self::Waiting { .. } => "Notice::Waiting(..)",
             Self::Approved { .. } => "Notice::Approved(..)",
             Self::Rejected { .. } => "Notice::Rejected(..)",
+            Self::Reminder { .. } => "Notice::Reminder(..)",
+            Self::Update { .. } => "Notice::Update(..)",
         })
     }
 }
@@ -281,6 +421,11 @@ pub struct OutgoingEmail {
     pub text: String,
     pub html: String,
     pub list_unsubscribe: String,
+    /// Whether a POST to the first link of `List-Unsubscribe` unsubscribes at once (RFC 8058):
+    /// the updates' link does; the erasure page of the other emails asks first.
+    pub one_click: bool,
+    /// The update it carries, for SES's feedback to count against.
+    pub update: Option<crate::domain::UpdateNumber>,
 }
 
 impl std::fmt::Debug for OutgoingEmail {

@@ -5,7 +5,7 @@ use people_first::testing as support;
 
 use people_first::adapters::clock::ManualClock;
 use people_first::domain::{
-    ConfirmationLink, ConfirmationSecret, Contact, LinkNonce, Organisation, OrganisationId,
+    ConfirmationLink, ConfirmationSecret, Contact, LinkNonce, Locale, Organisation, OrganisationId,
     Signature, SignatureStatus, SignerName, Standing, Timestamp,
 };
 use people_first::ports::Clock;
@@ -960,11 +960,17 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     let signer = &signature.signer;
     subject.store.insert_pending(&signature).await.unwrap();
     let other = people_first::domain::SecretHash::from_hex(&"ab".repeat(32)).unwrap();
-    assert!(!subject.store.mark_mailed(signer, &other).await.unwrap());
+    assert!(
+        !subject
+            .store
+            .mark_mailed(signer, &other, NOW)
+            .await
+            .unwrap()
+    );
     assert!(
         subject
             .store
-            .mark_mailed(signer, &signature.link.secret_hash)
+            .mark_mailed(signer, &signature.link.secret_hash, NOW)
             .await
             .unwrap()
     );
@@ -974,8 +980,10 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
             .mailed_link
             .is_some_and(|m| m.matches(&signature.link.secret_hash))
     );
+    assert_eq!(marked.mailed_at, Some(NOW), "the reminder counts from it");
     let mut unmarked = marked.clone();
     unmarked.mailed_link = None;
+    unmarked.mailed_at = None;
     assert_eq!(unmarked, signature, "nothing else changed");
     // Confirmed, it is no longer waiting for an email.
     subject
@@ -991,7 +999,7 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     assert!(
         !subject
             .store
-            .mark_mailed(signer, &signature.link.secret_hash)
+            .mark_mailed(signer, &signature.link.secret_hash, NOW)
             .await
             .unwrap()
     );
@@ -999,7 +1007,7 @@ async fn only_the_live_link_of_a_pending_signature_is_marked_mailed(subject: Sto
     assert!(
         !subject
             .store
-            .mark_mailed(&unknown.signer, &unknown.link.secret_hash)
+            .mark_mailed(&unknown.signer, &unknown.link.secret_hash, NOW)
             .await
             .unwrap()
     );
@@ -1159,9 +1167,247 @@ async fn the_mails_health_adds_up_over_the_last_hour_only(subject: StoreUnderTes
     );
 }
 
+fn texts(subject: &str) -> std::collections::BTreeMap<Locale, people_first::domain::UpdateText> {
+    [(Locale::En, subject), (Locale::Uk, "Новини")]
+        .into_iter()
+        .map(|(locale, subject)| {
+            let text = people_first::domain::UpdateText::parse(&format!("# {subject}\n\nBody."));
+            (locale, text.unwrap())
+        })
+        .collect()
+}
+
+async fn updates_go_one_at_a_time_and_count_what_became_of_them(subject: StoreUnderTest) {
+    use people_first::domain::{UpdateCounts, UpdateNumber};
+    let updates = subject.updates.as_ref();
+    assert_eq!(updates.latest_update().await.unwrap(), None);
+    let first = updates.add_update(&texts("First"), NOW).await.unwrap();
+    assert_eq!(first, Ok(UpdateNumber::FIRST));
+    assert_eq!(
+        updates.add_update(&texts("Second"), NOW).await.unwrap(),
+        Err(UpdateNumber::FIRST),
+        "one at a time"
+    );
+    let read = updates.latest_update().await.unwrap().unwrap();
+    assert_eq!(
+        (read.texts, read.sent_at, read.from, read.done),
+        (texts("First"), NOW, None, false)
+    );
+
+    let one = UpdateNumber::FIRST;
+    let sent = UpdateCounts {
+        sent: 2,
+        ..UpdateCounts::default()
+    };
+    assert!(
+        updates
+            .advance_update(one, None, Some("page"), &sent)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !updates
+            .advance_update(one, None, Some("other"), &sent)
+            .await
+            .unwrap(),
+        "another sender moved it first"
+    );
+    assert!(
+        updates
+            .advance_update(one, Some("page"), None, &sent)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !updates
+            .advance_update(one, None, None, &sent)
+            .await
+            .unwrap(),
+        "done"
+    );
+    let feedback = UpdateCounts {
+        complained: 1,
+        unsubscribed: 2,
+        ..UpdateCounts::default()
+    };
+    updates.count_update(one, &feedback).await.unwrap();
+    let done = updates.update(one).await.unwrap().unwrap();
+    assert!(done.done && done.from.is_none());
+    assert_eq!(
+        done.counts,
+        UpdateCounts {
+            sent: 4,
+            complained: 1,
+            unsubscribed: 2,
+            ..UpdateCounts::default()
+        }
+    );
+    let second = updates.add_update(&texts("Second"), NOW).await.unwrap();
+    assert_eq!(second, Ok(UpdateNumber::new(2)));
+    assert_eq!(
+        updates.latest_update().await.unwrap().unwrap().number,
+        UpdateNumber::new(2)
+    );
+    let olena = pending("olena@example.org").signer;
+    assert!(updates.claim_update(one, &olena).await.unwrap());
+    assert!(
+        updates
+            .claim_update(UpdateNumber::new(2), &olena)
+            .await
+            .unwrap(),
+        "each update has its own claims"
+    );
+    assert_eq!(updates.update(UpdateNumber::new(9)).await.unwrap(), None);
+}
+
+async fn each_signer_is_claimed_once_for_an_update(subject: StoreUnderTest) {
+    use people_first::domain::UpdateNumber;
+    use people_first::ports::Settled;
+    let updates = subject.updates.as_ref();
+    updates
+        .add_update(&texts("First"), NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    let (olena, taras) = (
+        pending("olena@example.org").signer,
+        pending("taras@example.org").signer,
+    );
+    let one = UpdateNumber::FIRST;
+    assert!(updates.claim_update(one, &olena).await.unwrap());
+    assert!(
+        !updates.claim_update(one, &olena).await.unwrap(),
+        "claimed once"
+    );
+    assert!(updates.claim_update(one, &taras).await.unwrap());
+    assert_eq!(updates.unsettled_claims(one).await.unwrap(), 2);
+    updates
+        .settle_update(one, &olena, Settled::Sent)
+        .await
+        .unwrap();
+    updates
+        .settle_update(one, &taras, Settled::Returned)
+        .await
+        .unwrap();
+    assert_eq!(updates.unsettled_claims(one).await.unwrap(), 0);
+    assert!(
+        !updates.claim_update(one, &olena).await.unwrap(),
+        "sent stays claimed"
+    );
+    assert!(
+        updates.claim_update(one, &taras).await.unwrap(),
+        "returned is claimed again"
+    );
+}
+
+async fn a_reminder_is_claimed_once_for_a_mailed_live_link(subject: StoreUnderTest) {
+    use people_first::ports::ReminderPass;
+    let (store, reminders) = (subject.store.as_ref(), subject.reminders.as_ref());
+    let signature = pending("oksana@example.org");
+    let (signer, link) = (&signature.signer, &signature.link.secret_hash);
+    store.insert_pending(&signature).await.unwrap();
+    let later = NOW.plus_seconds(86_400);
+    assert!(
+        !reminders.claim_reminder(signer, link, later).await.unwrap(),
+        "never mailed"
+    );
+    store.mark_mailed(signer, link, NOW).await.unwrap();
+    let other = people_first::domain::SecretHash::from_hex(&"ab".repeat(32)).unwrap();
+    assert!(
+        !reminders
+            .claim_reminder(signer, &other, later)
+            .await
+            .unwrap(),
+        "another link"
+    );
+    assert!(reminders.claim_reminder(signer, link, later).await.unwrap());
+    assert!(
+        !reminders.claim_reminder(signer, link, later).await.unwrap(),
+        "once"
+    );
+    reminders.release_reminder(signer, later).await.unwrap();
+    assert_eq!(store.find(signer).await.unwrap().unwrap().reminded_at, None);
+    assert!(
+        reminders.claim_reminder(signer, link, later).await.unwrap(),
+        "given back"
+    );
+    store
+        .confirm(signer, link, later, &Consents::of(&signature))
+        .await
+        .unwrap();
+    let confirmed = store.find(signer).await.unwrap().unwrap();
+    assert_eq!(
+        confirmed.reminded_at,
+        Some(later),
+        "kept, for staff to count"
+    );
+    assert!(
+        !reminders.claim_reminder(signer, link, later).await.unwrap(),
+        "confirmed"
+    );
+
+    let bounced = pending("gone@example.org");
+    store.insert_pending(&bounced).await.unwrap();
+    store
+        .mark_mailed(&bounced.signer, &bounced.link.secret_hash, NOW)
+        .await
+        .unwrap();
+    store.mark_undeliverable(&bounced.signer).await.unwrap();
+    assert!(
+        !reminders
+            .claim_reminder(&bounced.signer, &bounced.link.secret_hash, later)
+            .await
+            .unwrap(),
+        "never to an address that bounced"
+    );
+
+    assert_eq!(reminders.reminder_pass().await.unwrap(), None);
+    let first = ReminderPass {
+        started_at: NOW,
+        from: None,
+        done: false,
+    };
+    let on = ReminderPass {
+        from: Some("page".into()),
+        ..first.clone()
+    };
+    assert!(reminders.save_reminder_pass(None, &first).await.unwrap());
+    assert!(
+        !reminders.save_reminder_pass(None, &on).await.unwrap(),
+        "one pass at a time"
+    );
+    assert!(
+        reminders
+            .save_reminder_pass(Some(&first), &on)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !reminders
+            .save_reminder_pass(Some(&first), &on)
+            .await
+            .unwrap()
+    );
+    let done = ReminderPass {
+        from: None,
+        done: true,
+        ..on.clone()
+    };
+    assert!(
+        reminders
+            .save_reminder_pass(Some(&on), &done)
+            .await
+            .unwrap()
+    );
+    assert_eq!(reminders.reminder_pass().await.unwrap(), Some(done));
+}
+
 people_first::on_both!(
     embedded => super::StoreUnderTest::embedded(),
     dynamodb => super::StoreUnderTest::dynamo().await;
+    updates_go_one_at_a_time_and_count_what_became_of_them,
+    each_signer_is_claimed_once_for_an_update,
+    a_reminder_is_claimed_once_for_a_mailed_live_link,
     an_organisations_request_waits_for_its_contact_then_for_a_person,
     the_sites_that_may_frame_a_partners_form_are_replaced_as_staff_list_them,
     consents_are_replaced_only_as_they_were_seen_and_by_the_erasure_link,
@@ -1246,7 +1492,7 @@ async fn the_embedded_feed_leaves_the_mailed_mark_out() {
     assert!(
         subject
             .store
-            .mark_mailed(&signature.signer, &signature.link.secret_hash)
+            .mark_mailed(&signature.signer, &signature.link.secret_hash, NOW)
             .await
             .unwrap()
     );
@@ -1274,7 +1520,7 @@ async fn counted(
     mailbox: people_first::domain::MailboxKey,
     at: Timestamp,
 ) -> bool {
-    use people_first::ports::SignatureStore;
+    use people_first::ports::MailboxCounts;
     store.count_email_to(&mailbox, at, 3).await.unwrap()
 }
 
@@ -1283,7 +1529,7 @@ async fn counted(
 #[tokio::test]
 async fn the_embedded_store_keeps_the_days_email_counts_across_a_restart() {
     use people_first::adapters::embedded::EmbeddedStore;
-    use people_first::ports::SignatureStore;
+    use people_first::ports::MailboxCounts;
     let dir = tempfile::tempdir().unwrap();
     let keyring = support::keyring();
     let mailbox =

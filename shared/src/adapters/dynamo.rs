@@ -53,7 +53,7 @@ pub(super) fn applied<T>(
 
 /// A conditional delete of something other than a signature: done, or its condition failed,
 /// which is an answer too.
-fn deleted_or_changed(
+pub(super) fn deleted_or_changed(
     result: Result<
         aws_sdk_dynamodb::operation::delete_item::DeleteItemOutput,
         SdkError<DeleteItemError, aws_sdk_dynamodb::config::http::HttpResponse>,
@@ -90,11 +90,11 @@ fn deleted(
     }
 }
 
-fn key(signer: &SignerKey) -> AttributeValue {
+pub(super) fn key(signer: &SignerKey) -> AttributeValue {
     AttributeValue::S(signer.to_hex())
 }
 
-fn number(t: Timestamp) -> AttributeValue {
+pub(super) fn number(t: Timestamp) -> AttributeValue {
     AttributeValue::N(t.unix_seconds().to_string())
 }
 
@@ -443,7 +443,10 @@ impl SignatureStore for DynamoStore {
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()));
         deleted(request.send().await)
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::MailboxCounts for DynamoStore {
     async fn count_email_to(
         &self,
         mailbox: &crate::domain::MailboxKey,
@@ -563,13 +566,19 @@ impl SignatureMailing for DynamoStore {
         self.read(signer).await
     }
 
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+    async fn mark_mailed(
+        &self,
+        signer: &SignerKey,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .key("pk", key(signer))
-            .update_expression("SET mailed_link = :hash")
+            .update_expression("SET mailed_link = :hash, mailed_at = :at")
+            .expression_attribute_values(":at", number(at))
             .condition_expression("#status = :pending AND secret_hash = :hash")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":pending", AttributeValue::S("pending".into()))

@@ -5,6 +5,7 @@ pub mod dynamo;
 mod dynamo_counter;
 mod dynamo_mail_health;
 mod dynamo_supporters;
+mod dynamo_updates;
 pub use dynamo_supporters::ORGANISATIONS_INDEX;
 pub mod embedded;
 pub mod mail_domains;

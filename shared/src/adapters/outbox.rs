@@ -17,6 +17,9 @@ pub struct SentEmail {
     pub text: String,
     pub html: String,
     pub list_unsubscribe: String,
+    /// `List-Unsubscribe-Post`, when a POST to the link unsubscribes at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_unsubscribe_post: Option<String>,
     pub sent_at: String,
 }
 
@@ -78,6 +81,7 @@ impl Mailer for Outbox {
             text: email.text.clone(),
             html: email.html.clone(),
             list_unsubscribe: email.list_unsubscribe.clone(),
+            list_unsubscribe_post: email.one_click.then(|| super::ses::ONE_CLICK.to_owned()),
             sent_at: Timestamp::from_unix_seconds(seconds).to_rfc3339(),
         };
         // Names sort in sending order: nanoseconds, then a counter for the same nanosecond.

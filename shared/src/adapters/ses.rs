@@ -10,6 +10,9 @@ use aws_sdk_ses::types::{MessageTag, RawMessage};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::raw::Raw;
 
+/// The message tag that names the update an email carries, for its feedback to count against.
+pub const UPDATE_TAG: &str = "update";
+
 pub struct SesMailer {
     client: Client,
     /// The configuration set organisations' emails are sent under, where there is one: their
@@ -48,16 +51,23 @@ impl SesMailer {
     }
 }
 
+/// RFC 8058's header value: a POST of it to the first `List-Unsubscribe` link unsubscribes.
+pub const ONE_CLICK: &str = "List-Unsubscribe=One-Click";
+
 /// The whole message as MIME: plain text and HTML alternatives, no remote content.
 pub fn mime(email: &OutgoingEmail) -> Result<Vec<u8>, MailError> {
-    MessageBuilder::new()
+    let mut message = MessageBuilder::new()
         .header("From", Raw::new(email.from.as_str()))
         .to(email.to.as_str())
         .subject(email.subject.as_str())
         .header(
             "List-Unsubscribe",
             Raw::new(email.list_unsubscribe.as_str()),
-        )
+        );
+    if email.one_click {
+        message = message.header("List-Unsubscribe-Post", Raw::new(ONE_CLICK));
+    }
+    message
         .text_body(email.text.as_str())
         .html_body(email.html.as_str())
         .write_to_vec()
@@ -71,20 +81,26 @@ impl Mailer for SesMailer {
             .data(Blob::new(mime(email)?))
             .build()
             .map_err(|e| MailError::Rejected(e.to_string()))?;
-        let kind = MessageTag::builder()
-            .name(MailKind::TAG)
-            .value(email.kind.tag_value())
-            .build()
-            .map_err(|e| MailError::Rejected(e.to_string()))?;
+        let tag = |name: &str, value: &str| {
+            MessageTag::builder()
+                .name(name)
+                .value(value)
+                .build()
+                .map_err(|e| MailError::Rejected(e.to_string()))
+        };
+        let mut tags = vec![tag(MailKind::TAG, email.kind.tag_value())?];
+        if let Some(update) = email.update {
+            tags.push(tag(UPDATE_TAG, &update.to_string())?);
+        }
         let configuration_set = match email.kind {
             MailKind::Organisation => self.organisations.clone(),
-            MailKind::Confirmation => None,
+            MailKind::Confirmation | MailKind::Reminder | MailKind::Update => None,
         };
         match self
             .client
             .send_raw_email()
             .raw_message(message)
-            .tags(kind)
+            .set_tags(Some(tags))
             .set_configuration_set_name(configuration_set)
             .send()
             .await
@@ -173,7 +189,11 @@ mod tests {
             .build();
         let mailer = SesMailer::new(Client::from_conf(config))
             .organisations_under(Some("people-first-organisations".into()));
-        for kind in [MailKind::Confirmation, MailKind::Organisation] {
+        for kind in [
+            MailKind::Confirmation,
+            MailKind::Organisation,
+            MailKind::Update,
+        ] {
             let email = OutgoingEmail {
                 kind,
                 from: "People First <signatures@people-first.example>".into(),
@@ -182,6 +202,8 @@ mod tests {
                 text: "text".into(),
                 html: "<p>html</p>".into(),
                 list_unsubscribe: "<mailto:privacy@people-first.example>".into(),
+                one_click: kind == MailKind::Update,
+                update: (kind == MailKind::Update).then_some(crate::domain::UpdateNumber::new(7)),
             };
             assert!(mailer.send(&email).await.is_err(), "nothing was sent");
         }
@@ -192,7 +214,16 @@ mod tests {
             "{}",
             bodies[1]
         );
-        for (body, value) in bodies.iter().zip(["confirmation", "organisation"]) {
+        assert!(!bodies[2].contains("ConfigurationSetName"), "{}", bodies[2]);
+        assert!(
+            bodies[2].contains("Tags.member.2.Name=update&Tags.member.2.Value=7"),
+            "feedback counts against the update: {}",
+            bodies[2]
+        );
+        for (body, value) in bodies
+            .iter()
+            .zip(["confirmation", "organisation", "update"])
+        {
             assert!(body.contains("Action=SendRawEmail"), "{body}");
             assert!(
                 body.contains(&format!(
@@ -201,7 +232,36 @@ mod tests {
                 "{body}"
             );
         }
-        assert_eq!(bodies.len(), 2);
+        assert_eq!(bodies.len(), 3);
+    }
+
+    #[test]
+    fn only_an_update_says_that_a_post_unsubscribes() {
+        let email = |one_click| OutgoingEmail {
+            kind: MailKind::Update,
+            from: "People First <signatures@people-first.example>".into(),
+            to: crate::domain::Email::parse("olena@example.org").unwrap(),
+            subject: "News".into(),
+            text: "text".into(),
+            html: "<p>html</p>".into(),
+            list_unsubscribe: "<https://people-first.example/api/unsubscribe?t=x>".into(),
+            one_click,
+            update: None,
+        };
+        let headers = |one_click| {
+            let message = String::from_utf8(mime(&email(one_click)).unwrap()).unwrap();
+            message.split("\r\n\r\n").next().unwrap().to_owned()
+        };
+        assert!(
+            headers(true).contains("\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"),
+            "{}",
+            headers(true)
+        );
+        assert!(!headers(false).contains("List-Unsubscribe-Post"));
+        assert!(
+            headers(true)
+                .contains("List-Unsubscribe: <https://people-first.example/api/unsubscribe?t=x>")
+        );
     }
 
     #[test]

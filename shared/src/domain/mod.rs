@@ -41,7 +41,7 @@ pub use signature::{
 };
 pub use source::{Channel, Source};
 pub use timestamp::Timestamp;
-pub use update::{SUBJECT_LIMIT, UpdateText, UpdateTextError};
+pub use update::{SUBJECT_LIMIT, Update, UpdateCounts, UpdateNumber, UpdateText, UpdateTextError};
 
 /// Why a piece of a signer's input was refused. Each variant maps to one localised message.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -122,6 +122,12 @@ pub struct Signature {
     /// The hash of the link whose email SES accepted: a second request for it sends nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailed_link: Option<SecretHash>,
+    /// When SES accepted that email: the reminder goes a day later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mailed_at: Option<Timestamp>,
+    /// When the one reminder to confirm went: kept once confirmed, so staff see what it brought.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reminded_at: Option<Timestamp>,
     /// SES reported that this mailbox does not exist: no email goes to it again.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub undeliverable: bool,

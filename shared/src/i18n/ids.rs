@@ -31,6 +31,7 @@ message_ids! {
     COUNTER_SIGNATURES = "counter-signatures",
     COUNTER_UNAVAILABLE = "counter-unavailable",
     EMAIL_EXPIRY = "email-expiry",
+    EMAIL_REMINDER_SUBJECT = "email-reminder-subject",
     EMAIL_SUBJECT = "email-subject",
     ERASED_BODY = "erased-body",
     ERASED_TITLE = "erased-title",

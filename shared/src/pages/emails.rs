@@ -18,15 +18,26 @@ impl Wording for Emails {
                 name,
                 link,
                 erase_link,
-            } => {
-                let (text, html) = confirmation_email(locale, name, link, erase_link);
-                let subject = i18n::text(locale, MessageId::EMAIL_SUBJECT);
-                Words {
-                    subject,
-                    text,
-                    html,
-                }
-            }
+            } => with_subject(
+                locale,
+                MessageId::EMAIL_SUBJECT,
+                confirmation_email(locale, name, link, erase_link),
+            ),
+            Notice::Reminder {
+                name,
+                link,
+                erase_link,
+                days,
+            } => with_subject(
+                locale,
+                MessageId::EMAIL_REMINDER_SUBJECT,
+                reminder_email(locale, name, link, erase_link, *days),
+            ),
+            Notice::Update {
+                text,
+                unsubscribe_link,
+                erase_link,
+            } => super::update_email(locale, text, unsubscribe_link, erase_link),
             Notice::ContactLink { organisation, link } => {
                 let paragraphs = [
                     message(locale, MessageId::SUPPORTER_EMAIL_INTRO, organisation),
@@ -131,6 +142,15 @@ fn short(
 }
 
 /// The confirmation email's plain text and HTML.
+/// An email's text and HTML under its subject.
+fn with_subject(locale: Locale, subject: MessageId, (text, html): (String, String)) -> Words {
+    Words {
+        subject: i18n::text(locale, subject),
+        text,
+        html,
+    }
+}
+
 pub fn confirmation_email(
     locale: Locale,
     name: &str,
@@ -139,7 +159,26 @@ pub fn confirmation_email(
 ) -> (String, String) {
     let context = context! {
         locale => locale.code(), name => name, link => link, erase_link => erase_link,
-        days => LINK_LIFETIME.in_days(),
+        days => LINK_LIFETIME.in_days(), reminder => false,
+    };
+    (
+        render("email/confirmation.txt", &context),
+        render("email/confirmation.html", &context),
+    )
+}
+
+/// The reminder: the confirmation email's link again, saying that the signature is not counted
+/// yet, and how many more days the link works.
+pub fn reminder_email(
+    locale: Locale,
+    name: &str,
+    link: &str,
+    erase_link: &str,
+    days: u32,
+) -> (String, String) {
+    let context = context! {
+        locale => locale.code(), name => name, link => link, erase_link => erase_link,
+        days => days, reminder => true,
     };
     (
         render("email/confirmation.txt", &context),

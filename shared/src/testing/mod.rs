@@ -172,6 +172,8 @@ pub fn pending_signature_at(
         erase_nonce: nonce,
         erase_hash: keyring.erasure_secret(&signer, &nonce).hash(),
         mailed_link: None,
+        mailed_at: None,
+        reminded_at: None,
         undeliverable: false,
         expires_at: Some(signed_at.plus_seconds(PENDING_LIFETIME.seconds())),
     }
@@ -268,6 +270,9 @@ pub struct StoreUnderTest {
     pub health: Arc<dyn crate::ports::MailHealthStore>,
     /// And as staff read it whole.
     pub scan: Arc<dyn crate::ports::SignatureScan>,
+    /// And as the updates and the reminders are kept in it.
+    pub updates: Arc<dyn crate::ports::UpdateStore>,
+    pub reminders: Arc<dyn crate::ports::ReminderStore>,
     pub feed: Feed,
     _dir: Option<tempfile::TempDir>,
 }
@@ -289,6 +294,8 @@ impl StoreUnderTest {
             supporters: store.clone(),
             health: store.clone(),
             scan: store.clone(),
+            updates: store.clone(),
+            reminders: store.clone(),
             feed: Feed::Embedded(store),
             _dir: Some(dir),
         }
@@ -302,6 +309,8 @@ impl StoreUnderTest {
             store: store.clone(),
             health: store.clone(),
             scan: store.clone(),
+            updates: store.clone(),
+            reminders: store.clone(),
             supporters: store,
             feed: Feed::Dynamo {
                 config: Box::new(config),
@@ -569,6 +578,10 @@ impl SignatureStore for AcceptingStore {
     ) -> Result<Option<crate::domain::Signature>, crate::ports::StoreError> {
         Ok(None)
     }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::MailboxCounts for AcceptingStore {
     async fn count_email_to(
         &self,
         _: &crate::domain::MailboxKey,
@@ -598,6 +611,7 @@ impl SignatureMailing for AcceptingStore {
         &self,
         _: &crate::domain::SignerKey,
         _: &crate::domain::SecretHash,
+        _: crate::domain::Timestamp,
     ) -> Result<bool, crate::ports::StoreError> {
         Ok(false)
     }

@@ -122,6 +122,14 @@ impl SignatureStore for Recording {
         self.note(Call::WriteSignature);
         self.store.forget_erased(erased).await
     }
+    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        self.note(Call::WriteSignature);
+        self.store.erase_pending(signer).await
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::ports::MailboxCounts for Recording {
     async fn count_email_to(
         &self,
         mailbox: &MailboxKey,
@@ -138,10 +146,6 @@ impl SignatureStore for Recording {
     ) -> Result<(), StoreError> {
         self.note(Call::WriteMailbox);
         self.store.uncount_email_to(mailbox, at).await
-    }
-    async fn erase_pending(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
-        self.note(Call::WriteSignature);
-        self.store.erase_pending(signer).await
     }
 }
 
@@ -162,9 +166,14 @@ impl SignatureMailing for Recording {
         }
         self.store.find(signer).await
     }
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+    async fn mark_mailed(
+        &self,
+        signer: &SignerKey,
+        link: &SecretHash,
+        at: crate::domain::Timestamp,
+    ) -> Result<bool, StoreError> {
         self.note(Call::WriteSignature);
-        self.store.mark_mailed(signer, link).await
+        self.store.mark_mailed(signer, link, at).await
     }
     async fn mark_undeliverable(&self, signer: &SignerKey) -> Result<bool, StoreError> {
         self.note(Call::WriteSignature);

@@ -28,10 +28,16 @@ impl SignatureMailing for SignaturesInMemory {
         Ok(self.signatures().get(signer).cloned())
     }
 
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+    async fn mark_mailed(
+        &self,
+        signer: &SignerKey,
+        link: &SecretHash,
+        at: crate::domain::Timestamp,
+    ) -> Result<bool, StoreError> {
         let mut signatures = self.signatures();
         let signature = signatures.get_mut(signer).expect("marked after reading");
         signature.mailed_link = Some(*link);
+        signature.mailed_at = Some(at);
         Ok(true)
     }
 

@@ -1,11 +1,12 @@
-//! Sending confirmation emails for the signatures that need one, and the links organisations'
+//! The emails to signers (the confirmation link, its reminder, the campaign's updates), and
+//! queueing the confirmation emails for the signatures that need one and the links organisations'
 //! contacts confirm their requests with.
 
 use crate::domain::mail_health::MailHealth;
 use crate::domain::routes::Api;
-use crate::domain::{Change, ChangedItem, Locale, SequenceNumber, Signature};
+use crate::domain::{Change, ChangedItem, SequenceNumber, Signature, Timestamp, Update};
 use crate::keyring::Keyring;
-use crate::ports::{MailError, MailQueue, MailRequest, Notice, OutgoingEmail, Wording};
+use crate::ports::{MailError, MailKind, MailQueue, MailRequest, Notice, OutgoingEmail, Wording};
 use tracing::instrument;
 
 /// Who the email is from and where its links lead.
@@ -41,30 +42,102 @@ pub fn confirmation_email(
     keyring: &Keyring,
     signature: &Signature,
 ) -> Option<OutgoingEmail> {
-    let to = signature.email.clone()?;
-    let locale: Locale = signature.locale;
     let erase_link = erasure_link(settings, keyring, signature);
-    let words = settings.wording.words(
-        locale,
-        &Notice::Confirmation {
-            name: greeted(&signature.name).to_owned(),
-            link: confirmation_link(settings, keyring, signature),
-            erase_link: erase_link.clone(),
-        },
+    let notice = Notice::Confirmation {
+        name: greeted(&signature.name).to_owned(),
+        link: confirmation_link(settings, keyring, signature),
+        erase_link: erase_link.clone(),
+    };
+    to_signer(settings, signature, MailKind::Confirmation, &notice)
+        .map(|email| asks_first(email, settings, &erase_link))
+}
+
+/// The one reminder: the live link again, which works until it expires, `now` on.
+pub fn reminder_email(
+    settings: &MailSettings,
+    keyring: &Keyring,
+    signature: &Signature,
+    now: Timestamp,
+) -> Option<OutgoingEmail> {
+    let left = signature.link.expires_at.unix_seconds() - now.unix_seconds();
+    let erase_link = erasure_link(settings, keyring, signature);
+    let notice = Notice::Reminder {
+        name: greeted(&signature.name).to_owned(),
+        link: confirmation_link(settings, keyring, signature),
+        erase_link: erase_link.clone(),
+        days: u32::try_from(left / 86_400).unwrap_or(0),
+    };
+    to_signer(settings, signature, MailKind::Reminder, &notice)
+        .map(|email| asks_first(email, settings, &erase_link))
+}
+
+/// The link in an update that stops the updates, with one click or from its page.
+pub fn unsubscribe_link(
+    settings: &MailSettings,
+    keyring: &Keyring,
+    signature: &Signature,
+) -> String {
+    let token = keyring.erasure_token(&signature.signer, &signature.erase_nonce);
+    Api::Unsubscribe.link(&settings.public_url, &format!("t={}", token.encode()))
+}
+
+/// An update, in the signer's language or English, with the one-click link to stop them.
+pub fn update_email(
+    settings: &MailSettings,
+    keyring: &Keyring,
+    signature: &Signature,
+    update: &Update,
+) -> Option<OutgoingEmail> {
+    let unsubscribe = unsubscribe_link(settings, keyring, signature);
+    let notice = Notice::Update {
+        text: update.text_for(signature.locale)?.clone(),
+        unsubscribe_link: unsubscribe.clone(),
+        erase_link: erasure_link(settings, keyring, signature),
+    };
+    let mut email = to_signer(settings, signature, MailKind::Update, &notice)?;
+    email.list_unsubscribe = format!(
+        "<{unsubscribe}>, <mailto:{}?subject=unsubscribe>",
+        settings.contact
     );
+    email.one_click = true;
+    email.update = Some(update.number);
+    Some(email)
+}
+
+/// An email to a signer, in their language, while their address is kept.
+fn to_signer(
+    settings: &MailSettings,
+    signature: &Signature,
+    kind: MailKind,
+    notice: &Notice,
+) -> Option<OutgoingEmail> {
+    let to = signature.email.clone()?;
+    let words = settings.wording.words(signature.locale, notice);
     Some(OutgoingEmail {
-        kind: crate::ports::MailKind::Confirmation,
+        kind,
         from: settings.sender.clone(),
         to,
         subject: words.subject,
         text: words.text,
         html: words.html,
-        // The erasure page, and the campaign's mailbox for clients that only write.
-        list_unsubscribe: format!(
-            "<{erase_link}>, <mailto:{}?subject=unsubscribe>",
-            settings.contact
-        ),
+        list_unsubscribe: String::new(),
+        one_click: false,
+        update: None,
     })
+}
+
+/// `List-Unsubscribe` of an email about the signature itself: the erasure page, which asks
+/// before it acts, and the campaign's mailbox for clients that only write.
+fn asks_first(
+    mut email: OutgoingEmail,
+    settings: &MailSettings,
+    erase_link: &str,
+) -> OutgoingEmail {
+    email.list_unsubscribe = format!(
+        "<{erase_link}>, <mailto:{}?subject=unsubscribe>",
+        settings.contact
+    );
+    email
 }
 
 /// The name the email greets: none when it carries more than a name, as one stored before that

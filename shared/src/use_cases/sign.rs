@@ -291,6 +291,8 @@ fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> S
         erase_nonce,
         erase_hash: keyring.erasure_secret(&signer, &erase_nonce).hash(),
         mailed_link: None,
+        mailed_at: None,
+        reminded_at: None,
         undeliverable: false,
         expires_at: Some(now.plus_seconds(PENDING_LIFETIME.seconds())),
     }

@@ -13,6 +13,7 @@ mod mailboxes;
 mod organisations;
 mod purge;
 mod signatures;
+mod updates;
 mod writer;
 
 pub use feed::FeedPage;

@@ -129,7 +129,10 @@ impl SignatureStore for EmbeddedStore {
         let signer = *signer;
         self.write(move |batch| batch.erase_pending(&signer)).await
     }
+}
 
+#[async_trait::async_trait]
+impl crate::ports::MailboxCounts for EmbeddedStore {
     async fn count_email_to(
         &self,
         mailbox: &crate::domain::MailboxKey,
@@ -165,9 +168,14 @@ impl SignatureMailing for EmbeddedStore {
         )
     }
 
-    async fn mark_mailed(&self, signer: &SignerKey, link: &SecretHash) -> Result<bool, StoreError> {
+    async fn mark_mailed(
+        &self,
+        signer: &SignerKey,
+        link: &SecretHash,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
         let (signer, link) = (*signer, *link);
-        self.write(move |batch| batch.mark_mailed(&signer, &link))
+        self.write(move |batch| batch.mark_mailed(&signer, &link, at))
             .await
     }
 

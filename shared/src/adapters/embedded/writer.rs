@@ -59,18 +59,27 @@ pub(super) struct Batch<'t> {
 }
 
 impl Batch<'_> {
-    fn count_item<T: serde::de::DeserializeOwned>(
+    pub(super) fn count_item<T: serde::de::DeserializeOwned>(
         &self,
         key: &str,
     ) -> Result<Option<T>, StoreError> {
         read_json(&self.counts, key)
     }
 
-    fn put_count_item<T: Serialize>(&mut self, key: &str, value: &T) -> Result<(), StoreError> {
+    pub(super) fn put_count_item<T: Serialize>(
+        &mut self,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
         let bytes = serde_json::to_vec(value).map_err(unavailable)?;
         self.counts
             .insert(key, bytes.as_slice())
             .map_err(unavailable)?;
+        Ok(())
+    }
+
+    pub(super) fn remove_count_item(&mut self, key: &str) -> Result<(), StoreError> {
+        self.counts.remove(key).map_err(unavailable)?;
         Ok(())
     }
 
@@ -124,7 +133,7 @@ impl Batch<'_> {
             .map_err(unavailable)
     }
 
-    fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+    pub(super) fn get(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
         read_json(&self.signatures, &signer.to_hex())
     }
 
@@ -134,7 +143,7 @@ impl Batch<'_> {
     }
 
     /// Writes a signature over its former self, without a record in the feed.
-    fn store(&mut self, signature: &Signature) -> Result<(), StoreError> {
+    pub(super) fn store(&mut self, signature: &Signature) -> Result<(), StoreError> {
         let bytes = serde_json::to_vec(signature).map_err(unavailable)?;
         self.signatures
             .insert(signature.signer.to_hex().as_str(), bytes.as_slice())
@@ -217,6 +226,7 @@ impl Batch<'_> {
         &mut self,
         signer: &SignerKey,
         link: &SecretHash,
+        at: Timestamp,
     ) -> Result<bool, StoreError> {
         let Some(old) = self.get(signer)? else {
             return Ok(false);
@@ -226,6 +236,7 @@ impl Batch<'_> {
         }
         let mut new = old;
         new.mailed_link = Some(*link);
+        new.mailed_at = Some(at);
         // Not a change for the feed: no consumer acts on it (the mailer asks for new and
         // renewed links, the aggregate for confirmations; on AWS the aggregate's filter drops
         // it, and the mail queue reads it and passes it by), and left out, each signature costs

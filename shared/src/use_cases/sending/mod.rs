@@ -345,7 +345,7 @@ impl Sending<'_> {
         let MailRequest::Confirmation { signer, link, .. } = request else {
             return;
         };
-        if let Err(e) = self.store.mark_mailed(signer, link).await {
+        if let Err(e) = self.store.mark_mailed(signer, link, self.clock.now()).await {
             tracing::warn!(error = %crate::telemetry::Causes(&e), "the sent email could not be noted");
         }
     }

@@ -55,5 +55,7 @@ fn notice(
         text: words.text,
         html: words.html,
         list_unsubscribe: format!("<mailto:{}?subject=unsubscribe>", settings.contact),
+        one_click: false,
+        update: None,
     }
 }
