@@ -544,6 +544,13 @@ impl MailRequest {
     }
 }
 
+/// Whether confirmation emails wait to be sent: the reminders and the updates go only while none
+/// does, so a launch's confirmations never wait behind them.
+#[async_trait]
+pub trait ConfirmationsWaiting: Send + Sync {
+    async fn waiting(&self) -> Result<bool, MailError>;
+}
+
 /// The buffer between the table's stream, which keeps a day, and the paced mailer.
 #[async_trait]
 pub trait MailQueue: Send + Sync {

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 /// Small batches keep a confirmation's way to the count well under a second.
 const BATCH: usize = 25;
-const MAILER: &str = "mailer";
+pub(super) const MAILER: &str = "mailer";
 const AGGREGATE: &str = "aggregate";
 /// The embedded feed is one shard.
 const SHARD: &str = "local";

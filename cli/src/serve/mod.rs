@@ -2,6 +2,7 @@
 //! store, with its change feed driving the same mailer code into the outbox.
 
 mod feed;
+mod follow_up;
 mod routes;
 mod settings;
 
@@ -123,9 +124,16 @@ pub async fn run() -> anyhow::Result<()> {
     });
     tokio::spawn(feed::send_confirmations(
         store.clone(),
+        outbox.clone(),
+        keyring.clone(),
+        mail.clone(),
+    ));
+    tokio::spawn(follow_up::follow_up(
+        store.clone(),
         outbox,
         keyring,
         mail,
+        clock.clone(),
     ));
     tokio::spawn(feed::count_confirmations(store.clone()));
     tokio::spawn(feed::purge_expired(store.clone(), clock));

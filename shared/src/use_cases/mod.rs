@@ -7,6 +7,7 @@ pub mod confirm;
 pub mod consent;
 pub mod credit;
 pub mod erase;
+pub mod follow_up;
 pub mod mail_events;
 pub mod mailing;
 #[cfg(feature = "site")]

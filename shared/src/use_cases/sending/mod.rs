@@ -69,6 +69,89 @@ fn still_alive(expires_at: Timestamp, now: Timestamp) -> bool {
     alive
 }
 
+/// What to do once the provider answered an email.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Sent,
+    /// Refused for good: never tried again.
+    Refused,
+    /// Not now: the email goes back to wait for a later run.
+    Later,
+    /// Try again at the next slot.
+    Again,
+}
+
+/// The waits between one email's attempts: throttling is waited out by every email of this
+/// instance, a fault by this one, a few times.
+pub struct Retries {
+    throttled: Backoff,
+    faulted: Backoff,
+    faults: u32,
+}
+
+impl Retries {
+    pub fn new() -> Self {
+        Self {
+            throttled: Backoff::throttled(),
+            faulted: Backoff::faulted(),
+            faults: 0,
+        }
+    }
+
+    /// Reads the provider's answer, holding the pace or waiting as it calls for.
+    pub async fn after(
+        &mut self,
+        answer: Result<(), MailError>,
+        pace: &Pace,
+        deadline: Instant,
+    ) -> Next {
+        match answer {
+            Ok(()) => {
+                tracing::info!("email sent");
+                Next::Sent
+            }
+            // Retrying a refused address only repeats the refusal: drop it, say so (the
+            // reason is SES's code, never the address), and count it.
+            Err(MailError::Rejected(reason)) => {
+                tracing::warn!(%reason, "email rejected");
+                crate::telemetry::count("EmailsRejected");
+                Next::Refused
+            }
+            // Every email of this instance waits; the queue brings this one back.
+            Err(MailError::QuotaSpent(reason)) => {
+                tracing::warn!(%reason, "SES's daily quota is spent; pausing");
+                crate::telemetry::count("EmailsOverDailyQuota");
+                pace.hold_until(Instant::now() + QUOTA_PAUSE);
+                Next::Later
+            }
+            // Every email of this instance waits: the next slot is after the wait.
+            Err(MailError::Throttled(reason)) => {
+                tracing::info!(%reason, "SES throttled; waiting");
+                crate::telemetry::count("EmailsThrottled");
+                pace.hold_until(Instant::now() + self.throttled.next());
+                Next::Again
+            }
+            Err(MailError::Unavailable(reason)) => {
+                self.faults += 1;
+                let wait = self.faulted.next();
+                if self.faults >= FAULTS_PER_ATTEMPT || Instant::now() + wait > deadline {
+                    tracing::warn!(%reason, "mail unavailable; the email goes back to wait");
+                    return Next::Later;
+                }
+                tracing::info!(%reason, "mail unavailable; trying again");
+                tokio::time::sleep(wait).await;
+                Next::Again
+            }
+        }
+    }
+}
+
+impl Default for Retries {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// What sending needs, borrowed for one batch.
 pub struct Sending<'a> {
     pub mailer: &'a dyn Mailer,
@@ -176,9 +259,7 @@ impl Sending<'_> {
             // The deadline came while the domain's DNS was asked: the request comes back.
             Err(_) => return Outcome::Later,
         }
-        let mut throttled = Backoff::throttled();
-        let mut faulted = Backoff::faulted();
-        let mut faults = 0;
+        let mut retries = Retries::new();
         let mut email = None;
         loop {
             if !self.pace.slot_before(deadline).await {
@@ -192,43 +273,19 @@ impl Sending<'_> {
                     Err(fault) => return Self::later(&fault),
                 },
             };
-            match self.mailer.send(email).await {
-                Ok(()) => {
-                    tracing::info!("email sent");
+            let answer = self.mailer.send(email).await;
+            match retries.after(answer, self.pace, deadline).await {
+                Next::Sent => {
                     self.mark_mailed(request).await;
                     return Outcome::Sent;
                 }
-                // Retrying a refused address only repeats the refusal: drop it, say so (the
-                // reason is SES's code, never the address), and count it.
-                Err(MailError::Rejected(reason)) => {
-                    tracing::warn!(%reason, "email rejected");
-                    crate::telemetry::count("EmailsRejected");
+                // Marked, so the request that comes again is dropped.
+                Next::Refused => {
                     self.mark_mailed(request).await;
                     return Outcome::Refused;
                 }
-                // Every email of this instance waits; the queue brings this one back.
-                Err(MailError::QuotaSpent(reason)) => {
-                    tracing::warn!(%reason, "SES's daily quota is spent; pausing");
-                    crate::telemetry::count("EmailsOverDailyQuota");
-                    self.pace.hold_until(Instant::now() + QUOTA_PAUSE);
-                    return Outcome::Later;
-                }
-                // Every email of this instance waits: the next slot is after the wait.
-                Err(MailError::Throttled(reason)) => {
-                    tracing::info!(%reason, "SES throttled; waiting");
-                    crate::telemetry::count("EmailsThrottled");
-                    self.pace.hold_until(Instant::now() + throttled.next());
-                }
-                Err(MailError::Unavailable(reason)) => {
-                    faults += 1;
-                    let wait = faulted.next();
-                    if faults >= FAULTS_PER_ATTEMPT || Instant::now() + wait > deadline {
-                        tracing::warn!(%reason, "mail unavailable; the email goes back to the queue");
-                        return Outcome::Later;
-                    }
-                    tracing::info!(%reason, "mail unavailable; trying again");
-                    tokio::time::sleep(wait).await;
-                }
+                Next::Later => return Outcome::Later,
+                Next::Again => {}
             }
         }
     }
