@@ -130,7 +130,7 @@ def figures(template, edge, measured):
         "sent_day_2": grouped(quota["sent_day_2"]),
         "to_failure_queue": grouped(quota["to_failure_queue"]),
         "quota_lost": grouped(quota["lost"]),
-        "alarms": len(alarms) + len(resources_of(edge, "AWS::CloudWatch::Alarm")),
+        "alarm_metrics": alarm_metrics(alarms) + alarm_metrics(resources_of(edge, "AWS::CloudWatch::Alarm")),
         "dashboards": len(resources_of(template, "AWS::CloudWatch::Dashboard")),
         "custom_metrics": len(counted),
     }
@@ -145,6 +145,13 @@ def price_problems(figures_of_stack, prices):
     if month != line["monthly"]:
         problems.append(f"tests/prices.json's CloudWatch month is ${line['monthly']}, its counts make ${month}")
     return problems
+
+
+def alarm_metrics(alarms):
+    """What CloudWatch bills alarms by: each metric an alarm reads, one for an alarm on a metric,
+    each of its metrics for one on metric math."""
+    return sum(max(1, sum("MetricStat" in query for query in alarm.get("Metrics", [])))
+               for alarm in alarms.values())
 
 
 def rendered(target):

@@ -7,7 +7,9 @@
   too, so a role that may send only as the domain sends nothing to the verified test addresses.
 - The mailer's instances. The mailer paces SES's rate divided among PEOPLE_FIRST_MAILER_INSTANCES;
   without reserved concurrency, what holds it to that number is that its queue is its only
-  caller, with the mapping's MaximumConcurrency at the same number.
+  caller, with the mapping's MaximumConcurrency at the same number. The follow-up mail takes one
+  share (PEOPLE_FIRST_RATE_SHARES, the same number) while the mailers are idle: its schedule
+  runs it once a minute, never retried, and each run ends within the minute, so never two run.
 
 - Launch day. The table's warm throughput must take what signing writes at the planned burst,
   per signature as the bench measured it (BENCHMARKS.json), not as assumed.
@@ -29,6 +31,7 @@ from checks import named, verdict
 NEW_ACCOUNT_CONCURRENCY = 10
 KEPT_UNRESERVED = 100
 MAILER_INSTANCES = "PEOPLE_FIRST_MAILER_INSTANCES"
+RATE_SHARES = "PEOPLE_FIRST_RATE_SHARES"
 
 
 def number(template, value):
@@ -91,6 +94,33 @@ def mailer_problems(template):
             if most is None or number(template, most) != instances:
                 problems.append(f"{logical}: {caller} may run {most or 'any number of'} instances where the "
                                 f"pace is divided among {instances}")
+    return problems
+
+
+def follow_up_problems(template):
+    """The follow-up mail divides the rate as the mailers do, and one run at a time sends it."""
+    resources = template["Resources"]
+    functions = {logical: resource["Properties"] for logical, resource in resources.items()
+                 if resource["Type"] == "AWS::Lambda::Function"}
+    instances = {number(template, p["Environment"]["Variables"][MAILER_INSTANCES])
+                 for p in functions.values() if MAILER_INSTANCES in p.get("Environment", {}).get("Variables", {})}
+    problems = []
+    for logical, properties in functions.items():
+        variables = properties.get("Environment", {}).get("Variables", {})
+        if RATE_SHARES not in variables:
+            continue
+        shares = number(template, variables[RATE_SHARES])
+        if instances != {shares}:
+            problems.append(f"{logical}: takes one of {shares} shares of SES's rate, where the mailers divide "
+                            f"it among {sorted(instances)}")
+        if int(properties.get("Timeout", 3)) >= 60:
+            problems.append(f"{logical}: a run may last {properties['Timeout']} s, past the next minute's: two "
+                            f"would share one share of the rate")
+        configs = [r["Properties"] for r in resources.values()
+                   if r["Type"] == "AWS::Lambda::EventInvokeConfig"
+                   and named(r["Properties"].get("FunctionName")) == logical]
+        if not configs or any(c.get("MaximumRetryAttempts") != 0 for c in configs):
+            problems.append(f"{logical}: a failed run is retried beside the next minute's")
     return problems
 
 
@@ -177,7 +207,8 @@ def throughput_problems(template, benchmarks):
 
 
 def problems_of(template, edge=None, benchmarks=None):
-    problems = reservation_problems(template) + mailer_problems(template) + sandbox_problems(template)
+    problems = reservation_problems(template) + mailer_problems(template) + follow_up_problems(template)
+    problems += sandbox_problems(template)
     if benchmarks is not None:
         problems += throughput_problems(template, benchmarks)
     problems += stage_problems(template, "template.yaml")

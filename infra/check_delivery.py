@@ -155,6 +155,14 @@ class Delivery:
                     found.append(name)
         return found
 
+    def only_watched(self, role, queue):
+        """The role's grants on the queue are all to read its attributes."""
+        documents = [policy["PolicyDocument"] for policy in self.resources[role]["Properties"].get("Policies", [])]
+        actions = {action for document in documents for statement in statements(document)
+                   if statement.get("Effect") == "Allow" and covers(statement, queue)
+                   for action in as_list(statement.get("Action", []))}
+        return actions == {"sqs:GetQueueAttributes"}
+
     def check_subscribed(self, source, topic):
         inline = self.resources[topic]["Properties"].get("Subscription", [])
         separate = [r for r in self.resources.values()
@@ -187,14 +195,18 @@ class Delivery:
                     self.check_role(name, role, named(failure["Destination"]))
                 self.check_reader(name, role, named(properties.get("EventSourceArn")))
             elif resource["Type"] == "AWS::Lambda::Function":
-                # A queue the function is told of in its environment is one its code sends to;
-                # its dead-letter queue is one Lambda sends failed events to with its role.
+                # A queue the function is told of in its environment is one its code sends to,
+                # unless its role may only ask how many messages wait there (the follow-up mail
+                # yields to the confirmations'; check_functions holds the code's sends to their
+                # grants); its dead-letter queue is one Lambda sends failed events to with its role.
+                role = named(properties["Role"])
                 variables = properties.get("Environment", {}).get("Variables", {})
-                targets = [named(value) for value in variables.values()]
+                targets = [named(value) for value in variables.values()
+                           if not self.only_watched(role, named(value))]
                 targets.append(named(properties.get("DeadLetterConfig", {}).get("TargetArn")))
                 for target in targets:
                     if self.resources.get(target, {}).get("Type") == "AWS::SQS::Queue":
-                        self.check_role(name, named(properties["Role"]), target)
+                        self.check_role(name, role, target)
         for name, topic in sorted(alarm_topics):
             self.check_subscribed(name, topic)
         return sorted(set(self.problems))

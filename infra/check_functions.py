@@ -84,11 +84,17 @@ def impl_methods(text, trait):
     return methods
 
 
-# The sending use case's methods, which its handler reaches through a value, not by name.
+# The sending and follow-up use cases' methods, which their handlers reach through a value, not
+# by name.
 USE_CASE_METHODS = {("handle_mail_requests", "send_all"), ("send_all", "send"), ("send", "send_in_turn"),
                     ("send_in_turn", "email_for"), ("send_all", "read_the_guard"),
                     ("send_all", "count_what_was_sent"), ("send_in_turn", "reaches_a_domain_that_takes_mail"),
-                    ("reaches_a_domain_that_takes_mail", "email_for")}
+                    ("reaches_a_domain_that_takes_mail", "email_for"),
+                    ("handle_follow_up", "send_what_is_due"), ("send_what_is_due", "remind_a_page"),
+                    ("send_what_is_due", "send_a_page"), ("remind_a_page", "reminder_pass"),
+                    ("remind_a_page", "remind"), ("remind_a_page", "move_pass"),
+                    ("send_a_page", "send_update"), ("send_a_page", "move_update"),
+                    ("remind", "deliver"), ("send_update", "deliver")}
 
 
 def reachable(start, functions, limit=8):
@@ -232,7 +238,7 @@ def counted_metrics(sources):
                  for name, value in re.findall(r'const (\w+): &str = "(\w+)";', text)}
     counted = set()
     for text in sources.values():
-        counted |= set(re.findall(r'count\("(\w+)"\)', text))
+        counted |= set(re.findall(r'count(?:_n)?\("(\w+)"', text))
         counted |= {constants[name] for name in re.findall(r'count\(([A-Z_]+)\)', text) if name in constants}
     return counted
 
@@ -243,10 +249,15 @@ def custom_metric_problems(template, sources):
     counted = counted_metrics(sources)
     problems = []
     for logical, resource in template["Resources"].items():
+        if resource.get("Type") != "AWS::CloudWatch::Alarm":
+            continue
         properties = resource.get("Properties", {})
-        if resource.get("Type") == "AWS::CloudWatch::Alarm" and properties.get("Namespace") == "PeopleFirst" \
-                and properties.get("MetricName") not in counted:
-            problems.append(f"{logical}: watches PeopleFirst/{properties.get('MetricName')}, which no code counts")
+        # An alarm on one metric, or on metric math over several.
+        watched = [properties] + [query["MetricStat"]["Metric"] for query in properties.get("Metrics", [])
+                                  if "MetricStat" in query]
+        for metric in watched:
+            if metric.get("Namespace") == "PeopleFirst" and metric.get("MetricName") not in counted:
+                problems.append(f"{logical}: watches PeopleFirst/{metric.get('MetricName')}, which no code counts")
     return problems
 
 

@@ -105,6 +105,9 @@ class DeliveryTest(unittest.TestCase):
                 s for s in policy["PolicyDocument"]["Statement"] if s["Action"] != "sqs:SendMessage"]
         self.assertIn("AggregateFunctionRole may not sqs:SendMessage to StreamFailures", self.problems(template))
 
+    def test_a_queue_a_function_only_watches_is_not_one_it_sends_to(self):
+        self.assertEqual([p for p in self.problems(expanded()) if "FollowUp" in p], [])
+
     def test_a_queue_policy_that_denies_sending_loses_failed_stream_records(self):
         template = expanded()
         template["Resources"]["StreamFailuresPolicy"] = {"Type": "AWS::SQS::QueuePolicy", "Properties": {
@@ -129,6 +132,13 @@ class CustomMetricTest(unittest.TestCase):
         template["Resources"]["MailWithheldAlarm"]["Properties"]["MetricName"] = "EmailWithheld"
         self.assertEqual(custom_metric_problems(template, rust_sources()),
                          ["MailWithheldAlarm: watches PeopleFirst/EmailWithheld, which no code counts"])
+
+    def test_an_alarm_on_metric_math_watches_each_of_its_metrics(self):
+        template = expanded()
+        queries = template["Resources"]["UpdateComplaintRateAlarm"]["Properties"]["Metrics"]
+        queries[1]["MetricStat"]["Metric"]["MetricName"] = "UpdatesSent"
+        self.assertEqual(custom_metric_problems(template, rust_sources()),
+                         ["UpdateComplaintRateAlarm: watches PeopleFirst/UpdatesSent, which no code counts"])
 
     def test_a_metric_counted_through_a_constant_is_counted(self):
         sources = {"edge.rs": 'pub const DIRECT: &str = "CallsSkippingTheCdn";\n fn f() { count(DIRECT); }'}
@@ -391,8 +401,8 @@ class CapacityTest(unittest.TestCase):
         template, edge, measured = self.inputs()
         template["Resources"]["ExtraAlarm"] = template["Resources"]["MailQueueAgeAlarm"]
         prices = json.loads((HERE.parent / "tests" / "prices.json").read_text())
-        counted = prices["lines"][-1]["counts"]["alarms"]
-        self.assertIn(f"tests/prices.json counts {counted} alarms; the stack has {counted + 1}",
+        counted = prices["lines"][-1]["counts"]["alarm_metrics"]
+        self.assertIn(f"tests/prices.json counts {counted} alarm metrics; the stack has {counted + 1}",
                       price_problems(figures(template, edge, measured), prices))
 
 
@@ -614,6 +624,16 @@ class AccountTest(unittest.TestCase):
         self.assertEqual(account_problems(expanded(), edge), [
             ("edge.yaml: WebAcl is named 'people-first' whatever the stack: a second stage's stack collides "
             "with it (name it after ${AWS::StackName})")])
+
+    def test_the_follow_up_mail_takes_one_share_and_runs_once_at_a_time(self):
+        template = expanded()
+        function = template["Resources"]["FollowUpFunction"]["Properties"]
+        function["Environment"]["Variables"]["PEOPLE_FIRST_RATE_SHARES"] = 1
+        function["Timeout"] = 90
+        self.assertEqual(account_problems(template), [
+            "FollowUpFunction: takes one of 1 shares of SES's rate, where the mailers divide it among [2]",
+            "FollowUpFunction: a run may last 90 s, past the next minute's: two would share one share of the rate",
+        ])
 
     def test_reserved_concurrency_rolls_a_first_deploy_back(self):
         template = expanded()

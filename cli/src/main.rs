@@ -68,7 +68,7 @@ enum Command {
         command: supporters::Command,
     },
     /// Campaign updates to the signers who asked for them: write one Markdown file per
-    /// language in a folder, then preview it
+    /// language in a folder, preview it, test it, send it, follow it
     Updates {
         #[command(subcommand)]
         command: updates::Command,
@@ -104,7 +104,7 @@ fn main() -> ExitCode {
             target().and_then(|t| stats::run(&t, by_source).map(|()| ExitCode::SUCCESS))
         }
         Command::Supporters { command } => target().and_then(|t| supporters::run(&t, command)),
-        Command::Updates { command } => updates::run(&command).map(|()| ExitCode::SUCCESS),
+        Command::Updates { command } => updates::run(&command, target).map(|()| ExitCode::SUCCESS),
     };
     outcome.unwrap_or_else(|e| {
         eprintln!("people-first: {e:#}");

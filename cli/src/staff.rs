@@ -9,17 +9,48 @@ use people_first::adapters::embedded::EmbeddedStore;
 use people_first::domain::Signature;
 use people_first::keyring::Keyring;
 use people_first::ports::{
-    CounterStore, SignatureScan, SignatureStore, SupporterStore, read_every_signature,
+    CounterStore, Mailer, SignatureScan, SignatureStore, SupporterStore, UpdateStore,
+    read_every_signature,
 };
+use people_first::use_cases::mailing::MailSettings;
 
 /// Everything a staff command may ask of the table.
-pub trait StaffStore: SignatureStore + SignatureScan + CounterStore + SupporterStore {
+pub trait StaffStore:
+    SignatureStore + SignatureScan + CounterStore + SupporterStore + UpdateStore
+{
     fn as_supporters(&self) -> &dyn SupporterStore;
+    fn as_updates(&self) -> &dyn UpdateStore;
 }
-impl<T: SignatureStore + SignatureScan + CounterStore + SupporterStore> StaffStore for T {
+impl<T: SignatureStore + SignatureScan + CounterStore + SupporterStore + UpdateStore> StaffStore
+    for T
+{
     fn as_supporters(&self) -> &dyn SupporterStore {
         self
     }
+
+    fn as_updates(&self) -> &dyn UpdateStore {
+        self
+    }
+}
+
+/// Where staff commands' emails go, and the site their links lead to: SES and the stage's site
+/// when a table is named, the local stack's outbox and address otherwise.
+pub async fn mailer() -> anyhow::Result<(Box<dyn Mailer>, MailSettings)> {
+    if people_first::config::table().is_ok() {
+        let aws = people_first::config::aws().await;
+        return Ok((
+            Box::new(people_first::adapters::ses::SesMailer::from_sdk_config(
+                &aws,
+            )),
+            people_first::config::mail_settings()?,
+        ));
+    }
+    let dir = super::serve::data_dir();
+    let outbox = people_first::adapters::outbox::Outbox::open(&dir.join("outbox"))
+        .context("cannot open the local outbox")?;
+    // The links lead where the local stack listens, as its own emails' do.
+    let stack = super::serve::Settings::from_environment()?;
+    Ok((Box::new(outbox), stack.mail(stack.address)))
 }
 
 /// What the staff commands act on, as the person at the keyboard named it: a stage's table

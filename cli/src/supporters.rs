@@ -57,31 +57,15 @@ fn language_and_name(raw: &str) -> Result<(Locale, OrganisationName), String> {
     Ok((locale, name))
 }
 
-/// Where outcome emails go: SES on AWS, the local stack's outbox otherwise.
+/// Where outcome emails go, and where moderators are told.
 async fn mailer_and_settings() -> anyhow::Result<(Box<dyn Mailer>, SupportSettings)> {
-    if people_first::config::table().is_ok() {
-        let aws = people_first::config::aws().await;
-        let settings = SupportSettings {
-            mail: people_first::config::mail_settings()?,
-            moderation: people_first::config::moderation_address()?,
-        };
-        return Ok((
-            Box::new(people_first::adapters::ses::SesMailer::from_sdk_config(
-                &aws,
-            )),
-            settings,
-        ));
-    }
-    let dir = super::serve::data_dir();
-    let outbox = people_first::adapters::outbox::Outbox::open(&dir.join("outbox"))
-        .context("cannot open the local outbox")?;
-    // The links lead where the local stack listens, as its own emails' do.
-    let stack = super::serve::Settings::from_environment()?;
-    let settings = SupportSettings {
-        mail: stack.mail(stack.address),
-        moderation: Some(super::serve::moderation_address()),
+    let (mailer, mail) = super::staff::mailer().await?;
+    let moderation = if people_first::config::table().is_ok() {
+        people_first::config::moderation_address()?
+    } else {
+        Some(super::serve::moderation_address())
     };
-    Ok((Box::new(outbox), settings))
+    Ok((mailer, SupportSettings { mail, moderation }))
 }
 
 fn id(raw: &str) -> anyhow::Result<OrganisationId> {

@@ -82,11 +82,19 @@ fn positive(name: &'static str) -> Result<f64, ConfigError> {
 /// This instance's share of the account's SES rate: the rate over the most mailer instances
 /// that run at once, both from the template.
 pub fn sending_pace() -> Result<crate::use_cases::sending::Pace, ConfigError> {
+    share_of_the_rate("PEOPLE_FIRST_MAILER_INSTANCES")
+}
+
+/// The follow-up mail's share of the rate: one mailer's, as many shares as mailers
+/// (`PEOPLE_FIRST_RATE_SHARES`); it sends while they are idle.
+pub fn follow_up_pace() -> Result<crate::use_cases::sending::Pace, ConfigError> {
+    share_of_the_rate("PEOPLE_FIRST_RATE_SHARES")
+}
+
+fn share_of_the_rate(shares: &'static str) -> Result<crate::use_cases::sending::Pace, ConfigError> {
     let rate = positive("PEOPLE_FIRST_SENDING_RATE")?;
-    let instances = positive("PEOPLE_FIRST_MAILER_INSTANCES")?;
-    Ok(crate::use_cases::sending::Pace::per_second(
-        rate / instances,
-    ))
+    let shares = positive(shares)?;
+    Ok(crate::use_cases::sending::Pace::per_second(rate / shares))
 }
 
 /// A secret read once at cold start: from the environment variable `direct` where there is no

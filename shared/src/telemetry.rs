@@ -80,17 +80,25 @@ pub const METRICS_NAMESPACE: &str = "PeopleFirst";
 /// log line in CloudWatch's embedded metric format, which CloudWatch turns into the metric with
 /// no API call; elsewhere an ordinary log line.
 pub fn count(metric: &'static str) {
+    count_n(metric, 1);
+}
+
+/// Adds `n` to a metric of the campaign, as `count` does; nothing when `n` is none.
+pub fn count_n(metric: &'static str, n: u64) {
+    if n == 0 {
+        return;
+    }
     if std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some() {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap_or_default();
-        println!("{}", metric_line(metric, now.as_millis()));
+        println!("{}", metric_line(metric, n, now.as_millis()));
     } else {
-        tracing::info!(metric, "counted");
+        tracing::info!(metric, n, "counted");
     }
 }
 
-fn metric_line(metric: &str, timestamp_ms: u128) -> String {
+fn metric_line(metric: &str, n: u64, timestamp_ms: u128) -> String {
     serde_json::json!({
         "_aws": {
             "Timestamp": u64::try_from(timestamp_ms).unwrap_or(u64::MAX),
@@ -100,7 +108,7 @@ fn metric_line(metric: &str, timestamp_ms: u128) -> String {
                 "Metrics": [{ "Name": metric, "Unit": "Count" }],
             }],
         },
-        metric: 1,
+        metric: n,
     })
     .to_string()
 }
@@ -126,7 +134,8 @@ mod tests {
     #[test]
     fn a_count_is_one_line_of_the_embedded_metric_format() {
         let line: serde_json::Value =
-            serde_json::from_str(&super::metric_line("EmailsRejected", 1_764_000_000_000)).unwrap();
+            serde_json::from_str(&super::metric_line("EmailsRejected", 1, 1_764_000_000_000))
+                .unwrap();
         assert_eq!(line["EmailsRejected"], 1);
         assert_eq!(line["_aws"]["Timestamp"], 1_764_000_000_000_u64);
         let declared = &line["_aws"]["CloudWatchMetrics"][0];

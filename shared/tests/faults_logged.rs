@@ -63,6 +63,7 @@ async fn on_failing_aws() -> Handlers {
     };
     let erase = EraseState {
         store: store.clone(),
+        updates: store.clone(),
         clock: clock.clone(),
     };
     let supporters = SupportState {

@@ -55,7 +55,10 @@ pub async fn follow_up(
             settings: &settings,
             pace: &pace,
         };
-        match run.run(tokio::time::Instant::now() + RUN_TIME).await {
+        match run
+            .send_what_is_due(tokio::time::Instant::now() + RUN_TIME)
+            .await
+        {
             Ok(run) if run.reminded + run.updates_sent > 0 => {
                 tracing::info!(reminded = run.reminded, updates = run.updates_sent, stopped = ?run.stopped, "follow-up mail sent");
             }

@@ -50,6 +50,32 @@ pub struct LocalStack {
 const HEADERS_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 const BODY_TIME: std::time::Duration = std::time::Duration::from_secs(5);
 
+/// What the functions on events do on AWS: mail from the change feed, the count, the follow-up
+/// mail, and what DynamoDB's TTL deletes.
+fn work_in_the_background(
+    store: &Arc<EmbeddedStore>,
+    outbox: &Arc<Outbox>,
+    keyring: &Arc<people_first::keyring::Keyring>,
+    mail: &people_first::use_cases::mailing::MailSettings,
+    clock: &Arc<SystemClock>,
+) {
+    tokio::spawn(feed::send_confirmations(
+        store.clone(),
+        outbox.clone(),
+        keyring.clone(),
+        mail.clone(),
+    ));
+    tokio::spawn(follow_up::follow_up(
+        store.clone(),
+        outbox.clone(),
+        keyring.clone(),
+        mail.clone(),
+        clock.clone(),
+    ));
+    tokio::spawn(feed::count_confirmations(store.clone()));
+    tokio::spawn(feed::purge_expired(store.clone(), clock.clone()));
+}
+
 #[tokio::main]
 pub async fn run() -> anyhow::Result<()> {
     let settings = settings::Settings::from_environment()?;
@@ -110,6 +136,7 @@ pub async fn run() -> anyhow::Result<()> {
         },
         erase: EraseState {
             store: store.clone(),
+            updates: store.clone(),
             clock: clock.clone(),
         },
         count: CountState {
@@ -122,21 +149,7 @@ pub async fn run() -> anyhow::Result<()> {
         site: site_dir.clone(),
         hosts: settings.hosts(address),
     });
-    tokio::spawn(feed::send_confirmations(
-        store.clone(),
-        outbox.clone(),
-        keyring.clone(),
-        mail.clone(),
-    ));
-    tokio::spawn(follow_up::follow_up(
-        store.clone(),
-        outbox,
-        keyring,
-        mail,
-        clock.clone(),
-    ));
-    tokio::spawn(feed::count_confirmations(store.clone()));
-    tokio::spawn(feed::purge_expired(store.clone(), clock));
+    work_in_the_background(&store, &outbox, &keyring, &mail, &clock);
 
     greet(address, &settings.data_dir);
 

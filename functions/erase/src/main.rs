@@ -16,8 +16,10 @@ async fn main() -> Result<(), Error> {
     telemetry::init_json();
     let aws = config::lambda_aws()?;
     let edge = config::edge_secret(&aws).await?;
+    let store = Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?));
     let state = EraseState {
-        store: Arc::new(DynamoStore::from_sdk_config(&aws, config::table()?)),
+        store: store.clone(),
+        updates: store,
         clock: Arc::new(SystemClock),
     };
     lambda::run(|request| {

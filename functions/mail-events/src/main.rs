@@ -1,5 +1,6 @@
 //! Reads SES's bounce and complaint events from SNS: no more email to a mailbox that does not
-//! exist, and no pending signature left for one whose owner called our email spam.
+//! exist, no pending signature left for one whose owner called our email spam, and no more
+//! updates to a signer whose mailbox refused one.
 
 use lambda_runtime::{Error, run, service_fn};
 use people_first::adapters::clock::SystemClock;
@@ -14,6 +15,7 @@ async fn main() -> Result<(), Error> {
     let store = DynamoStore::from_sdk_config(&aws, config::table()?);
     let state = MailEventsState {
         store: Box::new(store.clone()),
+        updates: Box::new(store.clone()),
         keyring: config::keyring(&aws).await?,
         health: Box::new(store),
         clock: Box::new(SystemClock),

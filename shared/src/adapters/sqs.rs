@@ -1,10 +1,11 @@
-//! The mail queue on Amazon SQS: each request one message, sent ten to a call.
+//! The mail queue on Amazon SQS: each request one message, sent ten to a call; and whether any
+//! waits, which the follow-up mail asks before it sends.
 
-use crate::ports::{MailError, MailQueue, MailRequest};
+use crate::ports::{ConfirmationsWaiting, MailError, MailQueue, MailRequest};
 use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::error::DisplayErrorContext;
-use aws_sdk_sqs::types::SendMessageBatchRequestEntry;
+use aws_sdk_sqs::types::{QueueAttributeName, SendMessageBatchRequestEntry};
 
 pub struct SqsQueue {
     client: Client,
@@ -66,5 +67,35 @@ impl MailQueue for SqsQueue {
     async fn enqueue(&self, requests: &[MailRequest]) -> Result<(), MailError> {
         let calls = requests.chunks(BATCH).map(|ten| self.send_ten(ten));
         futures_util::future::try_join_all(calls).await.map(drop)
+    }
+}
+
+/// What SQS counts of a queue's messages: waiting, in a mailer's hands, or delayed. Its counts
+/// are approximate and lag by a minute at most; a message it misses is sent by a mailer all the
+/// same, and the follow-up mail only yields to it a second later.
+const WAITING: [QueueAttributeName; 3] = [
+    QueueAttributeName::ApproximateNumberOfMessages,
+    QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+    QueueAttributeName::ApproximateNumberOfMessagesDelayed,
+];
+
+#[async_trait]
+impl ConfirmationsWaiting for SqsQueue {
+    async fn waiting(&self) -> Result<bool, MailError> {
+        let answer = self
+            .client
+            .get_queue_attributes()
+            .queue_url(&self.url)
+            .set_attribute_names(Some(WAITING.to_vec()))
+            .send()
+            .await
+            .map_err(|e| MailError::Unavailable(DisplayErrorContext(&e).to_string()))?;
+        let attributes = answer.attributes.unwrap_or_default();
+        Ok(WAITING.iter().any(|name| {
+            attributes
+                .get(name)
+                .and_then(|n| n.parse::<u64>().ok())
+                .is_some_and(|n| n > 0)
+        }))
     }
 }

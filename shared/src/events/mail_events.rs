@@ -8,6 +8,8 @@ use crate::use_cases::mail_events::{act_on, counted, feedback};
 /// What the mail-events function needs, built once per process.
 pub struct MailEventsState {
     pub store: Box<dyn SignatureStore>,
+    /// Where an update's bounces and complaints are counted.
+    pub updates: Box<dyn crate::ports::UpdateStore>,
     pub keyring: Keyring,
     /// Where bounces and complaints are counted, for the mail path's guard.
     pub health: Box<dyn MailHealthStore>,
@@ -31,7 +33,11 @@ pub async fn handle_mail_events(
     }
     for record in event.payload.records {
         match feedback(&record.sns.message) {
-            Ok(feedback) => act_on(state.store.as_ref(), &state.keyring, feedback).await?,
+            Ok(feedback) => {
+                let (store, updates) = (state.store.as_ref(), state.updates.as_ref());
+                let now = state.clock.now();
+                act_on(store, updates, &state.keyring, now, feedback).await?;
+            }
             Err(e) => tracing::error!(error = %crate::telemetry::Causes(&e), "SES event dropped"),
         }
     }

@@ -33,7 +33,7 @@ pub const LAST_EMAIL_BEFORE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// When an invocation must stop starting emails, from Lambda's deadline (milliseconds since
 /// the epoch).
-fn stop_at(deadline_ms: u64) -> Instant {
+pub(super) fn stop_at(deadline_ms: u64) -> Instant {
     let now_ms = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));

@@ -17,6 +17,8 @@ use tracing::instrument;
 #[derive(Clone)]
 pub struct EraseState {
     pub store: Arc<dyn SignatureStore>,
+    /// Where an update's unsubscribes are counted.
+    pub updates: Arc<dyn crate::ports::UpdateStore>,
     /// When a consent is withdrawn.
     pub clock: Arc<dyn Clock>,
 }
@@ -63,7 +65,9 @@ pub async fn handle_erase(state: &EraseState, request: Request) -> Result<Respon
             };
             let store = state.store.as_ref();
             match withdraw(store, state.clock.as_ref(), &token, consent).await {
-                Ok(Some(locale)) => pressed(encoding, locale, Page::Withdrawn, "withdrawn"),
+                Ok(Some(withdrawn)) => {
+                    pressed(encoding, withdrawn.locale, Page::Withdrawn, "withdrawn")
+                }
                 // Nothing left of the signature: as an erasure link that leads nowhere.
                 Ok(None) => dead_link(&request, locale),
                 Err(fault) => super::unavailable(&request, locale, &fault),

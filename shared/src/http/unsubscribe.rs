@@ -41,7 +41,12 @@ pub async fn handle_unsubscribe(
         (Method::POST, Some(token)) => {
             let store = state.store.as_ref();
             match withdraw(store, state.clock.as_ref(), &token, Consent::Campaign).await {
-                Ok(Some(locale)) => unsubscribed(locale),
+                Ok(Some(withdrawn)) => {
+                    if withdrawn.changed {
+                        count_for_the_update(state, &request).await;
+                    }
+                    unsubscribed(withdrawn.locale)
+                }
                 Ok(None) => dead_link(&request, locale),
                 Err(fault) => super::unavailable(&request, locale, &fault),
             }
@@ -49,6 +54,21 @@ pub async fn handle_unsubscribe(
         _ => super::method_not_allowed(&request, locale, "GET, HEAD, POST"),
     };
     Ok(super::without_body_for_head(request.method(), answer))
+}
+
+/// Adds one unsubscribe to the update whose link it was (`u=`): what staff read in its
+/// status. A count that fails is logged; the signer's wish is what matters.
+async fn count_for_the_update(state: &UnsubscribeState, request: &Request) {
+    let Some(number) = query_parameter(request, "u").and_then(|u| u.parse().ok()) else {
+        return;
+    };
+    let counts = crate::domain::UpdateCounts {
+        unsubscribed: 1,
+        ..crate::domain::UpdateCounts::default()
+    };
+    if let Err(e) = state.updates.count_update(number, &counts).await {
+        tracing::warn!(error = %crate::telemetry::Causes(&e), "the unsubscribe could not be counted");
+    }
 }
 
 /// The updates are stopped: said in place, with no redirect for a mail client to follow.

@@ -102,6 +102,7 @@ impl Stack {
         };
         let erase = EraseState {
             store: store.store.clone(),
+            updates: store.updates.clone(),
             clock: clock.clone(),
         };
         Self {

@@ -2,7 +2,9 @@
 //! apart from erasing the signature; and a partner's share of them, exported for delivery to it.
 
 use super::erase::{EraseError, check};
-use crate::domain::{ErasedConsent, LinkToken, Locale, OrganisationId, Signature, Timestamp};
+use crate::domain::{
+    ErasedConsent, LinkToken, Locale, OrganisationId, Signature, SignerKey, Timestamp,
+};
 use crate::ports::{Clock, Consents, Seen, SignatureScan, SignatureStore, StoreError};
 use tracing::instrument;
 
@@ -35,34 +37,80 @@ fn without(consents: &Consents, consent: Consent, now: Timestamp) -> Consents {
     kept
 }
 
-/// Withdraws one consent from the signature the link erases; the signature stays. Its
-/// language, or `None` when nothing of it is left (as `erase_signature`).
+/// A consent withdrawn: the signer's language, and whether it was still given (a second click
+/// changes nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub locale: Locale,
+    pub changed: bool,
+}
+
+/// Withdraws one consent from the signature the link erases; the signature stays. `None` when
+/// nothing of it is left (as `erase_signature`).
 #[instrument(skip_all)]
 pub async fn withdraw(
     store: &dyn SignatureStore,
     clock: &dyn Clock,
     token: &LinkToken,
     consent: Consent,
-) -> Result<Option<Locale>, EraseError> {
+) -> Result<Option<Withdrawn>, EraseError> {
     // Twice at most: a click racing an export or another click finds the consents changed.
     for _ in 0..2 {
         let Some(signature) = check(store.find(&token.signer).await?, token) else {
             return Ok(None);
         };
-        let seen = Seen::of(&signature);
-        let kept = without(&seen.consents, consent, clock.now());
-        if kept == seen.consents
-            || store
-                .replace_consents(&token.signer, &signature.erase_hash, &seen, &kept)
-                .await?
-        {
-            tracing::info!(consent = ?consent, "consent withdrawn");
-            return Ok(Some(signature.locale));
+        if let Some(withdrawn) = withdraw_as_read(store, &signature, consent, clock.now()).await? {
+            return Ok(Some(withdrawn));
         }
     }
-    Err(EraseError::from(StoreError::unavailable(
-        "the consents kept changing while being withdrawn",
-    )))
+    Err(EraseError::from(kept_changing()))
+}
+
+fn kept_changing() -> StoreError {
+    StoreError::unavailable("the consents kept changing while being withdrawn")
+}
+
+/// Withdraws a consent of `signature` as it was read; `None` when it changed meanwhile.
+async fn withdraw_as_read(
+    store: &dyn SignatureStore,
+    signature: &Signature,
+    consent: Consent,
+    now: Timestamp,
+) -> Result<Option<Withdrawn>, StoreError> {
+    let seen = Seen::of(signature);
+    let kept = without(&seen.consents, consent, now);
+    let changed = kept != seen.consents;
+    if changed
+        && !store
+            .replace_consents(&signature.signer, &signature.erase_hash, &seen, &kept)
+            .await?
+    {
+        return Ok(None);
+    }
+    tracing::info!(consent = ?consent, changed, "consent withdrawn");
+    Ok(Some(Withdrawn {
+        locale: signature.locale,
+        changed,
+    }))
+}
+
+/// Stops the campaign's updates to a signer whose mailbox bounced one for good or called it
+/// spam, as their unsubscribe would; whether they were still getting them.
+pub async fn stop_updates(
+    store: &dyn SignatureStore,
+    signer: &SignerKey,
+    now: Timestamp,
+) -> Result<bool, StoreError> {
+    for _ in 0..2 {
+        let Some(signature) = store.find(signer).await? else {
+            return Ok(false);
+        };
+        if let Some(withdrawn) = withdraw_as_read(store, &signature, Consent::Campaign, now).await?
+        {
+            return Ok(withdrawn.changed);
+        }
+    }
+    Err(kept_changing())
 }
 
 /// A partner's share of the confirmed signatures: those who agreed to hear from it, those who

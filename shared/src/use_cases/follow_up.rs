@@ -8,8 +8,8 @@
 use crate::domain::{Signature, SignatureStatus, Timestamp, Update, UpdateCounts};
 use crate::keyring::Keyring;
 use crate::ports::{
-    Clock, ConfirmationsWaiting, MailboxCounts, Mailer, OutgoingEmail, ReminderPass,
-    ReminderStore, Settled, SignatureScan, StoreError, UpdateStore,
+    Clock, ConfirmationsWaiting, MailboxCounts, Mailer, OutgoingEmail, ReminderPass, ReminderStore,
+    Settled, SignatureScan, StoreError, UpdateStore,
 };
 use crate::use_cases::mailing::{MailSettings, reminder_email, update_email};
 use crate::use_cases::sending::{Next, Pace, Retries};
@@ -131,7 +131,7 @@ impl Gate<'_> {
 
 impl FollowUp<'_> {
     /// Sends what is due until `deadline`: the reminders first, then the update under way.
-    pub async fn run(&self, deadline: Instant) -> Result<Run, StoreError> {
+    pub async fn send_what_is_due(&self, deadline: Instant) -> Result<Run, StoreError> {
         let mut gate = Gate {
             confirmations: self.confirmations,
             asked: None,
@@ -314,7 +314,12 @@ impl FollowUp<'_> {
         }
         let moved = self
             .updates
-            .advance_update(update.number, update.from.as_deref(), page.next.as_deref(), &counts)
+            .advance_update(
+                update.number,
+                update.from.as_deref(),
+                page.next.as_deref(),
+                &counts,
+            )
             .await?;
         if !moved {
             return Ok(Some(Page::Stopped(Stopped::Overtaken)));
@@ -338,7 +343,12 @@ impl FollowUp<'_> {
             return Ok(true);
         }
         self.updates
-            .advance_update(update.number, update.from.as_deref(), handled.as_deref(), counts)
+            .advance_update(
+                update.number,
+                update.from.as_deref(),
+                handled.as_deref(),
+                counts,
+            )
             .await
     }
 

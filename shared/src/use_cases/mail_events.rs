@@ -1,12 +1,14 @@
 //! What SES reports about the emails it sent: a mailbox that does not exist is not written to
 //! again, and a pending signature whose email was called spam is erased. SES reviews an account
 //! whose bounces pass 5 % and pauses it near 10 %, which would stop every confirmation. Only an
-//! event about a confirmation email acts on a signature: its `kind` tag says what it was about.
+//! event about a confirmation email or its reminder acts on a signature, and one about an update
+//! on the signer's updates: its `kind` tag says what it was about, and `update` which one.
 
-use crate::domain::Email;
 use crate::domain::mail_health::MailHealth;
+use crate::domain::{Email, Timestamp, UpdateCounts, UpdateNumber};
 use crate::keyring::Keyring;
-use crate::ports::{MailKind, SignatureStore, StoreError};
+use crate::ports::{MailKind, SignatureStore, StoreError, UpdateStore};
+use crate::use_cases::consent::stop_updates;
 use serde::Deserialize;
 
 /// One SES event, as a configuration set publishes it (`eventType`) or as an identity's
@@ -30,12 +32,27 @@ struct Mail {
 }
 
 impl Mail {
-    fn is_a_confirmation(&self) -> bool {
-        self.tags.get(MailKind::TAG).is_some_and(|values| {
-            values
-                .iter()
-                .any(|v| v == MailKind::Confirmation.tag_value())
-        })
+    fn is(&self, kind: MailKind) -> bool {
+        self.tags
+            .get(MailKind::TAG)
+            .is_some_and(|values| values.iter().any(|v| v == kind.tag_value()))
+    }
+
+    /// About a signature's confirmation link: the first email, or its reminder.
+    fn is_about_a_link(&self) -> bool {
+        self.is(MailKind::Confirmation) || self.is(MailKind::Reminder)
+    }
+
+    /// The update it carried, if it was one.
+    fn update(&self) -> Option<UpdateNumber> {
+        if !self.is(MailKind::Update) {
+            return None;
+        }
+        self.tags
+            .get(crate::adapters::ses::UPDATE_TAG)?
+            .first()?
+            .parse()
+            .ok()
     }
 }
 
@@ -73,6 +90,13 @@ pub enum Feedback {
     Undeliverable(Vec<String>),
     /// These mailboxes' owners reported our email as spam.
     Complained(Vec<String>),
+    /// An update bounced for good from these mailboxes, or their owners called it spam: their
+    /// updates stop, and the update counts it.
+    UpdateRefused {
+        update: UpdateNumber,
+        addresses: Vec<String>,
+        complained: bool,
+    },
     /// A transient bounce, a delivery or any other event, named by its type: nothing to do.
     Nothing(String),
 }
@@ -110,7 +134,26 @@ pub fn feedback(message: &str) -> Result<Feedback, UnreadableEvent> {
             .map(|r| r.email_address)
             .collect::<Vec<_>>()
     };
-    if !event.mail.is_a_confirmation() {
+    if let Some(update) = event.mail.update() {
+        return Ok(
+            match (event.event_type.as_str(), event.bounce, event.complaint) {
+                ("Bounce", Some(bounce), _) if bounce.bounce_type == "Permanent" => {
+                    Feedback::UpdateRefused {
+                        update,
+                        addresses: addresses(bounce.bounced_recipients),
+                        complained: false,
+                    }
+                }
+                ("Complaint", _, Some(complaint)) => Feedback::UpdateRefused {
+                    update,
+                    addresses: addresses(complaint.complained_recipients),
+                    complained: true,
+                },
+                (other, _, _) => Feedback::Nothing(format!("{other} about an update")),
+            },
+        );
+    }
+    if !event.mail.is_about_a_link() {
         // An organisation's email (or one sent before emails were tagged) to an address that
         // may be a signer's: nothing here is about their signature.
         return Ok(Feedback::Nothing(format!(
@@ -134,16 +177,27 @@ pub fn feedback(message: &str) -> Result<Feedback, UnreadableEvent> {
     )
 }
 
-/// Marks or erases the pending signatures of the mailboxes `feedback` names. Acting twice on the
-/// same event changes nothing more, so a retried delivery is harmless.
+/// Marks or erases the pending signatures of the mailboxes `feedback` names, or stops their
+/// updates. Acting twice on the same event changes nothing more, so a retried delivery is
+/// harmless, and counts an update's bounce or complaint only once.
 pub async fn act_on(
     store: &dyn SignatureStore,
+    updates: &dyn UpdateStore,
     keyring: &Keyring,
+    now: Timestamp,
     feedback: Feedback,
 ) -> Result<(), FeedbackError> {
     let (addresses, complained) = match feedback {
         Feedback::Undeliverable(addresses) => (addresses, false),
         Feedback::Complained(addresses) => (addresses, true),
+        Feedback::UpdateRefused {
+            update,
+            addresses,
+            complained,
+        } => {
+            return stop_updates_to(store, updates, keyring, now, update, &addresses, complained)
+                .await;
+        }
         Feedback::Nothing(kind) => {
             tracing::info!(%kind, "SES event needs nothing");
             return Ok(());
@@ -158,7 +212,10 @@ pub async fn act_on(
         let signer = keyring.signer_key(&email);
         if complained {
             let erased = store.erase_pending(&signer).await?.is_some();
-            tracing::info!(erased, "complaint about a confirmation email");
+            tracing::info!(
+                erased,
+                "complaint about a confirmation email or its reminder"
+            );
             crate::telemetry::count("EmailsComplained");
         } else {
             let marked = store.mark_undeliverable(&signer).await?;
@@ -166,6 +223,45 @@ pub async fn act_on(
             crate::telemetry::count("EmailsBounced");
         }
     }
+    Ok(())
+}
+
+/// Stops the updates of the mailboxes an update bounced from or was called spam by, and counts
+/// each signer whose updates it stopped.
+async fn stop_updates_to(
+    store: &dyn SignatureStore,
+    updates: &dyn UpdateStore,
+    keyring: &Keyring,
+    now: Timestamp,
+    update: UpdateNumber,
+    addresses: &[String],
+    complained: bool,
+) -> Result<(), FeedbackError> {
+    let mut stopped = 0;
+    for address in addresses {
+        let Ok(email) = Email::parse(address) else {
+            tracing::warn!("SES reported an address that does not parse");
+            continue;
+        };
+        let signer = keyring.signer_key(&email);
+        stopped += u64::from(stop_updates(store, &signer, now).await?);
+    }
+    tracing::info!(%update, stopped, complained, "an update was refused");
+    let refusals = addresses.len() as u64;
+    let counts = if complained {
+        crate::telemetry::count_n("UpdateComplaints", refusals);
+        UpdateCounts {
+            complained: stopped,
+            ..UpdateCounts::default()
+        }
+    } else {
+        crate::telemetry::count_n("UpdateBounces", refusals);
+        UpdateCounts {
+            bounced: stopped,
+            ..UpdateCounts::default()
+        }
+    };
+    updates.count_update(update, &counts).await?;
     Ok(())
 }
 
@@ -240,6 +336,45 @@ mod tests {
                 "{tags}"
             );
         }
+    }
+
+    #[test]
+    fn a_reminder_is_as_its_confirmation_email_and_an_update_names_itself() {
+        let reminder = r#"{"eventType":"Bounce","bounce":{"bounceType":"Permanent",
+            "bouncedRecipients":[{"emailAddress":"nobody@example.org"}]},
+            "mail":{"tags":{"kind":["reminder"]}}}"#;
+        assert_eq!(
+            feedback(reminder).unwrap(),
+            Feedback::Undeliverable(vec!["nobody@example.org".into()])
+        );
+        let complaint = r#"{"eventType":"Complaint","complaint":{"complainedRecipients":
+            [{"emailAddress":"angry@example.org"}]},
+            "mail":{"tags":{"kind":["update"],"update":["3"]}}}"#;
+        assert_eq!(
+            feedback(complaint).unwrap(),
+            Feedback::UpdateRefused {
+                update: UpdateNumber::new(3),
+                addresses: vec!["angry@example.org".into()],
+                complained: true,
+            }
+        );
+        let bounce = r#"{"eventType":"Bounce","bounce":{"bounceType":"Permanent",
+            "bouncedRecipients":[{"emailAddress":"gone@example.org"}]},
+            "mail":{"tags":{"kind":["update"],"update":["3"]}}}"#;
+        assert!(matches!(
+            feedback(bounce).unwrap(),
+            Feedback::UpdateRefused {
+                complained: false,
+                ..
+            }
+        ));
+        let transient = r#"{"eventType":"Bounce","bounce":{"bounceType":"Transient",
+            "bouncedRecipients":[{"emailAddress":"full@example.org"}]},
+            "mail":{"tags":{"kind":["update"],"update":["3"]}}}"#;
+        assert_eq!(
+            feedback(transient).unwrap(),
+            Feedback::Nothing("Bounce about an update".into())
+        );
     }
 
     #[test]

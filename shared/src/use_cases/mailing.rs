@@ -71,14 +71,19 @@ pub fn reminder_email(
         .map(|email| asks_first(email, settings, &erase_link))
 }
 
-/// The link in an update that stops the updates, with one click or from its page.
+/// The link in an update that stops the updates, with one click or from its page; it names
+/// the update, whose status counts it.
 pub fn unsubscribe_link(
     settings: &MailSettings,
     keyring: &Keyring,
     signature: &Signature,
+    update: crate::domain::UpdateNumber,
 ) -> String {
     let token = keyring.erasure_token(&signature.signer, &signature.erase_nonce);
-    Api::Unsubscribe.link(&settings.public_url, &format!("t={}", token.encode()))
+    Api::Unsubscribe.link(
+        &settings.public_url,
+        &format!("t={}&u={update}", token.encode()),
+    )
 }
 
 /// An update, in the signer's language or English, with the one-click link to stop them.
@@ -88,7 +93,7 @@ pub fn update_email(
     signature: &Signature,
     update: &Update,
 ) -> Option<OutgoingEmail> {
-    let unsubscribe = unsubscribe_link(settings, keyring, signature);
+    let unsubscribe = unsubscribe_link(settings, keyring, signature, update.number);
     let notice = Notice::Update {
         text: update.text_for(signature.locale)?.clone(),
         unsubscribe_link: unsubscribe.clone(),
