@@ -9,6 +9,7 @@ mod counter_on_the_stream;
 mod credit;
 mod erasure;
 mod faults;
+mod follow_up;
 mod frame;
 mod functions_on_the_runtime_api;
 mod layers;

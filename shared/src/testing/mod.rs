@@ -371,6 +371,8 @@ pub struct Delivered {
     pub text: String,
     pub html: String,
     pub list_unsubscribe: String,
+    /// Empty when the email has none.
+    pub list_unsubscribe_post: String,
 }
 
 impl MailerUnderTest {
@@ -413,6 +415,7 @@ impl MailerUnderTest {
                         text: m.text,
                         html: m.html,
                         list_unsubscribe: m.list_unsubscribe,
+                        list_unsubscribe_post: m.list_unsubscribe_post.unwrap_or_default(),
                     })
                     .collect();
                 mail.reverse();
@@ -457,6 +460,10 @@ pub async fn emulator_sent_mail() -> Vec<Delivered> {
                     .header_raw("List-Unsubscribe")
                     // Unfolded: a long header arrives on several lines.
                     .map(|h| h.split_whitespace().collect::<Vec<_>>().join(" "))
+                    .unwrap_or_default(),
+                list_unsubscribe_post: parsed
+                    .header_raw("List-Unsubscribe-Post")
+                    .map(|h| h.trim().to_owned())
                     .unwrap_or_default(),
             }
         })

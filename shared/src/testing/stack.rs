@@ -330,10 +330,59 @@ impl Stack {
         }
     }
 
+    /// Runs the follow-up mail once, through `mailer` when given (the stack's otherwise), as
+    /// the follow-up function does on AWS's parts: asking the stack's SQS queue whether
+    /// confirmation emails wait; locally, `waiting` says.
+    pub async fn run_follow_up(
+        &self,
+        mailer: Option<&dyn crate::ports::Mailer>,
+        waiting: bool,
+        deadline: tokio::time::Instant,
+    ) -> crate::use_cases::follow_up::Run {
+        let keyring = super::keyring();
+        let settings = super::mail_settings();
+        let pace = Pace::unlimited();
+        let queue: Box<dyn crate::ports::ConfirmationsWaiting> = match (&self.store.feed, waiting) {
+            (Feed::Dynamo { config, .. }, false) => Box::new(SqsQueue::from_sdk_config(
+                config,
+                self.mail
+                    .queue
+                    .as_deref()
+                    .expect("AWS's parts have a queue"),
+            )),
+            _ => Box::new(Waiting(waiting)),
+        };
+        crate::use_cases::follow_up::FollowUp {
+            mailer: mailer.unwrap_or(self.mail.mailer.as_ref()),
+            scan: self.store.scan.as_ref(),
+            mailboxes: self.store.store.as_ref(),
+            updates: self.store.updates.as_ref(),
+            reminders: self.store.reminders.as_ref(),
+            confirmations: queue.as_ref(),
+            clock: self.clock.as_ref(),
+            keyring: &keyring,
+            settings: &settings,
+            pace: &pace,
+        }
+        .send_what_is_due(deadline)
+        .await
+        .expect("the store answers")
+    }
+
     /// Runs the mailer, then reads what reached `to`, oldest first.
     pub async fn inbox(&self, to: &str) -> Vec<Delivered> {
         assert_eq!(self.run_mailer().await, None, "the mailer retried nothing");
         self.mail.sent_to(to).await
+    }
+}
+
+/// Whether confirmation emails wait, as a test decides it.
+struct Waiting(bool);
+
+#[async_trait::async_trait]
+impl crate::ports::ConfirmationsWaiting for Waiting {
+    async fn waiting(&self) -> Result<bool, crate::ports::MailError> {
+        Ok(self.0)
     }
 }
 
