@@ -216,8 +216,15 @@ async fn status(target: &Target, number: Option<UpdateNumber>) -> anyhow::Result
             None => "no update was sent yet".to_owned(),
         });
     };
-    let unsettled = updates.unsettled_claims(update.number).await?;
+    let claims = updates.claims(update.number).await?;
+    // The claims say exactly what went while they are kept (a week); the update's counts,
+    // made exact when the last signer was read, say it after.
     let c = &update.counts;
+    let (sent, refused) = if claims == people_first::ports::Claims::default() {
+        (c.sent, c.refused)
+    } else {
+        (claims.sent, claims.refused)
+    };
     println!(
         "Update {}, sent {}",
         update.number,
@@ -230,18 +237,19 @@ async fn status(target: &Target, number: Option<UpdateNumber>) -> anyhow::Result
         println!("  every signer who asked was sent it");
     } else {
         let left = recipients(store.as_ref()).await?.values().sum::<u64>();
-        let queued = left.saturating_sub(c.sent + c.refused + unsettled);
+        let queued = left.saturating_sub(sent + refused + claims.unsettled);
         println!("  queued      about {queued} (sending)");
     }
-    println!("  sent        {}", c.sent);
-    println!("  refused     {}", c.refused);
+    println!("  sent        {sent}");
+    println!("  refused     {refused}");
     println!("  bounced     {}", c.bounced);
     println!("  complained  {}", c.complained);
     println!("  unsubscribed {}", c.unsubscribed);
-    if unsettled > 0 {
+    if claims.unsettled > 0 {
         println!(
-            "  unsettled   {unsettled} (being sent, or lost with a sender that stopped between \
-             claiming them and SES's answer)"
+            "  unsettled   {} (being sent, or lost with a sender that stopped between claiming \
+             them and SES's answer)",
+            claims.unsettled
         );
     }
     Ok(())

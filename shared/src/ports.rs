@@ -254,12 +254,17 @@ pub trait UpdateStore: Send + Sync {
         settled: Settled,
     ) -> Result<(), StoreError>;
 
-    /// How many claims of an update are not settled: emails in flight, or lost with a sender
-    /// that stopped between the claim and SES's answer.
-    async fn unsettled_claims(
-        &self,
-        number: crate::domain::UpdateNumber,
-    ) -> Result<u64, StoreError>;
+    /// An update's claims, by what became of them, while they are kept.
+    async fn claims(&self, number: crate::domain::UpdateNumber) -> Result<Claims, StoreError>;
+}
+
+/// An update's claims, counted: the emails SES took, those it refused, and those not settled
+/// (in flight, or lost with a sender that stopped between the claim and SES's answer).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Claims {
+    pub sent: u64,
+    pub refused: u64,
+    pub unsettled: u64,
 }
 
 /// What became of a claimed email.

@@ -203,9 +203,10 @@ async fn a_run_stopped_midway_goes_on_and_sends_nobody_a_second(stack: Stack) {
         stack
             .store
             .updates
-            .unsettled_claims(UpdateNumber::FIRST)
+            .claims(UpdateNumber::FIRST)
             .await
-            .unwrap(),
+            .unwrap()
+            .unsettled,
         0,
         "the claim of the email that failed was given back"
     );

@@ -10,6 +10,7 @@ mod credit;
 mod erasure;
 mod faults;
 mod follow_up;
+mod follow_up_on_the_runtime_api;
 mod frame;
 mod functions_on_the_runtime_api;
 mod layers;

@@ -1280,7 +1280,7 @@ async fn each_signer_is_claimed_once_for_an_update(subject: StoreUnderTest) {
         "claimed once"
     );
     assert!(updates.claim_update(one, &taras).await.unwrap());
-    assert_eq!(updates.unsettled_claims(one).await.unwrap(), 2);
+    assert_eq!(updates.claims(one).await.unwrap().unsettled, 2);
     updates
         .settle_update(one, &olena, Settled::Sent)
         .await
@@ -1289,7 +1289,14 @@ async fn each_signer_is_claimed_once_for_an_update(subject: StoreUnderTest) {
         .settle_update(one, &taras, Settled::Returned)
         .await
         .unwrap();
-    assert_eq!(updates.unsettled_claims(one).await.unwrap(), 0);
+    assert_eq!(
+        updates.claims(one).await.unwrap(),
+        people_first::ports::Claims {
+            sent: 1,
+            refused: 0,
+            unsettled: 0
+        }
+    );
     assert!(
         !updates.claim_update(one, &olena).await.unwrap(),
         "sent stays claimed"

@@ -8,11 +8,11 @@ use super::dynamo::{DynamoStore, Item, applied, deleted_or_changed, key, number,
 use crate::domain::{
     Locale, SecretHash, SignerKey, Timestamp, Update, UpdateCounts, UpdateNumber, UpdateText,
 };
-use crate::ports::{ReminderPass, ReminderStore, Settled, StoreError, UpdateStore};
+use crate::ports::{Claims, ReminderPass, ReminderStore, Settled, StoreError, UpdateStore};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, Select, TransactWriteItem, Update as Change};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update as Change};
 use std::collections::BTreeMap;
 
 const LATEST: &str = "updates";
@@ -341,26 +341,36 @@ impl UpdateStore for DynamoStore {
         applied(result).map(drop)
     }
 
-    async fn unsettled_claims(&self, number: UpdateNumber) -> Result<u64, StoreError> {
-        let mut unsettled = 0;
+    async fn claims(&self, number: UpdateNumber) -> Result<Claims, StoreError> {
+        let mut claims = Claims::default();
         let mut from = None;
         loop {
             let answer = self
                 .client
                 .scan()
                 .table_name(&self.table)
-                .filter_expression("begins_with(pk, :prefix) AND claim = :claimed")
+                .filter_expression("begins_with(pk, :prefix)")
+                .projection_expression("claim")
                 .expression_attribute_values(":prefix", text(format!("update#{number}#")))
-                .expression_attribute_values(":claimed", text("claimed"))
-                .select(Select::Count)
                 .set_exclusive_start_key(from)
                 .send()
                 .await
                 .map_err(unavailable)?;
-            unsettled += u64::try_from(answer.count).unwrap_or(0);
+            for item in answer.items.unwrap_or_default() {
+                match item
+                    .get("claim")
+                    .and_then(|c| c.as_s().ok())
+                    .map(String::as_str)
+                {
+                    Some("sent") => claims.sent += 1,
+                    Some("refused") => claims.refused += 1,
+                    Some("claimed") => claims.unsettled += 1,
+                    _ => {}
+                }
+            }
             match answer.last_evaluated_key {
                 Some(key) => from = Some(key),
-                None => return Ok(unsettled),
+                None => return Ok(claims),
             }
         }
     }

@@ -44,6 +44,13 @@ pub fn about_an_organisation(mut event: serde_json::Value) -> serde_json::Value 
     event
 }
 
+/// The same event about an update, tagged with its number as the SES mailer tags it.
+pub fn about_an_update(mut event: serde_json::Value, update: u32) -> serde_json::Value {
+    event["mail"]["tags"]["kind"] = serde_json::json!(["update"]);
+    event["mail"]["tags"]["update"] = serde_json::json!([update.to_string()]);
+    event
+}
+
 pub fn complaint(about: &str) -> serde_json::Value {
     ses_event(
         "Complaint",

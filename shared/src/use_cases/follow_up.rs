@@ -312,6 +312,9 @@ impl FollowUp<'_> {
             }
             handled = Some(signature.signer.to_hex());
         }
+        if page.next.is_none() {
+            counts = self.exact_counts(&update, &counts).await?;
+        }
         let moved = self
             .updates
             .advance_update(
@@ -350,6 +353,27 @@ impl FollowUp<'_> {
                 counts,
             )
             .await
+    }
+
+    /// What the last page adds so that the update's counts are its claims': a run killed
+    /// before it saved its page's counts sent emails no count holds.
+    async fn exact_counts(
+        &self,
+        update: &Update,
+        page: &UpdateCounts,
+    ) -> Result<UpdateCounts, StoreError> {
+        let claims = self.updates.claims(update.number).await?;
+        Ok(UpdateCounts {
+            sent: claims
+                .sent
+                .saturating_sub(update.counts.sent)
+                .max(page.sent),
+            refused: claims
+                .refused
+                .saturating_sub(update.counts.refused)
+                .max(page.refused),
+            ..UpdateCounts::default()
+        })
     }
 
     /// Sends the update to one signer, unless it was claimed before.

@@ -8,7 +8,7 @@ use crate::domain::{
     Locale, SecretHash, SignatureStatus, SignerKey, Timestamp, Update, UpdateCounts, UpdateNumber,
     UpdateText,
 };
-use crate::ports::{ReminderPass, ReminderStore, Settled, StoreError, UpdateStore};
+use crate::ports::{Claims, ReminderPass, ReminderStore, Settled, StoreError, UpdateStore};
 use async_trait::async_trait;
 use redb::ReadableDatabase;
 use std::collections::BTreeMap;
@@ -270,19 +270,23 @@ impl UpdateStore for EmbeddedStore {
             .await
     }
 
-    async fn unsettled_claims(&self, number: UpdateNumber) -> Result<u64, StoreError> {
+    async fn claims(&self, number: UpdateNumber) -> Result<Claims, StoreError> {
         let txn = self.db.begin_read().map_err(unavailable)?;
         let table = txn.open_table(COUNTS).map_err(unavailable)?;
         let prefix = format!("{}#", update_key(number));
-        let mut unsettled = 0;
+        let mut claims = Claims::default();
         for entry in table.range(prefix.as_str()..).map_err(unavailable)? {
             let (key, value) = entry.map_err(unavailable)?;
             if !key.value().starts_with(&prefix) {
                 break;
             }
-            unsettled += u64::from(decode::<Claim>(value.value())? == Claim::Claimed);
+            *match decode::<Claim>(value.value())? {
+                Claim::Claimed => &mut claims.unsettled,
+                Claim::Sent => &mut claims.sent,
+                Claim::Refused => &mut claims.refused,
+            } += 1;
         }
-        Ok(unsettled)
+        Ok(claims)
     }
 }
 
