@@ -1,5 +1,6 @@
 //! `people-first stats`: confirmed signatures per day and per country, how many wait for
-//! confirmation, and with `--by-source` how each partner and channel fares. Figures only: no
+//! confirmation, what the reminder to confirm brought, and with `--by-source` how each partner
+//! and channel fares. Figures only: no
 //! name or address is read out.
 
 use comfy_table::{CellAlignment, Table, presets::UTF8_FULL_CONDENSED};
@@ -16,6 +17,9 @@ struct Stats {
     undeliverable: u64,
     /// Per source, and `None` for those that came through none.
     per_source: BTreeMap<Option<Source>, SourceStats>,
+    /// Signatures sent the reminder to confirm, and those of them confirmed after it.
+    reminded: u64,
+    confirmed_after_reminder: u64,
 }
 
 /// What came of the signatures through one source.
@@ -43,6 +47,12 @@ impl Stats {
         let source = self.per_source.entry(signature.source.clone()).or_default();
         source.signed += 1;
         source.confirmed += u64::from(signature.is_confirmed());
+        if let Some(reminded_at) = signature.reminded_at {
+            self.reminded += 1;
+            self.confirmed_after_reminder += u64::from(
+                signature.is_confirmed() && signature.confirmed_at >= Some(reminded_at),
+            );
+        }
         let Some(confirmed_at) = signature.confirmed_at.filter(|_| signature.is_confirmed()) else {
             self.pending += 1;
             self.undeliverable += u64::from(signature.undeliverable);
@@ -111,6 +121,10 @@ pub async fn run(target: &super::staff::Target, by_source: bool) -> anyhow::Resu
         stats.confirmed(),
         stats.pending,
         stats.undeliverable
+    );
+    println!(
+        "{} reminded to confirm, {} of them confirmed after the reminder.",
+        stats.reminded, stats.confirmed_after_reminder
     );
     Ok(())
 }
@@ -191,6 +205,36 @@ mod tests {
             [("2025-11-29".to_owned(), 2), ("2025-11-30".to_owned(), 1)]
         );
         assert_eq!(stats.per_country[&Country::parse("UA").unwrap()], 2);
+    }
+
+    #[test]
+    fn confirmations_after_the_reminder_count_apart() {
+        let base = pending();
+        let at = |seconds| Some(Timestamp::from_unix_seconds(seconds));
+        let mut stats = Stats::default();
+        for signature in [
+            // Reminded, then confirmed.
+            Signature {
+                status: SignatureStatus::Confirmed,
+                reminded_at: at(1_764_460_800),
+                confirmed_at: at(1_764_464_400),
+                ..base.clone()
+            },
+            // Reminded, still waiting.
+            Signature {
+                reminded_at: at(1_764_460_800),
+                ..base.clone()
+            },
+            // Confirmed without a reminder.
+            Signature {
+                status: SignatureStatus::Confirmed,
+                confirmed_at: at(1_764_378_000),
+                ..base.clone()
+            },
+        ] {
+            stats.add(&signature);
+        }
+        assert_eq!((stats.reminded, stats.confirmed_after_reminder), (2, 1));
     }
 
     #[test]
