@@ -49,9 +49,8 @@ impl Stats {
         source.confirmed += u64::from(signature.is_confirmed());
         if let Some(reminded_at) = signature.reminded_at {
             self.reminded += 1;
-            self.confirmed_after_reminder += u64::from(
-                signature.is_confirmed() && signature.confirmed_at >= Some(reminded_at),
-            );
+            self.confirmed_after_reminder +=
+                u64::from(signature.is_confirmed() && signature.confirmed_at >= Some(reminded_at));
         }
         let Some(confirmed_at) = signature.confirmed_at.filter(|_| signature.is_confirmed()) else {
             self.pending += 1;

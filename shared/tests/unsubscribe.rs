@@ -85,6 +85,16 @@ async fn a_get_shows_one_button_and_changes_nothing(stack: Stack) {
             .contains(r#"name="List-Unsubscribe" value="One-Click""#)
     );
     assert!(page.body.contains("Keine Neuigkeiten der Kampagne mehr"));
+    let from_an_update = stack
+        .send(request("GET", &format!("{link}&u=3"), None, ""))
+        .await;
+    assert!(
+        from_an_update
+            .body
+            .contains(&format!(r#"action="{link}&amp;u=3""#)),
+        "the button counts against the update too: {}",
+        from_an_update.body
+    );
     assert!(
         find(&stack, &email).await.unwrap().updates,
         "a GET changes nothing"

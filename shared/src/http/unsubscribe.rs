@@ -31,7 +31,7 @@ pub async fn handle_unsubscribe(
                 Ok(Some(held)) if held.updates => page(
                     StatusCode::OK,
                     held.locale,
-                    pages::unsubscribe_page(held.locale, &token.encode()),
+                    pages::unsubscribe_page(held.locale, &token.encode(), update(&request)),
                 ),
                 Ok(Some(held)) => unsubscribed(held.locale),
                 Ok(None) => dead_link(&request, locale),
@@ -56,10 +56,15 @@ pub async fn handle_unsubscribe(
     Ok(super::without_body_for_head(request.method(), answer))
 }
 
+/// The update whose email carried the link (`u=`), if it names one.
+fn update(request: &Request) -> Option<crate::domain::UpdateNumber> {
+    query_parameter(request, "u").and_then(|u| u.parse().ok())
+}
+
 /// Adds one unsubscribe to the update whose link it was (`u=`): what staff read in its
 /// status. A count that fails is logged; the signer's wish is what matters.
 async fn count_for_the_update(state: &UnsubscribeState, request: &Request) {
-    let Some(number) = query_parameter(request, "u").and_then(|u| u.parse().ok()) else {
+    let Some(number) = update(request) else {
         return;
     };
     let counts = crate::domain::UpdateCounts {

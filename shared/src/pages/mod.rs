@@ -232,11 +232,16 @@ pub fn erase_page(locale: Locale, token: &str, updates: bool, partner: Option<&s
     )
 }
 
-/// The page the link in an update's `List-Unsubscribe` opens: one button, which posts to it.
-pub fn unsubscribe_page(locale: Locale, token: &str) -> String {
+/// The page the link in an update's `List-Unsubscribe` opens: one button, which posts to the
+/// same link, the update it came from included.
+pub fn unsubscribe_page(
+    locale: Locale,
+    token: &str,
+    update: Option<crate::domain::UpdateNumber>,
+) -> String {
     render(
         "unsubscribe.html",
-        &context! { locale => locale.code(), token => token },
+        &context! { locale => locale.code(), token => token, update => update.map(crate::domain::UpdateNumber::get) },
     )
 }
 
