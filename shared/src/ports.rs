@@ -373,12 +373,6 @@ pub enum Notice {
         erase_link: String,
         days: u32,
     },
-    /// A campaign update: staff's text, the link that stops the updates and the erasure link.
-    Update {
-        text: crate::domain::UpdateText,
-        unsubscribe_link: String,
-        erase_link: String,
-    },
 }
 
 /// Its links carry secrets and its names are people's: a log says only which notice it is.
@@ -391,7 +385,6 @@ impl std::fmt::Debug for Notice {
             Self::Approved { .. } => "Notice::Approved(..)",
             Self::Rejected { .. } => "Notice::Rejected(..)",
             Self::Reminder { .. } => "Notice::Reminder(..)",
-            Self::Update { .. } => "Notice::Update(..)",
         })
     }
 }
@@ -414,6 +407,19 @@ impl std::fmt::Debug for Words {
 /// Puts a notice into words, in plain text and HTML.
 pub trait Wording: Send + Sync + std::fmt::Debug {
     fn words(&self, locale: Locale, notice: &Notice) -> Words;
+}
+
+/// Puts a campaign update into words: staff's Markdown as text and HTML, with the footer that
+/// says why the reader gets it and how to stop it. Apart from `Wording`, so that only what
+/// sends updates carries the Markdown renderer.
+pub trait UpdateWording: Send + Sync {
+    fn update_words(
+        &self,
+        locale: Locale,
+        text: &crate::domain::UpdateText,
+        unsubscribe_link: &str,
+        erase_link: &str,
+    ) -> Words;
 }
 
 /// One email, ready to send.

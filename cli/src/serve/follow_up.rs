@@ -53,6 +53,7 @@ pub async fn follow_up(
             clock: clock.as_ref(),
             keyring: &keyring,
             settings: &settings,
+            update_wording: &people_first::pages::Emails,
             pace: &pace,
         };
         match run

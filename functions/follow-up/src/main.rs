@@ -25,6 +25,7 @@ async fn main() -> Result<(), Error> {
         clock: Box::new(SystemClock),
         keyring: config::keyring(&aws).await?,
         settings: config::mail_settings()?,
+        update_wording: &people_first::pages::Emails,
         pace: config::follow_up_pace()?,
     };
     run(service_fn(|event| handle_follow_up(&state, event))).await

@@ -20,6 +20,7 @@ pub struct FollowUpState {
     pub clock: Box<dyn Clock>,
     pub keyring: Keyring,
     pub settings: MailSettings,
+    pub update_wording: &'static dyn crate::ports::UpdateWording,
     /// One mailer's share of the rate: the mailers are idle while this mail goes.
     pub pace: Pace,
 }
@@ -40,6 +41,7 @@ pub async fn handle_follow_up(
         clock: state.clock.as_ref(),
         keyring: &state.keyring,
         settings: &state.settings,
+        update_wording: state.update_wording,
         pace: &state.pace,
     }
     .send_what_is_due(super::mailer::stop_at(event.context.deadline))

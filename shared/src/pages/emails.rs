@@ -4,7 +4,7 @@ use super::render;
 use crate::domain::Locale;
 use crate::domain::retention::LINK_LIFETIME;
 use crate::i18n::{self, Medium, MessageId};
-use crate::ports::{Notice, Wording, Words};
+use crate::ports::{Notice, UpdateWording, Wording, Words};
 use minijinja::context;
 
 /// The campaign's emails, from `static/templates/email` and the Fluent strings.
@@ -33,11 +33,6 @@ impl Wording for Emails {
                 MessageId::EMAIL_REMINDER_SUBJECT,
                 reminder_email(locale, name, link, erase_link, *days),
             ),
-            Notice::Update {
-                text,
-                unsubscribe_link,
-                erase_link,
-            } => super::update_email(locale, text, unsubscribe_link, erase_link),
             Notice::ContactLink { organisation, link } => {
                 let paragraphs = [
                     message(locale, MessageId::SUPPORTER_EMAIL_INTRO, organisation),
@@ -142,6 +137,18 @@ fn short(
 }
 
 /// The confirmation email's plain text and HTML.
+impl UpdateWording for Emails {
+    fn update_words(
+        &self,
+        locale: Locale,
+        text: &crate::domain::UpdateText,
+        unsubscribe_link: &str,
+        erase_link: &str,
+    ) -> Words {
+        super::update_email(locale, text, unsubscribe_link, erase_link)
+    }
+}
+
 /// An email's text and HTML under its subject.
 fn with_subject(locale: Locale, subject: MessageId, (text, html): (String, String)) -> Words {
     Words {

@@ -362,6 +362,7 @@ impl Stack {
             clock: self.clock.as_ref(),
             keyring: &keyring,
             settings: &settings,
+            update_wording: &crate::pages::Emails,
             pace: &pace,
         }
         .send_what_is_due(deadline)

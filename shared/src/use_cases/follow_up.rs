@@ -9,7 +9,7 @@ use crate::domain::{Signature, SignatureStatus, Timestamp, Update, UpdateCounts}
 use crate::keyring::Keyring;
 use crate::ports::{
     Clock, ConfirmationsWaiting, MailboxCounts, Mailer, OutgoingEmail, ReminderPass, ReminderStore,
-    Settled, SignatureScan, StoreError, UpdateStore,
+    Settled, SignatureScan, StoreError, UpdateStore, UpdateWording,
 };
 use crate::use_cases::mailing::{MailSettings, reminder_email, update_email};
 use crate::use_cases::sending::{Next, Pace, Retries};
@@ -37,6 +37,8 @@ pub struct FollowUp<'a> {
     pub clock: &'a dyn Clock,
     pub keyring: &'a Keyring,
     pub settings: &'a MailSettings,
+    /// The updates' words: staff's Markdown, rendered.
+    pub update_wording: &'a dyn UpdateWording,
     pub pace: &'a Pace,
 }
 
@@ -383,7 +385,9 @@ impl FollowUp<'_> {
         signature: &Signature,
         deadline: Instant,
     ) -> Result<Next, StoreError> {
-        let Some(email) = update_email(self.settings, self.keyring, signature, update) else {
+        let wording = self.update_wording;
+        let Some(email) = update_email(self.settings, wording, self.keyring, signature, update)
+        else {
             return Ok(Next::Again);
         };
         if !self

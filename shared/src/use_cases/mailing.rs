@@ -6,7 +6,9 @@ use crate::domain::mail_health::MailHealth;
 use crate::domain::routes::Api;
 use crate::domain::{Change, ChangedItem, SequenceNumber, Signature, Timestamp, Update};
 use crate::keyring::Keyring;
-use crate::ports::{MailError, MailKind, MailQueue, MailRequest, Notice, OutgoingEmail, Wording};
+use crate::ports::{
+    MailError, MailKind, MailQueue, MailRequest, Notice, OutgoingEmail, UpdateWording, Wording,
+};
 use tracing::instrument;
 
 /// Who the email is from and where its links lead.
@@ -89,24 +91,34 @@ pub fn unsubscribe_link(
 /// An update, in the signer's language or English, with the one-click link to stop them.
 pub fn update_email(
     settings: &MailSettings,
+    wording: &dyn UpdateWording,
     keyring: &Keyring,
     signature: &Signature,
     update: &Update,
 ) -> Option<OutgoingEmail> {
+    let to = signature.email.clone()?;
     let unsubscribe = unsubscribe_link(settings, keyring, signature, update.number);
-    let notice = Notice::Update {
-        text: update.text_for(signature.locale)?.clone(),
-        unsubscribe_link: unsubscribe.clone(),
-        erase_link: erasure_link(settings, keyring, signature),
-    };
-    let mut email = to_signer(settings, signature, MailKind::Update, &notice)?;
-    email.list_unsubscribe = format!(
-        "<{unsubscribe}>, <mailto:{}?subject=unsubscribe>",
-        settings.contact
+    let erase = erasure_link(settings, keyring, signature);
+    let words = wording.update_words(
+        signature.locale,
+        update.text_for(signature.locale)?,
+        &unsubscribe,
+        &erase,
     );
-    email.one_click = true;
-    email.update = Some(update.number);
-    Some(email)
+    Some(OutgoingEmail {
+        kind: MailKind::Update,
+        from: settings.sender.clone(),
+        to,
+        subject: words.subject,
+        text: words.text,
+        html: words.html,
+        list_unsubscribe: format!(
+            "<{unsubscribe}>, <mailto:{}?subject=unsubscribe>",
+            settings.contact
+        ),
+        one_click: true,
+        update: Some(update.number),
+    })
 }
 
 /// An email to a signer, in their language, while their address is kept.
