@@ -57,6 +57,16 @@ class SignTiming(unittest.TestCase):
                 "lambda": {"outcomes": outcomes, "max_accuracy": lambda_accuracy, "worst_pair": ["new", "bot"]},
                 "local": {"outcomes": outcomes, "max_accuracy": local_accuracy, "worst_pair": ["confirmed", "bot"]}}
 
+    def test_a_launch_slowed_by_an_update_is_marked_missed(self):
+        update = {"quota_per_s": 200, "update_signers": 100000, "p99_s": 489.1, "alone_p99_s": 489.1,
+                  "p99_ratio": 1.0, "update_sent_during_launch": 0, "update_done_after_s": 4129.0,
+                  "update_sent": 100000}
+        rows = bench_report.budget_rows({"mail": {"with_update": update}})
+        self.assertEqual([row[4] for row in rows], [True, True])
+        slowed = dict(update, p99_s=600.0, p99_ratio=1.23, update_sent_during_launch=12)
+        rows = bench_report.budget_rows({"mail": {"with_update": slowed}})
+        self.assertEqual([row[4] for row in rows], [False, False])
+
     def test_the_worse_path_decides_and_both_are_shown(self):
         timing = bench_report.sign_timing(self.part(0.52, 0.61))
         self.assertEqual((timing["max_accuracy"], timing["worst"]["path"]), (0.61, "local"))

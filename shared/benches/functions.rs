@@ -112,6 +112,12 @@ async fn event(name: &str, n: usize, seeded: &Seeded<'_>) -> serde_json::Value {
             "text/html",
             "",
         ),
+        // The schedule's minute: a pass of the reminders over the seeded table, no update.
+        "follow-up" => serde_json::json!({
+            "version": "0", "id": format!("scheduled-{n}"), "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": "123456789012", "time": "2026-12-06T08:00:00Z",
+            "region": "eu-west-1", "resources": [], "detail": {},
+        }),
         // A batch of the stream: the home page in five languages rendered and published.
         "publish" => serde_json::to_value(&seeded.stream).unwrap(),
         other => panic!("no event for {other}"),
@@ -378,6 +384,7 @@ async fn main() {
         "erase",
         "mail-queue",
         "mailer",
+        "follow-up",
         "aggregate",
         "count",
         "organisations",

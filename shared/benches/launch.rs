@@ -17,10 +17,11 @@ use people_first::domain::{Email, Signature, Timestamp};
 use people_first::events::mailer::LAST_EMAIL_BEFORE_TIMEOUT;
 use people_first::keyring::Keyring;
 use people_first::ports::{
-    Clock, Delivery, MailDomains, MailError, MailHealthStore, MailRequest, Mailer, OutgoingEmail,
-    StoreError,
+    Clock, ConfirmationsWaiting, Delivery, MailDomains, MailError, MailHealthStore, MailRequest,
+    Mailer, OutgoingEmail, StoreError, UpdateStore,
 };
 use people_first::testing::signatures_in_memory::SignaturesInMemory;
+use people_first::use_cases::follow_up::FollowUp;
 use people_first::use_cases::mailing::MailSettings;
 use people_first::use_cases::sending::{Outcome, Pace, Sending};
 use people_first::use_cases::unproven::UnprovenMail;
@@ -466,7 +467,109 @@ impl Mailers {
     }
 }
 
+/// Whether the queue holds confirmation emails, as SQS counts them for the follow-up mail:
+/// waiting, and in a mailer's hands.
+struct Waiting<'a>(&'a Queue);
+
+#[async_trait]
+impl ConfirmationsWaiting for Waiting<'_> {
+    async fn waiting(&self) -> Result<bool, MailError> {
+        Ok(!self.0.is_empty())
+    }
+}
+
+/// The update queued during the launch: how much of it went while the launch's confirmations
+/// were sent, and when all of it had.
+struct UpdateSent {
+    during_launch: u64,
+    done_after_s: f64,
+    sent: u64,
+}
+
+/// An update of `UPDATE_SIGNERS` confirmed signers queued as the launch begins, and the follow-up
+/// function running every minute, as its schedule runs it, until the update is sent.
+const UPDATE_SIGNERS: usize = 100_000;
+const FOLLOW_UP_EVERY: Duration = Duration::from_mins(1);
+const FOLLOW_UP_RUN: Duration = Duration::from_secs(50);
+
+async fn follow_up(
+    ses: &Ses,
+    queue: &Queue,
+    mailers: &Mailers,
+    clock: &VirtualClock,
+    launch_done: &std::sync::atomic::AtomicBool,
+) -> UpdateSent {
+    let signers = (0..UPDATE_SIGNERS).map(|n| {
+        let mut signature = signature_of(
+            &format!("reader{n}@example.org"),
+            n,
+            &mailers.keyring,
+            clock.1,
+        );
+        signature.status = people_first::domain::SignatureStatus::Confirmed;
+        signature.updates = true;
+        signature
+    });
+    let store = people_first::testing::follow_up_in_memory::FollowUpInMemory::of(signers);
+    let text = people_first::domain::UpdateText::parse("# Geneva next\n\nThank you.").unwrap();
+    let texts = [(people_first::domain::Locale::En, text)]
+        .into_iter()
+        .collect();
+    store
+        .add_update(&texts, clock.now())
+        .await
+        .unwrap()
+        .unwrap();
+    let pace = Pace::per_second(ses.rate as f64 / mailers.paces.len() as f64);
+    let waiting = Waiting(queue);
+    let began = Instant::now();
+    let mut next = began;
+    let mut during_launch = 0;
+    loop {
+        let run = FollowUp {
+            mailer: ses,
+            scan: &store,
+            mailboxes: &store,
+            updates: &store,
+            reminders: &store,
+            confirmations: &waiting,
+            clock,
+            keyring: &mailers.keyring,
+            settings: &mailers.settings,
+            update_wording: &people_first::pages::Emails,
+            pace: &pace,
+        }
+        .send_what_is_due(Instant::now() + FOLLOW_UP_RUN)
+        .await
+        .unwrap();
+        if !launch_done.load(std::sync::atomic::Ordering::SeqCst) {
+            during_launch += run.updates_sent;
+        }
+        let update = store.latest_update().await.unwrap().unwrap();
+        if update.done {
+            return UpdateSent {
+                during_launch,
+                done_after_s: began.elapsed().as_secs_f64(),
+                sent: update.counts.sent,
+            };
+        }
+        next += FOLLOW_UP_EVERY;
+        tokio::time::sleep_until(next).await;
+    }
+}
+
 async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
+    launch_beside_an_update(quota, faults, mapping, false)
+        .await
+        .0
+}
+
+async fn launch_beside_an_update(
+    quota: usize,
+    faults: f64,
+    mapping: &Mapping,
+    with_update: bool,
+) -> (Launch, Option<UpdateSent>) {
     let mailers = Mailers::new(quota, mapping);
     let keyring = &mailers.keyring;
     let table = SignaturesInMemory::default();
@@ -490,12 +593,24 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
     };
     let clock = VirtualClock(began, signed_at);
     let sendings = mailers.sendings(&ses, &table, &people_first::ports::EveryDomain, &clock);
-    let instances = futures_util::future::join_all(
-        sendings
-            .iter()
-            .map(|sending| instance(&queue, mapping, sending, &arrivals_done, None)),
-    );
-    tokio::join!(arrivals, instances);
+    let launch_done = std::sync::atomic::AtomicBool::new(false);
+    let instances = async {
+        futures_util::future::join_all(
+            sendings
+                .iter()
+                .map(|sending| instance(&queue, mapping, sending, &arrivals_done, None)),
+        )
+        .await;
+        launch_done.store(true, std::sync::atomic::Ordering::SeqCst);
+    };
+    let update = async {
+        if with_update {
+            Some(follow_up(&ses, &queue, &mailers, &clock, &launch_done).await)
+        } else {
+            None
+        }
+    };
+    let ((), (), update) = tokio::join!(arrivals, instances, update);
 
     let accepted = ses.accepted.into_inner().unwrap();
     let arrival = |n: usize| began + Duration::from_secs_f64(n as f64 / ARRIVALS_PER_SECOND as f64);
@@ -507,12 +622,13 @@ async fn launch(quota: usize, faults: f64, mapping: &Mapping) -> Launch {
                 .map(|first| first.duration_since(arrival(n)).as_secs_f64())
         })
         .collect();
-    Launch {
+    let launch = Launch {
         lost: SIGNATURES - latencies.len(),
         duplicates: accepted.values().map(|t| t.len().saturating_sub(1)).sum(),
         throttled: ses.throttled.into_inner().unwrap(),
         latencies,
-    }
+    };
+    (launch, update)
 }
 
 /// The attack: as many random addresses as real signers, over the same hour, from addresses
@@ -774,6 +890,45 @@ fn quantile(values: &[f64], q: f64) -> f64 {
     sorted.get(rank as usize).copied().unwrap_or(f64::NAN)
 }
 
+/// The launch at a raised account's rate, while an update of `UPDATE_SIGNERS` waits to be
+/// sent: the confirmations' p99 beside the same launch's without it.
+const UPDATE_QUOTA: usize = 200;
+
+fn run_beside_an_update(
+    mapping: &Mapping,
+    report: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .start_paused(true)
+        .build()
+        .unwrap();
+    let (launch, update) =
+        runtime.block_on(launch_beside_an_update(UPDATE_QUOTA, 0.0, mapping, true));
+    let update = update.expect("the update was sent");
+    let alone = report[&UPDATE_QUOTA.to_string()]["p99_s"].as_f64().unwrap();
+    let p99 = launch.quantile(0.99);
+    println!(
+        "\nthe launch at {UPDATE_QUOTA}/s while an update of {UPDATE_SIGNERS} waits: confirmations' p99 {p99:.1} s (alone {alone:.1} s, ratio {:.3}), {} lost, {} twice",
+        p99 / alone,
+        launch.lost,
+        launch.duplicates
+    );
+    println!(
+        "  update emails sent during the launch {}, all {} sent {:.0} s after the launch began",
+        update.during_launch, update.sent, update.done_after_s
+    );
+    let mut json = launch.json();
+    json["alone_p99_s"] = alone.into();
+    json["p99_ratio"] = (p99 / alone).into();
+    json["quota_per_s"] = UPDATE_QUOTA.into();
+    json["update_signers"] = UPDATE_SIGNERS.into();
+    json["update_sent"] = update.sent.into();
+    json["update_sent_during_launch"] = update.during_launch.into();
+    json["update_done_after_s"] = update.done_after_s.into();
+    json
+}
+
 fn run_the_attack(mapping: &Mapping) -> serde_json::Value {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
@@ -861,6 +1016,10 @@ fn main() {
         figures["with_faults"] = runs["with_faults"].clone();
         report.insert(quota.to_string(), figures);
     }
+    report.insert(
+        "with_update".into(),
+        run_beside_an_update(&mapping, &report),
+    );
     report.insert("attack".into(), run_the_attack(&mapping));
     report.insert("daily_quota".into(), run_the_quota_day(&mapping));
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");

@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 pub mod dns;
 pub mod event_filter;
 pub mod faults;
+pub mod follow_up_in_memory;
 pub mod local_stack;
 pub mod logs;
 pub mod queue;

@@ -271,6 +271,7 @@ pub async fn deployed_environment(
         ),
         ("PEOPLE_FIRST_SENDING_RATE", "14".to_owned()),
         ("PEOPLE_FIRST_MAILER_INSTANCES", "2".to_owned()),
+        ("PEOPLE_FIRST_RATE_SHARES", "2".to_owned()),
         ("PEOPLE_FIRST_SECRET_ARN", arns[0].clone()),
         ("PEOPLE_FIRST_ORIGIN_SECRET_ARN", arns[1].clone()),
         ("PEOPLE_FIRST_PUBLIC_URL", settings.public_url),
