@@ -80,3 +80,51 @@ fn an_update_without_english_or_a_subject_is_refused_by_name() {
         "{said}"
     );
 }
+
+#[test]
+fn a_test_email_goes_to_the_address_given_in_its_language_with_links_that_lead_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("en.md"), "# Geneva next\n\nThank you.\n").unwrap();
+    std::fs::write(dir.path().join("uk.md"), "# Далі — Женева\n\nДякуємо.\n").unwrap();
+    let sent = Command::new(env!("CARGO_BIN_EXE_people-first"))
+        .args(["updates", "test", dir.path().to_str().unwrap()])
+        .args(["--to", "staff@example.org", "--lang", "uk"])
+        .env("PEOPLE_FIRST_DATA_DIR", data.path())
+        .env_remove("PEOPLE_FIRST_TABLE")
+        .env_remove("PEOPLE_FIRST_PUBLIC_URL")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&sent.stdout);
+    assert!(
+        sent.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    assert!(
+        said.contains("Sent the uk text to staff@example.org"),
+        "{said}"
+    );
+    let outbox: Vec<_> = std::fs::read_dir(data.path().join("outbox"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(outbox.len(), 1);
+    let email: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&outbox[0]).unwrap()).unwrap();
+    assert_eq!(email["to"], "staff@example.org");
+    assert_eq!(email["subject"], "Далі — Женева");
+    assert_eq!(email["list_unsubscribe_post"], "List-Unsubscribe=One-Click");
+    let text = email["text"].as_str().unwrap();
+    assert!(text.contains("/api/unsubscribe?t=TEST"), "{text}");
+
+    let refused = Command::new(env!("CARGO_BIN_EXE_people-first"))
+        .args(["updates", "test", dir.path().to_str().unwrap()])
+        .args(["--to", "not an address"])
+        .env("PEOPLE_FIRST_DATA_DIR", data.path())
+        .env_remove("PEOPLE_FIRST_TABLE")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not an email address"));
+}
