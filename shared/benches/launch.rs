@@ -529,6 +529,8 @@ async fn follow_up(
         let run = FollowUp {
             mailer: ses,
             scan: &store,
+            signatures: &store,
+            health: &mailers.health,
             mailboxes: &store,
             updates: &store,
             reminders: &store,

@@ -330,6 +330,8 @@ pub enum MailKind {
 impl MailKind {
     /// The message tag SES carries into its events: `kind`, with this value.
     pub const TAG: &'static str = "kind";
+    /// The message tag that names the update an email carries, for its feedback to count against.
+    pub const UPDATE_TAG: &'static str = "update";
 
     pub fn tag_value(self) -> &'static str {
         match self {

@@ -3,7 +3,7 @@
 //! the local stack's parts and on AWS's (DynamoDB, SES and SQS on the emulator).
 
 use people_first::domain::{Locale, UpdateNumber, UpdateText};
-use people_first::ports::{MailError, Mailer, OutgoingEmail};
+use people_first::ports::{Clock, MailError, Mailer, OutgoingEmail};
 use people_first::testing as support;
 use people_first::use_cases::follow_up::Stopped;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -19,6 +19,13 @@ fn petition(email: &str, locale: &str, updates: bool) -> serde_json::Value {
     serde_json::json!({
         "name": "Оксана", "email": email, "country": "UA", "locale": locale, "updates": updates,
     })
+}
+
+/// As the page sends it, its proof of work done: only such signers are reminded.
+fn proven(email: &str, locale: &str) -> serde_json::Value {
+    let mut body = petition(email, locale, false);
+    body["proof"] = support::proof_for(email).into();
+    body
 }
 
 async fn confirmed(stack: &Stack, name: &str, locale: &str, updates: bool) -> String {
@@ -155,18 +162,30 @@ async fn confirmation_emails_go_first(stack: Stack) {
     assert_eq!((past.updates_sent, past.stopped), (0, Stopped::Deadline));
 }
 
-/// SES failing after `works` emails: the run stops and the rest waits for the next one.
+/// SES failing after `works` emails with `fault`: the run stops and the rest waits.
 struct FailingAfter<'a> {
     works: usize,
+    fault: fn() -> MailError,
     sent: AtomicUsize,
     mailer: &'a dyn Mailer,
+}
+
+impl<'a> FailingAfter<'a> {
+    fn new(works: usize, fault: fn() -> MailError, mailer: &'a dyn Mailer) -> Self {
+        Self {
+            works,
+            fault,
+            sent: AtomicUsize::new(0),
+            mailer,
+        }
+    }
 }
 
 #[async_trait::async_trait]
 impl Mailer for FailingAfter<'_> {
     async fn send(&self, email: &OutgoingEmail) -> Result<(), MailError> {
         if self.sent.fetch_add(1, Ordering::SeqCst) >= self.works {
-            return Err(MailError::Unavailable("down".into()));
+            return Err((self.fault)());
         }
         self.mailer.send(email).await
     }
@@ -177,53 +196,82 @@ async fn a_run_stopped_midway_goes_on_and_sends_nobody_a_second(stack: Stack) {
     for name in ["a", "b", "c", "d", "e", "f"] {
         signers.push(confirmed(&stack, name, "en", true).await);
     }
-    stack
-        .store
-        .updates
+    let updates = stack.store.updates.as_ref();
+    updates
         .add_update(&texts(), support::SIGNED_AT)
         .await
         .unwrap()
         .unwrap();
-    let failing = FailingAfter {
-        works: 2,
-        sent: AtomicUsize::new(0),
-        mailer: stack.mail.mailer.as_ref(),
-    };
-    let first = stack.run_follow_up(Some(&failing), false, later()).await;
+    let mailer = stack.mail.mailer.as_ref();
+    // SES's quota spent: the email surely did not go, and its claim is given back.
+    let spent = FailingAfter::new(2, || MailError::QuotaSpent("spent".into()), mailer);
+    let first = stack.run_follow_up(Some(&spent), false, later()).await;
     assert_eq!((first.updates_sent, first.stopped), (2, Stopped::Later));
-    let update = stack
-        .store
-        .updates
-        .update(UpdateNumber::FIRST)
+    let update = updates.update(UpdateNumber::FIRST).await.unwrap().unwrap();
+    assert!(!update.done && update.counts.sent == 2, "{update:?}");
+    let claims = updates.claims(UpdateNumber::FIRST).await.unwrap();
+    assert_eq!((claims.sent, claims.unsettled), (2, 0), "given back");
+    // A fault, which may come after SES took the email: it stays claimed, never sent twice.
+    let faulty = FailingAfter::new(1, || MailError::Unavailable("timeout".into()), mailer);
+    let second = stack.run_follow_up(Some(&faulty), false, later()).await;
+    assert_eq!((second.updates_sent, second.stopped), (1, Stopped::Later));
+    let claims = updates.claims(UpdateNumber::FIRST).await.unwrap();
+    assert_eq!((claims.sent, claims.unsettled), (3, 1));
+    let third = stack.run_follow_up(None, false, later()).await;
+    assert_eq!((third.updates_sent, third.stopped), (2, Stopped::Idle));
+    let mut missing = 0;
+    for signer in &signers {
+        let got = updates_to(&stack, signer).await.len();
+        assert!(got <= 1, "{signer} got {got}");
+        missing += usize::from(got == 0);
+    }
+    assert_eq!(missing, 1, "the one whose fate SES left unknown");
+}
+
+async fn the_guard_up_holds_the_follow_up_mail(stack: Stack) {
+    let olha = confirmed(&stack, "olha", "uk", true).await;
+    let updates = stack.store.updates.as_ref();
+    updates
+        .add_update(&texts(), support::SIGNED_AT)
         .await
         .unwrap()
         .unwrap();
-    assert!(!update.done && update.counts.sent == 2, "{update:?}");
-    assert_eq!(
-        stack
-            .store
-            .updates
-            .claims(UpdateNumber::FIRST)
-            .await
-            .unwrap()
-            .unsettled,
-        0,
-        "the claim of the email that failed was given back"
-    );
-    let second = stack.run_follow_up(None, false, later()).await;
-    assert_eq!(second.updates_sent, 4);
-    for signer in &signers {
-        assert_eq!(updates_to(&stack, signer).await.len(), 1, "{signer}");
-    }
+    let complaints = people_first::domain::mail_health::MailHealth {
+        complained: 10,
+        ..Default::default()
+    };
+    let now = stack.clock.now();
+    stack
+        .store
+        .health
+        .note_mail(now, &complaints)
+        .await
+        .unwrap();
+    let run = stack.run_follow_up(None, false, later()).await;
+    assert_eq!((run.updates_sent, run.stopped), (0, Stopped::GuardUp));
+    assert!(updates_to(&stack, &olha).await.is_empty());
+    stack.clock.advance(2 * 3_600);
+    let healthy = stack.run_follow_up(None, false, later()).await;
+    assert_eq!(healthy.updates_sent, 1, "an hour on, the guard is down");
+    let counted = stack
+        .store
+        .health
+        .recent_mail(stack.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(counted.sent, 1, "counted as the mailers' sends are");
 }
 
 async fn the_reminder_goes_once_a_day_after_the_email(stack: Stack) {
     let waiting = address("waiting");
-    stack.sign_json(&petition(&waiting, "uk", false)).await;
+    stack.sign_json(&proven(&waiting, "uk")).await;
     let first = stack.inbox(&waiting).await;
     let quick = confirmed(&stack, "quick", "en", false).await;
     let bounced = address("bounced");
-    stack.sign_json(&petition(&bounced, "en", false)).await;
+    stack.sign_json(&proven(&bounced, "en")).await;
+    let bot = address("bot");
+    stack.sign_json(&petition(&bot, "en", false)).await;
+    stack.inbox(&bot).await;
     stack.inbox(&bounced).await;
     let keyring = support::keyring();
     let key = |email: &str| keyring.signer_key(&people_first::domain::Email::parse(email).unwrap());
@@ -235,7 +283,7 @@ async fn the_reminder_goes_once_a_day_after_the_email(stack: Stack) {
         .unwrap();
     stack.clock.advance(10 * 3_600);
     let later_signer = address("later");
-    stack.sign_json(&petition(&later_signer, "de", false)).await;
+    stack.sign_json(&proven(&later_signer, "de")).await;
     stack.inbox(&later_signer).await;
 
     stack.clock.advance(13 * 3_600);
@@ -300,5 +348,6 @@ people_first::on_both!(
     an_update_goes_once_to_each_signer_who_asked_in_their_language,
     confirmation_emails_go_first,
     a_run_stopped_midway_goes_on_and_sends_nobody_a_second,
+    the_guard_up_holds_the_follow_up_mail,
     the_reminder_goes_once_a_day_after_the_email,
 );

@@ -46,6 +46,8 @@ pub async fn follow_up(
         let run = FollowUp {
             mailer: outbox.as_ref(),
             scan: store.as_ref(),
+            signatures: store.as_ref(),
+            health: store.as_ref(),
             mailboxes: store.as_ref(),
             updates: store.as_ref(),
             reminders: store.as_ref(),

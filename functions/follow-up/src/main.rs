@@ -18,6 +18,8 @@ async fn main() -> Result<(), Error> {
     let state = FollowUpState {
         mailer: Box::new(SesMailer::from_sdk_config(&aws)),
         scan: Box::new(store.clone()),
+        signatures: Box::new(store.clone()),
+        health: Box::new(store.clone()),
         mailboxes: Box::new(store.clone()),
         updates: Box::new(store.clone()),
         reminders: Box::new(store),

@@ -10,9 +10,6 @@ use aws_sdk_ses::types::{MessageTag, RawMessage};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::raw::Raw;
 
-/// The message tag that names the update an email carries, for its feedback to count against.
-pub const UPDATE_TAG: &str = "update";
-
 pub struct SesMailer {
     client: Client,
     /// The configuration set organisations' emails are sent under, where there is one: their
@@ -90,7 +87,7 @@ impl Mailer for SesMailer {
         };
         let mut tags = vec![tag(MailKind::TAG, email.kind.tag_value())?];
         if let Some(update) = email.update {
-            tags.push(tag(UPDATE_TAG, &update.to_string())?);
+            tags.push(tag(MailKind::UPDATE_TAG, &update.to_string())?);
         }
         let configuration_set = match email.kind {
             MailKind::Organisation => self.organisations.clone(),

@@ -13,6 +13,8 @@ use crate::use_cases::sending::Pace;
 pub struct FollowUpState {
     pub mailer: Box<dyn Mailer>,
     pub scan: Box<dyn SignatureScan>,
+    pub signatures: Box<dyn crate::ports::SignatureMailing>,
+    pub health: Box<dyn crate::ports::MailHealthStore>,
     pub mailboxes: Box<dyn MailboxCounts>,
     pub updates: Box<dyn UpdateStore>,
     pub reminders: Box<dyn ReminderStore>,
@@ -34,6 +36,8 @@ pub async fn handle_follow_up(
     let run = FollowUp {
         mailer: state.mailer.as_ref(),
         scan: state.scan.as_ref(),
+        signatures: state.signatures.as_ref(),
+        health: state.health.as_ref(),
         mailboxes: state.mailboxes.as_ref(),
         updates: state.updates.as_ref(),
         reminders: state.reminders.as_ref(),

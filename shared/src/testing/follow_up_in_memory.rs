@@ -7,8 +7,8 @@ use crate::domain::{
     UpdateText,
 };
 use crate::ports::{
-    Claims, MailboxCounts, ReminderPass, ReminderStore, Settled, SignaturePage, SignatureScan,
-    StoreError, UpdateStore,
+    Claims, MailboxCounts, ReminderPass, ReminderStore, Settled, SignatureMailing, SignaturePage,
+    SignatureScan, StoreError, UpdateStore,
 };
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -210,6 +210,27 @@ impl ReminderStore for FollowUpInMemory {
 
     async fn release_reminder(&self, _: &SignerKey, _: Timestamp) -> Result<(), StoreError> {
         Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl SignatureMailing for FollowUpInMemory {
+    async fn find(&self, signer: &SignerKey) -> Result<Option<Signature>, StoreError> {
+        Ok(self.signatures.get(&signer.to_hex()).cloned())
+    }
+
+    /// Its signers are confirmed: nothing of theirs is mailed or marked here.
+    async fn mark_mailed(
+        &self,
+        _: &SignerKey,
+        _: &SecretHash,
+        _: Timestamp,
+    ) -> Result<bool, StoreError> {
+        Ok(false)
+    }
+
+    async fn mark_undeliverable(&self, _: &SignerKey) -> Result<bool, StoreError> {
+        Ok(false)
     }
 }
 

@@ -355,6 +355,8 @@ impl Stack {
         crate::use_cases::follow_up::FollowUp {
             mailer: mailer.unwrap_or(self.mail.mailer.as_ref()),
             scan: self.store.scan.as_ref(),
+            signatures: self.store.store.as_ref(),
+            health: self.store.health.as_ref(),
             mailboxes: self.store.store.as_ref(),
             updates: self.store.updates.as_ref(),
             reminders: self.store.reminders.as_ref(),

@@ -1,15 +1,19 @@
 //! The mail that waits for the confirmations: each pending signature's one reminder, a day
 //! after its link was mailed, and the campaign's updates to the confirmed signers who asked for
-//! them. It goes only while no confirmation email waits, at the pace given, one email at a time,
-//! and each email is claimed before it goes: two senders, or one run again after a crash, never
-//! send one twice. A crash between a claim and SES's answer loses that one email; the update's
-//! status counts such claims.
+//! them. It goes only while no confirmation email waits and the mail's guard is down, at the
+//! pace given, one email at a time, counted in the mail's health as the mailers' are; and each
+//! email is claimed, its signer read again, just before it goes: two senders, or one run again
+//! after a crash, never send one twice. An email whose fate SES left unknown (a crash between
+//! the claim and SES's answer, or a fault that may have come after SES took it) stays claimed
+//! and is not sent again; the update's status counts such claims.
 
+use crate::domain::mail_health::{Guard, MailHealth};
 use crate::domain::{Signature, SignatureStatus, Timestamp, Update, UpdateCounts};
 use crate::keyring::Keyring;
 use crate::ports::{
-    Clock, ConfirmationsWaiting, MailboxCounts, Mailer, OutgoingEmail, ReminderPass, ReminderStore,
-    Settled, SignatureScan, StoreError, UpdateStore, UpdateWording,
+    Clock, ConfirmationsWaiting, MailError, MailHealthStore, MailboxCounts, Mailer, OutgoingEmail,
+    ReminderPass, ReminderStore, Settled, SignatureMailing, SignatureScan, StoreError, UpdateStore,
+    UpdateWording,
 };
 use crate::use_cases::mailing::{MailSettings, reminder_email, update_email};
 use crate::use_cases::sending::{Next, Pace, Retries};
@@ -30,6 +34,10 @@ const ASK_THE_QUEUE_EVERY: Duration = Duration::from_secs(1);
 pub struct FollowUp<'a> {
     pub mailer: &'a dyn Mailer,
     pub scan: &'a dyn SignatureScan,
+    /// Each signer read again just before their email goes.
+    pub signatures: &'a dyn SignatureMailing,
+    /// Where what was sent is counted, and the guard read.
+    pub health: &'a dyn MailHealthStore,
     pub mailboxes: &'a dyn MailboxCounts,
     pub updates: &'a dyn UpdateStore,
     pub reminders: &'a dyn ReminderStore,
@@ -63,6 +71,11 @@ pub enum Stopped {
     Later,
     /// Another sender moved on first.
     Overtaken,
+    /// Bounces or complaints passed what SES tolerates, or unproven signatures flood in: no
+    /// mail that can wait goes until the hour is healthy again.
+    GuardUp,
+    /// SES refused many emails in a row: the account, not the addresses, is refusing.
+    Refusing,
 }
 
 /// How one page ended.
@@ -77,12 +90,19 @@ impl Page {
     }
 }
 
+/// How many refusals in a row stop a run: a paused account or an unverified sender refuses
+/// every address, and the update would be spent on it.
+const REFUSALS_IN_A_ROW: u32 = 10;
+
 /// Whether a pending signature is due its one reminder at `now`.
 pub fn due_for_reminder(signature: &Signature, now: Timestamp) -> bool {
     let mailed_the_live_link = signature
         .mailed_link
         .is_some_and(|m| m.matches(&signature.link.secret_hash));
     signature.status == SignatureStatus::Pending
+        // A bot's address gets no second unsolicited email: only signers the page's proof of
+        // work came with are reminded.
+        && signature.proven
         && signature.email.is_some()
         && !signature.undeliverable
         && signature.reminded_at.is_none()
@@ -144,24 +164,47 @@ impl FollowUp<'_> {
             run.stopped = stopped;
             return Ok(run);
         }
+        let health = self.health.recent_mail(self.clock.now()).await?;
+        if let Guard::Up(alarm) = health.guard() {
+            tracing::warn!(%alarm, "the mail guard is up: the reminders and the updates wait");
+            run.stopped = Stopped::GuardUp;
+            return Ok(run);
+        }
+        let result = self.send_until_stopped(&mut gate, &mut run).await;
+        // Counted as the mailers' sends are: the guard judges bounces against all of them.
+        let sent = MailHealth {
+            sent: run.reminded + run.updates_sent,
+            ..MailHealth::default()
+        };
+        if let Err(e) = self.health.note_mail(self.clock.now(), &sent).await {
+            tracing::warn!(error = %crate::telemetry::Causes(&e), "what was sent could not be counted");
+        }
+        result.map(|()| run)
+    }
+
+    async fn send_until_stopped(
+        &self,
+        gate: &mut Gate<'_>,
+        run: &mut Run,
+    ) -> Result<(), StoreError> {
         loop {
-            match self.remind_a_page(&mut gate, &mut run).await? {
+            match self.remind_a_page(gate, run).await? {
                 Some(Page::Read) => {}
                 Some(Page::Stopped(stopped)) => {
                     run.stopped = stopped;
-                    return Ok(run);
+                    return Ok(());
                 }
                 None => break,
             }
         }
         loop {
-            match self.send_a_page(&mut gate, &mut run).await? {
+            match self.send_a_page(gate, run).await? {
                 Some(Page::Read) => {}
                 Some(Page::Stopped(stopped)) => {
                     run.stopped = stopped;
-                    return Ok(run);
+                    return Ok(());
                 }
-                None => return Ok(run),
+                None => return Ok(()),
             }
         }
     }
@@ -270,8 +313,9 @@ impl FollowUp<'_> {
             self.reminders.release_reminder(signer, now).await?;
             return Ok(Next::Refused);
         }
-        let next = self.deliver(&email, deadline).await;
-        if next == Next::Later {
+        let (next, unsure) = self.deliver(&email, deadline).await;
+        // A reminder SES may have taken is not sent again.
+        if next == Next::Later && !unsure {
             self.mailboxes.uncount_email_to(&mailbox, now).await?;
             self.reminders.release_reminder(signer, now).await?;
         }
@@ -293,6 +337,7 @@ impl FollowUp<'_> {
         let page = self.scan.scan(update.from.clone()).await?;
         let mut handled = update.from.clone();
         let mut counts = UpdateCounts::default();
+        let mut refused_in_a_row = 0;
         for signature in &page.signatures {
             if let Some(stopped) = gate.stop().await {
                 let moved = self.move_update(&update, handled, &counts).await?;
@@ -303,8 +348,21 @@ impl FollowUp<'_> {
                     Next::Sent => {
                         counts.sent += 1;
                         run.updates_sent += 1;
+                        refused_in_a_row = 0;
                     }
-                    Next::Refused => counts.refused += 1,
+                    Next::Refused => {
+                        counts.refused += 1;
+                        refused_in_a_row += 1;
+                        if refused_in_a_row >= REFUSALS_IN_A_ROW {
+                            tracing::warn!("SES refused every email of late; the update waits");
+                            let handled = Some(signature.signer.to_hex());
+                            let moved = self.move_update(&update, handled, &counts).await?;
+                            return Ok(Some(Page::stopped_unless_overtaken(
+                                moved,
+                                Stopped::Refusing,
+                            )));
+                        }
+                    }
                     Next::Later => {
                         let moved = self.move_update(&update, handled, &counts).await?;
                         return Ok(Some(Page::stopped_unless_overtaken(moved, Stopped::Later)));
@@ -313,9 +371,6 @@ impl FollowUp<'_> {
                 }
             }
             handled = Some(signature.signer.to_hex());
-        }
-        if page.next.is_none() {
-            counts = self.exact_counts(&update, &counts).await?;
         }
         let moved = self
             .updates
@@ -357,27 +412,6 @@ impl FollowUp<'_> {
             .await
     }
 
-    /// What the last page adds so that the update's counts are its claims': a run killed
-    /// before it saved its page's counts sent emails no count holds.
-    async fn exact_counts(
-        &self,
-        update: &Update,
-        page: &UpdateCounts,
-    ) -> Result<UpdateCounts, StoreError> {
-        let claims = self.updates.claims(update.number).await?;
-        Ok(UpdateCounts {
-            sent: claims
-                .sent
-                .saturating_sub(update.counts.sent)
-                .max(page.sent),
-            refused: claims
-                .refused
-                .saturating_sub(update.counts.refused)
-                .max(page.refused),
-            ..UpdateCounts::default()
-        })
-    }
-
     /// Sends the update to one signer, unless it was claimed before.
     async fn send_update(
         &self,
@@ -386,10 +420,6 @@ impl FollowUp<'_> {
         deadline: Instant,
     ) -> Result<Next, StoreError> {
         let wording = self.update_wording;
-        let Some(email) = update_email(self.settings, wording, self.keyring, signature, update)
-        else {
-            return Ok(Next::Again);
-        };
         if !self
             .updates
             .claim_update(update.number, &signature.signer)
@@ -397,29 +427,53 @@ impl FollowUp<'_> {
         {
             return Ok(Next::Again);
         }
-        let next = self.deliver(&email, deadline).await;
-        let settled = match next {
-            Next::Sent => Settled::Sent,
-            Next::Refused => Settled::Refused,
-            Next::Later | Next::Again => Settled::Returned,
+        // Read again now, not as the page read it up to a run ago: a signer who erased their
+        // signature or stopped the updates since gets nothing.
+        let now = self.signatures.find(&signature.signer).await?;
+        let email = now.filter(wants_update).and_then(|signature| {
+            update_email(self.settings, wording, self.keyring, &signature, update)
+        });
+        let Some(email) = email else {
+            self.updates
+                .settle_update(update.number, &signature.signer, Settled::Returned)
+                .await?;
+            return Ok(Next::Again);
         };
-        self.updates
-            .settle_update(update.number, &signature.signer, settled)
-            .await?;
+        let (next, unsure) = self.deliver(&email, deadline).await;
+        let settled = match next {
+            Next::Sent => Some(Settled::Sent),
+            Next::Refused => Some(Settled::Refused),
+            // SES may have taken it before the fault: left claimed, it is never sent twice.
+            Next::Later if unsure => None,
+            Next::Later | Next::Again => Some(Settled::Returned),
+        };
+        if let Some(settled) = settled {
+            self.updates
+                .settle_update(update.number, &signature.signer, settled)
+                .await?;
+        }
         Ok(next)
     }
 
-    /// Sends one email at the pace, waiting out throttling; `Later` when it cannot go now.
-    async fn deliver(&self, email: &OutgoingEmail, deadline: Instant) -> Next {
+    /// Sends one email at the pace, waiting out throttling; `Later` when it cannot go now, and
+    /// whether SES may have taken it all the same (a fault, which can come after the send).
+    async fn deliver(&self, email: &OutgoingEmail, deadline: Instant) -> (Next, bool) {
         let mut retries = Retries::new();
         loop {
             if !self.pace.slot_before(deadline).await {
-                return Next::Later;
+                return (Next::Later, false);
             }
             let answer = self.mailer.send(email).await;
+            // Not sent again after a fault: the fault may have come after SES took it.
+            if matches!(answer, Err(MailError::Unavailable(_))) {
+                tracing::warn!(
+                    "mail unavailable; this email's fate is unknown and it is not sent again"
+                );
+                return (Next::Later, true);
+            }
             match retries.after(answer, self.pace, deadline).await {
                 Next::Again => {}
-                next => return next,
+                next => return (next, false),
             }
         }
     }

@@ -48,11 +48,7 @@ impl Mail {
         if !self.is(MailKind::Update) {
             return None;
         }
-        self.tags
-            .get(crate::adapters::ses::UPDATE_TAG)?
-            .first()?
-            .parse()
-            .ok()
+        self.tags.get(MailKind::UPDATE_TAG)?.first()?.parse().ok()
     }
 }
 

@@ -1,6 +1,6 @@
 //! The campaign's updates and the reminders on the embedded store: each update, the number of
-//! the last, each signer's claim on an update's email and the reminders' pass, as JSON beside
-//! the counter; a reminder's claim on the signature itself.
+//! the last, each signer's claim on an update's email (until every signer was read) and the
+//! reminders' pass, as JSON beside the counter; a reminder's claim on the signature itself.
 
 use super::writer::Batch;
 use super::{COUNTS, EmbeddedStore, decode, read_json, unavailable};
@@ -105,6 +105,11 @@ impl Batch<'_> {
         stored.done = to.is_none();
         stored.counts.add(counts);
         self.put_count_item(&update_key(number), &stored)?;
+        if stored.done {
+            // Its claims kept each signer's key: once every signer was read, they go, as
+            // DynamoDB's TTL takes them within the week the privacy policy states.
+            self.remove_count_items_under(&format!("{}#", update_key(number)))?;
+        }
         Ok(true)
     }
 

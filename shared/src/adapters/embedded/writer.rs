@@ -78,6 +78,13 @@ impl Batch<'_> {
         Ok(())
     }
 
+    /// Removes every item whose key starts with `prefix`.
+    pub(super) fn remove_count_items_under(&mut self, prefix: &str) -> Result<(), StoreError> {
+        self.counts
+            .retain_in(prefix.., |key, _| !key.starts_with(prefix))
+            .map_err(unavailable)
+    }
+
     pub(super) fn remove_count_item(&mut self, key: &str) -> Result<(), StoreError> {
         self.counts.remove(key).map_err(unavailable)?;
         Ok(())
