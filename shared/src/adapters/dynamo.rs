@@ -51,6 +51,22 @@ pub(super) fn applied<T>(
     }
 }
 
+/// Whether a conditional put was applied, as `applied` says of an update.
+pub(super) fn put_applied<T>(
+    result: Result<T, SdkError<PutItemError, aws_sdk_dynamodb::config::http::HttpResponse>>,
+) -> Result<bool, StoreError> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
 /// A conditional delete of something other than a signature: done, or its condition failed,
 /// which is an answer too.
 pub(super) fn deleted_or_changed(

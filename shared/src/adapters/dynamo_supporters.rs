@@ -1,14 +1,13 @@
 //! The supporters list on DynamoDB: an item per organisation, found through a sparse index, and
 //! its contact in an item of its own that the table's TTL deletes on the day it is forgotten.
 
-use super::dynamo::{DynamoStore, Item, applied, unavailable};
+use super::dynamo::{DynamoStore, Item, applied, put_applied, unavailable};
 use crate::domain::{
     Contact, FrameOrigin, Organisation, OrganisationId, SecretHash, Standing, Timestamp,
 };
 use crate::ports::{OrganisationReading, StoreError, SupporterStore, SupportersList};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::error::SdkError;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
@@ -240,15 +239,8 @@ impl SupporterStore for DynamoStore {
             .expression_attribute_values(":from", from)
             .send()
             .await;
-        match written {
-            Ok(_) => {}
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
-            {
-                return Ok(false);
-            }
-            Err(e) => return Err(unavailable(e)),
+        if !put_applied(written)? {
+            return Ok(false);
         }
         // The contact may be forgotten already; the decision stands either way.
         let contact = self
@@ -327,13 +319,7 @@ impl SupporterStore for DynamoStore {
                 .condition_expression("attribute_not_exists(pk)")
                 .send()
                 .await;
-            match result {
-                Ok(_) => written += 1,
-                Err(e)
-                    if e.as_service_error()
-                        .is_some_and(PutItemError::is_conditional_check_failed_exception) => {}
-                Err(e) => return Err(unavailable(e)),
-            }
+            written += usize::from(put_applied(result)?);
         }
         Ok(written)
     }

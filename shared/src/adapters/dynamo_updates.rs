@@ -4,13 +4,14 @@
 //! (`update#N#<signer>`), so sending writes nothing to the signature and its stream; the
 //! table's TTL deletes it a week on. A reminder's claim is the signature's `reminded_at`.
 
-use super::dynamo::{DynamoStore, Item, applied, deleted_or_changed, key, number, unavailable};
+use super::dynamo::{
+    DynamoStore, Item, applied, deleted_or_changed, key, number, put_applied, unavailable,
+};
 use crate::domain::{
     Locale, SecretHash, SignerKey, Timestamp, Update, UpdateCounts, UpdateNumber, UpdateText,
 };
 use crate::ports::{Claims, ReminderPass, ReminderStore, Settled, StoreError, UpdateStore};
 use async_trait::async_trait;
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update as Change};
 use std::collections::BTreeMap;
@@ -293,16 +294,7 @@ impl UpdateStore for DynamoStore {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(unavailable(e)),
-        }
+        put_applied(result)
     }
 
     async fn settle_update(
@@ -416,16 +408,7 @@ impl ReminderStore for DynamoStore {
                 }
             }
         };
-        match request.send().await {
-            Ok(_) => Ok(true),
-            Err(e)
-                if e.as_service_error()
-                    .is_some_and(PutItemError::is_conditional_check_failed_exception) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(unavailable(e)),
-        }
+        put_applied(request.send().await)
     }
 
     async fn claim_reminder(
