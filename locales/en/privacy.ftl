@@ -1,7 +1,7 @@
 privacy-title = Privacy policy
 privacy-intro = This policy says what People First does with the data of those who sign, and why. It describes what the signing software actually does.
 privacy-what-heading = What we keep
-privacy-what = Your name, your email address, your country, the language you signed in, whether you asked to be kept informed, the partner organisation or the channel you signed through if any, whether you agreed to hear from that organisation, when you signed and when you confirmed, and the version of this policy you were shown. We do not keep your IP address.
+privacy-what = Your name, your email address, your country, the language you signed in, whether you asked to be kept informed, the partner organisation or the channel you signed through if any, whether you agreed to hear from that organisation, when you signed and when you confirmed, and the version of this policy you were shown. We also note which large email provider your address is with (Gmail, Outlook, Yandex, Mail.ru, Proton, or another), to see where our emails fail to arrive; that note holds nothing else of the address, and stays when the address is forgotten. We do not keep your IP address.
 privacy-why-heading = Why
 privacy-why = To make sure a real person signed (that is what the confirmation email is for), to count the signatures per country, and to hand the names and countries to those negotiating the release of detainees. We write to you about the campaign only if you ticked that box.
 privacy-how-long-heading = For how long

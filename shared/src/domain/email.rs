@@ -1,4 +1,5 @@
 use super::InputError;
+use super::mail_family::{GMAIL, PROTON, YANDEX};
 use email_address::{EmailAddress, Options};
 use serde::{Deserialize, Serialize};
 
@@ -23,20 +24,7 @@ const IGNORES_TAGS: &[&str] = &[
 /// Domains that are one provider's names for the same mailboxes: `name@` at any of them reaches
 /// the mailbox `name@` at the first. One person, one signature and one day's emails, whichever
 /// name they type.
-const FAMILIES: &[&[&str]] = &[
-    &["gmail.com", "googlemail.com"],
-    &[
-        "yandex.ru",
-        "ya.ru",
-        "yandex.com",
-        "yandex.by",
-        "yandex.kz",
-        "yandex.ua",
-        "narod.ru",
-    ],
-    &["icloud.com", "me.com", "mac.com"],
-    &["proton.me", "protonmail.com", "protonmail.ch", "pm.me"],
-];
+const FAMILIES: &[&[&str]] = &[GMAIL, YANDEX, &["icloud.com", "me.com", "mac.com"], PROTON];
 
 /// The first domain of `domain`'s family, or `domain` itself.
 fn family_of(domain: &str) -> &str {

@@ -8,6 +8,7 @@ mod country;
 mod email;
 mod field;
 mod locale;
+mod mail_family;
 pub mod mail_health;
 mod mailbox_day;
 mod name;
@@ -27,6 +28,7 @@ pub use country::Country;
 pub use email::Email;
 pub use field::{Field, FieldErrors};
 pub use locale::Locale;
+pub use mail_family::MailFamily;
 pub use mailbox_day::{MailboxDay, UtcDay};
 pub use name::SignerName;
 pub use organisation::{

@@ -1,6 +1,6 @@
 use super::{
-    Country, Email, LinkNonce, Locale, OrganisationId, SecretHash, SignerKey, SignerName, Source,
-    Timestamp,
+    Country, Email, LinkNonce, Locale, MailFamily, OrganisationId, SecretHash, SignerKey,
+    SignerName, Source, Timestamp,
 };
 use serde::{Deserialize, Serialize};
 
@@ -93,6 +93,10 @@ pub struct Signature {
     /// updates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<Email>,
+    /// The family of the address's provider, kept when the address is not: what staff see of
+    /// whose filters swallow the email. None for signatures from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_family: Option<MailFamily>,
     pub country: Country,
     pub locale: Locale,
     pub updates: bool,

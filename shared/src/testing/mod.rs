@@ -7,8 +7,8 @@ use crate::adapters::dynamo::DynamoStore;
 use crate::adapters::embedded::EmbeddedStore;
 use crate::adapters::outbox::Outbox;
 use crate::adapters::ses::SesMailer;
-use crate::domain::SignatureStatus;
 use crate::domain::{ChangedItem, ConfirmationLink, SignatureChange};
+use crate::domain::{MailFamily, SignatureStatus};
 use crate::keyring::Keyring;
 use crate::ports::{Mailer, SignatureMailing, SignatureStore};
 use crate::use_cases::mailing::MailSettings;
@@ -154,6 +154,7 @@ pub fn pending_signature_at(
         signer,
         status: SignatureStatus::Pending,
         name: SignerName::parse("Оксана Петренко").unwrap(),
+        mail_family: Some(MailFamily::of(&email)),
         email: Some(email),
         country: Country::parse(country).unwrap(),
         locale: Locale::Uk,

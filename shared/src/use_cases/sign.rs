@@ -2,8 +2,8 @@
 
 use crate::domain::retention::{LINK_LIFETIME, PENDING_LIFETIME};
 use crate::domain::{
-    ConfirmationLink, Country, Email, LinkNonce, Locale, PRIVACY_POLICY_VERSION, PartnerConsent,
-    Signature, SignatureStatus, SignerName, Source, Timestamp,
+    ConfirmationLink, Country, Email, LinkNonce, Locale, MailFamily, PRIVACY_POLICY_VERSION,
+    PartnerConsent, Signature, SignatureStatus, SignerName, Source, Timestamp,
 };
 use crate::keyring::Keyring;
 use crate::ports::Clock;
@@ -277,6 +277,7 @@ fn pending_signature(keyring: &Keyring, now: Timestamp, petition: Petition) -> S
         signer,
         status: SignatureStatus::Pending,
         name: petition.name,
+        mail_family: Some(MailFamily::of(&petition.email)),
         email: Some(petition.email),
         country: petition.country,
         locale: petition.locale,
