@@ -614,6 +614,9 @@ pub struct SignaturePage {
     pub signatures: Vec<Signature>,
     /// What erased signers left their partners (`SignatureStore::erase`), on some page.
     pub erased: Vec<crate::domain::ErasedConsent>,
+    /// How many emails were counted to each mailbox on each day still kept, without the
+    /// mailbox: what staff see of the daily limit at work. On some page.
+    pub mailbox_days: Vec<(crate::domain::UtcDay, u32)>,
     /// Where the next page starts; none after the last.
     pub next: Option<String>,
 }
@@ -679,6 +682,19 @@ impl<H: MailHealthStore + ?Sized> MailHealthStore for std::sync::Arc<H> {
     ) -> Result<crate::domain::mail_health::MailHealth, StoreError> {
         self.as_ref().recent_mail(now).await
     }
+}
+
+/// The mail path's health stretch by stretch, for as long as the store keeps it (two days): what
+/// staff look back on.
+#[async_trait]
+pub trait MailHealthHistory: Send + Sync {
+    /// Each stretch from the one `from` falls in to the one `to` falls in that saw something,
+    /// by its start, the oldest first.
+    async fn mail_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(i64, crate::domain::mail_health::MailHealth)>, StoreError>;
 }
 
 /// One organisation and its contact, as the mailer reads them for the links it sends: all a

@@ -6,7 +6,7 @@ use people_first::testing as support;
 use people_first::adapters::clock::ManualClock;
 use people_first::domain::{
     ConfirmationLink, ConfirmationSecret, Contact, LinkNonce, Locale, Organisation, OrganisationId,
-    Signature, SignatureStatus, SignerName, Standing, Timestamp,
+    Signature, SignatureStatus, SignerName, Standing, Timestamp, UtcDay,
 };
 use people_first::ports::Clock;
 use people_first::ports::{Consents, Insertion, LinkRenewal, SignerChoices};
@@ -1120,18 +1120,81 @@ async fn emails_to_a_mailbox_are_counted_per_day_up_to_the_limit(subject: StoreU
             .await
             .unwrap()
     );
-    // No count is a signature: staff reading every signature see none of them.
-    let read = match &subject.feed {
-        support::Feed::Embedded(store) => {
-            people_first::ports::read_every_signature(store.as_ref(), |_| {}, |_| {}).await
-        }
+    // No count is a signature: staff reading every signature see none of them, and see each
+    // mailbox's day as a count, never as its mailbox.
+    let (read, mut days) = read_whole(&subject).await;
+    assert_eq!(read, 0);
+    days.sort_unstable();
+    let (today, next_day) = (UtcDay::of(NOW), UtcDay::of(tomorrow));
+    assert_eq!(days, [(today, 1), (today, 3), (next_day, 1)]);
+}
+
+/// Every page of a scan: how many signatures, and the mailboxes' days.
+async fn read_whole(subject: &StoreUnderTest) -> (usize, Vec<(UtcDay, u32)>) {
+    use people_first::ports::SignatureScan;
+    let dynamo;
+    let scan: &dyn SignatureScan = match &subject.feed {
+        support::Feed::Embedded(store) => store.as_ref(),
         support::Feed::Dynamo { config, table } => {
-            let store = people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table);
-            people_first::ports::read_every_signature(&store, |_| {}, |_| {}).await
+            dynamo = people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table);
+            &dynamo
+        }
+    };
+    let (mut read, mut days, mut from) = (0, Vec::new(), None);
+    loop {
+        let page = scan.scan(from).await.unwrap();
+        read += page.signatures.len();
+        days.extend(page.mailbox_days);
+        from = page.next;
+        if from.is_none() {
+            return (read, days);
         }
     }
-    .unwrap();
-    assert_eq!(read, 0);
+}
+
+async fn the_mails_health_reads_back_stretch_by_stretch(subject: StoreUnderTest) {
+    use people_first::domain::mail_health::{MailHealth, STRETCH_SECONDS};
+    use people_first::ports::MailHealthHistory;
+    let dynamo;
+    let history: &dyn MailHealthHistory = match &subject.feed {
+        support::Feed::Embedded(store) => store.as_ref(),
+        support::Feed::Dynamo { config, table } => {
+            dynamo = people_first::adapters::dynamo::DynamoStore::from_sdk_config(config, table);
+            &dynamo
+        }
+    };
+    let seen = |sent| MailHealth {
+        sent,
+        ..MailHealth::default()
+    };
+    let day_ago = NOW.plus_seconds(-86_400);
+    subject.health.note_mail(NOW, &seen(1)).await.unwrap();
+    subject.health.note_mail(day_ago, &seen(2)).await.unwrap();
+    subject.health.note_mail(day_ago, &seen(3)).await.unwrap();
+    // Older than the two days asked for.
+    subject
+        .health
+        .note_mail(NOW.plus_seconds(-3 * 86_400), &seen(9))
+        .await
+        .unwrap();
+    let read = history
+        .mail_between(NOW.plus_seconds(-2 * 86_400), NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        read,
+        [
+            (MailHealth::stretch_of(day_ago), seen(5)),
+            (MailHealth::stretch_of(NOW), seen(1))
+        ]
+    );
+    assert_eq!(
+        history
+            .mail_between(NOW.plus_seconds(STRETCH_SECONDS), NOW.plus_seconds(86_400))
+            .await
+            .unwrap(),
+        []
+    );
 }
 
 async fn the_mails_health_adds_up_over_the_last_hour_only(subject: StoreUnderTest) {
@@ -1423,6 +1486,7 @@ people_first::on_both!(
     the_first_supporters_are_written_once_and_a_removal_stays,
     a_forgotten_contact_stays_forgotten,
     the_mails_health_adds_up_over_the_last_hour_only,
+    the_mails_health_reads_back_stretch_by_stretch,
     a_newer_submission_replaces_a_pending_signatures_choices_only,
     emails_to_a_mailbox_are_counted_per_day_up_to_the_limit,
     ses_feedback_marks_or_erases_only_pending_signatures,

@@ -1,6 +1,6 @@
 //! The signature store on DynamoDB: one item per signer, keyed by the signer key.
 
-use crate::domain::{MailboxDay, SecretHash, Signature, SignerKey, Timestamp};
+use crate::domain::{MailboxDay, SecretHash, Signature, SignerKey, Timestamp, UtcDay};
 use crate::ports::{
     Consents, Insertion, LinkRenewal, Seen, SignatureMailing, SignatureStore, SignerChoices,
     StoreError,
@@ -178,8 +178,22 @@ fn erased_item_key(erased: &crate::domain::ErasedConsent) -> String {
     )
 }
 
+pub(super) const MAILBOX_DAY_PREFIX: &str = "mailbox#";
+
 fn mailbox_day_item(day: &MailboxDay) -> String {
-    format!("mailbox#{}#{}", day.mailbox.to_hex(), day.day.date())
+    format!(
+        "{MAILBOX_DAY_PREFIX}{}#{}",
+        day.mailbox.to_hex(),
+        day.day.date()
+    )
+}
+
+/// The day and the count of a mailbox's day, read without its mailbox.
+pub(super) fn mailbox_day_count(pk: &str, item: &Item) -> Option<(UtcDay, u32)> {
+    let date = pk.rsplit_once('#')?.1;
+    let day = UtcDay::parse_date(date)?;
+    let emails = item.get("emails")?.as_n().ok()?.parse().ok()?;
+    Some((day, emails))
 }
 
 #[async_trait]

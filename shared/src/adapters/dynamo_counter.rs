@@ -216,7 +216,7 @@ impl SignatureScan for DynamoStore {
             request = request.exclusive_start_key("pk", AttributeValue::S(from));
         }
         let answer = request.send().await.map_err(unavailable)?;
-        let (mut signatures, mut erased) = (Vec::new(), Vec::new());
+        let (mut signatures, mut erased, mut mailbox_days) = (Vec::new(), Vec::new(), Vec::new());
         for item in answer.items.unwrap_or_default() {
             // The counter and the checkpoints share the table; only signers' keys are signatures.
             let pk = item.get("pk").and_then(|k| k.as_s().ok()).cloned();
@@ -226,6 +226,9 @@ impl SignatureScan for DynamoStore {
                     serde_dynamo::from_item(item)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 ),
+                Some(pk) if pk.starts_with(super::dynamo::MAILBOX_DAY_PREFIX) => {
+                    mailbox_days.extend(super::dynamo::mailbox_day_count(&pk, &item));
+                }
                 _ => {}
             }
         }
@@ -235,6 +238,7 @@ impl SignatureScan for DynamoStore {
         Ok(SignaturePage {
             signatures,
             erased,
+            mailbox_days,
             next,
         })
     }

@@ -4,7 +4,7 @@
 use super::dynamo::{DynamoStore, unavailable};
 use crate::domain::Timestamp;
 use crate::domain::mail_health::MailHealth;
-use crate::ports::{MailHealthStore, StoreError};
+use crate::ports::{MailHealthHistory, MailHealthStore, StoreError};
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 use std::collections::HashMap;
@@ -14,8 +14,10 @@ const KEPT_SECONDS: i64 = 2 * 86_400;
 /// Rounds of a batch read that DynamoDB left keys unread in, before giving up.
 const READ_ROUNDS: usize = 3;
 
+const PREFIX: &str = "mail-health#";
+
 fn key(stretch: i64) -> AttributeValue {
-    AttributeValue::S(format!("mail-health#{stretch}"))
+    AttributeValue::S(format!("{PREFIX}{stretch}"))
 }
 
 fn count(n: u64) -> AttributeValue {
@@ -72,7 +74,39 @@ impl MailHealthStore for DynamoStore {
     }
 
     async fn recent_mail(&self, now: Timestamp) -> Result<MailHealth, StoreError> {
-        let keys: Vec<_> = MailHealth::stretches_before(now)
+        let mut health = MailHealth::default();
+        for (_, seen) in self.stretches(MailHealth::stretches_before(now)).await? {
+            health.add(&seen);
+        }
+        Ok(health)
+    }
+}
+
+#[async_trait]
+impl MailHealthHistory for DynamoStore {
+    async fn mail_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(i64, MailHealth)>, StoreError> {
+        let mut seen = Vec::new();
+        let stretches: Vec<i64> = MailHealth::stretches_between(from, to).collect();
+        // BatchGetItem takes a hundred keys at most.
+        for some in stretches.chunks(100) {
+            seen.extend(self.stretches(some.iter().copied()).await?);
+        }
+        seen.sort_unstable_by_key(|(stretch, _)| *stretch);
+        Ok(seen)
+    }
+}
+
+impl DynamoStore {
+    /// The stretches among `wanted` (a hundred at most) that saw something.
+    async fn stretches(
+        &self,
+        wanted: impl Iterator<Item = i64>,
+    ) -> Result<Vec<(i64, MailHealth)>, StoreError> {
+        let keys: Vec<_> = wanted
             .map(|stretch| HashMap::from([("pk".to_owned(), key(stretch))]))
             .collect();
         let mut wanted = Some(
@@ -81,10 +115,10 @@ impl MailHealthStore for DynamoStore {
                 .build()
                 .map_err(StoreError::unavailable)?,
         );
-        let mut health = MailHealth::default();
+        let mut seen = Vec::new();
         for _ in 0..READ_ROUNDS {
             let Some(keys) = wanted.take() else {
-                return Ok(health);
+                return Ok(seen);
             };
             let answer = self
                 .client
@@ -98,7 +132,12 @@ impl MailHealthStore for DynamoStore {
                 .and_then(|mut r| r.remove(&self.table))
                 .unwrap_or_default()
             {
-                health.add(&read(&item));
+                let stretch = item
+                    .get("pk")
+                    .and_then(|k| k.as_s().ok())
+                    .and_then(|k| k.strip_prefix(PREFIX)?.parse().ok())
+                    .ok_or_else(|| StoreError::Corrupt("a stretch of mail's health".into()))?;
+                seen.push((stretch, read(&item)));
             }
             wanted = answer
                 .unprocessed_keys
@@ -106,7 +145,7 @@ impl MailHealthStore for DynamoStore {
                 .filter(|k| !k.keys.is_empty());
         }
         match wanted {
-            None => Ok(health),
+            None => Ok(seen),
             Some(_) => Err(StoreError::unavailable(
                 "DynamoDB left part of the mail's health unread",
             )),

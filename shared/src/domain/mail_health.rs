@@ -69,6 +69,14 @@ impl MailHealth {
             .map(move |back| current - back * STRETCH_SECONDS)
     }
 
+    /// The starts of the stretches from the one `from` falls in to the one `to` falls in.
+    pub fn stretches_between(from: Timestamp, to: Timestamp) -> impl Iterator<Item = i64> {
+        let (first, last) = (Self::stretch_of(from), Self::stretch_of(to));
+        (0..)
+            .map(move |n| first + n * STRETCH_SECONDS)
+            .take_while(move |stretch| *stretch <= last)
+    }
+
     pub fn add(&mut self, other: &Self) {
         self.sent += other.sent;
         self.sent_unproven += other.sent_unproven;

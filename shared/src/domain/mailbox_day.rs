@@ -26,6 +26,15 @@ impl UtcDay {
         Timestamp::from_unix_seconds(self.0 * DAY).to_rfc3339()[..10].to_owned()
     }
 
+    /// A day written as `date` writes it.
+    pub fn parse_date(date: &str) -> Option<Self> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        let date = time::Date::parse(date, &format).ok()?;
+        Some(Self::of(Timestamp::from_unix_seconds(
+            date.midnight().assume_utc().unix_timestamp(),
+        )))
+    }
+
     /// The first second after the day.
     pub const fn ends_at(self) -> Timestamp {
         Timestamp::from_unix_seconds((self.0 + 1) * DAY)
@@ -57,6 +66,14 @@ impl MailboxDay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_reads_back_from_its_date() {
+        let day = UtcDay::of(Timestamp::from_unix_seconds(1_764_979_199));
+        assert_eq!(day.date(), "2025-12-05");
+        assert_eq!(UtcDay::parse_date(&day.date()), Some(day));
+        assert_eq!(UtcDay::parse_date("2025-13-05"), None);
+    }
 
     #[test]
     fn a_day_runs_from_midnight_to_midnight_in_utc() {

@@ -65,6 +65,7 @@ impl SignatureScan for FollowUpInMemory {
         Ok(SignaturePage {
             signatures,
             erased: Vec::new(),
+            mailbox_days: Vec::new(),
             next,
         })
     }

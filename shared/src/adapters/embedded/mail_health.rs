@@ -4,7 +4,7 @@
 use super::{COUNTS, EmbeddedStore, read_json, unavailable};
 use crate::domain::Timestamp;
 use crate::domain::mail_health::MailHealth;
-use crate::ports::{MailHealthStore, StoreError};
+use crate::ports::{MailHealthHistory, MailHealthStore, StoreError};
 use async_trait::async_trait;
 use redb::ReadableDatabase;
 
@@ -32,5 +32,24 @@ impl MailHealthStore for EmbeddedStore {
             }
         }
         Ok(health)
+    }
+}
+
+#[async_trait]
+impl MailHealthHistory for EmbeddedStore {
+    async fn mail_between(
+        &self,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<(i64, MailHealth)>, StoreError> {
+        let txn = self.db.begin_read().map_err(unavailable)?;
+        let table = txn.open_table(COUNTS).map_err(unavailable)?;
+        let mut seen = Vec::new();
+        for stretch in MailHealth::stretches_between(from, to) {
+            if let Some(health) = read_json::<MailHealth>(&table, &key(stretch))? {
+                seen.push((stretch, health));
+            }
+        }
+        Ok(seen)
     }
 }

@@ -70,6 +70,21 @@ impl MailboxCounts {
         Ok(counts)
     }
 
+    /// How many emails each mailbox was counted on each day kept, without the mailbox.
+    pub(super) fn day_counts(&self) -> Vec<(UtcDay, u32)> {
+        self.days
+            .iter()
+            .flat_map(|(day, mailboxes)| {
+                mailboxes.values().map(|places| {
+                    (
+                        UtcDay::from_number(*day),
+                        u32::try_from(places.len()).unwrap_or(u32::MAX),
+                    )
+                })
+            })
+            .collect()
+    }
+
     fn places(&mut self, day: i64, mailbox: MailboxKey) -> &mut Vec<u64> {
         self.days
             .entry(day)

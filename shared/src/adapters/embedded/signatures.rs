@@ -36,19 +36,20 @@ impl SignatureScan for EmbeddedStore {
             })
             .flatten();
         // Few, and read whole with the last page.
-        let erased = if next.is_none() {
+        let (erased, mailbox_days) = if next.is_none() {
             let table = txn.open_table(ERASED_CONSENTS).map_err(unavailable)?;
             let mut erased = Vec::new();
             for entry in table.iter().map_err(unavailable)? {
                 erased.push(decode(entry.map_err(unavailable)?.1.value())?);
             }
-            erased
+            (erased, self.mailboxes().day_counts())
         } else {
-            Vec::new()
+            (Vec::new(), Vec::new())
         };
         Ok(SignaturePage {
             signatures,
             erased,
+            mailbox_days,
             next,
         })
     }
