@@ -4,6 +4,7 @@ mod build_site;
 mod erase;
 mod export;
 mod recount;
+mod report;
 mod serve;
 mod smoke_test;
 mod staff;
@@ -62,6 +63,10 @@ enum Command {
         #[arg(long)]
         by_source: bool,
     },
+    /// The signatures as charts, in one HTML file to open anywhere, offline: signed and
+    /// confirmed over time, confirmation by language, source and mailbox provider, the
+    /// emails, the countries
+    Report(report::Options),
     /// Organisations asking to join the supporters list: review, approve, reject, remove, list
     Supporters {
         #[command(subcommand)]
@@ -102,6 +107,9 @@ fn main() -> ExitCode {
         Command::SmokeTest { url, confirm } => smoke_test::run(&url, confirm, cli.local),
         Command::Stats { by_source } => {
             target().and_then(|t| stats::run(&t, by_source).map(|()| ExitCode::SUCCESS))
+        }
+        Command::Report(options) => {
+            target().and_then(|t| report::run(&t, &options).map(|()| ExitCode::SUCCESS))
         }
         Command::Supporters { command } => target().and_then(|t| supporters::run(&t, command)),
         Command::Updates { command } => updates::run(&command, target).map(|()| ExitCode::SUCCESS),

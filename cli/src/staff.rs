@@ -9,20 +9,26 @@ use people_first::adapters::embedded::EmbeddedStore;
 use people_first::domain::Signature;
 use people_first::keyring::Keyring;
 use people_first::ports::{
-    CounterStore, Mailer, SignatureScan, SignatureStore, SupporterStore, UpdateStore,
-    read_every_signature,
+    CounterStore, MailHealthHistory, Mailer, SignatureScan, SignatureStore, SupporterStore,
+    UpdateStore, read_every_signature,
 };
 use people_first::use_cases::mailing::MailSettings;
 
 /// Everything a staff command may ask of the table.
 pub trait StaffStore:
-    SignatureStore + SignatureScan + CounterStore + SupporterStore + UpdateStore
+    SignatureStore + SignatureScan + CounterStore + SupporterStore + UpdateStore + MailHealthHistory
 {
     fn as_supporters(&self) -> &dyn SupporterStore;
     fn as_updates(&self) -> &dyn UpdateStore;
 }
-impl<T: SignatureStore + SignatureScan + CounterStore + SupporterStore + UpdateStore> StaffStore
-    for T
+impl<
+    T: SignatureStore
+        + SignatureScan
+        + CounterStore
+        + SupporterStore
+        + UpdateStore
+        + MailHealthHistory,
+> StaffStore for T
 {
     fn as_supporters(&self) -> &dyn SupporterStore {
         self

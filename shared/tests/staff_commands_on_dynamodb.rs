@@ -1,4 +1,4 @@
-//! The staff's commands against DynamoDB on the emulator: `export`, `erase` and `stats` read the
+//! The staff's commands against DynamoDB on the emulator: `export`, `erase`, `stats` and `report` read the
 //! table through the same store port as the functions, and an erasure by address reaches the
 //! count through the table's stream.
 
@@ -47,6 +47,23 @@ async fn staff_export_count_and_erase_on_dynamodb() {
 
     let stats = staff(&["stats"]);
     assert!(stats.contains("2 confirmed, 0 waiting"), "{stats}");
+
+    // The report reads the same table, the mail's health and the mailboxes' days with it.
+    let report = tempfile::tempdir().unwrap();
+    let file = report.path().join("report.html");
+    staff(&["report", "--all", "-o", file.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(html.matches("<figure id=").count(), 8, "{html}");
+    assert!(
+        html.contains("<td>uk</td><td>2</td><td>2</td><td>100.0 %</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td>Ukraine</td><td>2</td>"), "{html}");
+    assert!(
+        html.contains("0 of 2 mailboxes reached the limit of 3 emails"),
+        "{html}"
+    );
+    assert!(!html.contains(&informed), "no address in the report");
 
     // Staff type the address as the person wrote it to them.
     let erased = staff(&["erase", &quiet.to_uppercase()]);
