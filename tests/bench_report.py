@@ -213,6 +213,12 @@ def budget_rows(r):
                          (f"{min(framed) / 1e3:.1f}–{max(framed) / 1e3:.1f} KB, "
                           f"{f['from_another_host']} from another host"), "", f"≤ {FRAME_BYTES // 1000} KB, none",
                          max(framed) <= FRAME_BYTES and f["from_another_host"] == 0))
+        if "map" in h:
+            m = h["map"]
+            maps = m["total_bytes"].values()
+            rows.append(("the map of signatures, its own page, all bytes, gzip",
+                         (f"{min(maps) / 1e3:.1f}–{max(maps) / 1e3:.1f} KB, "
+                          f"{m['from_another_host']} from another host")))
     for quota, m in launches(r):
         faulty = m["with_faults"]
         rows += [
@@ -360,7 +366,10 @@ def home_page_table(r):
         f"\n\nFiles a home page fetches: {h['files_fetched']}, from another host: {h['from_another_host']}."
         + ("\n\nThe sign form framed on a partner's page, with the files it fetches: "
            + ", ".join(f"{lang} {n(size)}" for lang, size in h["frame"]["total_bytes"].items()) + " bytes."
-           if "frame" in h else ""))
+           if "frame" in h else "")
+        + ("\n\nThe map page, with the files it fetches (its borders are most of it): "
+           + ", ".join(f"{lang} {n(size)}" for lang, size in h["map"]["total_bytes"].items()) + " bytes."
+           if "map" in h else ""))
 
 
 def privacy_table(r):

@@ -1,5 +1,6 @@
 """The bytes a visitor downloads for each language's home page, gzip -9 (the CDN may serve brotli,
-smaller), and the files the pages fetch by themselves, which must all be the site's own; with a
+smaller), and the files the pages fetch by themselves, which must all be the site's own; the same
+for the map of signatures, which has a page of its own so the home page carries no map; with a
 running stack's address, the same for the sign form a partner's page frames, as its function
 answers it.
 
@@ -55,12 +56,25 @@ for lang in languages:
     fetched |= fetched_by((site / lang / "index.html").read_text())
 elsewhere = sorted(f for f in fetched if re.match(r"(https?:)?//", f))
 
+def map_pages():
+    """Each language's map page, with the files it fetches from the site."""
+    weights, elsewhere = {}, set()
+    for lang in languages:
+        page = site / lang / "map" / "index.html"
+        files = fetched_by(page.read_text())
+        elsewhere |= {f for f in files if re.match(r"(https?:)?//", f)}
+        weights[lang] = gz(page) + sum(gz(site / f.lstrip("/")) for f in files if f.startswith("/")
+                                       and not f.startswith("/api/"))
+    return {"total_bytes": weights, "from_another_host": len(elsewhere)}
+
+
 report = {
     "shared_bytes": shared,
     "html_bytes": pages,
     "total_bytes": {lang: html + shared for lang, html in pages.items()},
     "files_fetched": len(fetched),
     "from_another_host": len(elsewhere),
+    "map": map_pages(),
 }
 if len(sys.argv) > 3:
     report["frame"] = frames(sys.argv[3].rstrip("/"))
@@ -69,6 +83,9 @@ print(f"  {'lang':<4} {'html':>8} {'css+js':>8} {'total':>8}")
 for lang, html in pages.items():
     print(f"  {lang:<4} {html:>8} {shared:>8} {html + shared:>8}")
 print(f"  files the home pages fetch: {len(fetched)}, from another host: {len(elsewhere)} (gzip -9)")
+print("  the map page, with what it fetches: "
+      + ", ".join(f"{lang} {size}" for lang, size in report["map"]["total_bytes"].items())
+      + f"; from another host: {report['map']['from_another_host']} (gzip -9)")
 if "frame" in report:
     weights = report["frame"]["total_bytes"]
     print("  the framed sign form, with what it fetches: "

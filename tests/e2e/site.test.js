@@ -11,7 +11,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 // The campaign's languages, from the one list the library is built from.
 const LANGUAGES = readFileSync(new URL('../../locales/languages', import.meta.url), 'utf8')
   .split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
-const PAGES = ['', 'check-email/', 'thank-you/', 'withdrawn/', 'privacy/', 'embed/', 'nowhere/', 'organisations/',
+const PAGES = ['', 'check-email/', 'thank-you/', 'withdrawn/', 'privacy/', 'embed/', 'map/', 'nowhere/', 'organisations/',
   'organisations/check-email/', 'organisations/confirmed/'];
 
 let stack;

@@ -73,6 +73,8 @@ pub enum Page {
     Privacy,
     /// The counter for partners' sites.
     Embed,
+    /// The confirmed signatures on a world map.
+    Map,
     /// The organisations' form.
     Organisations,
     /// After an organisation's request: its contact's email is on its way.
@@ -82,7 +84,7 @@ pub enum Page {
 }
 
 impl Page {
-    pub const ALL: [Self; 10] = [
+    pub const ALL: [Self; 11] = [
         Self::Home,
         Self::CheckEmail,
         Self::ThankYou,
@@ -90,6 +92,7 @@ impl Page {
         Self::Withdrawn,
         Self::Privacy,
         Self::Embed,
+        Self::Map,
         Self::Organisations,
         Self::OrganisationCheckEmail,
         Self::OrganisationConfirmed,
@@ -105,6 +108,7 @@ impl Page {
             Self::Withdrawn => "withdrawn/",
             Self::Privacy => "privacy/",
             Self::Embed => "embed/",
+            Self::Map => "map/",
             Self::Organisations => "organisations/",
             Self::OrganisationCheckEmail => "organisations/check-email/",
             Self::OrganisationConfirmed => "organisations/confirmed/",

@@ -60,7 +60,9 @@ const SITE_TEMPLATES: &[(&str, &str)] = templates!(
     "privacy.html",
     "share.html",
     "check-email.html",
-    "embed.html"
+    "embed.html",
+    "map.html",
+    "world-map.svg"
 );
 #[cfg(not(feature = "site"))]
 const SITE_TEMPLATES: &[(&str, &str)] = &[];

@@ -25,6 +25,7 @@ pub struct SiteSettings {
 
 const STYLESHEET: &str = include_str!("../../../static/assets/site.css");
 const SCRIPT: &str = include_str!("../../../static/assets/site.js");
+const MAP_SCRIPT: &str = include_str!("../../../static/assets/map.js");
 const FAVICON: &str = include_str!("../../../static/assets/favicon.svg");
 const SHARE_IMAGE: &[u8] = include_bytes!("../../../static/assets/share.png");
 /// The names the list shows in a language, in the list's order.
@@ -214,6 +215,21 @@ pub fn embed_page(settings: &SiteSettings, locale: Locale) -> String {
     )
 }
 
+/// The confirmed signatures on a world map, shaded live from the count; the countries' names in
+/// the page's language go with it, for the table beside the map.
+pub fn map_page(settings: &SiteSettings, locale: Locale) -> String {
+    let names: serde_json::Map<String, serde_json::Value> =
+        crate::domain::Country::all_by_name(locale)
+            .iter()
+            .map(|(country, name)| (country.code().to_owned(), (*name).into()))
+            .collect();
+    let particular = context! { names => serde_json::Value::Object(names).to_string() };
+    render(
+        "map.html",
+        &page_context(settings, locale, Page::Map.path(), particular),
+    )
+}
+
 /// The page where an organisation asks to join the list.
 pub fn organisations_page(settings: &SiteSettings, locale: Locale) -> String {
     let particular = context! {
@@ -268,6 +284,10 @@ pub fn build(settings: &SiteSettings, supporters: &[crate::domain::Organisation]
             bytes: SHARE_IMAGE.into(),
         },
         SiteFile {
+            path: "assets/map.js".into(),
+            bytes: MAP_SCRIPT.into(),
+        },
+        SiteFile {
             path: "favicon.svg".into(),
             bytes: FAVICON.into(),
         },
@@ -316,6 +336,7 @@ pub fn build(settings: &SiteSettings, supporters: &[crate::domain::Organisation]
             ),
             (Page::Privacy.file(), privacy_page(settings, locale)),
             (Page::Embed.file(), embed_page(settings, locale)),
+            (Page::Map.file(), map_page(settings, locale)),
             ("404.html".to_owned(), not_found_page(settings, locale)),
         ];
         for (page, html) in pages {
