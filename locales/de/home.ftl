@@ -37,3 +37,5 @@ initiator-ccl = Zentrum für bürgerliche Freiheiten (Ukraine)
 initiator-memorial = Menschenrechtszentrum Memorial (Russland)
 initiators-laureates = Träger des Friedensnobelpreises 2022
 supporters-heading = Unterstützt von
+read-appeal = Den Aufruf lesen
+appeal-heading = Der Aufruf

@@ -37,3 +37,5 @@ initiator-ccl = Center for Civil Liberties (Ukraine)
 initiator-memorial = Memorial Human Rights Defence Centre (Russia)
 initiators-laureates = co-laureates of the 2022 Nobel Peace Prize
 supporters-heading = Supported by
+read-appeal = Read the appeal
+appeal-heading = The appeal

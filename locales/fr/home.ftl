@@ -37,3 +37,5 @@ initiator-ccl = Centre pour les libertés civiles (Ukraine)
 initiator-memorial = Centre de défense des droits de l’homme « Memorial » (Russie)
 initiators-laureates = colauréats du prix Nobel de la paix 2022
 supporters-heading = Soutenu par
+read-appeal = Lire l’appel
+appeal-heading = L’appel

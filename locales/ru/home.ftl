@@ -37,3 +37,5 @@ initiator-ccl = Центр гражданских свобод (Украина)
 initiator-memorial = Правозащитный центр «Мемориал» (Россия)
 initiators-laureates = солауреаты Нобелевской премии мира 2022 года
 supporters-heading = Нас поддерживают
+read-appeal = Прочитать обращение
+appeal-heading = Обращение

@@ -37,3 +37,5 @@ initiator-ccl = Центр громадянських свобод (Україн
 initiator-memorial = Правозахисний центр «Меморіал» (Росія)
 initiators-laureates = співлауреати Нобелівської премії миру 2022 року
 supporters-heading = Нас підтримують
+read-appeal = Прочитати звернення
+appeal-heading = Звернення

@@ -204,9 +204,10 @@ fn the_home_page_carries_the_whole_campaign_in_order() {
     let french = home(Locale::Fr);
     let order = [
         "Campagne internationale pour la libération",
+        // The sign card first, the appeal after it: on a phone it is in the first screen.
+        "Ajoutez votre soutien",
         "Parmi eux",
         "au moins 20\u{202f}000 enfants ukrainiens",
-        "Ajoutez votre soutien",
         "Nos revendications",
         "Un mécanisme international indépendant",
         "Oleksandra Matviichuk",

@@ -133,8 +133,38 @@ test('axe finds no accessibility violation on any page in any language', async (
   assert.deepEqual(found, []);
 });
 
+test('on a 375-pixel phone the sign card starts in the first screen, in every language', async () => {
+  for (const lang of LANGUAGES) {
+    const page = await browser.newPage({ viewport: { width: 375, height: 667 } });
+    await page.goto(`${stack.base}/${lang}/`);
+    const heading = await page.locator('#sign-heading').boundingBox();
+    assert.ok(heading.y + heading.height <= 667, `${lang}: the sign card's heading ends at ${heading.y + heading.height} px`);
+    const form = await page.locator('#name').boundingBox();
+    const appeal = await page.locator('#appeal').boundingBox();
+    assert.ok(form.y < appeal.y, `${lang}: the form comes before the long text`);
+    await page.close();
+  }
+});
+
+test('each quote is set as a quote, with its speaker apart from who they are', async () => {
+  const page = await browser.newPage();
+  for (const lang of ['en', 'uk']) {
+    await page.goto(`${stack.base}/${lang}/`);
+    const quotes = page.locator('figure.quote');
+    assert.equal(await quotes.count(), 5);
+    for (const quote of await quotes.all()) {
+      assert.ok((await quote.locator('blockquote').textContent()).trim().length > 20);
+      const speaker = (await quote.locator('figcaption .speaker').textContent()).trim();
+      // The comma a screen reader reads between the name and the role is hidden.
+      assert.match(speaker, /^\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+,$/u, `${lang}: a name alone, "${speaker}"`);
+      assert.ok((await quote.locator('figcaption .role').textContent()).trim().length > 10);
+    }
+  }
+  await page.close();
+});
+
 test('screenshots of the home page at 375 and 1280 px, in French and Ukrainian', async () => {
-  const directory = process.env.SCREENSHOT_DIR || join(process.cwd(), 'screenshots');
+  const directory = process.env.SCREENSHOT_DIR || join(process.cwd(), 'screenshots', 'after');
   mkdirSync(directory, { recursive: true });
   for (const lang of ['fr', 'uk']) {
     for (const width of [375, 1280]) {

@@ -132,8 +132,10 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_template("embed.js", EMBED_SCRIPT)
         .expect("the embed script parses");
     env.add_function("t", translate);
-    // The one filter the templates use; the rest of the built-in library stays out of the binaries.
+    // The filters the templates use; the rest of the built-in library stays out of the binaries.
     env.add_filter("tojson", to_json);
+    env.add_filter("speaker", |said: &str| speaker_and_role(said).0.to_owned());
+    env.add_filter("role", |said: &str| speaker_and_role(said).1.to_owned());
     // Every page links every language, each named in itself.
     let locales: Vec<Value> = Locale::ALL
         .iter()
@@ -142,6 +144,12 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_global("locales", locales);
     env
 });
+
+/// A quote's author line, as every language writes it: the speaker's name, then after the first
+/// comma who they are.
+fn speaker_and_role(author: &str) -> (&str, &str) {
+    author.split_once(", ").unwrap_or((author, ""))
+}
 
 pub(crate) fn render(template: &str, context: &Value) -> String {
     ENVIRONMENT
