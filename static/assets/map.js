@@ -50,9 +50,29 @@
   function load() {
     fetch('/api/count', { headers: { accept: 'application/json' } })
       .then(function (answer) { return answer.ok ? answer.json() : null; })
-      .then(function (count) { if (count) show(count); })
+      .then(function (count) { if (count) { latest = count; show(count); } })
       .catch(function () {});
   }
+
+  // The borders come after the page, which shows the table meanwhile; the count shades them
+  // once both are in.
+  var latest = null;
+  function draw() {
+    fetch('/assets/world-map.svg')
+      .then(function (answer) { return answer.ok ? answer.text() : null; })
+      .then(function (svg) {
+        if (!svg) return;
+        var place = map.querySelector('[data-people-first-map-place]');
+        var drawn = new DOMParser().parseFromString(svg, 'image/svg+xml').documentElement;
+        if (drawn.nodeName !== 'svg') return;
+        place.replaceWith(document.importNode(drawn, true));
+        if (latest) show(latest);
+      })
+      .catch(function () {});
+  }
+  // Once the page has loaded: the text and the table come first on a slow connection.
+  if (document.readyState === 'complete') draw();
+  else window.addEventListener('load', draw);
 
   load();
   // As the count's own cache: a minute.

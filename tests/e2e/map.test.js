@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { geoEqualEarth } from 'd3-geo';
 import { mailTo, startBrowser, startStack } from './stack.js';
 
-const MAP = readFileSync(new URL('../../static/templates/world-map.svg', import.meta.url), 'utf8');
+const MAP = readFileSync(new URL('../../static/assets/world-map.svg', import.meta.url), 'utf8');
 
 // [longitude, latitude] of places a map must put in Ukraine: inland, as the simplified coast
 // moves by a few kilometres.
@@ -101,6 +101,9 @@ test('the map shades a country the count shows apart, and not one under its rule
   const row = page.locator('[data-people-first-map-rows] tr');
   await row.first().waitFor();
   assert.deepEqual(await row.allTextContents(), ['Україна2']);
+  // The borders come after the page.
+  await page.locator('path[data-country="UA"][data-shade]').waitFor();
+  assert.ok(await page.locator('svg.world-map path').count() > 200, 'the whole map is drawn');
   assert.equal(await page.locator('path[data-country="UA"]').getAttribute('data-shade'), '5');
   assert.equal(await page.locator('path[data-country="PL"]').getAttribute('data-shade'), null);
   assert.equal(await page.locator('[data-people-first-map-others]').textContent(), '1');

@@ -1,4 +1,4 @@
-// Builds the site's world map, static/templates/world-map.svg, from Natural Earth's borders as
+// Builds the site's world map, static/assets/world-map.svg, from Natural Earth's borders as
 // the world-atlas package ships them (public domain), with Ukraine in its internationally
 // recognised borders (UN General Assembly resolution 68/262): Natural Earth draws the world as
 // it is controlled, Crimea inside Russia, and this moves Crimea back into Ukraine, dissolving the
@@ -15,7 +15,7 @@ import { presimplify, simplify, sphericalTriangleArea } from 'topojson-simplify'
 import countries from 'i18n-iso-countries';
 
 const require = createRequire(import.meta.url);
-const OUTPUT = new URL('../../static/templates/world-map.svg', import.meta.url);
+const OUTPUT = new URL('../../static/assets/world-map.svg', import.meta.url);
 // The 1:50m borders keep small countries (Malta, Luxembourg, Singapore) the 1:110m ones drop.
 const SOURCE = require.resolve('world-atlas/countries-50m.json');
 // Points whose triangle with their neighbours covers less than this (in steradians) are dropped:
@@ -67,7 +67,7 @@ const paths = shapes
   .map(({ code, d }) => (code ? `<path data-country="${code}" d="${d}"/>` : `<path d="${d}"/>`));
 
 // The projection is written on the map, so a test can find any place on it.
-const svg = `<svg class="world-map" viewBox="0 0 ${WIDTH} ${height}" aria-hidden="true" focusable="false" \
+const svg = `<svg xmlns="http://www.w3.org/2000/svg" class="world-map" viewBox="0 0 ${WIDTH} ${height}" aria-hidden="true" focusable="false" \
 data-projection="equal-earth" data-scale="${projection.scale()}" data-translate="${x} ${y}">
 ${paths.join('\n')}
 </svg>
@@ -75,7 +75,7 @@ ${paths.join('\n')}
 
 if (process.argv.includes('--check')) {
   if (readFileSync(OUTPUT, 'utf8') !== svg) {
-    console.error('static/templates/world-map.svg is not what tools/world-map builds: run npm run build there');
+    console.error('static/assets/world-map.svg is not what tools/world-map builds: run npm run build there');
     process.exit(1);
   }
 } else {

@@ -61,8 +61,7 @@ const SITE_TEMPLATES: &[(&str, &str)] = templates!(
     "share.html",
     "check-email.html",
     "embed.html",
-    "map.html",
-    "world-map.svg"
+    "map.html"
 );
 #[cfg(not(feature = "site"))]
 const SITE_TEMPLATES: &[(&str, &str)] = &[];

@@ -26,6 +26,7 @@ pub struct SiteSettings {
 const STYLESHEET: &str = include_str!("../../../static/assets/site.css");
 const SCRIPT: &str = include_str!("../../../static/assets/site.js");
 const MAP_SCRIPT: &str = include_str!("../../../static/assets/map.js");
+const WORLD_MAP: &str = include_str!("../../../static/assets/world-map.svg");
 const FAVICON: &str = include_str!("../../../static/assets/favicon.svg");
 const SHARE_IMAGE: &[u8] = include_bytes!("../../../static/assets/share.png");
 /// The names the list shows in a language, in the list's order.
@@ -223,7 +224,14 @@ pub fn map_page(settings: &SiteSettings, locale: Locale) -> String {
             .iter()
             .map(|(country, name)| (country.code().to_owned(), (*name).into()))
             .collect();
-    let particular = context! { names => serde_json::Value::Object(names).to_string() };
+    // The map loads after the page, into an empty map of its shape, so nothing moves.
+    let view_box = WORLD_MAP
+        .split_once("viewBox=\"")
+        .and_then(|(_, rest)| rest.split_once('"'))
+        .map_or("0 0 960 470", |(view_box, _)| view_box);
+    let particular = context! {
+        names => serde_json::Value::Object(names).to_string(), view_box => view_box,
+    };
     render(
         "map.html",
         &page_context(settings, locale, Page::Map.path(), particular),
@@ -286,6 +294,10 @@ pub fn build(settings: &SiteSettings, supporters: &[crate::domain::Organisation]
         SiteFile {
             path: "assets/map.js".into(),
             bytes: MAP_SCRIPT.into(),
+        },
+        SiteFile {
+            path: "assets/world-map.svg".into(),
+            bytes: WORLD_MAP.into(),
         },
         SiteFile {
             path: "favicon.svg".into(),
