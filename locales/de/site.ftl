@@ -19,6 +19,6 @@ map-table-caption = Bestätigte Unterschriften nach Ländern
 map-country = Land
 map-confirmed = Bestätigte Unterschriften
 map-other-countries = Andere Länder, zusammen gezählt
-map-no-script = Die Karte und die Tabelle nach Ländern brauchen JavaScript. Ohne JavaScript sehen Sie hier die bisherige Gesamtzahl.
+map-no-script = Die Karte und diese Tabelle brauchen JavaScript. Ohne JavaScript stehen die Zahlen nach Ländern auf einer eigenen Seite:
 map-sign = Den Aufruf unterzeichnen
 map-link = Sehen, wo Menschen unterzeichnet haben

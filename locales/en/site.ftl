@@ -19,6 +19,6 @@ map-table-caption = Confirmed signatures by country
 map-country = Country
 map-confirmed = Confirmed signatures
 map-other-countries = Other countries, counted together
-map-no-script = The map and the table by country need JavaScript. Without it, here is the total so far.
+map-no-script = The map and this table need JavaScript. Without it, the figures by country are on a page of their own:
 map-sign = Sign the appeal
 map-link = See where people have signed

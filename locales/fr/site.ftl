@@ -19,6 +19,6 @@ map-table-caption = Signatures confirmées par pays
 map-country = Pays
 map-confirmed = Signatures confirmées
 map-other-countries = Autres pays, comptés ensemble
-map-no-script = La carte et le tableau par pays ont besoin de JavaScript. Sans lui, voici le total à ce jour.
+map-no-script = La carte et ce tableau ont besoin de JavaScript. Sans lui, les chiffres par pays sont sur une page à part :
 map-sign = Signer l’appel
 map-link = Voir où l’on a signé

@@ -1,4 +1,5 @@
-//! `/api/count` and `/api/count.svg` as watchers, partner pages and the CDN use them.
+//! `/api/count`, `/api/count.svg` and `/api/count.html` as watchers, partner pages, browsers
+//! without a script and the CDN use them.
 
 use people_first::testing as support;
 
@@ -95,6 +96,40 @@ async fn small_counts_are_summed_as_other_countries_and_the_time_is_to_the_minut
     let answer = get(&subject.state, "GET", "/api/count", &[]).await;
     assert_eq!(answer.json()["countries"]["BY"], 3);
     assert_eq!(answer.json()["other_countries"], 0);
+}
+
+#[tokio::test]
+async fn the_table_page_lists_the_countries_shown_apart_the_most_first_in_its_language() {
+    let subject = subject();
+    set_count(
+        &subject.store,
+        &[("UA", 12_000), ("BY", 3), ("PL", 10), ("RU", 9)],
+        &[],
+    )
+    .await;
+    let page = get(&subject.state, "GET", "/api/count.html?lang=fr", &[]).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(page.header("content-type"), "text/html; charset=utf-8");
+    assert!(
+        page.header("content-security-policy")
+            .contains("frame-ancestors 'none'")
+    );
+    let ukraine = page
+        .body
+        .find("<th scope=\"row\">Ukraine</th><td>12\u{202f}000</td>");
+    let poland = page.body.find("<th scope=\"row\">Pologne</th><td>10</td>");
+    assert!(ukraine.is_some() && ukraine < poland, "{}", page.body);
+    assert!(!page.body.contains("Biélorussie") && !page.body.contains("Russie</th>"));
+    assert!(
+        page.body.contains("<td>12</td></tr></tfoot>"),
+        "3 and 9 together"
+    );
+    let english = get(&subject.state, "GET", "/api/count.html?lang=en", &[]).await;
+    assert_ne!(
+        english.header("etag"),
+        page.header("etag"),
+        "one page a language"
+    );
 }
 
 #[tokio::test]

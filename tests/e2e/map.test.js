@@ -3,9 +3,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { geoEqualEarth } from 'd3-geo';
 import { mailTo, startBrowser, startStack } from './stack.js';
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const MAP = readFileSync(new URL('../../static/assets/world-map.svg', import.meta.url), 'utf8');
 
 // [longitude, latitude] of places a map must put in Ukraine: inland, as the simplified coast
@@ -109,4 +111,26 @@ test('the map shades a country the count shows apart, and not one under its rule
   assert.equal(await page.locator('[data-people-first-map-others]').textContent(), '1');
   assert.ok(await page.locator('tfoot').isVisible(), 'the countries counted together are shown as one row');
   await page.close();
+});
+
+test('without JavaScript, the map page leads to the same table, on a page of its own', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${stack.base}/uk/map/`);
+  await page.getByRole('link', { name: 'Підтверджені підписи за країнами' }).click();
+  await page.waitForURL('**/api/count.html?lang=uk');
+  assert.deepEqual(await page.locator('tbody tr').allTextContents(), ['Україна2']);
+  assert.equal(await page.locator('tfoot td').textContent(), '1');
+  assert.doesNotMatch(await page.locator('table').textContent(), /Польща/);
+  await context.close();
+  // The API's page sends its own policy, which keeps axe's script out as any other.
+  const axeContext = await browser.newContext({ bypassCSP: true });
+  const checked = await axeContext.newPage();
+  for (const path of ['/uk/map/', '/api/count.html?lang=uk']) {
+    await checked.goto(`${stack.base}${path}`);
+    await checked.addScriptTag({ content: axeSource });
+    const result = await checked.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+    assert.deepEqual(result.violations.map((v) => v.id), [], path);
+  }
+  await axeContext.close();
 });

@@ -38,7 +38,9 @@ pub async fn route(stack: &LocalStack, request: Request) -> Response<Body> {
         Some(Api::Unsubscribe) => {
             people_first::http::unsubscribe::handle_unsubscribe(&stack.erase, request).await
         }
-        Some(Api::Count | Api::CountBadge) => handle_count(&stack.count, request).await,
+        Some(Api::Count | Api::CountBadge | Api::CountTable) => {
+            handle_count(&stack.count, request).await
+        }
         None if path == "/api/openapi.yaml" => Ok(api_description(&request)),
         None => Ok(static_route(stack, &request, &path)),
     };

@@ -1,4 +1,5 @@
-//! `GET|HEAD /api/count` and `/api/count.svg` on AWS Lambda, behind the CDN's cache.
+//! `GET|HEAD /api/count`, `/api/count.svg` and `/api/count.html` on AWS Lambda, behind the
+//! CDN's cache.
 
 use lambda_http::Error;
 use people_first::adapters::clock::SystemClock;

@@ -16,12 +16,14 @@ pub enum Api {
     Unsubscribe,
     Count,
     CountBadge,
+    /// The count by country as a page: the map's table without a script.
+    CountTable,
     Organisations,
     ContactLink,
 }
 
 impl Api {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 10] = [
         Self::Sign,
         Self::Frame,
         Self::Confirm,
@@ -29,6 +31,7 @@ impl Api {
         Self::Unsubscribe,
         Self::Count,
         Self::CountBadge,
+        Self::CountTable,
         Self::Organisations,
         Self::ContactLink,
     ];
@@ -42,6 +45,7 @@ impl Api {
             Self::Unsubscribe => "/api/unsubscribe",
             Self::Count => "/api/count",
             Self::CountBadge => "/api/count.svg",
+            Self::CountTable => "/api/count.html",
             Self::Organisations => "/api/organisations",
             Self::ContactLink => "/api/organisations/confirm",
         }

@@ -1,6 +1,7 @@
-//! `GET|HEAD /api/count` and `/api/count.svg`: the count, read from the counter item and made
-//! to be cached by the CDN, open to every origin; with `?source=`, a partner's or channel's
-//! share of it beside the total.
+//! `GET|HEAD /api/count`, `/api/count.svg` and `/api/count.html`: the count, read from the
+//! counter item and made to be cached by the CDN, open to every origin; with `?source=`, a
+//! partner's or channel's share of it beside the total. The page is the map's table for a
+//! browser that runs no script.
 
 use super::{json, query_parameter};
 use crate::domain::Locale;
@@ -127,12 +128,12 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
         let shown = count - count % SOURCE_STEP;
         (count >= state.smallest_country_shown && shown > 0).then_some(shown)
     });
-    let badge_wanted = std::path::Path::new(request.uri().path())
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    let wanted = Representation::of(request.uri().path());
     let mut etag = format!("{}-{}", counter.revision, state.goal);
-    if badge_wanted {
-        etag = format!("{etag}-{}", locale.code());
+    match wanted {
+        Representation::Json => {}
+        Representation::Badge => etag = format!("{etag}-{}", locale.code()),
+        Representation::Table => etag = format!("{etag}-{}-page", locale.code()),
     }
     if let Some(source) = &source {
         etag = format!("{etag}-{source}");
@@ -143,46 +144,100 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
         *answer.status_mut() = StatusCode::NOT_MODIFIED;
         return Ok(cached(answer, &etag));
     }
-    let answer = if badge_wanted {
-        let mut answer = Response::new(Body::Text(badge(locale, counter.total(), here.flatten())));
-        answer.headers_mut().insert(
-            CONTENT_TYPE,
-            HeaderValue::from_static("image/svg+xml; charset=utf-8"),
-        );
-        answer
-    } else {
-        let (shown, hidden): (Vec<_>, Vec<_>) = counter
-            .countries
-            .iter()
-            .partition(|(_, n)| **n >= state.smallest_country_shown);
-        let countries: serde_json::Map<String, serde_json::Value> = shown
-            .into_iter()
-            .map(|(c, n)| (c.code().to_owned(), (*n).into()))
-            .collect();
-        // To the minute: a time to the second, polled, would tell when each signature came.
-        let updated_at = counter.updated_at.map(|at| {
-            crate::domain::Timestamp::from_unix_seconds(
-                at.unix_seconds() - at.unix_seconds().rem_euclid(60),
-            )
-            .to_rfc3339()
-        });
-        let mut count = serde_json::json!({
-            "total": counter.total(),
-            "countries": countries,
-            "other_countries": hidden.into_iter().map(|(_, n)| n).sum::<u64>(),
-            "updated_at": updated_at,
-            "goal": state.goal,
-        });
-        if let (Some(source), Some(here)) = (&source, here) {
-            count["source"] = serde_json::json!({ "code": source.code(), "confirmed": here });
-        }
-        json(StatusCode::OK, &count)
-    };
-    let answer = cached(answer, &etag);
+    let mut answer = cached(
+        represent(wanted, state, &counter, locale, source.as_ref().zip(here)),
+        &etag,
+    );
+    if wanted == Representation::Table {
+        // A page of ours, with the site's stylesheet; still framed by nobody.
+        super::secure(answer.headers_mut(), super::csp::PAGE);
+    }
     Ok(super::without_body_for_head(&method, answer))
 }
 
 /// The source a count is asked for, if it is one: a channel, or a partner on the list.
+/// What a count's address asks for: the figures, the badge, or the table as a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Representation {
+    Json,
+    Badge,
+    Table,
+}
+
+impl Representation {
+    fn of(path: &str) -> Self {
+        let extension = std::path::Path::new(path)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match extension.as_deref() {
+            Some("svg") => Self::Badge,
+            Some("html") => Self::Table,
+            _ => Self::Json,
+        }
+    }
+}
+
+/// The count as `wanted`, with the source's share when it is shown.
+fn represent(
+    wanted: Representation,
+    state: &CountState,
+    counter: &crate::domain::Counter,
+    locale: Locale,
+    source: Option<(&Source, Option<u64>)>,
+) -> Response<Body> {
+    let (mut shown, hidden): (Vec<_>, Vec<_>) = counter
+        .countries
+        .iter()
+        .map(|(country, n)| (*country, *n))
+        .partition(|(_, n)| *n >= state.smallest_country_shown);
+    let hidden: u64 = hidden.into_iter().map(|(_, n)| n).sum();
+    let with_type = |body: String, content_type: &'static str| {
+        let mut answer = Response::new(Body::Text(body));
+        answer
+            .headers_mut()
+            .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+        answer
+    };
+    match wanted {
+        Representation::Table => {
+            shown.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            with_type(
+                pages::count_page(locale, &shown, hidden),
+                "text/html; charset=utf-8",
+            )
+        }
+        Representation::Badge => with_type(
+            badge(locale, counter.total(), source.and_then(|(_, here)| here)),
+            "image/svg+xml; charset=utf-8",
+        ),
+        Representation::Json => {
+            let countries: serde_json::Map<String, serde_json::Value> = shown
+                .into_iter()
+                .map(|(c, n)| (c.code().to_owned(), n.into()))
+                .collect();
+            // To the minute: a time to the second, polled, would tell when each signature came.
+            let updated_at = counter.updated_at.map(|at| {
+                crate::domain::Timestamp::from_unix_seconds(
+                    at.unix_seconds() - at.unix_seconds().rem_euclid(60),
+                )
+                .to_rfc3339()
+            });
+            let mut count = serde_json::json!({
+                "total": counter.total(),
+                "countries": countries,
+                "other_countries": hidden,
+                "updated_at": updated_at,
+                "goal": state.goal,
+            });
+            if let Some((source, here)) = source {
+                count["source"] = serde_json::json!({ "code": source.code(), "confirmed": here });
+            }
+            json(StatusCode::OK, &count)
+        }
+    }
+}
+
 async fn known(partners: &dyn Partners, code: &str) -> Result<Option<Source>, StoreError> {
     Ok(match Source::parse(code) {
         Ok(Source::Partner(id)) => partners.partner(&id).await?.map(|_| Source::Partner(id)),

@@ -50,7 +50,8 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "organisations.html",
     "organisation-form.html",
     "organisation-confirm.html",
-    "frame.html"
+    "frame.html",
+    "count.html"
 );
 
 /// The pages only the site's build renders.
@@ -280,6 +281,29 @@ pub fn organisation_confirm_page(locale: Locale, id: &str, token: &str, name: &s
 }
 
 /// The count badge, an SVG image.
+/// The confirmed signatures by country as a page, for those whose browser runs no script: each
+/// country the count shows apart, the most first, and the others together.
+pub fn count_page(
+    locale: Locale,
+    countries: &[(crate::domain::Country, u64)],
+    others: u64,
+) -> String {
+    let rows: Vec<Value> = countries
+        .iter()
+        .map(|(country, confirmed)| {
+            context! {
+                name => country.name(locale),
+                confirmed => i18n::format_number(locale, *confirmed),
+            }
+        })
+        .collect();
+    let others = (others > 0).then(|| i18n::format_number(locale, others));
+    render(
+        "count.html",
+        &context! { locale => locale.code(), rows => rows, others => others },
+    )
+}
+
 pub fn badge(label: &str, count: &str, label_width: u32, count_width: u32) -> String {
     render(
         "badge.svg",
