@@ -130,6 +130,18 @@ async fn the_table_page_lists_the_countries_shown_apart_the_most_first_in_its_la
         page.header("etag"),
         "one page a language"
     );
+    // A made-up code would be a new cache key and a read of the partners: the page takes none.
+    let coded = get(
+        &subject.state,
+        "GET",
+        "/api/count.html?lang=en&source=k3h8m2p9qa",
+        &[],
+    )
+    .await;
+    assert_eq!(
+        (coded.status, coded.header("etag")),
+        (200, english.header("etag"))
+    );
 }
 
 #[tokio::test]

@@ -108,6 +108,12 @@ test('no other address under /api/count can make a cache key of its own', () => 
   }
   assert.equal(countLanguage(viewerRequest('/api/count')).uri, '/api/count');
   assert.equal(countLanguage(viewerRequest('/api/count.svg')).uri, '/api/count.svg');
+  assert.equal(countLanguage(viewerRequest('/api/count.html')).uri, '/api/count.html');
+});
+
+test("the count's table page is cached by language alone, whatever source is asked", () => {
+  const key = countLanguage(viewerRequest('/api/count.html', {}, { lang: { value: 'uk' }, source: { value: 's07' } }));
+  assert.deepEqual(JSON.parse(JSON.stringify(key.querystring)), { lang: { value: 'uk' } });
 });
 
 test('the count is cached under one of the five languages and nothing else', () => {

@@ -41,8 +41,8 @@ pub struct CountState {
     pub smallest_country_shown: u64,
 }
 
-/// Every answer of the count: open to partner pages, and data, never a page (the badge is an
-/// image styled by its attributes).
+/// Every answer of the count: open to partner pages; data, or the badge (an image styled by its
+/// attributes), or the table as a page of its own, which `handle_count` gives a page's policy.
 fn open_to_every_origin(response: &mut Response<Body>) {
     let headers = response.headers_mut();
     super::secure(headers, super::csp::API);
@@ -110,7 +110,11 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
         open_to_every_origin(&mut answer);
         return Ok(answer);
     }
-    let source = match query_parameter(&request, "source") {
+    let wanted = Representation::of(request.uri().path());
+    // The table is every country's, never a source's: a code is not even looked up.
+    let asked_source =
+        query_parameter(&request, "source").filter(|_| wanted != Representation::Table);
+    let source = match asked_source {
         None => None,
         Some(code) => match known(state.partners.as_ref(), &code).await {
             Ok(Some(source)) => Some(source),
@@ -128,7 +132,6 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
         let shown = count - count % SOURCE_STEP;
         (count >= state.smallest_country_shown && shown > 0).then_some(shown)
     });
-    let wanted = Representation::of(request.uri().path());
     let mut etag = format!("{}-{}", counter.revision, state.goal);
     match wanted {
         Representation::Json => {}
@@ -155,7 +158,6 @@ pub async fn handle_count(state: &CountState, request: Request) -> Result<Respon
     Ok(super::without_body_for_head(&method, answer))
 }
 
-/// The source a count is asked for, if it is one: a channel, or a partner on the list.
 /// What a count's address asks for: the figures, the badge, or the table as a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Representation {
@@ -238,6 +240,7 @@ fn represent(
     }
 }
 
+/// The source a count is asked for, if it is one: a channel, or a partner on the list.
 async fn known(partners: &dyn Partners, code: &str) -> Result<Option<Source>, StoreError> {
     Ok(match Source::parse(code) {
         Ok(Source::Partner(id)) => partners.partner(&id).await?.map(|_| Source::Partner(id)),

@@ -280,7 +280,6 @@ pub fn organisation_confirm_page(locale: Locale, id: &str, token: &str, name: &s
     )
 }
 
-/// The count badge, an SVG image.
 /// The confirmed signatures by country as a page, for those whose browser runs no script: each
 /// country the count shows apart, the most first, and the others together.
 pub fn count_page(
@@ -304,6 +303,7 @@ pub fn count_page(
     )
 }
 
+/// The count badge, an SVG image.
 pub fn badge(label: &str, count: &str, label_width: u32, count_width: u32) -> String {
     render(
         "badge.svg",
