@@ -41,11 +41,17 @@ impl Group {
         (self.signed > 0).then(|| 100.0 * self.confirmed as f64 / self.signed as f64)
     }
 
-    /// The median time from signing to confirming, in seconds.
+    /// The median time from signing to confirming, in seconds: of an even count, the mean of
+    /// the two in the middle.
     pub fn median_delay(&self) -> Option<i64> {
         let mut delays = self.delays.clone();
         delays.sort_unstable();
-        delays.get(delays.len() / 2).copied()
+        let middle = delays.len() / 2;
+        match delays.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(delays[middle]),
+            _ => Some(i64::midpoint(delays[middle - 1], delays[middle])),
+        }
     }
 }
 
@@ -129,6 +135,10 @@ impl Figures {
 
     /// A mailbox's emails on a day, as the scan hands them back.
     pub fn add_mailbox_day(&mut self, day: UtcDay, emails: u32, limit: u32) {
+        // A count given back to nothing is no mailbox written to.
+        if emails == 0 {
+            return;
+        }
         let (mailboxes, at_limit) = self.mailbox_days.entry(day).or_default();
         *mailboxes += 1;
         *at_limit += u64::from(emails >= limit);
@@ -223,6 +233,8 @@ mod tests {
         assert_eq!((uk.signed, uk.confirmed), (4, 3));
         assert_eq!(uk.rate(), Some(75.0));
         assert_eq!(uk.median_delay(), Some(600));
+        let gmail_uk = &figures.by_family[&Some(MailFamily::Gmail)];
+        assert_eq!(gmail_uk.median_delay(), Some(330), "between 60 and 600");
         let gmail = &figures.by_family[&Some(MailFamily::Gmail)];
         assert_eq!((gmail.signed, gmail.confirmed), (3, 2));
         assert_eq!(figures.by_language[&Locale::Ru].median_delay(), None);
@@ -256,7 +268,7 @@ mod tests {
             }
         );
         let day = UtcDay::of(Timestamp::from_unix_seconds(SIGNED));
-        for emails in [1, 3, 3] {
+        for emails in [0, 1, 3, 3] {
             figures.add_mailbox_day(day, emails, 3);
         }
         assert_eq!(figures.mailbox_days[&day], (3, 2));

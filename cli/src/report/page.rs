@@ -13,10 +13,10 @@ pub fn render(
     smallest: u64,
 ) -> anyhow::Result<String> {
     let charts: Vec<Chart> = vec![
-        sections::per_hour(figures)?,
-        sections::per_day(figures)?,
+        sections::per_hour(figures, now)?,
+        sections::per_day(figures, now)?,
         sections::by_language(figures)?,
-        sections::by_source(figures)?,
+        sections::by_source(figures, smallest)?,
         sections::by_provider(figures)?,
         sections::mail(figures, EMAILS_PER_MAILBOX_PER_DAY)?,
         sections::mail_health(figures, now)?,

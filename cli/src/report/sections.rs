@@ -130,14 +130,16 @@ fn busiest(per: &BTreeMap<i64, u64>) -> Option<(i64, u64)> {
         .map(|(at, count)| (*at, *count))
 }
 
-pub fn per_hour(figures: &Figures) -> anyhow::Result<Chart> {
+/// The 72 hours up to the last signed or confirmed, which is a launch's whole story even when
+/// the report is made days later; up to `now` before anything happened.
+pub fn per_hour(figures: &Figures, now: Timestamp) -> anyhow::Result<Chart> {
     let last = figures
         .signed_per_hour
         .keys()
         .chain(figures.confirmed_per_hour.keys())
         .max()
         .copied()
-        .unwrap_or(0);
+        .unwrap_or_else(|| now.unix_seconds().div_euclid(HOUR) * HOUR);
     let first = last - (LAUNCH_HOURS - 1) * HOUR;
     let in_range = |per: &BTreeMap<i64, u64>| per.range(first..).map(|(k, v)| (*k, *v)).collect();
     let (signed, confirmed): (BTreeMap<_, _>, BTreeMap<_, _>) = (
@@ -156,7 +158,7 @@ pub fn per_hour(figures: &Figures) -> anyhow::Result<Chart> {
     };
     timeline(
         "per-hour",
-        "Signed and confirmed per hour, the last 72 hours".into(),
+        "Signed and confirmed per hour, the 72 hours up to the last signature".into(),
         reading,
         (&signed, &confirmed),
         (first, HOUR, LAUNCH_HOURS),
@@ -164,20 +166,11 @@ pub fn per_hour(figures: &Figures) -> anyhow::Result<Chart> {
     )
 }
 
-pub fn per_day(figures: &Figures) -> anyhow::Result<Chart> {
+pub fn per_day(figures: &Figures, now: Timestamp) -> anyhow::Result<Chart> {
     let (signed, confirmed) = figures.per_day();
-    let first = signed
-        .keys()
-        .chain(confirmed.keys())
-        .min()
-        .copied()
-        .unwrap_or(0);
-    let last = signed
-        .keys()
-        .chain(confirmed.keys())
-        .max()
-        .copied()
-        .unwrap_or(0);
+    let today = now.unix_seconds().div_euclid(DAY) * DAY;
+    let days = || signed.keys().chain(confirmed.keys()).copied();
+    let (first, last) = (days().min().unwrap_or(today), days().max().unwrap_or(today));
     let reading = match busiest(&confirmed) {
         None => "Nothing was confirmed yet.".to_owned(),
         Some((at, count)) => format!(
@@ -270,7 +263,9 @@ pub fn by_language(figures: &Figures) -> anyhow::Result<Chart> {
     rates("by-language", "language", figures, &groups)
 }
 
-pub fn by_source(figures: &Figures) -> anyhow::Result<Chart> {
+/// The sources with the most signatures one by one; the rest together, with any source under
+/// the small-number rule (`smallest` signed), as the public count keeps a small partner's count.
+pub fn by_source(figures: &Figures, smallest: u64) -> anyhow::Result<Chart> {
     let mut sources: Vec<_> = figures
         .by_source
         .iter()
@@ -278,10 +273,15 @@ pub fn by_source(figures: &Figures) -> anyhow::Result<Chart> {
         .collect();
     sources.sort_by(|a, b| b.1.signed.cmp(&a.1.signed).then(a.0.cmp(&b.0)));
     let mut rest = Group::default();
-    for (_, g) in sources.iter().skip(SOURCES_SHOWN) {
+    let (apart, together): (Vec<_>, Vec<_>) = sources
+        .into_iter()
+        .enumerate()
+        .partition(|(i, (_, g))| *i < SOURCES_SHOWN && g.signed >= smallest);
+    for (_, (_, g)) in &together {
         rest.merge(g);
     }
-    let mut groups: Vec<(String, &Group)> = sources.into_iter().take(SOURCES_SHOWN).collect();
+    let sources: Vec<_> = apart.into_iter().map(|(_, source)| source).collect();
+    let mut groups: Vec<(String, &Group)> = sources;
     if rest.signed > 0 {
         groups.push(("other sources".into(), &rest));
     }
@@ -459,6 +459,12 @@ pub fn countries(figures: &Figures, smallest: u64) -> anyhow::Result<Chart> {
     }
     let reading = match shown.first() {
         None => "No country has enough confirmed signatures to be shown apart.".to_owned(),
+        Some((country, count)) if smallest == 0 => format!(
+            "{} shown apart, every one however few signed there, the most from {} ({}).",
+            plural(shown.len() as u64, "country"),
+            country.name(Locale::En),
+            n(*count),
+        ),
         Some((country, count)) => format!(
             "{} shown apart, the most from {} ({}); {} confirmed in countries under {} are \
              counted together, as the public count does.",
@@ -518,7 +524,8 @@ mod tests {
             provider.reading,
             "Yandex confirms least: 25.0 % of 40, median 10 min to confirm, against 25.0 % overall."
         );
-        let hours = per_hour(&figures).unwrap();
+        let now = Timestamp::from_unix_seconds(1_765_000_000);
+        let hours = per_hour(&figures, now).unwrap();
         assert!(
             hours
                 .reading
@@ -531,5 +538,10 @@ mod tests {
             countries.reading
         );
         assert_eq!(countries.rows, [["other countries", "10"]]);
+        let empty = Figures::default();
+        assert!(
+            per_day(&empty, now).unwrap().svg.contains("2025-12-06"),
+            "today, not 1970"
+        );
     }
 }
