@@ -216,9 +216,10 @@ def budget_rows(r):
         if "map" in h:
             m = h["map"]
             maps = m["total_bytes"].values()
-            rows.append(("the map of signatures, its own page, all bytes, gzip",
+            rows.append(("the map of signatures, its own page, with its borders, all bytes, gzip",
                          (f"{min(maps) / 1e3:.1f}–{max(maps) / 1e3:.1f} KB, "
-                          f"{m['from_another_host']} from another host")))
+                          f"{m['from_another_host']} from another host"), "", "none from another host",
+                         m["from_another_host"] == 0))
     for quota, m in launches(r):
         faulty = m["with_faults"]
         rows += [

@@ -41,6 +41,16 @@ class Tables(unittest.TestCase):
         over["wcu"]["per_signature"] = over["wcu"]["budget"] + 1
         self.assertIn("**missed**", bench_report.render_table(bench_report.budget_rows(over)))
 
+    def test_the_map_page_is_a_budget_row_and_a_third_party_file_misses_it(self):
+        home = {"shared_bytes": 9000, "html_bytes": {"en": 9000}, "total_bytes": {"en": 18000},
+                "files_fetched": 9, "from_another_host": 0,
+                "map": {"total_bytes": {"en": 53000, "uk": 53800}, "from_another_host": 0}}
+        rows = bench_report.budget_rows({"home_page": home})
+        self.assertEqual([row[4] for row in rows], [True, True])
+        self.assertIn("53.0–53.8 KB", bench_report.render_table(rows, verdicts=True))
+        elsewhere = dict(home, map=dict(home["map"], from_another_host=1))
+        self.assertEqual([row[4] for row in bench_report.budget_rows({"home_page": elsewhere})], [True, False])
+        self.assertIn("53,800 bytes", bench_report.home_page_table({"home_page": home}))
 
     def test_mail_sent_to_the_failure_queue_on_a_spent_quota_is_marked_missed(self):
         day = {"sent_day_1": 50000, "sent_day_2": 29990, "to_failure_queue": 10, "lost": 10,
